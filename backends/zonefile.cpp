@@ -1,0 +1,203 @@
+#include "backends/zonefile.hpp"
+
+extern "C" {
+#include <libknot/libknot.h>
+#include <libzscanner/scanner.h>
+}
+#include <limits.h>
+#include <stdlib.h>
+
+#include <memory>
+
+#include "validators/checks.hpp"
+#include "zonegen/errors.hpp"
+#include "zonegen/spec.hpp"
+
+namespace zonegen {
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+
+struct ScannerDeleter {
+    void operator()(zs_scanner_t* s) const {
+        zs_deinit(s);
+        delete s;
+    }
+};
+using ScannerPtr = std::unique_ptr<zs_scanner_t, ScannerDeleter>;
+
+ScannerPtr make_scanner(const Name& origin, std::uint32_t ttl) {
+    auto* s = new zs_scanner_t();
+    if (zs_init(s, origin.to_string().c_str(), KNOT_CLASS_IN, ttl) != 0) {
+        delete s;
+        throw InputError("cannot start the zone scanner for " + origin.to_string());
+    }
+    return ScannerPtr(s);
+}
+
+std::string real_dir(const std::string& dir) {
+    char buf[PATH_MAX];
+    if (!realpath(dir.c_str(), buf)) return "";
+    std::string r = buf;
+    if (r.back() != '/') r.push_back('/');
+    return r;
+}
+
+class Reader {
+public:
+    Reader(const ReadOptions& o, ReadResult& r) : opts_(o), res_(r) {
+        if (!o.allow_include_dir.empty()) allowed_ = real_dir(o.allow_include_dir);
+    }
+
+    void run(zs_scanner_t* s, const std::string& file, int depth) {
+        while (zs_parse_record(s) == 0) {
+            switch (s->state) {
+                case ZS_STATE_DATA: record(s, file); break;
+                case ZS_STATE_ERROR:
+                    finding(file, static_cast<int>(s->line_counter), "syntax", std::string(zs_strerror(s->error.code)));
+                    if (s->error.fatal) return;
+                    break;
+                case ZS_STATE_INCLUDE: include(s, file, depth); break;
+                case ZS_STATE_EOF:
+                case ZS_STATE_STOP: return;
+                default: break;
+            }
+        }
+        if (s->state == ZS_STATE_ERROR)
+            finding(file, static_cast<int>(s->line_counter), "syntax", std::string(zs_strerror(s->error.code)));
+    }
+
+private:
+    void finding(const std::string& file, int line, std::string_view id, std::string msg, const Name* owner = nullptr,
+                 std::optional<RRType> type = std::nullopt) {
+        Finding f = make_finding(id, owner, type, std::move(msg), line);
+        f.file = file;
+        res_.findings.push_back(std::move(f));
+    }
+
+    void record(zs_scanner_t* s, const std::string& file) {
+        int line = static_cast<int>(s->line_counter);
+        std::string_view ow(reinterpret_cast<const char*>(s->r_owner), s->r_owner_length);
+        std::size_t off = 0;
+        Name owner;
+        try {
+            owner = Name::from_wire(ow, off);
+        } catch (const NameError& e) {
+            finding(file, line, "syntax", e.what());
+            return;
+        }
+        if (s->r_class != KNOT_CLASS_IN) {
+            finding(file, line, "class-not-in", "class " + std::to_string(s->r_class) + " is not IN", &owner, s->r_type);
+            return;
+        }
+        std::string rdata(reinterpret_cast<const char*>(s->r_data), s->r_data_length);
+        canonicalize_rdata(s->r_type, rdata);
+        res_.zone.add_loose(owner, s->r_type, s->r_ttl, std::move(rdata), line);
+    }
+
+    void include(zs_scanner_t* s, const std::string& file, int depth) {
+        int line = static_cast<int>(s->line_counter);
+        std::string target = s->include_filename;
+        if (allowed_.empty()) {
+            finding(file, line, "include-refused",
+                    "$INCLUDE is refused (an include can read any file); allow a directory with --allow-include DIR");
+            return;
+        }
+        char buf[PATH_MAX];
+        if (!realpath(target.c_str(), buf)) {
+            finding(file, line, "syntax", "$INCLUDE file cannot be opened");
+            return;
+        }
+        std::string real = buf;
+        if (real.rfind(allowed_, 0) != 0) {
+            finding(file, line, "include-refused", "$INCLUDE of a file outside the --allow-include directory");
+            return;
+        }
+        if (depth >= kMaxIncludeDepth) {
+            finding(file, line, "syntax", "$INCLUDE nested too deeply");
+            return;
+        }
+        Name origin = res_.zone.origin();
+        const char* o = reinterpret_cast<const char*>(s->buffer);
+        try {
+            if (o[0]) origin = Name::parse(o);
+        } catch (const NameError& e) {
+            finding(file, line, "syntax", std::string("bad origin in $INCLUDE: ") + e.what());
+            return;
+        }
+        auto sub = make_scanner(origin, s->default_ttl);
+        if (zs_set_input_file(sub.get(), real.c_str()) != 0) {
+            finding(file, line, "syntax", "$INCLUDE file cannot be read: " + std::string(zs_strerror(sub->error.code)));
+            return;
+        }
+        run(sub.get(), real, depth + 1);
+    }
+
+    const ReadOptions& opts_;
+    ReadResult& res_;
+    std::string allowed_;
+};
+
+Name pick_origin(const ReadOptions& opts, const std::string& head, const std::string& name) {
+    if (opts.origin) return *opts.origin;
+    if (auto o = leading_origin(head)) return *o;
+    throw InputError(name + ": no $ORIGIN at the top of the file: give the zone's name with --origin NAME");
+}
+
+}  // namespace
+
+std::optional<Name> leading_origin(const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t e = text.find('\n', i);
+        if (e == std::string::npos) e = text.size();
+        std::string line = text.substr(i, e - i);
+        i = e + 1;
+        auto b = line.find_first_not_of(" \t\r");
+        if (b == std::string::npos || line[b] == ';') continue;
+        if (line.compare(0, 8, "$ORIGIN ") == 0 || line.compare(0, 8, "$ORIGIN\t") == 0) {
+            std::string o = line.substr(8);
+            auto sc = o.find(';');
+            if (sc != std::string::npos) o = o.substr(0, sc);
+            auto ob = o.find_first_not_of(" \t"), oe = o.find_last_not_of(" \t\r");
+            if (ob == std::string::npos) return std::nullopt;
+            o = o.substr(ob, oe - ob + 1);
+            try {
+                if (o.back() == '.') return Name::parse(o);
+            } catch (const NameError&) {
+            }
+            return std::nullopt;
+        }
+        if (line.compare(0, 4, "$TTL") == 0) continue;
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+ReadResult read_zone_file(const std::string& path, const ReadOptions& opts) {
+    if (path == "-") return read_zone_text(read_input("-"), "<stdin>", opts);
+    // Only the head is needed to find a leading $ORIGIN; the scanner maps the file itself.
+    std::string head;
+    if (!opts.origin) head = read_input_head(path, 64 * 1024);
+    Name origin = pick_origin(opts, head, path);
+    ReadResult res{Zone(origin), {}};
+    auto s = make_scanner(origin, opts.default_ttl);
+    if (zs_set_input_file(s.get(), path.c_str()) != 0)
+        throw InputError(path + ": cannot read: " + zs_strerror(s->error.code));
+    Reader r(opts, res);
+    r.run(s.get(), path, 0);
+    return res;
+}
+
+ReadResult read_zone_text(const std::string& text, const std::string& name, const ReadOptions& opts) {
+    Name origin = pick_origin(opts, text, name);
+    ReadResult res{Zone(origin), {}};
+    auto s = make_scanner(origin, opts.default_ttl);
+    if (zs_set_input_string(s.get(), text.data(), text.size()) != 0)
+        throw InputError(name + ": cannot read: " + zs_strerror(s->error.code));
+    Reader r(opts, res);
+    r.run(s.get(), name, 0);
+    return res;
+}
+
+}  // namespace zonegen

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what zonegen needs to build and test, from Debian 12's packages. Idempotent.
+set -euo pipefail
+pkgs=(
+  # build
+  build-essential cmake pkg-config clang-format
+  libldns-dev libknot-dev libcpp-httplib-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
+  libidn2-dev libpsl-dev publicsuffix libgtest-dev
+  # tests: real validators and servers
+  bind9 bind9-utils bind9-dnsutils knot knot-dnssecutils knot-dnsutils ldnsutils
+  pdns-server pdns-backend-sqlite3 sqlite3 python3 curl
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  [[ $p == \#* ]] && continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  echo "installing: ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

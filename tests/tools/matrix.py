@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Writes a matrix of customer specs (JSON, one per file) into DIR: every pattern and
+registrar, services, address families, and extra records with quotes, semicolons,
+backslashes, long TXT and many types."""
+import itertools, json, os, sys
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+domains = ["example.com", "example.co.jp", "example.jp", "example.org", "example.net",
+           "xn--eckwd4c7cu47r.com", "example.info", "münchen-beispiel.de", "example.biz", "sub-domain-1.example"]
+families = [("v4", ["192.0.2.10"], []), ("v6", [], ["2001:db8::10"]),
+            ("dual", ["192.0.2.10", "192.0.2.11"], ["2001:db8::10"])]
+services = [["web", "mail"], ["web"], ["mail"]]
+extras = [
+    [],
+    [{"name": "_dmarc", "type": "TXT", "data": '"v=DMARC1; p=reject; rua=mailto:d@example.net"'}],
+    [{"name": "quote", "type": "TXT", "data": r'"say \"hello\"; and \\ goodbye"'}],
+    [{"name": "long", "type": "TXT", "data": '"' + "a" * 255 + '" "' + "b" * 100 + '"'}],
+    [{"name": "@", "type": "TXT", "data": '"v=spf1 include:_spf.example.net ~all"'},
+     {"name": "@", "type": "TXT", "data": '"google-site-verification=abc;def"'}],
+    [{"name": "_sip._tcp", "type": "SRV", "data": "10 60 5060 sip.example.net."},
+     {"name": "@", "type": "CAA", "data": '0 issue "letsencrypt.org"'},
+     {"name": "*.dev", "type": "A", "data": "198.51.100.7"},
+     {"name": "shop", "type": "CNAME", "data": "shops.example.net."}],
+    [{"name": "sel._domainkey", "type": "TXT",
+      "data": '"v=DKIM1; k=rsa; " "p=' + "Q" * 300 + '"'}],
+]
+n = 0
+for (dom, (fam, v4, v6), svc, extra, pattern, reg) in itertools.product(
+        domains, families, services, range(len(extras)), "ABC", ["transfer", "customer"]):
+    # Every 17th combination: 17 is prime to every axis' length, so each value of each
+    # axis still appears, and the choice is the same on every run.
+    n += 1
+    if n % 17:
+        continue
+    spec = {"domain": dom, "dns_pattern": pattern, "registrar": reg,
+            "server": {"name": "sv%d.example.net" % n}, "services": svc,
+            "records": extras[extra]}
+    if v4: spec["server"]["ipv4"] = v4
+    if v6: spec["server"]["ipv6"] = v6
+    if pattern == "B":
+        spec["customer_primary"] = ["198.51.100.53"]
+    if pattern in "BC":
+        spec["customer_nameservers"] = ["ns1.dns-host.example", "ns2.dns-host.example"]
+    if n % 5 == 0:
+        spec["ttl"] = 600
+    with open(os.path.join(out, "spec-%04d.json" % n), "w") as f:
+        json.dump(spec, f, ensure_ascii=False)

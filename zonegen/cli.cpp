@@ -1,0 +1,272 @@
+#include "zonegen/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "backends/zonefile.hpp"
+#include "validators/checks.hpp"
+#include "zonegen/atomic_file.hpp"
+#include "zonegen/errors.hpp"
+#include "zonegen/generate.hpp"
+#include "zonegen/profile.hpp"
+#include "zonegen/render.hpp"
+#include "zonegen/spec.hpp"
+#include "zonegen/version.hpp"
+
+namespace zonegen {
+namespace {
+
+using json = nlohmann::json;
+
+// Options every command takes.
+struct Common {
+    std::string profile;
+    std::string format = "text";
+    bool verbose = false;
+};
+
+void add_common(CLI::App* cmd, Common& c, const std::vector<std::string>& formats) {
+    cmd->add_option("--profile", c.profile, "provider profile YAML (default: the built-in one)");
+    cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats));
+    cmd->add_flag("--verbose", c.verbose, "trace what zonegen does on stderr");
+}
+
+void trace(const Common& c, const std::string& msg) {
+    if (c.verbose) std::cerr << "zonegen: " << msg << "\n";
+}
+
+void print_findings_text(const std::vector<Finding>& fs, std::ostream& os) {
+    for (const auto& f : fs) os << finding_text(f) << "\n";
+}
+
+// ---- generate ---------------------------------------------------------------------------
+
+struct GenerateArgs {
+    Common common;
+    std::string spec;
+    std::string output = "-";
+    std::optional<std::uint32_t> serial;
+};
+
+int cmd_generate(GenerateArgs& a) {
+    Profile profile = load_profile(a.common.profile);
+    trace(a.common, "profile: " + profile.source);
+    Spec spec = load_spec(a.spec);
+    trace(a.common, "spec: " + spec.domain.to_string() + ", pattern " + to_string(spec.pattern));
+    GenerateOptions go;
+    go.serial = a.serial;
+    go.now = generation_time();
+    Desired d = build_desired(spec, profile, go);
+    ValidateOptions vo;
+    vo.fragment = d.fragment;
+    vo.spec = &spec;
+    vo.profile = &profile;
+    vo.file = spec.source;
+    auto found = validate_zone(d.zone, vo);
+    std::vector<Finding> findings = d.findings;
+    findings.insert(findings.end(), found.begin(), found.end());
+    trace(a.common, std::to_string(d.zone.record_count()) + " records, " + std::to_string(findings.size()) + " findings");
+    if (count_errors(findings) > 0)
+        throw InvalidZoneError("the zone for " + spec.domain.to_string() + " is invalid; nothing was written", findings);
+
+    std::string text = generated_text(spec, profile, d);
+    std::string out;
+    if (a.common.format == "zone") {
+        out = text;
+        print_findings_text(findings, std::cerr);
+    } else if (a.common.format == "pdns-json") {
+        out = pdns_create_body(spec, d).dump(2) + "\n";
+        print_findings_text(findings, std::cerr);
+    } else {
+        json j = {{"zone", spec.domain.to_string()},
+                  {"dns_pattern", to_string(spec.pattern)},
+                  {"registrar", to_string(spec.registrar)},
+                  {"fragment", d.fragment},
+                  {"serial", d.fragment ? json(nullptr) : json(d.serial)},
+                  {"text", text},
+                  {"pdns", pdns_create_body(spec, d)},
+                  {"findings", findings_json(findings)}};
+        out = j.dump(2) + "\n";
+    }
+    write_file_atomic(a.output, out);
+    if (a.output != "-") trace(a.common, "wrote " + a.output);
+    return 0;
+}
+
+// ---- validate ---------------------------------------------------------------------------
+
+struct ValidateArgs {
+    Common common;
+    std::string file;
+    std::string origin;
+    std::string spec;
+    std::string allow_include;
+    bool fragment = false;
+};
+
+int cmd_validate(ValidateArgs& a) {
+    ReadOptions ro;
+    std::optional<Spec> spec;
+    std::optional<Profile> profile;
+    if (!a.spec.empty()) {
+        profile = load_profile(a.common.profile);
+        spec = load_spec(a.spec);
+        ro.origin = spec->domain;
+    }
+    if (!a.origin.empty()) {
+        try {
+            std::string o = a.origin.back() == '.' ? a.origin : a.origin + ".";
+            ro.origin = Name::parse(o);
+        } catch (const NameError& e) {
+            throw UsageError(std::string("--origin: ") + e.what());
+        }
+    }
+    ro.allow_include_dir = a.allow_include;
+    trace(a.common, "reading " + a.file);
+    ReadResult r = read_zone_file(a.file, ro);
+    ValidateOptions vo;
+    vo.fragment = a.fragment;
+    vo.file = a.file;
+    if (spec) {
+        vo.spec = &*spec;
+        vo.profile = &*profile;
+    }
+    auto found = validate_zone(r.zone, vo);
+    std::vector<Finding> findings = std::move(r.findings);
+    findings.insert(findings.end(), found.begin(), found.end());
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
+        if (x.file != y.file) return x.file < y.file;
+        return (x.line ? x.line : 0x7fffffff) < (y.line ? y.line : 0x7fffffff);
+    });
+    std::size_t errors = count_errors(findings), warnings = findings.size() - errors;
+    if (a.common.format == "json") {
+        json j = {{"zone", r.zone.origin().to_string()},
+                  {"records", r.zone.record_count()},
+                  {"errors", errors},
+                  {"warnings", warnings},
+                  {"findings", findings_json(findings)}};
+        std::cout << j.dump(2) << "\n";
+    } else {
+        print_findings_text(findings, std::cout);
+        std::cout << a.file << ": " << r.zone.origin().to_string() << ": " << r.zone.record_count() << " records, "
+                  << errors << " error" << (errors == 1 ? "" : "s") << ", " << warnings << " warning"
+                  << (warnings == 1 ? "" : "s") << "\n";
+    }
+    return errors ? static_cast<int>(ExitCode::invalid) : 0;
+}
+
+// ---- profile ----------------------------------------------------------------------------
+
+int cmd_profile_show(const Common& c) {
+    if (c.profile.empty()) {
+        std::cout << default_profile_text();
+    } else {
+        load_profile(c.profile);  // validates it
+        std::cout << read_input(c.profile);
+    }
+    return 0;
+}
+
+int cmd_checks(const Common& c) {
+    if (c.format == "json") {
+        json arr = json::array();
+        for (const auto& ch : check_table())
+            arr.push_back({{"check", ch.id}, {"severity", to_string(ch.severity)}, {"summary", ch.summary}});
+        std::cout << arr.dump(2) << "\n";
+    } else {
+        for (const auto& ch : check_table())
+            std::cout << ch.id << "\t" << to_string(ch.severity) << "\t" << ch.summary << "\n";
+    }
+    return 0;
+}
+
+bool wants_json(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        std::string s = argv[i];
+        if ((s == "--format" && i + 1 < argc && (std::string(argv[i + 1]) == "json" || std::string(argv[i + 1]) == "pdns-json")) ||
+            s == "--format=json" || s == "--format=pdns-json")
+            return true;
+    }
+    return false;
+}
+
+int report(const Error& e, bool as_json) {
+    if (as_json) {
+        json err = {{"kind", e.kind()}, {"message", e.what()}};
+        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e)) err["findings"] = findings_json(inv->findings());
+        std::cout << json{{"error", err}}.dump(2) << "\n";
+    } else {
+        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e)) print_findings_text(inv->findings(), std::cerr);
+        std::cerr << "zonegen: " << e.what() << "\n";
+    }
+    return static_cast<int>(e.code());
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    bool as_json = wants_json(argc, argv);
+    CLI::App app{"zonegen: authoritative DNS for customer domains on a managed server"};
+    app.set_version_flag("--version", std::string("zonegen ") + kVersion);
+    app.require_subcommand(1);
+    std::function<int()> run;
+
+    GenerateArgs gen;
+    auto* g = app.add_subcommand("generate", "the zone (A) or the customer's records (B, C) for a spec");
+    g->add_option("spec", gen.spec, "customer spec (YAML or JSON; - for stdin)")->required();
+    g->add_option("-o,--output", gen.output, "write to FILE atomically (default: stdout)");
+    g->add_option("--serial", gen.serial, "SOA serial (default: YYYYMMDD01 of today, or of SOURCE_DATE_EPOCH)");
+    add_common(g, gen.common, {"zone", "pdns-json", "json"});
+    gen.common.format = "zone";
+    g->callback([&] { run = [&] { return cmd_generate(gen); }; });
+
+    ValidateArgs val;
+    auto* v = app.add_subcommand("validate", "check a zone file (and, with --spec, the pattern's rules)");
+    v->add_option("file", val.file, "zone file (- for stdin)")->required();
+    v->add_option("--origin", val.origin, "the zone's name (default: the spec's domain, or the file's $ORIGIN)");
+    v->add_option("--spec", val.spec, "customer spec: also check the DNS pattern's rules");
+    v->add_option("--allow-include", val.allow_include, "permit $INCLUDE of files under DIR (refused otherwise)");
+    v->add_flag("--fragment", val.fragment, "the file holds records for another zone (B, C output): no SOA/NS checks");
+    add_common(v, val.common, {"text", "json"});
+    v->callback([&] { run = [&] { return cmd_validate(val); }; });
+
+    Common pc;
+    auto* p = app.add_subcommand("profile", "print the provider profile in use (the built-in one by default)");
+    add_common(p, pc, {"text"});
+    p->callback([&] { run = [&] { return cmd_profile_show(pc); }; });
+
+    Common cc;
+    auto* ch = app.add_subcommand("checks", "list the validator's checks with their severities");
+    add_common(ch, cc, {"text", "json"});
+    ch->callback([&] { run = [&] { return cmd_checks(cc); }; });
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        UsageError u(e.what());
+        if (as_json) return report(u, true);
+        std::cerr << "zonegen: " << e.what() << "\nRun 'zonegen --help' for the commands, 'zonegen COMMAND --help' for one.\n";
+        return static_cast<int>(ExitCode::usage);
+    }
+    try {
+        return run();
+    } catch (const Error& e) {
+        return report(e, as_json);
+    } catch (const std::exception& e) {
+        // A bug, not an input problem: say so plainly.
+        InputError u(std::string("internal error: ") + e.what());
+        return report(u, as_json);
+    }
+}
+
+}  // namespace zonegen

@@ -1,0 +1,31 @@
+// A finding: one problem (or remark) about a zone or a spec, reported by a check.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zonegen {
+
+enum class Severity { warning, error };
+
+struct Finding {
+    std::string check;  // stable id, e.g. "cname-and-other-data"
+    Severity severity = Severity::error;
+    std::string owner;                // absolute lower-case name with trailing dot, or ""
+    std::optional<std::uint16_t> type;  // RR type, when the finding is about one
+    std::string message;
+    int line = 0;      // 1-based source line, 0 when unknown
+    std::string file;  // source file, "" when none
+};
+
+const char* to_string(Severity s);
+
+inline std::size_t count_errors(const std::vector<Finding>& fs) {
+    std::size_t n = 0;
+    for (const auto& f : fs) n += f.severity == Severity::error;
+    return n;
+}
+
+}  // namespace zonegen

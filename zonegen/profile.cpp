@@ -1,0 +1,246 @@
+#include "zonegen/profile.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "zonegen/address.hpp"
+#include "zonegen/errors.hpp"
+#include "zonegen/spec.hpp"
+#include "zonegen/yaml_util.hpp"
+
+namespace zonegen {
+
+extern const char* const kDefaultProfileYaml;  // generated from templates/profile.yaml
+
+namespace {
+
+using yamlx::Map;
+
+Name host_name(const YAML::Node& n, const std::string& src, const std::string& path) {
+    auto s = yamlx::scalar(n, src, path);
+    if (!s.empty() && s.back() != '.') s.push_back('.');
+    try {
+        Name name = Name::parse(s);
+        if (!is_hostname(name, false)) yamlx::fail(src, n, path, "'" + s + "' is not a host name");
+        return name;
+    } catch (const NameError& e) {
+        yamlx::fail(src, n, path, e.what());
+    }
+}
+
+std::vector<std::string> addresses(const YAML::Node& n, const std::string& src, const std::string& path, bool v6) {
+    std::vector<std::string> out;
+    if (!n.IsDefined() || n.IsNull()) return out;
+    yamlx::sequence(n, src, path);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        std::string p = path + "[" + std::to_string(i) + "]";
+        auto s = yamlx::scalar(n[i], src, p);
+        auto a = v6 ? canonical_ipv6(s) : canonical_ipv4(s);
+        if (!a) yamlx::fail(src, n[i], p, "'" + s + "' is not an " + (v6 ? "IPv6" : "IPv4") + " address");
+        out.push_back(*a);
+    }
+    return out;
+}
+
+std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& src, const std::string& path) {
+    std::vector<RecordTemplate> out;
+    if (!n.IsDefined() || n.IsNull()) return out;
+    yamlx::sequence(n, src, path);
+    const Name probe = Name::parse("example.");
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        std::string p = path + "[" + std::to_string(i) + "]";
+        Map m(n[i], src, p);
+        RecordTemplate t;
+        t.line = yamlx::line_of(n[i]);
+        t.owner = yamlx::scalar(m.require("owner"), src, m.path("owner"));
+        try {
+            Name::parse(t.owner, &probe);
+        } catch (const NameError& e) {
+            yamlx::fail(src, m.get("owner"), m.path("owner"), e.what());
+        }
+        auto ty = yamlx::scalar(m.require("type"), src, m.path("type"));
+        auto type = type_from_name(ty);
+        if (!type) yamlx::fail(src, m.get("type"), m.path("type"), "unknown record type '" + ty + "'");
+        t.type = *type;
+        t.data = yamlx::scalar(m.require("data"), src, m.path("data"));
+        if (auto ttl = m.get("ttl"); ttl.IsDefined()) t.ttl = yamlx::ttl(ttl, src, m.path("ttl"));
+        m.finish();
+        // Prove the template parses with sample values.
+        std::string sample = t.data;
+        for (auto [ph, v] : {std::pair{"{ipv4}", "192.0.2.1"}, {"{ipv6}", "2001:db8::1"}, {"{server}", "server.example."}}) {
+            for (auto pos = sample.find(ph); pos != std::string::npos; pos = sample.find(ph))
+                sample.replace(pos, std::string(ph).size(), v);
+        }
+        try {
+            parse_rdata(t.type, sample, probe);
+        } catch (const RdataError& e) {
+            yamlx::fail(src, m.get("data"), m.path("data"), e.what());
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+}  // namespace
+
+const ProviderNs& Profile::primary() const {
+    for (const auto& n : nameservers)
+        if (n.primary) return n;
+    throw InputError("profile " + source + ": no name server has role: primary");
+}
+
+const ProviderNs& Profile::pattern_b_secondary() const {
+    for (const auto& n : nameservers)
+        if (n.pattern_b) return n;
+    throw InputError("profile " + source + ": no name server has pattern_b: true");
+}
+
+bool Profile::is_ours(const Name& n) const {
+    for (const auto& ns : nameservers)
+        if (ns.name == n) return true;
+    return false;
+}
+
+Profile parse_profile(const std::string& text, const std::string& src) {
+    auto root = yamlx::load(text, src);
+    Map top(root, src, "");
+    Profile p;
+    p.source = src;
+    p.name = yamlx::scalar(top.require("name"), src, "name");
+
+    auto nss = top.require("nameservers");
+    yamlx::sequence(nss, src, "nameservers");
+    int primaries = 0, pattern_b = 0;
+    for (std::size_t i = 0; i < nss.size(); ++i) {
+        std::string path = "nameservers[" + std::to_string(i) + "]";
+        Map m(nss[i], src, path);
+        ProviderNs ns;
+        ns.name = host_name(m.require("name"), src, m.path("name"));
+        auto role = yamlx::scalar(m.require("role"), src, m.path("role"));
+        if (role != "primary" && role != "secondary")
+            yamlx::fail(src, m.get("role"), m.path("role"), "'" + role + "' is not primary or secondary");
+        ns.primary = role == "primary";
+        if (auto b = m.get("pattern_b"); b.IsDefined()) ns.pattern_b = yamlx::boolean(b, src, m.path("pattern_b"));
+        ns.ipv4 = addresses(m.get("ipv4"), src, m.path("ipv4"), false);
+        ns.ipv6 = addresses(m.get("ipv6"), src, m.path("ipv6"), true);
+        if (ns.ipv4.empty() && ns.ipv6.empty())
+            yamlx::fail(src, nss[i], path, "a name server needs at least one address in ipv4/ipv6");
+        if (auto u = m.get("api_url"); u.IsDefined()) ns.api_url = yamlx::scalar(u, src, m.path("api_url"));
+        if (auto u = m.get("server_id"); u.IsDefined()) ns.server_id = yamlx::scalar(u, src, m.path("server_id"));
+        m.finish();
+        if (ns.pattern_b && ns.primary)
+            yamlx::fail(src, nss[i], path, "pattern_b marks a secondary, not the primary");
+        for (const auto& other : p.nameservers)
+            if (other.name == ns.name) yamlx::fail(src, nss[i], m.path("name"), "name server listed twice");
+        primaries += ns.primary;
+        pattern_b += ns.pattern_b;
+        p.nameservers.push_back(std::move(ns));
+    }
+    if (primaries != 1) yamlx::fail(src, nss, "nameservers", "exactly one name server must have role: primary");
+    if (pattern_b > 1) yamlx::fail(src, nss, "nameservers", "at most one name server may have pattern_b: true");
+    if (p.nameservers.size() < 2)
+        yamlx::fail(src, nss, "nameservers", "at least two name servers are needed (RFC 1034 section 4.1)");
+
+    {
+        Map soa(top.require("soa"), src, "soa");
+        p.soa_mname = host_name(soa.require("mname"), src, "soa.mname");
+        auto rname = yamlx::scalar(soa.require("rname"), src, "soa.rname");
+        if (rname.find('@') != std::string::npos)
+            yamlx::fail(src, soa.get("rname"), "soa.rname", "write the mailbox as a name: hostmaster.example.net, not hostmaster@example.net");
+        p.soa_rname = host_name(soa.get("rname"), src, "soa.rname");
+        p.refresh = yamlx::ttl(soa.require("refresh"), src, "soa.refresh");
+        p.retry = yamlx::ttl(soa.require("retry"), src, "soa.retry");
+        p.expire = yamlx::ttl(soa.require("expire"), src, "soa.expire");
+        p.minimum = yamlx::ttl(soa.require("minimum"), src, "soa.minimum");
+        soa.finish();
+        if (!p.is_ours(p.soa_mname))
+            yamlx::fail(src, soa.get("mname"), "soa.mname", "the SOA MNAME must be one of our name servers");
+    }
+    if (auto t = top.get("ttl"); t.IsDefined()) {
+        Map m(t, src, "ttl");
+        if (auto v = m.get("default"); v.IsDefined()) p.ttl_default = yamlx::ttl(v, src, "ttl.default");
+        if (auto v = m.get("ns"); v.IsDefined()) p.ttl_ns = yamlx::ttl(v, src, "ttl.ns");
+        if (auto v = m.get("soa"); v.IsDefined()) p.ttl_soa = yamlx::ttl(v, src, "ttl.soa");
+        m.finish();
+    }
+    if (auto t = top.get("templates"); t.IsDefined()) {
+        Map m(t, src, "templates");
+        p.web = templates(m.get("web"), src, "templates.web");
+        p.mail = templates(m.get("mail"), src, "templates.mail");
+        m.finish();
+    }
+    if (auto t = top.get("mail"); t.IsDefined()) {
+        Map m(t, src, "mail");
+        if (auto v = m.get("spf_all"); v.IsDefined()) {
+            p.spf_all = yamlx::scalar(v, src, "mail.spf_all");
+            if (p.spf_all != "~all" && p.spf_all != "-all" && p.spf_all != "?all")
+                yamlx::fail(src, v, "mail.spf_all", "'" + p.spf_all + "' is not ~all, -all or ?all");
+        }
+        if (auto v = m.get("null_mx_without_mail"); v.IsDefined())
+            p.null_mx_without_mail = yamlx::boolean(v, src, "mail.null_mx_without_mail");
+        m.finish();
+    }
+    if (auto v = top.get("test_domain_suffix"); v.IsDefined())
+        p.test_domain_suffix = host_name(v, src, "test_domain_suffix").to_string();
+    if (auto v = top.get("transferable_tlds"); v.IsDefined()) {
+        for (auto s : yamlx::strings(v, src, "transferable_tlds")) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (!s.empty() && s.front() == '.') s.erase(0, 1);
+            p.transferable_tlds.push_back(s);
+        }
+    }
+    if (auto v = top.get("durations"); v.IsDefined()) {
+        Map m(v, src, "durations");
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            auto key = it->first.Scalar();
+            Map d(m.get(key), src, m.path(key));
+            Duration dur;
+            dur.min = static_cast<int>(yamlx::uint32(d.require("min"), src, d.path("min"), 10000));
+            dur.max = static_cast<int>(yamlx::uint32(d.require("max"), src, d.path("max"), 10000));
+            dur.unit = yamlx::scalar(d.require("unit"), src, d.path("unit"));
+            if (dur.unit != "business_days" && dur.unit != "hours" && dur.unit != "calendar_days")
+                yamlx::fail(src, d.get("unit"), d.path("unit"), "not business_days, hours or calendar_days");
+            if (dur.max < dur.min) yamlx::fail(src, d.get("max"), d.path("max"), "max is below min");
+            d.finish();
+            p.durations[key] = dur;
+        }
+    }
+    if (auto v = top.get("closed_days"); v.IsDefined()) p.closed_days = yamlx::strings(v, src, "closed_days");
+    if (auto v = top.get("parallel_min_days"); v.IsDefined())
+        p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
+    if (auto v = top.get("pdns"); v.IsDefined()) {
+        Map m(v, src, "pdns");
+        if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");
+        if (auto u = m.get("server_id"); u.IsDefined()) p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
+        m.finish();
+    }
+    if (auto v = top.get("safety"); v.IsDefined()) {
+        Map m(v, src, "safety");
+        if (auto u = m.get("max_change_fraction"); u.IsDefined()) {
+            auto s = yamlx::scalar(u, src, "safety.max_change_fraction");
+            try {
+                std::size_t pos = 0;
+                p.max_change_fraction = std::stod(s, &pos);
+                if (pos != s.size() || p.max_change_fraction < 0 || p.max_change_fraction > 1) throw std::invalid_argument(s);
+            } catch (const std::exception&) {
+                yamlx::fail(src, u, "safety.max_change_fraction", "'" + s + "' is not a number from 0 to 1");
+            }
+        }
+        if (auto u = m.get("min_rrsets"); u.IsDefined()) p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
+        m.finish();
+    }
+    top.finish();
+    return p;
+}
+
+const std::string& default_profile_text() {
+    static const std::string text = kDefaultProfileYaml;
+    return text;
+}
+
+Profile load_profile(const std::string& path) {
+    if (path.empty()) return parse_profile(default_profile_text(), "built-in profile");
+    return parse_profile(read_input(path), path);
+}
+
+}  // namespace zonegen

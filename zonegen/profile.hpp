@@ -1,0 +1,76 @@
+// The provider profile: our name servers, SOA values, TTLs, record templates and the
+// migration durations. A default ships in templates/profile.yaml (compiled in);
+// `--profile FILE` replaces it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonegen/name.hpp"
+#include "zonegen/rdata.hpp"
+
+namespace zonegen {
+
+struct HostAddrs {
+    Name name;
+    std::vector<std::string> ipv4, ipv6;  // canonical
+};
+
+struct ProviderNs : HostAddrs {
+    bool primary = false;       // role: primary | secondary
+    bool pattern_b = false;     // the secondary that transfers pattern-B zones
+    std::string api_url;        // PowerDNS API of this server, "" when not managed by API
+    std::string server_id = "localhost";
+};
+
+struct RecordTemplate {
+    std::string owner;  // relative to the domain ("@", "www", "mail")
+    RRType type = 0;
+    std::string data;   // rdata with placeholders {ipv4}, {ipv6}, {server}
+    std::optional<std::uint32_t> ttl;
+    int line = 0;
+};
+
+struct Duration {
+    int min = 0, max = 0;
+    std::string unit;  // business_days | hours | calendar_days
+};
+
+struct Profile {
+    std::string name;
+    std::string source;  // file name, or "built-in"
+    std::vector<ProviderNs> nameservers;
+    Name soa_mname, soa_rname;
+    std::uint32_t refresh = 14400, retry = 3600, expire = 1209600, minimum = 3600;
+    std::uint32_t ttl_default = 3600, ttl_ns = 86400, ttl_soa = 3600;
+    std::vector<RecordTemplate> web, mail;
+    std::string spf_all = "~all";  // the qualifier of the SPF record zonegen composes
+    bool null_mx_without_mail = false;  // RFC 7505 null MX and "v=spf1 -all" when no mail
+    std::string test_domain_suffix;
+    std::vector<std::string> transferable_tlds;
+    std::map<std::string, Duration> durations;
+    std::vector<std::string> closed_days;  // "MM-DD" or "MM-DD..MM-DD"
+    int parallel_min_days = 14;
+    // PowerDNS
+    std::string pdns_url;
+    std::string pdns_server_id = "localhost";
+    // Safety limits of plan/apply
+    double max_change_fraction = 0.30;
+    std::size_t safety_min_rrsets = 10;
+
+    const ProviderNs& primary() const;
+    const ProviderNs& pattern_b_secondary() const;
+    bool is_ours(const Name& n) const;
+};
+
+// Parses a profile document (YAML or JSON). Throws InputError naming the key and line.
+Profile parse_profile(const std::string& text, const std::string& source);
+// The profile of --profile FILE, or the built-in default when `path` is empty.
+Profile load_profile(const std::string& path);
+// The text of the built-in default profile.
+const std::string& default_profile_text();
+
+}  // namespace zonegen

@@ -1,0 +1,62 @@
+// The customer spec (contract.md): one document per customer domain.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonegen/address.hpp"
+#include "zonegen/finding.hpp"
+#include "zonegen/name.hpp"
+#include "zonegen/profile.hpp"
+#include "zonegen/rdata.hpp"
+
+namespace zonegen {
+
+enum class Pattern { A, B, C };
+enum class Registrar { transfer, customer };
+
+const char* to_string(Pattern p);
+const char* to_string(Registrar r);
+
+struct TsigRef {
+    Name name;
+    std::string algorithm;
+    std::string secret_file;  // the secret itself never appears in the spec
+};
+
+struct ExtraRecord {
+    Name owner;
+    RRType type = 0;
+    std::optional<std::uint32_t> ttl;
+    std::string rdata;  // canonical
+    int line = 0;
+};
+
+struct Spec {
+    std::string source;  // file name or "-"
+    Name domain;         // A-labels, lower case
+    Pattern pattern = Pattern::A;
+    Registrar registrar = Registrar::transfer;
+    HostAddrs server;
+    bool web = true, mail = true;
+    std::vector<Endpoint> customer_primary;
+    std::vector<HostAddrs> customer_nameservers;
+    std::optional<TsigRef> tsig;
+    std::optional<std::uint32_t> ttl;
+    std::vector<ExtraRecord> records;
+    std::vector<Finding> warnings;  // remarks about the spec that do not stop generation
+};
+
+// Parses a spec document (YAML or JSON). Throws InputError naming the key and line.
+Spec parse_spec(const std::string& text, const std::string& source);
+// Reads a spec from a file, or from standard input for "-".
+Spec load_spec(const std::string& path);
+
+// Reads a whole file (or stdin for "-"); throws InputError when it cannot.
+std::string read_input(const std::string& path, std::size_t max_bytes = 64u << 20);
+// The first `max_bytes` of a file (less when shorter); throws InputError when unreadable.
+std::string read_input_head(const std::string& path, std::size_t max_bytes);
+
+}  // namespace zonegen

@@ -1,0 +1,57 @@
+// Strict reading of YAML documents (internal): unknown and duplicated keys are errors, and
+// every error names the key path and the line.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace zonegen::yamlx {
+
+// Loads one document; a YAML syntax error becomes an InputError naming the line.
+YAML::Node load(const std::string& text, const std::string& source);
+
+[[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& path,
+                       const std::string& message);
+
+class Map {
+public:
+    // `node` must be a mapping; duplicated keys are refused here.
+    Map(const YAML::Node& node, std::string source, std::string path);
+
+    // The value of `key`, or an undefined node. Marks the key as known.
+    YAML::Node get(const std::string& key);
+    YAML::Node require(const std::string& key);
+    bool has(const std::string& key) const;
+    // Refuses every key that was never asked for.
+    void finish() const;
+
+    std::string path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+    const std::string& source() const { return source_; }
+    const YAML::Node& node() const { return node_; }
+
+private:
+    YAML::Node node_;
+    std::string source_;
+    std::string path_;
+    std::set<std::string> asked_;
+};
+
+int line_of(const YAML::Node& n);  // 1-based, 0 when unknown
+
+std::string scalar(const YAML::Node& n, const std::string& source, const std::string& path);
+std::uint32_t uint32(const YAML::Node& n, const std::string& source, const std::string& path,
+                     std::uint32_t max = 0xffffffffu);
+// A TTL: seconds, or BIND's units (1h30m, 2d, 1w).
+std::uint32_t ttl(const YAML::Node& n, const std::string& source, const std::string& path);
+bool boolean(const YAML::Node& n, const std::string& source, const std::string& path);
+// A sequence of scalars.
+std::vector<std::string> strings(const YAML::Node& n, const std::string& source, const std::string& path);
+// Checks `n` is a sequence.
+void sequence(const YAML::Node& n, const std::string& source, const std::string& path);
+
+}  // namespace zonegen::yamlx
