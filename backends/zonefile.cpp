@@ -87,7 +87,7 @@ private:
             return;
         }
         if (s->r_class != KNOT_CLASS_IN) {
-            finding(file, line, "class-not-in", "class " + std::to_string(s->r_class) + " is not IN", &owner, s->r_type);
+            finding(file, line, "syntax", "class " + std::to_string(s->r_class) + " is not IN", &owner, s->r_type);
             return;
         }
         std::string rdata(reinterpret_cast<const char*>(s->r_data), s->r_data_length);

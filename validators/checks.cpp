@@ -16,8 +16,7 @@ const std::vector<CheckInfo> kChecks = {
     // syntax (reported by the zone reader)
     {"syntax", Severity::error, "the master file does not parse (grammar, escapes, rdata, label or name length)"},
     {"include-refused", Severity::error, "$INCLUDE of a file outside --allow-include DIR"},
-    {"class-not-in", Severity::error, "a record of a class other than IN"},
-    {"owner-outside-zone", Severity::error, "a record whose owner is not in the zone"},
+    {"owner-outside-zone", Severity::warning, "a record whose owner is not in the zone (ignored, as BIND and Knot do)"},
     {"ttl-range", Severity::warning, "a TTL above 2147483647 (RFC 2181 section 8: read as zero)"},
     {"hostname-syntax", Severity::warning, "a host name (address owner, NS, MX or SRV target) that is not LDH (RFC 952/1123)"},
     {"target-ip-literal", Severity::warning, "an NS, MX or SRV target that is written as an IP address"},
@@ -25,6 +24,7 @@ const std::vector<CheckInfo> kChecks = {
     {"cname-and-other-data", Severity::error, "CNAME beside other data (RFC 1034 section 3.6.2)"},
     {"cname-multiple", Severity::error, "more than one CNAME at a name (RFC 2181 section 10.1)"},
     {"dname-multiple", Severity::error, "more than one DNAME at a name (RFC 6672 section 2.4)"},
+    {"dname-and-ns", Severity::error, "DNAME and NS at one name below the apex (RFC 6672 section 2.3)"},
     {"duplicate-record", Severity::warning, "the same record twice (one is ignored)"},
     {"ttl-mixed", Severity::warning, "records of one rrset with different TTLs (RFC 2181 section 5.2)"},
     {"data-below-dname", Severity::error, "data below a DNAME (RFC 6672 section 2.4)"},
@@ -39,7 +39,7 @@ const std::vector<CheckInfo> kChecks = {
     {"ns-apex-count", Severity::warning, "fewer than two NS at the zone apex (RFC 1034 section 4.1)"},
     {"ns-target-no-address", Severity::error, "an in-zone name server without A or AAAA"},
     {"glue-missing", Severity::error, "a name server at or below a delegation without glue"},
-    {"mx-target-no-address", Severity::error, "an in-zone MX target without A or AAAA"},
+    {"mx-target-no-address", Severity::warning, "an in-zone MX target without A or AAAA (mail to it bounces)"},
     {"ds-at-apex", Severity::error, "a DS at the zone apex (DS belongs in the parent)"},
     {"ds-not-at-delegation", Severity::warning, "a DS at a name that is not a delegation"},
     {"dnskey-not-at-apex", Severity::warning, "a DNSKEY below the zone apex"},
@@ -58,9 +58,7 @@ const std::vector<CheckInfo> kChecks = {
     // spec and generation
     {"tld-unknown", Severity::warning, "the TLD is not in the Public Suffix List"},
     {"glue-not-needed", Severity::warning, "addresses given for a name server outside the domain"},
-    {"multiple-soa", Severity::error, "a second SOA (refused at insertion)"},
-    {"multiple-cname", Severity::error, "a second CNAME (refused at insertion)"},
-    {"mixed-ttl", Severity::error, "a record whose TTL differs from its rrset's (refused at insertion)"},
+    {"ttl-mixed-refused", Severity::error, "generation: a record whose TTL differs from its rrset's (refused)"},
 };
 
 struct Ctx {
@@ -176,6 +174,8 @@ void check_names(Ctx& c) {
                 break;
             }
         }
+        if (has(rrtype::DNAME) && has(rrtype::NS) && owner != z.origin())
+            c.add("dname-and-ns", &owner, rrtype::DNAME, "DNAME beside NS below the zone apex", line);
         while (!cuts.empty() && !owner.is_subdomain_of(cuts.back())) cuts.pop_back();
         while (!dnames.empty() && !owner.is_subdomain_of(dnames.back())) dnames.pop_back();
         if (!dnames.empty() && owner != dnames.back())
@@ -229,6 +229,7 @@ void check_apex_and_ns(Ctx& c) {
     for (const auto& [key, set] : z.rrsets()) {
         if (key.type != rrtype::NS || !key.owner.is_subdomain_of(apex)) continue;
         if (c.o.fragment && key.owner == apex) continue;  // the customer's own NS live in their zone
+        if (key.owner != apex && below_cut(c.z, key.owner.parent())) continue;  // occluded by a cut above
         for (const auto& rr : set.rrs) {
             auto target = rdata_target(rrtype::NS, rr.rdata);
             if (!target || !target->is_subdomain_of(apex)) continue;

@@ -38,11 +38,11 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
         set.owner = owner;
         set.type = type;
     } else {
-        if (type == rrtype::SOA) return refuse("multiple-soa", "a second SOA record");
+        if (type == rrtype::SOA) return refuse("soa-multiple", "a second SOA record");
         if (type == rrtype::CNAME && set.rrs.front().rdata != rdata)
-            return refuse("multiple-cname", "a second CNAME at " + owner.to_string());
+            return refuse("cname-multiple", "a second CNAME at " + owner.to_string());
         if (set.ttl() != ttl)
-            return refuse("mixed-ttl", "TTL " + std::to_string(ttl) + " differs from the rrset's TTL " +
+            return refuse("ttl-mixed-refused", "TTL " + std::to_string(ttl) + " differs from the rrset's TTL " +
                                            std::to_string(set.ttl()));
     }
     auto it = std::lower_bound(set.rrs.begin(), set.rrs.end(), rdata,
