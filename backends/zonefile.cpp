@@ -44,7 +44,7 @@ std::string real_dir(const std::string& dir) {
 }
 
 class Reader {
-public:
+  public:
     Reader(const ReadOptions& o, ReadResult& r) : opts_(o), res_(r) {
         if (!o.allow_include_dir.empty()) allowed_ = real_dir(o.allow_include_dir);
     }
@@ -52,24 +52,32 @@ public:
     void run(zs_scanner_t* s, const std::string& file, int depth) {
         while (zs_parse_record(s) == 0) {
             switch (s->state) {
-                case ZS_STATE_DATA: record(s, file); break;
+                case ZS_STATE_DATA:
+                    record(s, file);
+                    break;
                 case ZS_STATE_ERROR:
-                    finding(file, static_cast<int>(s->line_counter), "syntax", std::string(zs_strerror(s->error.code)));
+                    finding(file, static_cast<int>(s->line_counter), "syntax",
+                            std::string(zs_strerror(s->error.code)));
                     if (s->error.fatal) return;
                     break;
-                case ZS_STATE_INCLUDE: include(s, file, depth); break;
+                case ZS_STATE_INCLUDE:
+                    include(s, file, depth);
+                    break;
                 case ZS_STATE_EOF:
-                case ZS_STATE_STOP: return;
-                default: break;
+                case ZS_STATE_STOP:
+                    return;
+                default:
+                    break;
             }
         }
         if (s->state == ZS_STATE_ERROR)
-            finding(file, static_cast<int>(s->line_counter), "syntax", std::string(zs_strerror(s->error.code)));
+            finding(file, static_cast<int>(s->line_counter), "syntax",
+                    std::string(zs_strerror(s->error.code)));
     }
 
-private:
-    void finding(const std::string& file, int line, std::string_view id, std::string msg, const Name* owner = nullptr,
-                 std::optional<RRType> type = std::nullopt) {
+  private:
+    void finding(const std::string& file, int line, std::string_view id, std::string msg,
+                 const Name* owner = nullptr, std::optional<RRType> type = std::nullopt) {
         Finding f = make_finding(id, owner, type, std::move(msg), line);
         f.file = file;
         res_.findings.push_back(std::move(f));
@@ -87,7 +95,8 @@ private:
             return;
         }
         if (s->r_class != KNOT_CLASS_IN) {
-            finding(file, line, "syntax", "class " + std::to_string(s->r_class) + " is not IN", &owner, s->r_type);
+            finding(file, line, "syntax", "class " + std::to_string(s->r_class) + " is not IN",
+                    &owner, s->r_type);
             return;
         }
         std::string rdata(reinterpret_cast<const char*>(s->r_data), s->r_data_length);
@@ -100,7 +109,8 @@ private:
         std::string target = s->include_filename;
         if (allowed_.empty()) {
             finding(file, line, "include-refused",
-                    "$INCLUDE is refused (an include can read any file); allow a directory with --allow-include DIR");
+                    "$INCLUDE is refused (an include can read any file); allow a directory with "
+                    "--allow-include DIR");
             return;
         }
         char buf[PATH_MAX];
@@ -110,7 +120,8 @@ private:
         }
         std::string real = buf;
         if (real.rfind(allowed_, 0) != 0) {
-            finding(file, line, "include-refused", "$INCLUDE of a file outside the --allow-include directory");
+            finding(file, line, "include-refused",
+                    "$INCLUDE of a file outside the --allow-include directory");
             return;
         }
         if (depth >= kMaxIncludeDepth) {
@@ -127,7 +138,8 @@ private:
         }
         auto sub = make_scanner(origin, s->default_ttl);
         if (zs_set_input_file(sub.get(), real.c_str()) != 0) {
-            finding(file, line, "syntax", "$INCLUDE file cannot be read: " + std::string(zs_strerror(sub->error.code)));
+            finding(file, line, "syntax",
+                    "$INCLUDE file cannot be read: " + std::string(zs_strerror(sub->error.code)));
             return;
         }
         run(sub.get(), real, depth + 1);
@@ -141,7 +153,8 @@ private:
 Name pick_origin(const ReadOptions& opts, const std::string& head, const std::string& name) {
     if (opts.origin) return *opts.origin;
     if (auto o = leading_origin(head)) return *o;
-    throw InputError(name + ": no $ORIGIN at the top of the file: give the zone's name with --origin NAME");
+    throw InputError(
+        name + ": no $ORIGIN at the top of the file: give the zone's name with --origin NAME");
 }
 
 }  // namespace
@@ -189,7 +202,8 @@ ReadResult read_zone_file(const std::string& path, const ReadOptions& opts) {
     return res;
 }
 
-ReadResult read_zone_text(const std::string& text, const std::string& name, const ReadOptions& opts) {
+ReadResult read_zone_text(const std::string& text, const std::string& name,
+                          const ReadOptions& opts) {
     Name origin = pick_origin(opts, text, name);
     ReadResult res{Zone(origin), {}};
     auto s = make_scanner(origin, opts.default_ttl);

@@ -12,8 +12,8 @@
 namespace zonegen {
 
 struct ReadOptions {
-    std::optional<Name> origin;      // --origin or the spec's domain; else the file's $ORIGIN
-    std::string allow_include_dir;   // "" refuses every $INCLUDE
+    std::optional<Name> origin;        // --origin or the spec's domain; else the file's $ORIGIN
+    std::string allow_include_dir;     // "" refuses every $INCLUDE
     std::uint32_t default_ttl = 3600;  // for records before any $TTL without a TTL
 };
 
@@ -26,7 +26,8 @@ struct ReadResult {
 // known; everything wrong inside the file becomes a finding.
 ReadResult read_zone_file(const std::string& path, const ReadOptions& opts);
 // The same for text in memory (`name` is used in findings).
-ReadResult read_zone_text(const std::string& text, const std::string& name, const ReadOptions& opts);
+ReadResult read_zone_text(const std::string& text, const std::string& name,
+                          const ReadOptions& opts);
 
 // The origin a file declares in a leading $ORIGIN, if any.
 std::optional<Name> leading_origin(const std::string& text);

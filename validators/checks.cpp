@@ -1,78 +1,96 @@
 #include "validators/checks.hpp"
 
-#include <algorithm>
 #include <arpa/inet.h>
+#include <algorithm>
 #include <map>
 #include <set>
 
+#include "validators/mail.hpp"
 #include "zonegen/address.hpp"
 #include "zonegen/generate.hpp"
-#include "validators/mail.hpp"
 
 namespace zonegen {
 namespace {
 
 const std::vector<CheckInfo> kChecks = {
     // syntax (reported by the zone reader)
-    {"syntax", Severity::error, "the master file does not parse (grammar, escapes, rdata, label or name length)"},
+    {"syntax", Severity::error,
+     "the master file does not parse (grammar, escapes, rdata, label or name length)"},
     {"include-refused", Severity::error, "$INCLUDE of a file outside --allow-include DIR"},
-    {"owner-outside-zone", Severity::warning, "a record whose owner is not in the zone (ignored, as BIND and Knot do)"},
+    {"owner-outside-zone", Severity::warning,
+     "a record whose owner is not in the zone (ignored, as BIND and Knot do)"},
     {"ttl-range", Severity::warning, "a TTL above 2147483647 (RFC 2181 section 8: read as zero)"},
-    {"hostname-syntax", Severity::warning, "a host name (address owner, NS, MX or SRV target) that is not LDH (RFC 952/1123)"},
-    {"target-ip-literal", Severity::warning, "an NS, MX or SRV target that is written as an IP address"},
+    {"hostname-syntax", Severity::warning,
+     "a host name (address owner, NS, MX or SRV target) that is not LDH (RFC 952/1123)"},
+    {"target-ip-literal", Severity::warning,
+     "an NS, MX or SRV target that is written as an IP address"},
     // rrsets
     {"cname-and-other-data", Severity::error, "CNAME beside other data (RFC 1034 section 3.6.2)"},
     {"cname-multiple", Severity::error, "more than one CNAME at a name (RFC 2181 section 10.1)"},
     {"dname-multiple", Severity::error, "more than one DNAME at a name (RFC 6672 section 2.4)"},
-    {"dname-and-ns", Severity::error, "DNAME and NS at one name below the apex (RFC 6672 section 2.3)"},
+    {"dname-and-ns", Severity::error,
+     "DNAME and NS at one name below the apex (RFC 6672 section 2.3)"},
     {"duplicate-record", Severity::warning, "the same record twice (one is ignored)"},
-    {"ttl-mixed", Severity::warning, "records of one rrset with different TTLs (RFC 2181 section 5.2)"},
+    {"ttl-mixed", Severity::warning,
+     "records of one rrset with different TTLs (RFC 2181 section 5.2)"},
     {"data-below-dname", Severity::error, "data below a DNAME (RFC 6672 section 2.4)"},
-    {"data-below-delegation", Severity::warning, "data other than glue below a delegation (occluded, never served)"},
-    {"target-is-cname", Severity::error, "an NS, MX or SRV target that is a CNAME (RFC 2181 section 10.3, RFC 2782)"},
+    {"data-below-delegation", Severity::warning,
+     "data other than glue below a delegation (occluded, never served)"},
+    {"target-is-cname", Severity::error,
+     "an NS, MX or SRV target that is a CNAME (RFC 2181 section 10.3, RFC 2782)"},
     // zone
     {"soa-missing", Severity::error, "no SOA at the zone apex"},
     {"soa-multiple", Severity::error, "more than one SOA"},
     {"soa-not-at-apex", Severity::error, "an SOA below the zone apex"},
     {"soa-timers", Severity::warning, "SOA timers outside Zonemaster's ranges"},
     {"ns-apex-missing", Severity::error, "no NS at the zone apex"},
-    {"ns-apex-count", Severity::warning, "fewer than two NS at the zone apex (RFC 1034 section 4.1)"},
+    {"ns-apex-count", Severity::warning,
+     "fewer than two NS at the zone apex (RFC 1034 section 4.1)"},
     {"ns-target-no-address", Severity::error, "an in-zone name server without A or AAAA"},
     {"glue-missing", Severity::error, "a name server at or below a delegation without glue"},
-    {"mx-target-no-address", Severity::warning, "an in-zone MX target without A or AAAA (mail to it bounces)"},
+    {"mx-target-no-address", Severity::warning,
+     "an in-zone MX target without A or AAAA (mail to it bounces)"},
     {"ds-at-apex", Severity::error, "a DS at the zone apex (DS belongs in the parent)"},
     {"ds-not-at-delegation", Severity::warning, "a DS at a name that is not a delegation"},
     {"dnskey-not-at-apex", Severity::warning, "a DNSKEY below the zone apex"},
     // mail
-    {"spf-multiple", Severity::error, "more than one v=spf1 record at a name (RFC 7208 section 3.2)"},
+    {"spf-multiple", Severity::error,
+     "more than one v=spf1 record at a name (RFC 7208 section 3.2)"},
     {"spf-syntax", Severity::warning, "an SPF record that does not follow RFC 7208's grammar"},
-    {"spf-lookups", Severity::warning, "an SPF record that needs more than 10 DNS lookups (RFC 7208 section 4.6.4)"},
-    {"spf-include-unknown", Severity::warning, "an SPF include: outside the zone, whose lookups cannot be counted offline"},
+    {"spf-lookups", Severity::warning,
+     "an SPF record that needs more than 10 DNS lookups (RFC 7208 section 4.6.4)"},
+    {"spf-include-unknown", Severity::warning,
+     "an SPF include: outside the zone, whose lookups cannot be counted offline"},
     {"dmarc-syntax", Severity::warning, "a DMARC record that does not follow RFC 7489"},
     {"no-mail", Severity::warning, "the domain will receive no mail"},
     // pattern (validate --spec)
     {"pattern-ns", Severity::error, "the apex NS set does not fit the DNS pattern"},
     {"pattern-mname", Severity::error, "the SOA MNAME does not fit the DNS pattern"},
-    {"pattern-records", Severity::error, "a web or mail record does not point at the managed server"},
+    {"pattern-records", Severity::error,
+     "a web or mail record does not point at the managed server"},
     {"pattern-spf", Severity::error, "the SPF record does not authorise the managed server"},
     // spec and generation
     {"tld-unknown", Severity::warning, "the TLD is not in the Public Suffix List"},
     {"glue-not-needed", Severity::warning, "addresses given for a name server outside the domain"},
-    {"ttl-mixed-refused", Severity::error, "generation: a record whose TTL differs from its rrset's (refused)"},
+    {"ttl-mixed-refused", Severity::error,
+     "generation: a record whose TTL differs from its rrset's (refused)"},
 };
 
 struct Ctx {
     const Zone& z;
     const ValidateOptions& o;
     std::vector<Finding>& out;
-    void add(std::string_view id, const Name* owner, std::optional<RRType> type, std::string msg, int line = 0) {
+    void add(std::string_view id, const Name* owner, std::optional<RRType> type, std::string msg,
+             int line = 0) {
         Finding f = make_finding(id, owner, type, std::move(msg), line);
         f.file = line ? o.file : "";
         out.push_back(std::move(f));
     }
 };
 
-bool has_address(const Zone& z, const Name& n) { return z.find(n, rrtype::A) || z.find(n, rrtype::AAAA); }
+bool has_address(const Zone& z, const Name& n) {
+    return z.find(n, rrtype::A) || z.find(n, rrtype::AAAA);
+}
 
 bool looks_like_ip(const Name& n) {
     std::string s = n.to_string();
@@ -97,7 +115,8 @@ void check_rrsets(Ctx& c) {
         const Name& owner = key.owner;
         RRType t = key.type;
         if (!owner.is_subdomain_of(z.origin())) {
-            c.add("owner-outside-zone", &owner, t, owner.to_string() + " is outside the zone " + z.origin().to_string(), set.line());
+            c.add("owner-outside-zone", &owner, t,
+                  owner.to_string() + " is outside the zone " + z.origin().to_string(), set.line());
             continue;
         }
         // Duplicates and TTLs.
@@ -105,16 +124,18 @@ void check_rrsets(Ctx& c) {
         bool mixed = false;
         for (const auto& rr : set.rrs) {
             if (!seen.insert(rr.rdata).second)
-                c.add("duplicate-record", &owner, t, "the same " + type_name(t) + " record appears twice", rr.line);
+                c.add("duplicate-record", &owner, t,
+                      "the same " + type_name(t) + " record appears twice", rr.line);
             if (rr.ttl != set.rrs.front().ttl && !mixed) {
                 mixed = true;
                 c.add("ttl-mixed", &owner, t,
-                      "TTL " + std::to_string(rr.ttl) + " differs from " + std::to_string(set.rrs.front().ttl) +
-                          " of the rrset's first record",
+                      "TTL " + std::to_string(rr.ttl) + " differs from " +
+                          std::to_string(set.rrs.front().ttl) + " of the rrset's first record",
                       rr.line);
             }
             if (rr.ttl > 2147483647u)
-                c.add("ttl-range", &owner, t, "TTL " + std::to_string(rr.ttl) + " is above 2147483647", rr.line);
+                c.add("ttl-range", &owner, t,
+                      "TTL " + std::to_string(rr.ttl) + " is above 2147483647", rr.line);
         }
         if (t == rrtype::SOA) {
             if (owner != z.origin())
@@ -129,26 +150,39 @@ void check_rrsets(Ctx& c) {
         if (t == rrtype::DNSKEY && owner != z.origin())
             c.add("dnskey-not-at-apex", &owner, t, "DNSKEY below the zone apex", set.line());
         if (t == rrtype::DS && owner == z.origin())
-            c.add("ds-at-apex", &owner, t, "DS record at the zone apex: it belongs in the parent zone", set.line());
+            c.add("ds-at-apex", &owner, t,
+                  "DS record at the zone apex: it belongs in the parent zone", set.line());
         if (t == rrtype::DS && owner != z.origin() && !z.find(owner, rrtype::NS))
-            c.add("ds-not-at-delegation", &owner, t, "DS record at a name without NS (not a delegation)", set.line());
+            c.add("ds-not-at-delegation", &owner, t,
+                  "DS record at a name without NS (not a delegation)", set.line());
 
         // Host names and targets.
-        if ((t == rrtype::A || t == rrtype::AAAA) && !owner.is_wildcard() && !is_hostname(owner, false))
-            c.add("hostname-syntax", &owner, t, owner.to_string() + " has addresses but is not a host name", set.line());
+        if ((t == rrtype::A || t == rrtype::AAAA) && !owner.is_wildcard() &&
+            !is_hostname(owner, false))
+            c.add("hostname-syntax", &owner, t,
+                  owner.to_string() + " has addresses but is not a host name", set.line());
         if (t == rrtype::NS || t == rrtype::MX || t == rrtype::SRV) {
             for (const auto& rr : set.rrs) {
                 auto target = rdata_target(t, rr.rdata);
                 if (!target || target->is_root()) continue;  // null MX (RFC 7505), "no service" SRV
                 if (looks_like_ip(*target))
-                    c.add("target-ip-literal", &owner, t, type_name(t) + " target " + target->to_string() + " is an IP address, not a host name", rr.line);
+                    c.add("target-ip-literal", &owner, t,
+                          type_name(t) + " target " + target->to_string() +
+                              " is an IP address, not a host name",
+                          rr.line);
                 else if (!is_hostname(*target, false))
-                    c.add("hostname-syntax", &owner, t, type_name(t) + " target " + target->to_string() + " is not a host name", rr.line);
+                    c.add("hostname-syntax", &owner, t,
+                          type_name(t) + " target " + target->to_string() + " is not a host name",
+                          rr.line);
                 if (z.find(*target, rrtype::CNAME))
-                    c.add("target-is-cname", &owner, t, type_name(t) + " target " + target->to_string() + " is a CNAME", rr.line);
+                    c.add("target-is-cname", &owner, t,
+                          type_name(t) + " target " + target->to_string() + " is a CNAME", rr.line);
                 if (t == rrtype::MX && target->is_subdomain_of(z.origin()) && !c.o.fragment &&
                     !has_address_or_wildcard(z, *target) && !z.find(*target, rrtype::CNAME))
-                    c.add("mx-target-no-address", &owner, t, "MX target " + target->to_string() + " is in the zone but has no A or AAAA", rr.line);
+                    c.add(
+                        "mx-target-no-address", &owner, t,
+                        "MX target " + target->to_string() + " is in the zone but has no A or AAAA",
+                        rr.line);
             }
         }
     }
@@ -165,7 +199,9 @@ void check_names(Ctx& c) {
         int line = it->second.line();
         for (; it != sets.end() && it->first.owner == owner; ++it) types.push_back(it->first.type);
         if (!owner.is_subdomain_of(z.origin())) continue;
-        auto has = [&](RRType t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+        auto has = [&](RRType t) {
+            return std::find(types.begin(), types.end(), t) != types.end();
+        };
         if (has(rrtype::CNAME)) {
             for (RRType t : types) {
                 if (t == rrtype::CNAME || t == rrtype::RRSIG || t == rrtype::NSEC) continue;
@@ -175,20 +211,25 @@ void check_names(Ctx& c) {
             }
         }
         if (has(rrtype::DNAME) && has(rrtype::NS) && owner != z.origin())
-            c.add("dname-and-ns", &owner, rrtype::DNAME, "DNAME beside NS below the zone apex", line);
+            c.add("dname-and-ns", &owner, rrtype::DNAME, "DNAME beside NS below the zone apex",
+                  line);
         while (!cuts.empty() && !owner.is_subdomain_of(cuts.back())) cuts.pop_back();
         while (!dnames.empty() && !owner.is_subdomain_of(dnames.back())) dnames.pop_back();
         if (!dnames.empty() && owner != dnames.back())
-            c.add("data-below-dname", &owner, types.front(), "data below the DNAME at " + dnames.back().to_string(), line);
+            c.add("data-below-dname", &owner, types.front(),
+                  "data below the DNAME at " + dnames.back().to_string(), line);
         if (!cuts.empty() && owner != cuts.back()) {
             bool glue_only = true;
             for (RRType t : types) glue_only &= (t == rrtype::A || t == rrtype::AAAA);
             if (!glue_only)
-                c.add("data-below-delegation", &owner, types.front(),
-                      "data below the delegation at " + cuts.back().to_string() + " is never served", line);
+                c.add(
+                    "data-below-delegation", &owner, types.front(),
+                    "data below the delegation at " + cuts.back().to_string() + " is never served",
+                    line);
         }
         if (has(rrtype::DNAME)) dnames.push_back(owner);
-        if (owner != z.origin() && has(rrtype::NS) && (cuts.empty() || owner != cuts.back())) cuts.push_back(owner);
+        if (owner != z.origin() && has(rrtype::NS) && (cuts.empty() || owner != cuts.back()))
+            cuts.push_back(owner);
     }
 }
 
@@ -205,14 +246,19 @@ void check_apex_and_ns(Ctx& c) {
     if (!c.o.fragment) {
         const RRset* soa = z.find(apex, rrtype::SOA);
         if (!soa) {
-            c.add("soa-missing", &apex, rrtype::SOA, "no SOA record at the zone apex " + apex.to_string());
+            c.add("soa-missing", &apex, rrtype::SOA,
+                  "no SOA record at the zone apex " + apex.to_string());
         } else if (auto f = parse_soa(soa->rrs.front().rdata)) {
             std::vector<std::string> why;
-            if (f->refresh < 14400) why.push_back("refresh " + std::to_string(f->refresh) + " < 14400");
+            if (f->refresh < 14400)
+                why.push_back("refresh " + std::to_string(f->refresh) + " < 14400");
             if (f->retry < 3600) why.push_back("retry " + std::to_string(f->retry) + " < 3600");
-            if (f->retry >= f->refresh) why.push_back("retry " + std::to_string(f->retry) + " >= refresh");
-            if (f->expire < 604800) why.push_back("expire " + std::to_string(f->expire) + " < 604800");
-            if (f->minimum < 300 || f->minimum > 86400) why.push_back("minimum " + std::to_string(f->minimum) + " outside 300..86400");
+            if (f->retry >= f->refresh)
+                why.push_back("retry " + std::to_string(f->retry) + " >= refresh");
+            if (f->expire < 604800)
+                why.push_back("expire " + std::to_string(f->expire) + " < 604800");
+            if (f->minimum < 300 || f->minimum > 86400)
+                why.push_back("minimum " + std::to_string(f->minimum) + " outside 300..86400");
             if (!why.empty()) {
                 std::string msg = "SOA timers outside Zonemaster's ranges: ";
                 for (std::size_t i = 0; i < why.size(); ++i) msg += (i ? ", " : "") + why[i];
@@ -221,25 +267,32 @@ void check_apex_and_ns(Ctx& c) {
         }
         const RRset* ns = z.find(apex, rrtype::NS);
         if (!ns)
-            c.add("ns-apex-missing", &apex, rrtype::NS, "no NS records at the zone apex " + apex.to_string());
+            c.add("ns-apex-missing", &apex, rrtype::NS,
+                  "no NS records at the zone apex " + apex.to_string());
         else if (ns->rdata().size() < 2)
-            c.add("ns-apex-count", &apex, rrtype::NS, "only one NS at the apex; RFC 1034 asks for at least two", ns->line());
+            c.add("ns-apex-count", &apex, rrtype::NS,
+                  "only one NS at the apex; RFC 1034 asks for at least two", ns->line());
     }
     // Every NS target in the zone needs an address: glue below a cut, authoritative data else.
     for (const auto& [key, set] : z.rrsets()) {
         if (key.type != rrtype::NS || !key.owner.is_subdomain_of(apex)) continue;
-        if (c.o.fragment && key.owner == apex) continue;  // the customer's own NS live in their zone
-        if (key.owner != apex && below_cut(c.z, key.owner.parent())) continue;  // occluded by a cut above
+        if (c.o.fragment && key.owner == apex)
+            continue;  // the customer's own NS live in their zone
+        if (key.owner != apex && below_cut(c.z, key.owner.parent()))
+            continue;  // occluded by a cut above
         for (const auto& rr : set.rrs) {
             auto target = rdata_target(rrtype::NS, rr.rdata);
             if (!target || !target->is_subdomain_of(apex)) continue;
             if (has_address_or_wildcard(z, *target)) continue;
             if (below_cut(z, *target) || (key.owner != apex && target->is_subdomain_of(key.owner)))
                 c.add("glue-missing", &key.owner, rrtype::NS,
-                      "name server " + target->to_string() + " is below a delegation and has no glue (A or AAAA)", rr.line);
+                      "name server " + target->to_string() +
+                          " is below a delegation and has no glue (A or AAAA)",
+                      rr.line);
             else
                 c.add("ns-target-no-address", &key.owner, rrtype::NS,
-                      "name server " + target->to_string() + " is in the zone but has no A or AAAA", rr.line);
+                      "name server " + target->to_string() + " is in the zone but has no A or AAAA",
+                      rr.line);
         }
     }
 }
@@ -262,24 +315,33 @@ void check_pattern(Ctx& c) {
             if (ns != ours) {
                 std::string want;
                 for (const auto& n : ours) want += " " + n.to_string();
-                c.add("pattern-ns", &apex, rrtype::NS, "pattern A: the apex NS set must be exactly our name servers:" + want);
+                c.add("pattern-ns", &apex, rrtype::NS,
+                      "pattern A: the apex NS set must be exactly our name servers:" + want);
             }
             if (soa && !profile.is_ours(soa->mname))
-                c.add("pattern-mname", &apex, rrtype::SOA, "pattern A: the SOA MNAME " + soa->mname.to_string() + " is not one of our name servers");
+                c.add("pattern-mname", &apex, rrtype::SOA,
+                      "pattern A: the SOA MNAME " + soa->mname.to_string() +
+                          " is not one of our name servers");
             break;
         }
         case Pattern::B: {
             const auto& sec = profile.pattern_b_secondary();
             if (!ns.count(sec.name))
-                c.add("pattern-ns", &apex, rrtype::NS, "pattern B: our secondary " + sec.name.to_string() + " is not among the apex NS");
+                c.add("pattern-ns", &apex, rrtype::NS,
+                      "pattern B: our secondary " + sec.name.to_string() +
+                          " is not among the apex NS");
             if (soa && profile.is_ours(soa->mname))
-                c.add("pattern-mname", &apex, rrtype::SOA, "pattern B: the SOA MNAME " + soa->mname.to_string() + " must be the customer's primary, not ours");
+                c.add("pattern-mname", &apex, rrtype::SOA,
+                      "pattern B: the SOA MNAME " + soa->mname.to_string() +
+                          " must be the customer's primary, not ours");
             break;
         }
         case Pattern::C:
             for (const auto& n : ns)
                 if (profile.is_ours(n))
-                    c.add("pattern-ns", &apex, rrtype::NS, "pattern C: our name server " + n.to_string() + " must not serve the zone");
+                    c.add(
+                        "pattern-ns", &apex, rrtype::NS,
+                        "pattern C: our name server " + n.to_string() + " must not serve the zone");
             break;
     }
     // The web and mail records the spec wants must be there as the templates make them.
@@ -294,7 +356,8 @@ void check_pattern(Ctx& c) {
             std::string shown;
             for (const auto& r : w) shown += (shown.empty() ? "" : ", ") + rdata_text(key.type, r);
             c.add("pattern-records", &key.owner, key.type,
-                  type_name(key.type) + " at " + key.owner.to_string() + " should be " + shown, have ? have->line() : 0);
+                  type_name(key.type) + " at " + key.owner.to_string() + " should be " + shown,
+                  have ? have->line() : 0);
         }
     }
     if (spec.mail) {
@@ -309,22 +372,28 @@ void check_pattern(Ctx& c) {
         std::vector<std::string> missing;
         auto terms = spf_terms_lower(spf);
         for (const auto& a : spec.server.ipv4)
-            if (!terms.count("ip4:" + a) && !terms.count("+ip4:" + a)) missing.push_back("ip4:" + a);
+            if (!terms.count("ip4:" + a) && !terms.count("+ip4:" + a))
+                missing.push_back("ip4:" + a);
         for (const auto& a : spec.server.ipv6)
-            if (!terms.count("ip6:" + a) && !terms.count("+ip6:" + a)) missing.push_back("ip6:" + a);
+            if (!terms.count("ip6:" + a) && !terms.count("+ip6:" + a))
+                missing.push_back("ip6:" + a);
         if (spf.empty())
-            c.add("pattern-spf", &apex, rrtype::TXT, "no SPF record at the apex authorises the managed server");
+            c.add("pattern-spf", &apex, rrtype::TXT,
+                  "no SPF record at the apex authorises the managed server");
         else if (!missing.empty()) {
             std::string m;
             for (const auto& x : missing) m += " " + x;
-            c.add("pattern-spf", &apex, rrtype::TXT, "the SPF record does not authorise the managed server:" + m, line);
+            c.add("pattern-spf", &apex, rrtype::TXT,
+                  "the SPF record does not authorise the managed server:" + m, line);
         }
     }
 }
 
 }  // namespace
 
-const std::vector<CheckInfo>& check_table() { return kChecks; }
+const std::vector<CheckInfo>& check_table() {
+    return kChecks;
+}
 
 const CheckInfo& check_info(std::string_view id) {
     for (const auto& c : kChecks)
@@ -333,8 +402,15 @@ const CheckInfo& check_info(std::string_view id) {
     return unknown;
 }
 
-Finding make_finding(std::string_view id, const Name* owner, std::optional<RRType> type, std::string message, int line) {
-    return Finding{std::string(id), check_info(id).severity, owner ? owner->to_string() : "", type, std::move(message), line, {}};
+Finding make_finding(std::string_view id, const Name* owner, std::optional<RRType> type,
+                     std::string message, int line) {
+    return Finding{std::string(id),
+                   check_info(id).severity,
+                   owner ? owner->to_string() : "",
+                   type,
+                   std::move(message),
+                   line,
+                   {}};
 }
 
 std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts) {

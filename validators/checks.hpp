@@ -36,7 +36,7 @@ struct ValidateOptions {
 std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts);
 
 // Makes a finding of check `id` with the table's severity.
-Finding make_finding(std::string_view id, const Name* owner, std::optional<RRType> type, std::string message,
-                     int line = 0);
+Finding make_finding(std::string_view id, const Name* owner, std::optional<RRType> type,
+                     std::string message, int line = 0);
 
 }  // namespace zonegen

@@ -85,10 +85,12 @@ SpfSyntax parse_spf(const std::string& spf) {
         std::string orig = terms[i];
         auto eq = t.find('=');
         auto colon = t.find(':');
-        if (eq != std::string::npos && (colon == std::string::npos || eq < colon) && std::isalpha(static_cast<unsigned char>(t[0]))) {
+        if (eq != std::string::npos && (colon == std::string::npos || eq < colon) &&
+            std::isalpha(static_cast<unsigned char>(t[0]))) {
             std::string mod = t.substr(0, eq), val = orig.substr(eq + 1);
             for (char ch : mod)
-                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') {
+                if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' &&
+                    ch != '.') {
                     r.errors.push_back("bad modifier name '" + mod + "'");
                     break;
                 }
@@ -134,7 +136,8 @@ SpfSyntax parse_spf(const std::string& spf) {
                     ok = valid_cidr(addr.substr(slash + 1), name == "ip4" ? 32 : 128);
                     addr = addr.substr(0, slash);
                 }
-                ok = ok && (name == "ip4" ? canonical_ipv4(addr) : canonical_ipv6(addr)).has_value();
+                ok =
+                    ok && (name == "ip4" ? canonical_ipv4(addr) : canonical_ipv6(addr)).has_value();
             }
         } else {
             ok = false;
@@ -178,7 +181,8 @@ std::vector<std::string> dmarc_problems(const std::string& text) {
         const auto& [tag, v] = tags[k];
         std::string lv = lower(v);
         if (tag == "p" || tag == "sp") {
-            if (lv != "none" && lv != "quarantine" && lv != "reject") out.push_back(tag + "=" + v + " is not none, quarantine or reject");
+            if (lv != "none" && lv != "quarantine" && lv != "reject")
+                out.push_back(tag + "=" + v + " is not none, quarantine or reject");
             if (tag == "p") {
                 p = true;
                 if (k != 1) out.push_back("p= should follow v=DMARC1 directly");
@@ -218,20 +222,23 @@ void check_mail(const Zone& z, const ValidateOptions& opts, std::vector<Finding>
             }
             if (is_spf(rr.rdata)) {
                 if (++spf_count == 2)
-                    add("spf-multiple", key.owner, "a second v=spf1 record: receivers then fail SPF with permerror", rr.line);
+                    add("spf-multiple", key.owner,
+                        "a second v=spf1 record: receivers then fail SPF with permerror", rr.line);
                 spf_at[key.owner] = text;
                 auto syn = parse_spf(text);
                 for (const auto& e : syn.errors) add("spf-syntax", key.owner, "SPF: " + e, rr.line);
             }
             if (key.owner.first_label() == "_dmarc" && text.rfind("v=DMARC1", 0) == 0)
-                for (const auto& p : dmarc_problems(text)) add("dmarc-syntax", key.owner, "DMARC: " + p, rr.line);
+                for (const auto& p : dmarc_problems(text))
+                    add("dmarc-syntax", key.owner, "DMARC: " + p, rr.line);
         }
     }
     // Lookup counts, following includes inside the zone.
     for (const auto& [name, text] : spf_at) {
         std::set<Name> unknown;
         std::set<Name> visiting;
-        std::function<int(const std::string&, int)> count = [&](const std::string& t, int depth) -> int {
+        std::function<int(const std::string&, int)> count = [&](const std::string& t,
+                                                                int depth) -> int {
             auto syn = parse_spf(t);
             int n = syn.lookups;
             if (depth > 10) return n;
@@ -252,10 +259,13 @@ void check_mail(const Zone& z, const ValidateOptions& opts, std::vector<Finding>
         const RRset* set = z.find(name, rrtype::TXT);
         int line = set ? set->line() : 0;
         if (n > 10)
-            add("spf-lookups", name, "SPF needs " + std::to_string(n) + " DNS lookups (at most 10)", line);
+            add("spf-lookups", name, "SPF needs " + std::to_string(n) + " DNS lookups (at most 10)",
+                line);
         for (const auto& u : unknown)
             add("spf-include-unknown", name,
-                "SPF includes " + u.to_string() + ", which cannot be resolved offline: its lookups are not counted", line);
+                "SPF includes " + u.to_string() +
+                    ", which cannot be resolved offline: its lookups are not counted",
+                line);
     }
 }
 

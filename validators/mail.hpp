@@ -13,9 +13,9 @@ namespace zonegen {
 std::set<std::string> spf_terms_lower(const std::string& spf);
 
 struct SpfSyntax {
-    std::vector<std::string> errors;     // grammar problems
-    std::vector<Name> includes;          // include: and redirect= targets
-    int lookups = 0;                     // terms that cost a DNS lookup, this record alone
+    std::vector<std::string> errors;  // grammar problems
+    std::vector<Name> includes;       // include: and redirect= targets
+    int lookups = 0;                  // terms that cost a DNS lookup, this record alone
 };
 SpfSyntax parse_spf(const std::string& spf);
 

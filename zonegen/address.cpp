@@ -40,7 +40,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view s, std::string* why) {
     auto parse_port = [&](std::string_view p, std::optional<std::uint16_t>& out) {
         unsigned v = 0;
         auto r = std::from_chars(p.data(), p.data() + p.size(), v);
-        if (r.ec != std::errc() || r.ptr != p.data() + p.size() || v == 0 || v > 65535) return false;
+        if (r.ec != std::errc() || r.ptr != p.data() + p.size() || v == 0 || v > 65535)
+            return false;
         out = static_cast<std::uint16_t>(v);
         return true;
     };
@@ -54,7 +55,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view s, std::string* why) {
         e.ipv6 = true;
         auto rest = s.substr(close + 1);
         if (!rest.empty()) {
-            if (rest.front() != ':' || !parse_port(rest.substr(1), e.port)) return fail("bad port (1-65535)");
+            if (rest.front() != ':' || !parse_port(rest.substr(1), e.port))
+                return fail("bad port (1-65535)");
         }
         return e;
     }
@@ -66,7 +68,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view s, std::string* why) {
     auto colon = s.find(':');
     auto host = s.substr(0, colon);
     auto a = canonical_ipv4(host);
-    if (!a) return fail("not an IP address (a host name is not accepted: give the primary's address)");
+    if (!a)
+        return fail("not an IP address (a host name is not accepted: give the primary's address)");
     e.address = *a;
     if (colon != std::string_view::npos && !parse_port(s.substr(colon + 1), e.port))
         return fail("bad port (1-65535)");

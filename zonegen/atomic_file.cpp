@@ -34,8 +34,9 @@ void write_file_atomic(const std::string& path, const std::string& content) {
         return;
     }
     std::string dir = ".";
-    if (auto slash = path.rfind('/'); slash != std::string::npos) dir = slash == 0 ? "/" : path.substr(0, slash);
-    struct stat st{};
+    if (auto slash = path.rfind('/'); slash != std::string::npos)
+        dir = slash == 0 ? "/" : path.substr(0, slash);
+    struct stat st {};
     mode_t mode = 0644;
     bool exists = ::stat(path.c_str(), &st) == 0;
     if (exists) {
@@ -50,10 +51,13 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     std::vector<char> name(tmpl.begin(), tmpl.end());
     name.push_back('\0');
     int fd = ::mkstemp(name.data());
-    if (fd < 0) throw InputError(path + ": cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+    if (fd < 0)
+        throw InputError(path + ": cannot create a temporary file in " + dir + ": " +
+                         std::strerror(errno));
     std::string tmp(name.data());
     try {
-        if (::fchmod(fd, mode) != 0) throw InputError(tmp + ": cannot set mode: " + std::strerror(errno));
+        if (::fchmod(fd, mode) != 0)
+            throw InputError(tmp + ": cannot set mode: " + std::strerror(errno));
         write_all(fd, content, tmp);
         if (::fsync(fd) != 0) throw InputError(tmp + ": cannot sync: " + std::strerror(errno));
         if (::close(fd) != 0) {
@@ -62,7 +66,8 @@ void write_file_atomic(const std::string& path, const std::string& content) {
         }
         fd = -1;
         if (::rename(tmp.c_str(), path.c_str()) != 0)
-            throw InputError(path + ": cannot rename the temporary file into place: " + std::strerror(errno));
+            throw InputError(
+                path + ": cannot rename the temporary file into place: " + std::strerror(errno));
     } catch (...) {
         if (fd >= 0) ::close(fd);
         ::unlink(tmp.c_str());

@@ -69,9 +69,12 @@ int cmd_generate(GenerateArgs& a) {
     auto found = validate_zone(d.zone, vo);
     std::vector<Finding> findings = d.findings;
     findings.insert(findings.end(), found.begin(), found.end());
-    trace(a.common, std::to_string(d.zone.record_count()) + " records, " + std::to_string(findings.size()) + " findings");
+    trace(a.common, std::to_string(d.zone.record_count()) + " records, " +
+                        std::to_string(findings.size()) + " findings");
     if (count_errors(findings) > 0)
-        throw InvalidZoneError("the zone for " + spec.domain.to_string() + " is invalid; nothing was written", findings);
+        throw InvalidZoneError(
+            "the zone for " + spec.domain.to_string() + " is invalid; nothing was written",
+            findings);
 
     std::string text = generated_text(spec, profile, d);
     std::string out;
@@ -152,9 +155,9 @@ int cmd_validate(ValidateArgs& a) {
         std::cout << j.dump(2) << "\n";
     } else {
         print_findings_text(findings, std::cout);
-        std::cout << a.file << ": " << r.zone.origin().to_string() << ": " << r.zone.record_count() << " records, "
-                  << errors << " error" << (errors == 1 ? "" : "s") << ", " << warnings << " warning"
-                  << (warnings == 1 ? "" : "s") << "\n";
+        std::cout << a.file << ": " << r.zone.origin().to_string() << ": " << r.zone.record_count()
+                  << " records, " << errors << " error" << (errors == 1 ? "" : "s") << ", "
+                  << warnings << " warning" << (warnings == 1 ? "" : "s") << "\n";
     }
     return errors ? static_cast<int>(ExitCode::invalid) : 0;
 }
@@ -175,7 +178,8 @@ int cmd_checks(const Common& c) {
     if (c.format == "json") {
         json arr = json::array();
         for (const auto& ch : check_table())
-            arr.push_back({{"check", ch.id}, {"severity", to_string(ch.severity)}, {"summary", ch.summary}});
+            arr.push_back(
+                {{"check", ch.id}, {"severity", to_string(ch.severity)}, {"summary", ch.summary}});
         std::cout << arr.dump(2) << "\n";
     } else {
         for (const auto& ch : check_table())
@@ -187,7 +191,8 @@ int cmd_checks(const Common& c) {
 bool wants_json(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string s = argv[i];
-        if ((s == "--format" && i + 1 < argc && (std::string(argv[i + 1]) == "json" || std::string(argv[i + 1]) == "pdns-json")) ||
+        if ((s == "--format" && i + 1 < argc &&
+             (std::string(argv[i + 1]) == "json" || std::string(argv[i + 1]) == "pdns-json")) ||
             s == "--format=json" || s == "--format=pdns-json")
             return true;
     }
@@ -197,10 +202,12 @@ bool wants_json(int argc, char** argv) {
 int report(const Error& e, bool as_json) {
     if (as_json) {
         json err = {{"kind", e.kind()}, {"message", e.what()}};
-        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e)) err["findings"] = findings_json(inv->findings());
+        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
+            err["findings"] = findings_json(inv->findings());
         std::cout << json{{"error", err}}.dump(2) << "\n";
     } else {
-        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e)) print_findings_text(inv->findings(), std::cerr);
+        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
+            print_findings_text(inv->findings(), std::cerr);
         std::cerr << "zonegen: " << e.what() << "\n";
     }
     return static_cast<int>(e.code());
@@ -216,26 +223,33 @@ int run_cli(int argc, char** argv) {
     std::function<int()> run;
 
     GenerateArgs gen;
-    auto* g = app.add_subcommand("generate", "the zone (A) or the customer's records (B, C) for a spec");
+    auto* g =
+        app.add_subcommand("generate", "the zone (A) or the customer's records (B, C) for a spec");
     g->add_option("spec", gen.spec, "customer spec (YAML or JSON; - for stdin)")->required();
     g->add_option("-o,--output", gen.output, "write to FILE atomically (default: stdout)");
-    g->add_option("--serial", gen.serial, "SOA serial (default: YYYYMMDD01 of today, or of SOURCE_DATE_EPOCH)");
+    g->add_option("--serial", gen.serial,
+                  "SOA serial (default: YYYYMMDD01 of today, or of SOURCE_DATE_EPOCH)");
     add_common(g, gen.common, {"zone", "pdns-json", "json"});
     gen.common.format = "zone";
     g->callback([&] { run = [&] { return cmd_generate(gen); }; });
 
     ValidateArgs val;
-    auto* v = app.add_subcommand("validate", "check a zone file (and, with --spec, the pattern's rules)");
+    auto* v =
+        app.add_subcommand("validate", "check a zone file (and, with --spec, the pattern's rules)");
     v->add_option("file", val.file, "zone file (- for stdin)")->required();
-    v->add_option("--origin", val.origin, "the zone's name (default: the spec's domain, or the file's $ORIGIN)");
+    v->add_option("--origin", val.origin,
+                  "the zone's name (default: the spec's domain, or the file's $ORIGIN)");
     v->add_option("--spec", val.spec, "customer spec: also check the DNS pattern's rules");
-    v->add_option("--allow-include", val.allow_include, "permit $INCLUDE of files under DIR (refused otherwise)");
-    v->add_flag("--fragment", val.fragment, "the file holds records for another zone (B, C output): no SOA/NS checks");
+    v->add_option("--allow-include", val.allow_include,
+                  "permit $INCLUDE of files under DIR (refused otherwise)");
+    v->add_flag("--fragment", val.fragment,
+                "the file holds records for another zone (B, C output): no SOA/NS checks");
     add_common(v, val.common, {"text", "json"});
     v->callback([&] { run = [&] { return cmd_validate(val); }; });
 
     Common pc;
-    auto* p = app.add_subcommand("profile", "print the provider profile in use (the built-in one by default)");
+    auto* p = app.add_subcommand("profile",
+                                 "print the provider profile in use (the built-in one by default)");
     add_common(p, pc, {"text"});
     p->callback([&] { run = [&] { return cmd_profile_show(pc); }; });
 
@@ -255,7 +269,8 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         UsageError u(e.what());
         if (as_json) return report(u, true);
-        std::cerr << "zonegen: " << e.what() << "\nRun 'zonegen --help' for the commands, 'zonegen COMMAND --help' for one.\n";
+        std::cerr << "zonegen: " << e.what()
+                  << "\nRun 'zonegen --help' for the commands, 'zonegen COMMAND --help' for one.\n";
         return static_cast<int>(ExitCode::usage);
     }
     try {

@@ -38,7 +38,8 @@ Name to_a_labels(std::string_view text, bool allow_service_labels) {
         int rc = idn2_to_ascii_8z(s.c_str(), &out, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
         std::unique_ptr<char, FreeDeleter> guard(out);
         if (rc != IDN2_OK)
-            throw DomainError("'" + s + "' is not a valid internationalised name: " + idn2_strerror(rc));
+            throw DomainError("'" + s +
+                              "' is not a valid internationalised name: " + idn2_strerror(rc));
         ascii = out;
     }
     if (ascii.back() != '.') ascii.push_back('.');
@@ -58,7 +59,8 @@ Name to_a_labels(std::string_view text, bool allow_service_labels) {
             char* out = nullptr;
             int rc = idn2_to_unicode_8z8z(l.c_str(), &out, 0);
             std::unique_ptr<char, FreeDeleter> guard(out);
-            if (rc != IDN2_OK) throw DomainError("'" + l + "' is not a valid A-label: " + idn2_strerror(rc));
+            if (rc != IDN2_OK)
+                throw DomainError("'" + l + "' is not a valid A-label: " + idn2_strerror(rc));
         }
     }
     return n;
@@ -91,8 +93,10 @@ DomainCheck check_registrable(const Name& n) {
     const psl_ctx_t* ctx = psl();
     // Only the ICANN section counts: a registrar registers below an ICANN suffix.
     if (psl_is_public_suffix2(ctx, s.c_str(), PSL_TYPE_ICANN))
-        throw DomainError("'" + s + "' is a public suffix, not a registrable domain; give the customer's own "
-                          "domain (such as example." + s + ")");
+        throw DomainError("'" + s +
+                          "' is a public suffix, not a registrable domain; give the customer's own "
+                          "domain (such as example." +
+                          s + ")");
     // Find the longest ICANN public suffix of s; the registrable domain is one label more.
     auto labels = n.labels();
     std::size_t suffix_labels = 1;

@@ -10,7 +10,7 @@
 namespace zonegen {
 
 class DomainError : public std::invalid_argument {
-public:
+  public:
     using std::invalid_argument::invalid_argument;
 };
 

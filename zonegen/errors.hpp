@@ -12,15 +12,15 @@ namespace zonegen {
 
 enum class ExitCode : int {
     ok = 0,
-    invalid = 1,  // the zone is invalid DNS; for verify: a problem was found
-    usage = 2,    // usage or input error
-    backend = 3,  // PowerDNS or an AXFR peer failed
-    unsafe = 4,   // refused as unsafe without --force
-    changes = 10, // plan/diff --detailed-exitcode: there are changes
+    invalid = 1,   // the zone is invalid DNS; for verify: a problem was found
+    usage = 2,     // usage or input error
+    backend = 3,   // PowerDNS or an AXFR peer failed
+    unsafe = 4,    // refused as unsafe without --force
+    changes = 10,  // plan/diff --detailed-exitcode: there are changes
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
     virtual ExitCode code() const = 0;
     // The "kind" of contract.md's JSON error object.
@@ -29,7 +29,7 @@ public:
 
 // A bad command line (unknown flag, missing argument).
 class UsageError : public Error {
-public:
+  public:
     using Error::Error;
     ExitCode code() const override { return ExitCode::usage; }
     const char* kind() const override { return "usage"; }
@@ -38,7 +38,7 @@ public:
 // Input that cannot be read as what it should be: an unreadable file, a spec with an unknown
 // key, a value that does not parse. The message names the key (and the line).
 class InputError : public Error {
-public:
+  public:
     using Error::Error;
     ExitCode code() const override { return ExitCode::usage; }
     const char* kind() const override { return "input"; }
@@ -46,26 +46,26 @@ public:
 
 // Well-formed input whose zone is invalid DNS: carries the findings.
 class InvalidZoneError : public Error {
-public:
+  public:
     InvalidZoneError(std::string message, std::vector<Finding> findings)
         : Error(std::move(message)), findings_(std::move(findings)) {}
     ExitCode code() const override { return ExitCode::invalid; }
     const char* kind() const override { return "invalid"; }
     const std::vector<Finding>& findings() const { return findings_; }
 
-private:
+  private:
     std::vector<Finding> findings_;
 };
 
 class BackendError : public Error {
-public:
+  public:
     using Error::Error;
     ExitCode code() const override { return ExitCode::backend; }
     const char* kind() const override { return "backend"; }
 };
 
 class UnsafeError : public Error {
-public:
+  public:
     using Error::Error;
     ExitCode code() const override { return ExitCode::unsafe; }
     const char* kind() const override { return "unsafe"; }

@@ -13,7 +13,7 @@ enum class Severity { warning, error };
 struct Finding {
     std::string check;  // stable id, e.g. "cname-and-other-data"
     Severity severity = Severity::error;
-    std::string owner;                // absolute lower-case name with trailing dot, or ""
+    std::string owner;                  // absolute lower-case name with trailing dot, or ""
     std::optional<std::uint16_t> type;  // RR type, when the finding is about one
     std::string message;
     int line = 0;      // 1-based source line, 0 when unknown

@@ -18,7 +18,8 @@ std::vector<std::string> expand(const RecordTemplate& t, const HostAddrs& server
     };
     std::string base = substitute(t.data, "{server}", server.name.to_string());
     std::vector<std::string> out;
-    bool v4 = base.find("{ipv4}") != std::string::npos, v6 = base.find("{ipv6}") != std::string::npos;
+    bool v4 = base.find("{ipv4}") != std::string::npos,
+         v6 = base.find("{ipv6}") != std::string::npos;
     if (v4 && v6) throw InputError("profile template '" + t.data + "' uses both {ipv4} and {ipv6}");
     if (v4) {
         for (const auto& a : server.ipv4) out.push_back(substitute(base, "{ipv4}", a));
@@ -42,7 +43,9 @@ std::time_t generation_time() {
     if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
         char* end = nullptr;
         long long v = std::strtoll(sde, &end, 10);
-        if (*end != '\0' || v < 0) throw InputError("SOURCE_DATE_EPOCH='" + std::string(sde) + "' is not a number of seconds");
+        if (*end != '\0' || v < 0)
+            throw InputError("SOURCE_DATE_EPOCH='" + std::string(sde) +
+                             "' is not a number of seconds");
         return static_cast<std::time_t>(v);
     }
     return std::time(nullptr);
@@ -51,7 +54,8 @@ std::time_t generation_time() {
 std::uint32_t date_serial(std::time_t t) {
     std::tm tm{};
     gmtime_r(&t, &tm);
-    return static_cast<std::uint32_t>((tm.tm_year + 1900) * 1000000u + (tm.tm_mon + 1) * 10000u + tm.tm_mday * 100u + 1u);
+    return static_cast<std::uint32_t>((tm.tm_year + 1900) * 1000000u + (tm.tm_mon + 1) * 10000u +
+                                      tm.tm_mday * 100u + 1u);
 }
 
 bool is_spf(const std::string& canonical_txt) {
@@ -98,7 +102,8 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
     Desired out{Zone(d), spec.pattern != Pattern::A, 0, false, spec.warnings};
     Zone& z = out.zone;
     const std::uint32_t ttl = spec.ttl.value_or(profile.ttl_default);
-    auto add = [&](const Name& owner, RRType type, std::uint32_t t, const std::string& rdata, int line) {
+    auto add = [&](const Name& owner, RRType type, std::uint32_t t, const std::string& rdata,
+                   int line) {
         if (auto f = z.add(owner, type, t, rdata, line)) {
             f->file = line ? spec.source : "";
             out.findings.push_back(std::move(*f));
@@ -107,10 +112,11 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
 
     if (spec.pattern == Pattern::A) {
         out.serial = opts.serial ? *opts.serial : date_serial(opts.now);
-        Soa soa{profile.soa_mname, profile.soa_rname, out.serial, profile.refresh,
+        Soa soa{profile.soa_mname, profile.soa_rname, out.serial,     profile.refresh,
                 profile.retry,     profile.expire,    profile.minimum};
         add(d, rrtype::SOA, profile.ttl_soa, soa_wire(soa), 0);
-        for (const auto& ns : profile.nameservers) add(d, rrtype::NS, profile.ttl_ns, ns.name.wire(), 0);
+        for (const auto& ns : profile.nameservers)
+            add(d, rrtype::NS, profile.ttl_ns, ns.name.wire(), 0);
     } else if (spec.pattern == Pattern::B) {
         const auto& sec = profile.pattern_b_secondary();
         add(d, rrtype::NS, profile.ttl_ns, sec.name.wire(), 0);
@@ -119,8 +125,10 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
     for (const auto& ns : profile.nameservers) {
         bool serves = spec.pattern == Pattern::A || (spec.pattern == Pattern::B && ns.pattern_b);
         if (!serves || !ns.name.is_subdomain_of(d)) continue;
-        for (const auto& a : ns.ipv4) add(ns.name, rrtype::A, profile.ttl_ns, parse_rdata(rrtype::A, a, d), 0);
-        for (const auto& a : ns.ipv6) add(ns.name, rrtype::AAAA, profile.ttl_ns, parse_rdata(rrtype::AAAA, a, d), 0);
+        for (const auto& a : ns.ipv4)
+            add(ns.name, rrtype::A, profile.ttl_ns, parse_rdata(rrtype::A, a, d), 0);
+        for (const auto& a : ns.ipv6)
+            add(ns.name, rrtype::AAAA, profile.ttl_ns, parse_rdata(rrtype::AAAA, a, d), 0);
     }
 
     auto apply_templates = [&](const std::vector<RecordTemplate>& ts) {
@@ -131,7 +139,8 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
                 try {
                     rdata = parse_rdata(t.type, data, d);
                 } catch (const RdataError& e) {
-                    throw InputError(profile.source + ":" + std::to_string(t.line) + ": template: " + e.what());
+                    throw InputError(profile.source + ":" + std::to_string(t.line) +
+                                     ": template: " + e.what());
                 }
                 add(owner, t.type, t.ttl.value_or(ttl), rdata, 0);
             }
@@ -174,8 +183,8 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
             if (!user_spf_set) add(d, rrtype::TXT, ttl, txt_wire("v=spf1 -all"), 0);
         } else {
             out.findings.push_back({"no-mail", Severity::warning, d.to_string(), rrtype::MX,
-                                    "mail is not a service and records: has no MX: " + d.to_string() +
-                                        " will receive no mail",
+                                    "mail is not a service and records: has no MX: " +
+                                        d.to_string() + " will receive no mail",
                                     0, ""});
         }
     }

@@ -24,7 +24,7 @@ struct Desired {
     Zone zone;              // A: the whole zone; B, C: the records for the customer's zone
     bool fragment = false;  // B and C
     std::uint32_t serial = 0;
-    bool spf_merged = false;  // our addresses were merged into a v=spf1 of records:
+    bool spf_merged = false;        // our addresses were merged into a v=spf1 of records:
     std::vector<Finding> findings;  // warnings about the spec and the zone
 };
 

@@ -1,3 +1,5 @@
 #include "zonegen/cli.hpp"
 
-int main(int argc, char** argv) { return zonegen::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+    return zonegen::run_cli(argc, argv);
+}

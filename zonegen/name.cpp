@@ -7,13 +7,15 @@
 namespace zonegen {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 void append_label(std::string& wire, const std::string& label, std::string_view text) {
     if (label.empty()) throw NameError("empty label in '" + std::string(text) + "'");
     if (label.size() > 63)
-        throw NameError("label of " + std::to_string(label.size()) +
-                        " octets (at most 63) in '" + std::string(text) + "'");
+        throw NameError("label of " + std::to_string(label.size()) + " octets (at most 63) in '" +
+                        std::string(text) + "'");
     wire.push_back(static_cast<char>(label.size()));
     for (char c : label) wire.push_back(lower(c));
 }
@@ -51,7 +53,8 @@ Name Name::parse(std::string_view text, const Name* origin) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
         if (c == '\\') {
-            if (i + 1 >= text.size()) throw NameError("dangling backslash in '" + std::string(text) + "'");
+            if (i + 1 >= text.size())
+                throw NameError("dangling backslash in '" + std::string(text) + "'");
             char d = text[i + 1];
             if (std::isdigit(static_cast<unsigned char>(d))) {
                 if (i + 3 >= text.size() ||
@@ -59,7 +62,8 @@ Name Name::parse(std::string_view text, const Name* origin) {
                     !std::isdigit(static_cast<unsigned char>(text[i + 3])))
                     throw NameError("bad \\DDD escape in '" + std::string(text) + "'");
                 int v = (d - '0') * 100 + (text[i + 2] - '0') * 10 + (text[i + 3] - '0');
-                if (v > 255) throw NameError("\\DDD escape over 255 in '" + std::string(text) + "'");
+                if (v > 255)
+                    throw NameError("\\DDD escape over 255 in '" + std::string(text) + "'");
                 label.push_back(static_cast<char>(v));
                 i += 3;
             } else {
@@ -166,8 +170,8 @@ std::string Name::to_string() const {
         auto len = static_cast<unsigned char>(wire_[i]);
         for (std::size_t k = i + 1; k <= i + len; ++k) {
             auto c = static_cast<unsigned char>(wire_[k]);
-            if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' || c == ')' ||
-                c == '@' || c == '$') {
+            if (c == '.' || c == '\\' || c == '"' || c == ';' || c == '(' || c == ')' || c == '@' ||
+                c == '$') {
                 out.push_back('\\');
                 out.push_back(static_cast<char>(c));
             } else if (c <= 0x20 || c >= 0x7f) {
@@ -200,8 +204,10 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
     std::array<std::uint8_t, 128> oa{}, ob{};
     int na = label_offsets(a.wire_, oa), nb = label_offsets(b.wire_, ob);
     for (int ia = na - 1, ib = nb - 1; ia >= 0 && ib >= 0; --ia, --ib) {
-        std::string_view la(a.wire_.data() + oa[ia] + 1, static_cast<unsigned char>(a.wire_[oa[ia]]));
-        std::string_view lb(b.wire_.data() + ob[ib] + 1, static_cast<unsigned char>(b.wire_[ob[ib]]));
+        std::string_view la(a.wire_.data() + oa[ia] + 1,
+                            static_cast<unsigned char>(a.wire_[oa[ia]]));
+        std::string_view lb(b.wire_.data() + ob[ib] + 1,
+                            static_cast<unsigned char>(b.wire_[ob[ib]]));
         // Octets compare as unsigned; names are already lower case.
         int c = 0;
         std::size_t n = std::min(la.size(), lb.size());
@@ -211,7 +217,8 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
         }
         if (c != 0) return c < 0 ? std::strong_ordering::less : std::strong_ordering::greater;
         if (la.size() != lb.size())
-            return la.size() < lb.size() ? std::strong_ordering::less : std::strong_ordering::greater;
+            return la.size() < lb.size() ? std::strong_ordering::less
+                                         : std::strong_ordering::greater;
     }
     return na <=> nb;
 }

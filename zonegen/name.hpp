@@ -14,12 +14,12 @@
 namespace zonegen {
 
 class NameError : public std::invalid_argument {
-public:
+  public:
     using std::invalid_argument::invalid_argument;
 };
 
 class Name {
-public:
+  public:
     Name() : wire_(1, '\0') {}  // the root
 
     // Parses presentation format (`www`, `a\.b`, `\065`, `@`). A name without a trailing
@@ -47,7 +47,7 @@ public:
     friend bool operator==(const Name& a, const Name& b) { return a.wire_ == b.wire_; }
     friend std::strong_ordering operator<=>(const Name& a, const Name& b);
 
-private:
+  private:
     explicit Name(std::string wire) : wire_(std::move(wire)) {}
     std::string wire_;
 };

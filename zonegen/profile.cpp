@@ -28,21 +28,8 @@ Name host_name(const YAML::Node& n, const std::string& src, const std::string& p
     }
 }
 
-std::vector<std::string> addresses(const YAML::Node& n, const std::string& src, const std::string& path, bool v6) {
-    std::vector<std::string> out;
-    if (!n.IsDefined() || n.IsNull()) return out;
-    yamlx::sequence(n, src, path);
-    for (std::size_t i = 0; i < n.size(); ++i) {
-        std::string p = path + "[" + std::to_string(i) + "]";
-        auto s = yamlx::scalar(n[i], src, p);
-        auto a = v6 ? canonical_ipv6(s) : canonical_ipv4(s);
-        if (!a) yamlx::fail(src, n[i], p, "'" + s + "' is not an " + (v6 ? "IPv6" : "IPv4") + " address");
-        out.push_back(*a);
-    }
-    return out;
-}
-
-std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& src, const std::string& path) {
+std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& src,
+                                      const std::string& path) {
     std::vector<RecordTemplate> out;
     if (!n.IsDefined() || n.IsNull()) return out;
     yamlx::sequence(n, src, path);
@@ -60,14 +47,17 @@ std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& sr
         }
         auto ty = yamlx::scalar(m.require("type"), src, m.path("type"));
         auto type = type_from_name(ty);
-        if (!type) yamlx::fail(src, m.get("type"), m.path("type"), "unknown record type '" + ty + "'");
+        if (!type)
+            yamlx::fail(src, m.get("type"), m.path("type"), "unknown record type '" + ty + "'");
         t.type = *type;
         t.data = yamlx::scalar(m.require("data"), src, m.path("data"));
         if (auto ttl = m.get("ttl"); ttl.IsDefined()) t.ttl = yamlx::ttl(ttl, src, m.path("ttl"));
         m.finish();
         // Prove the template parses with sample values.
         std::string sample = t.data;
-        for (auto [ph, v] : {std::pair{"{ipv4}", "192.0.2.1"}, {"{ipv6}", "2001:db8::1"}, {"{server}", "server.example."}}) {
+        for (auto [ph, v] : {std::pair{"{ipv4}", "192.0.2.1"},
+                             {"{ipv6}", "2001:db8::1"},
+                             {"{server}", "server.example."}}) {
             for (auto pos = sample.find(ph); pos != std::string::npos; pos = sample.find(ph))
                 sample.replace(pos, std::string(ph).size(), v);
         }
@@ -118,35 +108,45 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         ns.name = host_name(m.require("name"), src, m.path("name"));
         auto role = yamlx::scalar(m.require("role"), src, m.path("role"));
         if (role != "primary" && role != "secondary")
-            yamlx::fail(src, m.get("role"), m.path("role"), "'" + role + "' is not primary or secondary");
+            yamlx::fail(src, m.get("role"), m.path("role"),
+                        "'" + role + "' is not primary or secondary");
         ns.primary = role == "primary";
-        if (auto b = m.get("pattern_b"); b.IsDefined()) ns.pattern_b = yamlx::boolean(b, src, m.path("pattern_b"));
-        ns.ipv4 = addresses(m.get("ipv4"), src, m.path("ipv4"), false);
-        ns.ipv6 = addresses(m.get("ipv6"), src, m.path("ipv6"), true);
+        if (auto b = m.get("pattern_b"); b.IsDefined())
+            ns.pattern_b = yamlx::boolean(b, src, m.path("pattern_b"));
+        ns.ipv4 = yamlx::addresses(m.get("ipv4"), src, m.path("ipv4"), false);
+        ns.ipv6 = yamlx::addresses(m.get("ipv6"), src, m.path("ipv6"), true);
         if (ns.ipv4.empty() && ns.ipv6.empty())
             yamlx::fail(src, nss[i], path, "a name server needs at least one address in ipv4/ipv6");
-        if (auto u = m.get("api_url"); u.IsDefined()) ns.api_url = yamlx::scalar(u, src, m.path("api_url"));
-        if (auto u = m.get("server_id"); u.IsDefined()) ns.server_id = yamlx::scalar(u, src, m.path("server_id"));
+        if (auto u = m.get("api_url"); u.IsDefined())
+            ns.api_url = yamlx::scalar(u, src, m.path("api_url"));
+        if (auto u = m.get("server_id"); u.IsDefined())
+            ns.server_id = yamlx::scalar(u, src, m.path("server_id"));
         m.finish();
         if (ns.pattern_b && ns.primary)
             yamlx::fail(src, nss[i], path, "pattern_b marks a secondary, not the primary");
         for (const auto& other : p.nameservers)
-            if (other.name == ns.name) yamlx::fail(src, nss[i], m.path("name"), "name server listed twice");
+            if (other.name == ns.name)
+                yamlx::fail(src, nss[i], m.path("name"), "name server listed twice");
         primaries += ns.primary;
         pattern_b += ns.pattern_b;
         p.nameservers.push_back(std::move(ns));
     }
-    if (primaries != 1) yamlx::fail(src, nss, "nameservers", "exactly one name server must have role: primary");
-    if (pattern_b > 1) yamlx::fail(src, nss, "nameservers", "at most one name server may have pattern_b: true");
+    if (primaries != 1)
+        yamlx::fail(src, nss, "nameservers", "exactly one name server must have role: primary");
+    if (pattern_b > 1)
+        yamlx::fail(src, nss, "nameservers", "at most one name server may have pattern_b: true");
     if (p.nameservers.size() < 2)
-        yamlx::fail(src, nss, "nameservers", "at least two name servers are needed (RFC 1034 section 4.1)");
+        yamlx::fail(src, nss, "nameservers",
+                    "at least two name servers are needed (RFC 1034 section 4.1)");
 
     {
         Map soa(top.require("soa"), src, "soa");
         p.soa_mname = host_name(soa.require("mname"), src, "soa.mname");
         auto rname = yamlx::scalar(soa.require("rname"), src, "soa.rname");
         if (rname.find('@') != std::string::npos)
-            yamlx::fail(src, soa.get("rname"), "soa.rname", "write the mailbox as a name: hostmaster.example.net, not hostmaster@example.net");
+            yamlx::fail(
+                src, soa.get("rname"), "soa.rname",
+                "write the mailbox as a name: hostmaster.example.net, not hostmaster@example.net");
         p.soa_rname = host_name(soa.get("rname"), src, "soa.rname");
         p.refresh = yamlx::ttl(soa.require("refresh"), src, "soa.refresh");
         p.retry = yamlx::ttl(soa.require("retry"), src, "soa.retry");
@@ -154,11 +154,13 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         p.minimum = yamlx::ttl(soa.require("minimum"), src, "soa.minimum");
         soa.finish();
         if (!p.is_ours(p.soa_mname))
-            yamlx::fail(src, soa.get("mname"), "soa.mname", "the SOA MNAME must be one of our name servers");
+            yamlx::fail(src, soa.get("mname"), "soa.mname",
+                        "the SOA MNAME must be one of our name servers");
     }
     if (auto t = top.get("ttl"); t.IsDefined()) {
         Map m(t, src, "ttl");
-        if (auto v = m.get("default"); v.IsDefined()) p.ttl_default = yamlx::ttl(v, src, "ttl.default");
+        if (auto v = m.get("default"); v.IsDefined())
+            p.ttl_default = yamlx::ttl(v, src, "ttl.default");
         if (auto v = m.get("ns"); v.IsDefined()) p.ttl_ns = yamlx::ttl(v, src, "ttl.ns");
         if (auto v = m.get("soa"); v.IsDefined()) p.ttl_soa = yamlx::ttl(v, src, "ttl.soa");
         m.finish();
@@ -174,7 +176,8 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         if (auto v = m.get("spf_all"); v.IsDefined()) {
             p.spf_all = yamlx::scalar(v, src, "mail.spf_all");
             if (p.spf_all != "~all" && p.spf_all != "-all" && p.spf_all != "?all")
-                yamlx::fail(src, v, "mail.spf_all", "'" + p.spf_all + "' is not ~all, -all or ?all");
+                yamlx::fail(src, v, "mail.spf_all",
+                            "'" + p.spf_all + "' is not ~all, -all or ?all");
         }
         if (auto v = m.get("null_mx_without_mail"); v.IsDefined())
             p.null_mx_without_mail = yamlx::boolean(v, src, "mail.null_mx_without_mail");
@@ -199,19 +202,23 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             dur.max = static_cast<int>(yamlx::uint32(d.require("max"), src, d.path("max"), 10000));
             dur.unit = yamlx::scalar(d.require("unit"), src, d.path("unit"));
             if (dur.unit != "business_days" && dur.unit != "hours" && dur.unit != "calendar_days")
-                yamlx::fail(src, d.get("unit"), d.path("unit"), "not business_days, hours or calendar_days");
-            if (dur.max < dur.min) yamlx::fail(src, d.get("max"), d.path("max"), "max is below min");
+                yamlx::fail(src, d.get("unit"), d.path("unit"),
+                            "not business_days, hours or calendar_days");
+            if (dur.max < dur.min)
+                yamlx::fail(src, d.get("max"), d.path("max"), "max is below min");
             d.finish();
             p.durations[key] = dur;
         }
     }
-    if (auto v = top.get("closed_days"); v.IsDefined()) p.closed_days = yamlx::strings(v, src, "closed_days");
+    if (auto v = top.get("closed_days"); v.IsDefined())
+        p.closed_days = yamlx::strings(v, src, "closed_days");
     if (auto v = top.get("parallel_min_days"); v.IsDefined())
         p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
     if (auto v = top.get("pdns"); v.IsDefined()) {
         Map m(v, src, "pdns");
         if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");
-        if (auto u = m.get("server_id"); u.IsDefined()) p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
+        if (auto u = m.get("server_id"); u.IsDefined())
+            p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
         m.finish();
     }
     if (auto v = top.get("safety"); v.IsDefined()) {
@@ -221,12 +228,15 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             try {
                 std::size_t pos = 0;
                 p.max_change_fraction = std::stod(s, &pos);
-                if (pos != s.size() || p.max_change_fraction < 0 || p.max_change_fraction > 1) throw std::invalid_argument(s);
+                if (pos != s.size() || p.max_change_fraction < 0 || p.max_change_fraction > 1)
+                    throw std::invalid_argument(s);
             } catch (const std::exception&) {
-                yamlx::fail(src, u, "safety.max_change_fraction", "'" + s + "' is not a number from 0 to 1");
+                yamlx::fail(src, u, "safety.max_change_fraction",
+                            "'" + s + "' is not a number from 0 to 1");
             }
         }
-        if (auto u = m.get("min_rrsets"); u.IsDefined()) p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
+        if (auto u = m.get("min_rrsets"); u.IsDefined())
+            p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
         m.finish();
     }
     top.finish();

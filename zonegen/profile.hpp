@@ -20,16 +20,16 @@ struct HostAddrs {
 };
 
 struct ProviderNs : HostAddrs {
-    bool primary = false;       // role: primary | secondary
-    bool pattern_b = false;     // the secondary that transfers pattern-B zones
-    std::string api_url;        // PowerDNS API of this server, "" when not managed by API
+    bool primary = false;    // role: primary | secondary
+    bool pattern_b = false;  // the secondary that transfers pattern-B zones
+    std::string api_url;     // PowerDNS API of this server, "" when not managed by API
     std::string server_id = "localhost";
 };
 
 struct RecordTemplate {
     std::string owner;  // relative to the domain ("@", "www", "mail")
     RRType type = 0;
-    std::string data;   // rdata with placeholders {ipv4}, {ipv6}, {server}
+    std::string data;  // rdata with placeholders {ipv4}, {ipv6}, {server}
     std::optional<std::uint32_t> ttl;
     int line = 0;
 };
@@ -47,7 +47,7 @@ struct Profile {
     std::uint32_t refresh = 14400, retry = 3600, expire = 1209600, minimum = 3600;
     std::uint32_t ttl_default = 3600, ttl_ns = 86400, ttl_soa = 3600;
     std::vector<RecordTemplate> web, mail;
-    std::string spf_all = "~all";  // the qualifier of the SPF record zonegen composes
+    std::string spf_all = "~all";       // the qualifier of the SPF record zonegen composes
     bool null_mx_without_mail = false;  // RFC 7505 null MX and "v=spf1 -all" when no mail
     std::string test_domain_suffix;
     std::vector<std::string> transferable_tlds;

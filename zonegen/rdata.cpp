@@ -54,6 +54,29 @@ void put32(std::string& w, std::uint32_t v) {
     w.push_back(static_cast<char>(v));
 }
 
+// A one-record knot_rrset_t over a copy of wire rdata, for libknot's functions.
+struct OneRecord {
+    alignas(8) std::uint8_t buf[sizeof(knot_rdata_t) + 65536];
+    std::uint8_t root[1] = {0};
+    knot_rrset_t rr;
+    knot_rdata_t* rd() { return reinterpret_cast<knot_rdata_t*>(buf); }
+    // One per thread, reused: the buffer is large and records are many.
+    static OneRecord& of(RRType type, std::string_view wire) {
+        thread_local std::unique_ptr<OneRecord> one;
+        if (!one) one.reset(new OneRecord);
+        one->reset(type, wire);
+        return *one;
+    }
+    void reset(RRType type, std::string_view wire) {
+        knot_rdata_init(rd(), static_cast<std::uint16_t>(wire.size()),
+                        reinterpret_cast<const std::uint8_t*>(wire.data()));
+        knot_rrset_init(&rr, root, type, KNOT_CLASS_IN, 0);
+        rr.rrs.count = 1;
+        rr.rrs.size = static_cast<std::uint32_t>(knot_rdata_size(rd()->len));
+        rr.rrs.rdata = rd();
+    }
+};
+
 }  // namespace
 
 std::string type_name(RRType t) {
@@ -77,20 +100,13 @@ void canonicalize_rdata(RRType type, std::string& wire) {
     bool has_name = false;
     for (int i = 0; desc->block_types[i] != KNOT_RDATA_WF_END; ++i) {
         int b = desc->block_types[i];
-        has_name |= b == KNOT_RDATA_WF_COMPRESSIBLE_DNAME || b == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME ||
-                    b == KNOT_RDATA_WF_FIXED_DNAME;
+        has_name |= b == KNOT_RDATA_WF_COMPRESSIBLE_DNAME ||
+                    b == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME || b == KNOT_RDATA_WF_FIXED_DNAME;
     }
     if (!has_name || wire.size() > 65535) return;
-    alignas(8) std::uint8_t buf[sizeof(knot_rdata_t) + 65536];
-    auto* rd = reinterpret_cast<knot_rdata_t*>(buf);
-    knot_rdata_init(rd, static_cast<std::uint16_t>(wire.size()), reinterpret_cast<const std::uint8_t*>(wire.data()));
-    knot_rrset_t rr;
-    std::uint8_t root[1] = {0};
-    knot_rrset_init(&rr, root, type, KNOT_CLASS_IN, 0);
-    rr.rrs.count = 1;
-    rr.rrs.size = static_cast<std::uint32_t>(knot_rdata_size(rd->len));
-    rr.rrs.rdata = rd;
-    if (knot_rrset_rr_to_canonical(&rr) == KNOT_EOK) wire.assign(reinterpret_cast<const char*>(rd->data), rd->len);
+    OneRecord& one = OneRecord::of(type, wire);
+    if (knot_rrset_rr_to_canonical(&one.rr) == KNOT_EOK)
+        wire.assign(reinterpret_cast<const char*>(one.rd()->data), one.rd()->len);
 }
 
 std::string parse_rdata(RRType type, std::string_view text, const Name& origin) {
@@ -100,8 +116,9 @@ std::string parse_rdata(RRType type, std::string_view text, const Name& origin) 
     for (char c : text) {
         auto u = static_cast<unsigned char>(c);
         if (u >= 0x80) {
-            char b[5] = {'\\', static_cast<char>('0' + u / 100), static_cast<char>('0' + (u / 10) % 10),
-                         static_cast<char>('0' + u % 10), 0};
+            char b[5] = {'\\', static_cast<char>('0' + u / 100),
+                         static_cast<char>('0' + (u / 10) % 10), static_cast<char>('0' + u % 10),
+                         0};
             line += b;
         } else {
             line.push_back(c);
@@ -115,27 +132,22 @@ std::string parse_rdata(RRType type, std::string_view text, const Name& origin) 
     if (!sc->inited) throw RdataError("cannot start the zone scanner");
     zs_set_input_string(&sc->s, line.data(), line.size());
     if (zs_parse_record(&sc->s) != 0 || sc->s.state != ZS_STATE_DATA) {
-        std::string why = sc->s.state == ZS_STATE_ERROR ? zs_strerror(sc->s.error.code) : "no record";
+        std::string why =
+            sc->s.state == ZS_STATE_ERROR ? zs_strerror(sc->s.error.code) : "no record";
         throw RdataError(why + " in " + type_name(type) + " rdata '" + std::string(text) + "'");
     }
     if (sc->s.r_type != type) throw RdataError("rdata does not parse as " + type_name(type));
     std::string wire(reinterpret_cast<const char*>(sc->s.r_data), sc->s.r_data_length);
     if (zs_parse_record(&sc->s) != 0 || sc->s.state != ZS_STATE_EOF)
-        throw RdataError("more than one record in " + type_name(type) + " rdata '" + std::string(text) + "'");
+        throw RdataError("more than one record in " + type_name(type) + " rdata '" +
+                         std::string(text) + "'");
     canonicalize_rdata(type, wire);
     return wire;
 }
 
 std::string rdata_text(RRType type, std::string_view wire) {
-    alignas(8) std::uint8_t buf[sizeof(knot_rdata_t) + 65536];
-    auto* rd = reinterpret_cast<knot_rdata_t*>(buf);
-    knot_rdata_init(rd, static_cast<std::uint16_t>(wire.size()), reinterpret_cast<const std::uint8_t*>(wire.data()));
-    knot_rrset_t rr;
-    std::uint8_t root[1] = {0};
-    knot_rrset_init(&rr, root, type, KNOT_CLASS_IN, 0);
-    rr.rrs.count = 1;
-    rr.rrs.size = static_cast<std::uint32_t>(knot_rdata_size(rd->len));
-    rr.rrs.rdata = rd;
+    if (wire.size() > 65535) throw RdataError("rdata over 65535 octets");
+    const knot_rrset_t& rr = OneRecord::of(type, wire).rr;
     knot_dump_style_t style = KNOT_DUMP_STYLE_DEFAULT;
     style.wrap = false;
     std::string out(wire.size() * 4 + 256, '\0');
@@ -181,10 +193,17 @@ std::optional<Name> rdata_target(RRType type, std::string_view w) {
         case rrtype::NS:
         case rrtype::CNAME:
         case rrtype::DNAME:
-        case rrtype::PTR: off = 0; break;
-        case rrtype::MX: off = 2; break;
-        case rrtype::SRV: off = 6; break;
-        default: return std::nullopt;
+        case rrtype::PTR:
+            off = 0;
+            break;
+        case rrtype::MX:
+            off = 2;
+            break;
+        case rrtype::SRV:
+            off = 6;
+            break;
+        default:
+            return std::nullopt;
     }
     try {
         return Name::from_wire(w, off);

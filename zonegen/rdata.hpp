@@ -26,11 +26,11 @@ constexpr RRType A = 1, NS = 2, CNAME = 5, SOA = 6, PTR = 12, MX = 15, TXT = 16,
                  SVCB = 64, HTTPS = 65, SPF = 99, CAA = 257;
 }
 
-std::string type_name(RRType t);  // "A", "TYPE65534"
+std::string type_name(RRType t);                           // "A", "TYPE65534"
 std::optional<RRType> type_from_name(std::string_view s);  // case-insensitive, TYPEnnn too
 
 class RdataError : public std::invalid_argument {
-public:
+  public:
     using std::invalid_argument::invalid_argument;
 };
 

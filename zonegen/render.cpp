@@ -42,7 +42,8 @@ std::string zone_text(const Zone& zone, const ZoneTextOptions& opts) {
     width = std::min<std::size_t>(width, 32);
     std::size_t ttl_width = 1;
     for (const auto* s : sets)
-        for (const auto& rr : s->rrs) ttl_width = std::max(ttl_width, std::to_string(rr.ttl).size());
+        for (const auto& rr : s->rrs)
+            ttl_width = std::max(ttl_width, std::to_string(rr.ttl).size());
     for (const auto* s : sets) {
         std::string owner = s->owner.relative_to(zone.origin());
         std::string type = type_name(s->type);
@@ -66,7 +67,8 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
     std::string d = spec.domain.to_string();
     std::string uni = to_unicode(spec.domain);
     std::string shown = d + (uni.empty() || uni + "." == d ? "" : " (" + uni + ")");
-    o.header.push_back("zonegen " + std::string(kVersion) + ": pattern " + to_string(spec.pattern) + ", " + shown);
+    o.header.push_back("zonegen " + std::string(kVersion) + ": pattern " + to_string(spec.pattern) +
+                       ", " + shown);
     switch (spec.pattern) {
         case Pattern::A:
             o.header.push_back("The complete zone, served by our name servers.");
@@ -74,11 +76,13 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
         case Pattern::B: {
             const auto& sec = profile.pattern_b_secondary();
             o.header.push_back("Add these records to the zone on your primary name server.");
-            o.header.push_back("The NS record makes our secondary " + sec.name.to_string() + " one of the zone's name servers:");
+            o.header.push_back("The NS record makes our secondary " + sec.name.to_string() +
+                               " one of the zone's name servers:");
             std::string addrs;
             for (const auto& a : sec.ipv4) addrs += (addrs.empty() ? "" : ", ") + a;
             for (const auto& a : sec.ipv6) addrs += (addrs.empty() ? "" : ", ") + a;
-            o.header.push_back("allow it to transfer the zone (AXFR) and send it NOTIFY, from " + addrs + ".");
+            o.header.push_back("allow it to transfer the zone (AXFR) and send it NOTIFY, from " +
+                               addrs + ".");
             break;
         }
         case Pattern::C:
@@ -86,8 +90,10 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
             break;
     }
     if (spec.pattern != Pattern::A && spec.mail)
-        o.header.push_back("If the zone already has a TXT record starting with v=spf1 at @, do not add a second: add \"" +
-                           spf_server_terms(spec.server) + "\" to the existing one.");
+        o.header.push_back(
+            "If the zone already has a TXT record starting with v=spf1 at @, do not add a second: "
+            "add \"" +
+            spf_server_terms(spec.server) + "\" to the existing one.");
     return zone_text(desired.zone, o);
 }
 
@@ -95,8 +101,12 @@ nlohmann::json pdns_rrsets(const Zone& zone) {
     auto arr = nlohmann::json::array();
     for (const auto* s : ordered(zone)) {
         auto records = nlohmann::json::array();
-        for (const auto& rr : s->rrs) records.push_back({{"content", rdata_text(s->type, rr.rdata)}, {"disabled", false}});
-        arr.push_back({{"name", s->owner.to_string()}, {"type", type_name(s->type)}, {"ttl", s->ttl()}, {"records", records}});
+        for (const auto& rr : s->rrs)
+            records.push_back({{"content", rdata_text(s->type, rr.rdata)}, {"disabled", false}});
+        arr.push_back({{"name", s->owner.to_string()},
+                       {"type", type_name(s->type)},
+                       {"ttl", s->ttl()},
+                       {"records", records}});
     }
     return arr;
 }
@@ -114,22 +124,25 @@ nlohmann::json pdns_create_body(const Spec& spec, const Desired& desired) {
         case Pattern::B: {
             auto masters = nlohmann::json::array();
             for (const auto& e : spec.customer_primary) masters.push_back(e.to_string());
-            nlohmann::json body = {{"name", spec.domain.to_string()}, {"kind", "Slave"}, {"masters", masters}};
+            nlohmann::json body = {
+                {"name", spec.domain.to_string()}, {"kind", "Slave"}, {"masters", masters}};
             if (spec.tsig) body["slave_tsig_key_ids"] = {spec.tsig->name.to_string()};
             return body;
         }
-        case Pattern::C: return nullptr;
+        case Pattern::C:
+            return nullptr;
     }
     return nullptr;
 }
 
 nlohmann::json finding_json(const Finding& f) {
-    nlohmann::json j = {{"check", f.check},
-                        {"severity", to_string(f.severity)},
-                        {"owner", f.owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.owner)},
-                        {"type", f.type ? nlohmann::json(type_name(*f.type)) : nlohmann::json(nullptr)},
-                        {"message", f.message},
-                        {"line", f.line ? nlohmann::json(f.line) : nlohmann::json(nullptr)}};
+    nlohmann::json j = {
+        {"check", f.check},
+        {"severity", to_string(f.severity)},
+        {"owner", f.owner.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.owner)},
+        {"type", f.type ? nlohmann::json(type_name(*f.type)) : nlohmann::json(nullptr)},
+        {"message", f.message},
+        {"line", f.line ? nlohmann::json(f.line) : nlohmann::json(nullptr)}};
     if (!f.file.empty()) j["file"] = f.file;
     return j;
 }

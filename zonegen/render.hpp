@@ -14,8 +14,8 @@
 namespace zonegen {
 
 struct ZoneTextOptions {
-    std::vector<std::string> header;  // comment lines (without "; "), printed first
-    std::uint32_t default_ttl = 3600;   // the $TTL line
+    std::vector<std::string> header;   // comment lines (without "; "), printed first
+    std::uint32_t default_ttl = 3600;  // the $TTL line
 };
 
 // A master file: $ORIGIN, $TTL, then every record with an explicit TTL; the apex first

@@ -18,22 +18,6 @@ namespace {
 
 using yamlx::Map;
 
-std::vector<std::string> addresses(const YAML::Node& n, const std::string& src, const std::string& path, bool v6) {
-    std::vector<std::string> out;
-    if (!n.IsDefined() || n.IsNull()) return out;
-    yamlx::sequence(n, src, path);
-    for (std::size_t i = 0; i < n.size(); ++i) {
-        std::string p = path + "[" + std::to_string(i) + "]";
-        auto s = yamlx::scalar(n[i], src, p);
-        auto a = v6 ? canonical_ipv6(s) : canonical_ipv4(s);
-        if (!a) yamlx::fail(src, n[i], p, "'" + s + "' is not an " + (v6 ? "IPv6" : "IPv4") + " address");
-        for (const auto& prev : out)
-            if (prev == *a) yamlx::fail(src, n[i], p, "address " + *a + " listed twice");
-        out.push_back(*a);
-    }
-    return out;
-}
-
 Name host(const YAML::Node& n, const std::string& src, const std::string& path) {
     auto s = yamlx::scalar(n, src, path);
     try {
@@ -51,8 +35,8 @@ HostAddrs nameserver(const YAML::Node& n, const std::string& src, const std::str
     }
     Map m(n, src, path);
     h.name = host(m.require("name"), src, m.path("name"));
-    h.ipv4 = addresses(m.get("ipv4"), src, m.path("ipv4"), false);
-    h.ipv6 = addresses(m.get("ipv6"), src, m.path("ipv6"), true);
+    h.ipv4 = yamlx::addresses(m.get("ipv4"), src, m.path("ipv4"), false);
+    h.ipv6 = yamlx::addresses(m.get("ipv6"), src, m.path("ipv6"), true);
     m.finish();
     return h;
 }
@@ -89,16 +73,23 @@ Name owner_name(const std::string& owner, const Name& domain) {
 
 const char* to_string(Pattern p) {
     switch (p) {
-        case Pattern::A: return "A";
-        case Pattern::B: return "B";
-        case Pattern::C: return "C";
+        case Pattern::A:
+            return "A";
+        case Pattern::B:
+            return "B";
+        case Pattern::C:
+            return "C";
     }
     return "?";
 }
 
-const char* to_string(Registrar r) { return r == Registrar::transfer ? "transfer" : "customer"; }
+const char* to_string(Registrar r) {
+    return r == Registrar::transfer ? "transfer" : "customer";
+}
 
-const char* to_string(Severity s) { return s == Severity::error ? "error" : "warning"; }
+const char* to_string(Severity s) {
+    return s == Severity::error ? "error" : "warning";
+}
 
 std::string read_input(const std::string& path, std::size_t max_bytes) {
     std::string data;
@@ -106,7 +97,7 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
     if (path != "-") {
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) throw InputError(path + ": cannot open: " + std::strerror(errno));
-        struct stat st{};
+        struct stat st {};
         if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
             ::close(fd);
             throw InputError(path + ": is a directory");
@@ -119,7 +110,8 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
             if (errno == EINTR) continue;
             int e = errno;
             if (fd != 0) ::close(fd);
-            throw InputError((path == "-" ? std::string("standard input") : path) + ": cannot read: " + std::strerror(e));
+            throw InputError((path == "-" ? std::string("standard input") : path) +
+                             ": cannot read: " + std::strerror(e));
         }
         if (n == 0) break;
         data.append(buf, static_cast<std::size_t>(n));
@@ -135,7 +127,7 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
 std::string read_input_head(const std::string& path, std::size_t max_bytes) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw InputError(path + ": cannot open: " + std::strerror(errno));
-    struct stat st{};
+    struct stat st {};
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         ::close(fd);
         throw InputError(path + ": is a directory");
@@ -165,32 +157,40 @@ Spec parse_spec(const std::string& text, const std::string& src) {
         auto check = check_registrable(d);
         s.domain = check.domain;
         if (!check.tld_known)
-            s.warnings.push_back({"tld-unknown", Severity::warning, s.domain.to_string(), std::nullopt,
-                                  "the TLD is not in the Public Suffix List: check the domain's spelling",
-                                  yamlx::line_of(dn), src});
+            s.warnings.push_back(
+                {"tld-unknown", Severity::warning, s.domain.to_string(), std::nullopt,
+                 "the TLD is not in the Public Suffix List: check the domain's spelling",
+                 yamlx::line_of(dn), src});
     } catch (const DomainError& e) {
         yamlx::fail(src, dn, "domain", e.what());
     }
 
     auto pn = top.require("dns_pattern");
     auto pat = yamlx::scalar(pn, src, "dns_pattern");
-    if (pat == "A") s.pattern = Pattern::A;
-    else if (pat == "B") s.pattern = Pattern::B;
-    else if (pat == "C") s.pattern = Pattern::C;
-    else yamlx::fail(src, pn, "dns_pattern", "'" + pat + "' is not A, B or C");
+    if (pat == "A")
+        s.pattern = Pattern::A;
+    else if (pat == "B")
+        s.pattern = Pattern::B;
+    else if (pat == "C")
+        s.pattern = Pattern::C;
+    else
+        yamlx::fail(src, pn, "dns_pattern", "'" + pat + "' is not A, B or C");
 
     auto rn = top.require("registrar");
     auto reg = yamlx::scalar(rn, src, "registrar");
-    if (reg == "transfer") s.registrar = Registrar::transfer;
-    else if (reg == "customer") s.registrar = Registrar::customer;
-    else yamlx::fail(src, rn, "registrar", "'" + reg + "' is not transfer or customer");
+    if (reg == "transfer")
+        s.registrar = Registrar::transfer;
+    else if (reg == "customer")
+        s.registrar = Registrar::customer;
+    else
+        yamlx::fail(src, rn, "registrar", "'" + reg + "' is not transfer or customer");
 
     {
         auto sn = top.require("server");
         Map m(sn, src, "server");
         s.server.name = host(m.require("name"), src, "server.name");
-        s.server.ipv4 = addresses(m.get("ipv4"), src, "server.ipv4", false);
-        s.server.ipv6 = addresses(m.get("ipv6"), src, "server.ipv6", true);
+        s.server.ipv4 = yamlx::addresses(m.get("ipv4"), src, "server.ipv4", false);
+        s.server.ipv6 = yamlx::addresses(m.get("ipv6"), src, "server.ipv6", true);
         m.finish();
         if (s.server.ipv4.empty() && s.server.ipv6.empty())
             yamlx::fail(src, sn, "server", "needs at least one address in ipv4 or ipv6");
@@ -202,8 +202,11 @@ Spec parse_spec(const std::string& text, const std::string& src) {
         for (std::size_t i = 0; i < list.size(); ++i) {
             bool& flag = list[i] == "web" ? s.web : s.mail;
             if (list[i] != "web" && list[i] != "mail")
-                yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]", "'" + list[i] + "' is not web or mail");
-            if (flag) yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]", "'" + list[i] + "' listed twice");
+                yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]",
+                            "'" + list[i] + "' is not web or mail");
+            if (flag)
+                yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]",
+                            "'" + list[i] + "' listed twice");
             flag = true;
         }
     }
@@ -211,7 +214,8 @@ Spec parse_spec(const std::string& text, const std::string& src) {
     auto cp = top.get("customer_primary");
     if (cp.IsDefined()) {
         if (s.pattern != Pattern::B)
-            yamlx::fail(src, cp, "customer_primary", "only pattern B has a customer primary to transfer from");
+            yamlx::fail(src, cp, "customer_primary",
+                        "only pattern B has a customer primary to transfer from");
         yamlx::sequence(cp, src, "customer_primary");
         for (std::size_t i = 0; i < cp.size(); ++i) {
             std::string p = "customer_primary[" + std::to_string(i) + "]";
@@ -223,7 +227,8 @@ Spec parse_spec(const std::string& text, const std::string& src) {
     }
     if (s.pattern == Pattern::B && s.customer_primary.empty())
         yamlx::fail(src, cp.IsDefined() ? cp : root, "customer_primary",
-                    "pattern B needs the address of the customer's primary, which our secondary transfers from");
+                    "pattern B needs the address of the customer's primary, which our secondary "
+                    "transfers from");
 
     auto cn = top.get("customer_nameservers");
     if (cn.IsDefined()) {
@@ -235,12 +240,15 @@ Spec parse_spec(const std::string& text, const std::string& src) {
             auto h = nameserver(cn[i], src, p);
             bool inside = h.name.is_subdomain_of(s.domain);
             if (inside && h.ipv4.empty() && h.ipv6.empty())
-                yamlx::fail(src, cn[i], p, h.name.to_string() + " is inside the domain, so the registrar needs its "
-                            "addresses (glue): give {name: ..., ipv4: [...]}");
+                yamlx::fail(src, cn[i], p,
+                            h.name.to_string() +
+                                " is inside the domain, so the registrar needs its "
+                                "addresses (glue): give {name: ..., ipv4: [...]}");
             if (!inside && !(h.ipv4.empty() && h.ipv6.empty()))
-                s.warnings.push_back({"glue-not-needed", Severity::warning, h.name.to_string(), std::nullopt,
-                                      "the addresses of a name server outside the domain are not registered as glue",
-                                      yamlx::line_of(cn[i]), src});
+                s.warnings.push_back(
+                    {"glue-not-needed", Severity::warning, h.name.to_string(), std::nullopt,
+                     "the addresses of a name server outside the domain are not registered as glue",
+                     yamlx::line_of(cn[i]), src});
             for (const auto& prev : s.customer_nameservers)
                 if (prev.name == h.name) yamlx::fail(src, cn[i], p, "name server listed twice");
             s.customer_nameservers.push_back(std::move(h));
@@ -248,26 +256,37 @@ Spec parse_spec(const std::string& text, const std::string& src) {
     }
     if (s.pattern != Pattern::A && s.customer_nameservers.empty())
         yamlx::fail(src, cn.IsDefined() ? cn : root, "customer_nameservers",
-                    std::string("pattern ") + to_string(s.pattern) + " needs the customer's own name servers");
+                    std::string("pattern ") + to_string(s.pattern) +
+                        " needs the customer's own name servers");
 
     if (auto t = top.get("tsig"); t.IsDefined()) {
-        if (s.pattern != Pattern::B) yamlx::fail(src, t, "tsig", "a TSIG key is only used for pattern B's transfers");
+        if (s.pattern != Pattern::B)
+            yamlx::fail(src, t, "tsig", "a TSIG key is only used for pattern B's transfers");
         Map m(t, src, "tsig");
         TsigRef k;
         auto kn = yamlx::scalar(m.require("name"), src, "tsig.name");
         try {
             k.name = Name::parse(kn.back() == '.' ? kn : kn + ".");
-            if (!is_hostname(k.name, false)) throw NameError("letters, digits and inner hyphens only");
+            if (!is_hostname(k.name, false))
+                throw NameError("letters, digits and inner hyphens only");
         } catch (const NameError& e) {
-            yamlx::fail(src, m.get("name"), "tsig.name", "'" + kn + "' is not a key name: " + e.what());
+            yamlx::fail(src, m.get("name"), "tsig.name",
+                        "'" + kn + "' is not a key name: " + e.what());
         }
         k.algorithm = yamlx::scalar(m.require("algorithm"), src, "tsig.algorithm");
-        static const char* algs[] = {"hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"};
+        static const char* algs[] = {"hmac-md5",    "hmac-sha1",   "hmac-sha224",
+                                     "hmac-sha256", "hmac-sha384", "hmac-sha512"};
         bool ok = false;
         for (auto* a : algs) ok |= k.algorithm == a;
-        if (!ok) yamlx::fail(src, m.get("algorithm"), "tsig.algorithm", "'" + k.algorithm + "' is not one of hmac-sha256, hmac-sha512, hmac-sha384, hmac-sha224, hmac-sha1, hmac-md5");
+        if (!ok)
+            yamlx::fail(src, m.get("algorithm"), "tsig.algorithm",
+                        "'" + k.algorithm +
+                            "' is not one of hmac-sha256, hmac-sha512, hmac-sha384, hmac-sha224, "
+                            "hmac-sha1, hmac-md5");
         if (m.has("secret"))
-            yamlx::fail(src, m.get("secret"), "tsig.secret", "the secret never goes in the spec: put it in a file (mode 0600) and name it with secret_file");
+            yamlx::fail(src, m.get("secret"), "tsig.secret",
+                        "the secret never goes in the spec: put it in a file (mode 0600) and name "
+                        "it with secret_file");
         k.secret_file = yamlx::scalar(m.require("secret_file"), src, "tsig.secret_file");
         m.finish();
         s.tsig = k;
@@ -290,20 +309,31 @@ Spec parse_spec(const std::string& text, const std::string& src) {
                 yamlx::fail(src, on, m.path("name"), "'" + owner + "': " + e.what());
             }
             if (!r.owner.is_subdomain_of(s.domain))
-                yamlx::fail(src, on, m.path("name"), r.owner.to_string() + " is outside the domain " + s.domain.to_string());
+                yamlx::fail(src, on, m.path("name"),
+                            r.owner.to_string() + " is outside the domain " + s.domain.to_string());
             auto tn = m.require("type");
             auto ty = yamlx::scalar(tn, src, m.path("type"));
             auto type = type_from_name(ty);
             if (!type) yamlx::fail(src, tn, m.path("type"), "unknown record type '" + ty + "'");
             r.type = *type;
             switch (r.type) {
-                case rrtype::SOA: yamlx::fail(src, tn, m.path("type"), "the SOA comes from the profile, not from records");
-                case rrtype::RRSIG: case rrtype::NSEC: case rrtype::NSEC3: case rrtype::NSEC3PARAM:
-                    yamlx::fail(src, tn, m.path("type"), ty + " records belong to a signed zone; zonegen does not sign zones");
-                default: break;
+                case rrtype::SOA:
+                    yamlx::fail(src, tn, m.path("type"),
+                                "the SOA comes from the profile, not from records");
+                case rrtype::RRSIG:
+                case rrtype::NSEC:
+                case rrtype::NSEC3:
+                case rrtype::NSEC3PARAM:
+                    yamlx::fail(
+                        src, tn, m.path("type"),
+                        ty + " records belong to a signed zone; zonegen does not sign zones");
+                default:
+                    break;
             }
             if (r.type == rrtype::NS && r.owner == s.domain)
-                yamlx::fail(src, tn, m.path("type"), "the apex NS set comes from the DNS pattern (A: our name servers; B, C: customer_nameservers)");
+                yamlx::fail(src, tn, m.path("type"),
+                            "the apex NS set comes from the DNS pattern (A: our name servers; B, "
+                            "C: customer_nameservers)");
             if (auto t = m.get("ttl"); t.IsDefined()) r.ttl = yamlx::ttl(t, src, m.path("ttl"));
             auto dn2 = m.require("data");
             auto data = yamlx::scalar(dn2, src, m.path("data"));
@@ -320,6 +350,8 @@ Spec parse_spec(const std::string& text, const std::string& src) {
     return s;
 }
 
-Spec load_spec(const std::string& path) { return parse_spec(read_input(path, 4u << 20), path == "-" ? "<stdin>" : path); }
+Spec load_spec(const std::string& path) {
+    return parse_spec(read_input(path, 4u << 20), path == "-" ? "<stdin>" : path);
+}
 
 }  // namespace zonegen

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "zonegen/address.hpp"
 #include "zonegen/errors.hpp"
 
 namespace zonegen::yamlx {
@@ -12,7 +13,8 @@ int line_of(const YAML::Node& n) {
     return m.is_null() ? 0 : m.line + 1;
 }
 
-void fail(const std::string& source, const YAML::Node& at, const std::string& path, const std::string& message) {
+void fail(const std::string& source, const YAML::Node& at, const std::string& path,
+          const std::string& message) {
     std::string where = source;
     int line = line_of(at);
     if (line > 0) where += ":" + std::to_string(line);
@@ -21,11 +23,11 @@ void fail(const std::string& source, const YAML::Node& at, const std::string& pa
 
 YAML::Node load(const std::string& text, const std::string& source) {
     for (char c : text)
-        if (c == '\0') throw InputError(source + ": contains a NUL byte; not a YAML or JSON document");
+        if (c == '\0')
+            throw InputError(source + ": contains a NUL byte; not a YAML or JSON document");
     try {
         auto docs = YAML::LoadAll(text);
-        if (docs.empty() || docs[0].IsNull())
-            throw InputError(source + ": empty document");
+        if (docs.empty() || docs[0].IsNull()) throw InputError(source + ": empty document");
         if (docs.size() > 1) throw InputError(source + ": more than one YAML document");
         return docs[0];
     } catch (const YAML::Exception& e) {
@@ -81,7 +83,8 @@ std::string scalar(const YAML::Node& n, const std::string& source, const std::st
     return n.Scalar();
 }
 
-std::uint32_t uint32(const YAML::Node& n, const std::string& source, const std::string& path, std::uint32_t max) {
+std::uint32_t uint32(const YAML::Node& n, const std::string& source, const std::string& path,
+                     std::uint32_t max) {
     auto s = scalar(n, source, path);
     std::uint64_t v = 0;
     auto r = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -104,12 +107,23 @@ std::uint32_t ttl(const YAML::Node& n, const std::string& source, const std::str
         }
         std::uint64_t mult = 0;
         switch (c | 0x20) {
-            case 's': mult = 1; break;
-            case 'm': mult = 60; break;
-            case 'h': mult = 3600; break;
-            case 'd': mult = 86400; break;
-            case 'w': mult = 604800; break;
-            default: mult = 0;
+            case 's':
+                mult = 1;
+                break;
+            case 'm':
+                mult = 60;
+                break;
+            case 'h':
+                mult = 3600;
+                break;
+            case 'd':
+                mult = 86400;
+                break;
+            case 'w':
+                mult = 604800;
+                break;
+            default:
+                mult = 0;
         }
         if (!digits || mult == 0) {
             total = ~0ull;
@@ -122,7 +136,8 @@ std::uint32_t ttl(const YAML::Node& n, const std::string& source, const std::str
     }
     total += cur;
     if (s.empty() || (!digits && !any) || total > 2147483647ull)
-        fail(source, n, path, "'" + s + "' is not a TTL (seconds from 0 to 2147483647, or units such as 1h, 2d)");
+        fail(source, n, path,
+             "'" + s + "' is not a TTL (seconds from 0 to 2147483647, or units such as 1h, 2d)");
     return static_cast<std::uint32_t>(total);
 }
 
@@ -137,10 +152,29 @@ void sequence(const YAML::Node& n, const std::string& source, const std::string&
     if (!n.IsSequence()) fail(source, n, path, "must be a list");
 }
 
-std::vector<std::string> strings(const YAML::Node& n, const std::string& source, const std::string& path) {
+std::vector<std::string> strings(const YAML::Node& n, const std::string& source,
+                                 const std::string& path) {
     sequence(n, source, path);
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < n.size(); ++i) out.push_back(scalar(n[i], source, path + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < n.size(); ++i)
+        out.push_back(scalar(n[i], source, path + "[" + std::to_string(i) + "]"));
+    return out;
+}
+
+std::vector<std::string> addresses(const YAML::Node& n, const std::string& src,
+                                   const std::string& path, bool v6) {
+    std::vector<std::string> out;
+    if (!n.IsDefined() || n.IsNull()) return out;
+    sequence(n, src, path);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        std::string p = path + "[" + std::to_string(i) + "]";
+        auto s = scalar(n[i], src, p);
+        auto a = v6 ? canonical_ipv6(s) : canonical_ipv4(s);
+        if (!a) fail(src, n[i], p, "'" + s + "' is not an " + (v6 ? "IPv6" : "IPv4") + " address");
+        for (const auto& prev : out)
+            if (prev == *a) fail(src, n[i], p, "address " + *a + " listed twice");
+        out.push_back(*a);
+    }
     return out;
 }
 

@@ -19,7 +19,7 @@ YAML::Node load(const std::string& text, const std::string& source);
                        const std::string& message);
 
 class Map {
-public:
+  public:
     // `node` must be a mapping; duplicated keys are refused here.
     Map(const YAML::Node& node, std::string source, std::string path);
 
@@ -30,11 +30,13 @@ public:
     // Refuses every key that was never asked for.
     void finish() const;
 
-    std::string path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+    std::string path(const std::string& key) const {
+        return path_.empty() ? key : path_ + "." + key;
+    }
     const std::string& source() const { return source_; }
     const YAML::Node& node() const { return node_; }
 
-private:
+  private:
     YAML::Node node_;
     std::string source_;
     std::string path_;
@@ -50,7 +52,12 @@ std::uint32_t uint32(const YAML::Node& n, const std::string& source, const std::
 std::uint32_t ttl(const YAML::Node& n, const std::string& source, const std::string& path);
 bool boolean(const YAML::Node& n, const std::string& source, const std::string& path);
 // A sequence of scalars.
-std::vector<std::string> strings(const YAML::Node& n, const std::string& source, const std::string& path);
+std::vector<std::string> strings(const YAML::Node& n, const std::string& source,
+                                 const std::string& path);
+// A list of IPv4 (or IPv6) addresses in canonical form; absent or null is empty, a
+// duplicate is an error.
+std::vector<std::string> addresses(const YAML::Node& n, const std::string& source,
+                                   const std::string& path, bool v6);
 // Checks `n` is a sequence.
 void sequence(const YAML::Node& n, const std::string& source, const std::string& path);
 

@@ -13,13 +13,14 @@ std::vector<std::string> RRset::rdata() const {
     return out;
 }
 
-std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata,
-                                 int line) {
+std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t ttl,
+                                 std::string rdata, int line) {
     auto refuse = [&](const char* check, std::string msg) {
         return Finding{check, Severity::error, owner.to_string(), type, std::move(msg), line, {}};
     };
     if (!owner.is_subdomain_of(origin_))
-        return refuse("owner-outside-zone", owner.to_string() + " is outside the zone " + origin_.to_string());
+        return refuse("owner-outside-zone",
+                      owner.to_string() + " is outside the zone " + origin_.to_string());
     if (type == rrtype::SOA && owner != origin_)
         return refuse("soa-not-at-apex", "SOA record not at the zone apex");
     auto types = types_at(owner);
@@ -28,9 +29,11 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
         if (type == rrtype::CNAME || t == rrtype::CNAME) {
             std::string other = type == rrtype::CNAME ? type_name(t) : type_name(type);
             // RRSIG and NSEC may stand beside a CNAME (RFC 4035 section 2.5).
-            bool dnssec = (t == rrtype::RRSIG || t == rrtype::NSEC || type == rrtype::RRSIG || type == rrtype::NSEC);
+            bool dnssec = (t == rrtype::RRSIG || t == rrtype::NSEC || type == rrtype::RRSIG ||
+                           type == rrtype::NSEC);
             if (!dnssec)
-                return refuse("cname-and-other-data", "CNAME beside other data (" + other + ") at " + owner.to_string());
+                return refuse("cname-and-other-data",
+                              "CNAME beside other data (" + other + ") at " + owner.to_string());
         }
     }
     auto& set = rrsets_[RRKey{owner, type}];
@@ -42,8 +45,9 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
         if (type == rrtype::CNAME && set.rrs.front().rdata != rdata)
             return refuse("cname-multiple", "a second CNAME at " + owner.to_string());
         if (set.ttl() != ttl)
-            return refuse("ttl-mixed-refused", "TTL " + std::to_string(ttl) + " differs from the rrset's TTL " +
-                                           std::to_string(set.ttl()));
+            return refuse("ttl-mixed-refused", "TTL " + std::to_string(ttl) +
+                                                   " differs from the rrset's TTL " +
+                                                   std::to_string(set.ttl()));
     }
     auto it = std::lower_bound(set.rrs.begin(), set.rrs.end(), rdata,
                                [](const Rr& r, const std::string& s) { return r.rdata < s; });
@@ -52,7 +56,8 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
     return std::nullopt;
 }
 
-void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata, int line) {
+void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata,
+                     int line) {
     auto& set = rrsets_[RRKey{owner, type}];
     if (set.rrs.empty()) {
         set.owner = owner;
@@ -61,20 +66,25 @@ void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::str
     set.rrs.push_back(Rr{std::move(rdata), ttl, line});
 }
 
-void Zone::set(const Name& owner, RRType type, std::uint32_t ttl, const std::vector<std::string>& rdata) {
+void Zone::set(const Name& owner, RRType type, std::uint32_t ttl,
+               const std::vector<std::string>& rdata) {
     if (rdata.empty()) {
         erase(owner, type);
         return;
     }
     RRset s{owner, type, {}};
     for (const auto& r : rdata) s.rrs.push_back(Rr{r, ttl, 0});
-    std::sort(s.rrs.begin(), s.rrs.end(), [](const Rr& a, const Rr& b) { return a.rdata < b.rdata; });
-    s.rrs.erase(std::unique(s.rrs.begin(), s.rrs.end(), [](const Rr& a, const Rr& b) { return a.rdata == b.rdata; }),
+    std::sort(s.rrs.begin(), s.rrs.end(),
+              [](const Rr& a, const Rr& b) { return a.rdata < b.rdata; });
+    s.rrs.erase(std::unique(s.rrs.begin(), s.rrs.end(),
+                            [](const Rr& a, const Rr& b) { return a.rdata == b.rdata; }),
                 s.rrs.end());
     rrsets_[RRKey{owner, type}] = std::move(s);
 }
 
-void Zone::erase(const Name& owner, RRType type) { rrsets_.erase(RRKey{owner, type}); }
+void Zone::erase(const Name& owner, RRType type) {
+    rrsets_.erase(RRKey{owner, type});
+}
 
 const RRset* Zone::find(const Name& owner, RRType type) const {
     auto it = rrsets_.find(RRKey{owner, type});
@@ -83,7 +93,8 @@ const RRset* Zone::find(const Name& owner, RRType type) const {
 
 std::vector<RRType> Zone::types_at(const Name& owner) const {
     std::vector<RRType> out;
-    for (auto it = rrsets_.lower_bound(RRKey{owner, 0}); it != rrsets_.end() && it->first.owner == owner; ++it)
+    for (auto it = rrsets_.lower_bound(RRKey{owner, 0});
+         it != rrsets_.end() && it->first.owner == owner; ++it)
         out.push_back(it->first.type);
     return out;
 }

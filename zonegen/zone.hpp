@@ -46,7 +46,7 @@ struct RRKey {
 };
 
 class Zone {
-public:
+  public:
     explicit Zone(Name origin) : origin_(std::move(origin)) {}
 
     const Name& origin() const { return origin_; }
@@ -57,7 +57,8 @@ public:
     // Loose insertion: keeps the record as read.
     void add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata, int line);
     // Replaces (or with empty rdata, removes) a whole rrset.
-    void set(const Name& owner, RRType type, std::uint32_t ttl, const std::vector<std::string>& rdata);
+    void set(const Name& owner, RRType type, std::uint32_t ttl,
+             const std::vector<std::string>& rdata);
     void erase(const Name& owner, RRType type);
 
     const RRset* find(const Name& owner, RRType type) const;
@@ -66,7 +67,7 @@ public:
     std::size_t record_count() const;
     bool empty() const { return rrsets_.empty(); }
 
-private:
+  private:
     Name origin_;
     std::map<RRKey, RRset> rrsets_;
 };

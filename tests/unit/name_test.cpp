@@ -29,11 +29,12 @@ TEST(Name, EnforcesLimits) {
 
 TEST(Name, CanonicalOrderFollowsRfc4034) {
     // The example of RFC 4034 section 6.1.
-    std::vector<std::string> sorted = {"example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.",
-                                       "zABC.a.EXAMPLE.", "z.example.", "\\001.z.example.", "*.z.example.",
-                                       "\\200.z.example."};
+    std::vector<std::string> sorted = {"example.",         "a.example.",      "yljkjljk.a.example.",
+                                       "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
+                                       "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
     for (std::size_t i = 0; i + 1 < sorted.size(); ++i)
-        EXPECT_LT(Name::parse(sorted[i]), Name::parse(sorted[i + 1])) << sorted[i] << " < " << sorted[i + 1];
+        EXPECT_LT(Name::parse(sorted[i]), Name::parse(sorted[i + 1]))
+            << sorted[i] << " < " << sorted[i + 1];
 }
 
 TEST(Name, Relations) {

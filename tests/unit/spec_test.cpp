@@ -48,7 +48,8 @@ tsig: {name: xfr-example, algorithm: hmac-sha256, secret_file: /path/to/secret}
 ttl: 1h
 records:
   - {name: _dmarc, type: TXT, ttl: 3600, data: '"v=DMARC1; p=none"'}
-)", "t.yaml");
+)",
+                        "t.yaml");
     EXPECT_EQ(s.domain.to_string(), "example.co.jp.");
     EXPECT_EQ(s.pattern, Pattern::B);
     EXPECT_EQ(s.registrar, Registrar::customer);
@@ -71,29 +72,40 @@ TEST(Spec, ConvertsIdnIncludingFullWidthForms) {
 
 TEST(Spec, RefusesWithTheKeyAndLine) {
     std::string b = std::string("domain: example.com\n") + kBase;
-    EXPECT_NE(error_of(b + "colour: red\n").find("t.yaml:5: 'colour': unknown key"), std::string::npos);
+    EXPECT_NE(error_of(b + "colour: red\n").find("t.yaml:5: 'colour': unknown key"),
+              std::string::npos);
     EXPECT_NE(error_of(kBase).find("'domain': required key is missing"), std::string::npos);
     EXPECT_NE(error_of(b + "services: [web, ftp]\n").find("'services[1]'"), std::string::npos);
     EXPECT_NE(error_of(b + "services: [web, web]\n").find("listed twice"), std::string::npos);
-    EXPECT_NE(error_of(b + "customer_primary: [198.51.100.1]\n").find("only pattern B"), std::string::npos);
-    EXPECT_NE(error_of(b + "records:\n  - {name: ns.example.org., type: A, data: 192.0.2.1}\n").find("outside the domain"),
+    EXPECT_NE(error_of(b + "customer_primary: [198.51.100.1]\n").find("only pattern B"),
               std::string::npos);
-    EXPECT_NE(error_of(b + "records:\n  - {name: '@', type: NS, data: ns.example.org.}\n").find("apex NS"), std::string::npos);
-    EXPECT_NE(error_of(b + "records:\n  - {name: x, type: SOA, data: a. b. 1 2 3 4 5}\n").find("SOA comes from the profile"),
+    EXPECT_NE(error_of(b + "records:\n  - {name: ns.example.org., type: A, data: 192.0.2.1}\n")
+                  .find("outside the domain"),
               std::string::npos);
-    EXPECT_NE(error_of(b + "records:\n  - {name: x, type: BOGUS, data: x}\n").find("unknown record type"), std::string::npos);
-    EXPECT_NE(error_of(b + "records:\n  - {name: x, type: TXT, data: '\"a\" (\"b\")'}\n").find("unquoted '('"),
+    EXPECT_NE(error_of(b + "records:\n  - {name: '@', type: NS, data: ns.example.org.}\n")
+                  .find("apex NS"),
+              std::string::npos);
+    EXPECT_NE(error_of(b + "records:\n  - {name: x, type: SOA, data: a. b. 1 2 3 4 5}\n")
+                  .find("SOA comes from the profile"),
+              std::string::npos);
+    EXPECT_NE(
+        error_of(b + "records:\n  - {name: x, type: BOGUS, data: x}\n").find("unknown record type"),
+        std::string::npos);
+    EXPECT_NE(error_of(b + "records:\n  - {name: x, type: TXT, data: '\"a\" (\"b\")'}\n")
+                  .find("unquoted '('"),
               std::string::npos);
     EXPECT_NE(error_of(b + "ttl: 4294967296\n").find("'ttl'"), std::string::npos);
-    EXPECT_NE(error_of("domain: [x]\n").find("'domain': must be a single value"), std::string::npos);
+    EXPECT_NE(error_of("domain: [x]\n").find("'domain': must be a single value"),
+              std::string::npos);
     EXPECT_NE(error_of("{not yaml").find("not valid YAML"), std::string::npos);
     EXPECT_NE(error_of(std::string("a: 1\0b", 6)).find("NUL"), std::string::npos);
 }
 
 TEST(Spec, AcceptsServiceLabelsAndWildcardsInOwners) {
-    Spec s = spec_of("records:\n  - {name: '*.dev', type: A, data: 192.0.2.7}\n"
-                     "  - {name: _25._tcp.mail, type: TLSA, data: 3 1 1 ABCDEF}\n"
-                     "  - {name: abs.example.com., type: A, data: 192.0.2.8}\n");
+    Spec s = spec_of(
+        "records:\n  - {name: '*.dev', type: A, data: 192.0.2.7}\n"
+        "  - {name: _25._tcp.mail, type: TLSA, data: 3 1 1 ABCDEF}\n"
+        "  - {name: abs.example.com., type: A, data: 192.0.2.8}\n");
     EXPECT_EQ(s.records[0].owner.to_string(), "*.dev.example.com.");
     EXPECT_EQ(s.records[1].owner.to_string(), "_25._tcp.mail.example.com.");
     EXPECT_EQ(s.records[2].owner.to_string(), "abs.example.com.");
@@ -123,14 +135,16 @@ TEST(Profile, RefusesUnknownKeysAndBadTemplates) {
         parse_profile(bad, "p.yaml");
         FAIL() << "a bad template was accepted";
     } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("templates.mail[0].data"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("templates.mail[0].data"), std::string::npos)
+            << e.what();
     }
 }
 
 TEST(Generate, SpfIsMergedNeverDoubled) {
     Profile p = load_profile("");
-    Spec s = spec_of("records:\n  - {name: '@', type: TXT, data: '\"v=spf1 include:_spf.example.org -all\"'}\n"
-                     "  - {name: '@', type: TXT, data: '\"verification=123\"'}\n");
+    Spec s = spec_of(
+        "records:\n  - {name: '@', type: TXT, data: '\"v=spf1 include:_spf.example.org -all\"'}\n"
+        "  - {name: '@', type: TXT, data: '\"verification=123\"'}\n");
     Desired d = build_desired(s, p, {std::uint32_t{1}, 0});
     const RRset* txt = d.zone.find(s.domain, rrtype::TXT);
     ASSERT_NE(txt, nullptr);
@@ -138,7 +152,8 @@ TEST(Generate, SpfIsMergedNeverDoubled) {
     for (const auto& rr : txt->rrs)
         if (is_spf(rr.rdata)) {
             ++spf;
-            EXPECT_EQ(join_txt(rr.rdata), "v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 include:_spf.example.org -all");
+            EXPECT_EQ(join_txt(rr.rdata),
+                      "v=spf1 ip4:192.0.2.10 ip6:2001:db8::10 include:_spf.example.org -all");
         }
     EXPECT_EQ(spf, 1);
     EXPECT_TRUE(d.spf_merged);
@@ -153,10 +168,13 @@ TEST(Generate, MergeSpfSkipsTermsAlreadyPresent) {
 TEST(Generate, ComposedSpfSplitsAt255Octets) {
     Profile p = load_profile("");
     std::string v4;
-    for (int i = 1; i <= 30; ++i) v4 += std::string(i > 1 ? ", " : "") + "192.0.2." + std::to_string(i);
-    Spec s = parse_spec("domain: example.com\ndns_pattern: A\nregistrar: transfer\nserver: {name: sv.example.net, ipv4: [" +
-                            v4 + "]}\n",
-                        "t.yaml");
+    for (int i = 1; i <= 30; ++i)
+        v4 += std::string(i > 1 ? ", " : "") + "192.0.2." + std::to_string(i);
+    Spec s = parse_spec(
+        "domain: example.com\ndns_pattern: A\nregistrar: transfer\nserver: {name: sv.example.net, "
+        "ipv4: [" +
+            v4 + "]}\n",
+        "t.yaml");
     Desired d = build_desired(s, p, {std::uint32_t{1}, 0});
     const RRset* txt = d.zone.find(s.domain, rrtype::TXT);
     ASSERT_NE(txt, nullptr);
@@ -175,8 +193,9 @@ TEST(Generate, WebOnlyPatternAWarnsOfNoMail) {
 
 TEST(Generate, CnameBesideTemplateDataIsRefused) {
     Profile p = load_profile("");
-    Desired d = build_desired(spec_of("records:\n  - {name: www, type: CNAME, data: elsewhere.example.org.}\n"), p,
-                              {std::uint32_t{1}, 0});
+    Desired d = build_desired(
+        spec_of("records:\n  - {name: www, type: CNAME, data: elsewhere.example.org.}\n"), p,
+        {std::uint32_t{1}, 0});
     ASSERT_EQ(count_errors(d.findings), 1u);
     EXPECT_EQ(d.findings[0].check, "cname-and-other-data");
     EXPECT_EQ(d.findings[0].line, 6);  // the line of the record in the spec
