@@ -141,6 +141,8 @@ int cmd_validate(ValidateArgs& a) {
     auto found = validate_zone(r.zone, vo);
     std::vector<Finding> findings = std::move(r.findings);
     findings.insert(findings.end(), found.begin(), found.end());
+    for (auto& f : findings)
+        if (f.file.empty()) f.file = a.file;  // zone-level findings name the file too
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
         if (x.file != y.file) return x.file < y.file;
         return (x.line ? x.line : 0x7fffffff) < (y.line ? y.line : 0x7fffffff);
