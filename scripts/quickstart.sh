@@ -3,7 +3,7 @@
 # generate the zone of the bundled pattern-A example (no server needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
+bash scripts/deps.sh --build-only
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZONEGEN_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target zonegen
 ./build/zonegen generate examples/a-transfer.yaml -o example.co.jp.zone
