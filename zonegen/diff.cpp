@@ -1,0 +1,127 @@
+#include "zonegen/diff.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace zonegen {
+namespace {
+
+RRsetState state_of(const RRset& s) {
+    RRsetState st{s.ttl(), s.rdata()};
+    if (s.type == rrtype::SOA) {
+        // The serial is not a difference: compare the SOA with serial 0.
+        for (auto& r : st.rdata)
+            if (auto soa = parse_soa(r)) {
+                soa->serial = 0;
+                r = soa_wire(*soa);
+            }
+    }
+    return st;
+}
+
+std::string shown(RRType type, const RRsetState& s) {
+    std::string out = std::to_string(s.ttl);
+    for (std::size_t i = 0; i < s.rdata.size(); ++i)
+        out += (i ? ", " : " ") + rdata_text(type, s.rdata[i]);
+    return out;
+}
+
+}  // namespace
+
+const char* to_string(Action a) {
+    switch (a) {
+        case Action::create:
+            return "create";
+        case Action::update:
+            return "update";
+        case Action::remove:
+            return "delete";
+    }
+    return "?";
+}
+
+std::size_t Plan::count(Action a) const {
+    return static_cast<std::size_t>(std::count_if(changes.begin(), changes.end(),
+                                                  [a](const Change& c) { return c.action == a; }));
+}
+
+Plan diff_zones(const Zone& existing, const Zone& desired) {
+    Plan p{desired.origin(), true, {}};
+    const auto& a = existing.rrsets();
+    const auto& b = desired.rrsets();
+    auto ia = a.begin();
+    auto ib = b.begin();
+    // Both maps are in canonical (owner, type) order: one merge pass.
+    while (ia != a.end() || ib != b.end()) {
+        if (ib == b.end() || (ia != a.end() && ia->first < ib->first)) {
+            p.changes.push_back({Action::remove, ia->first.owner, ia->first.type,
+                                 state_of(ia->second), std::nullopt});
+            ++ia;
+        } else if (ia == a.end() || ib->first < ia->first) {
+            p.changes.push_back({Action::create, ib->first.owner, ib->first.type, std::nullopt,
+                                 state_of(ib->second)});
+            ++ib;
+        } else {
+            auto before = state_of(ia->second), after = state_of(ib->second);
+            if (!(before == after)) {
+                // Show the real serials, though they alone never make a change.
+                p.changes.push_back({Action::update, ib->first.owner, ib->first.type,
+                                     RRsetState{ia->second.ttl(), ia->second.rdata()},
+                                     RRsetState{ib->second.ttl(), ib->second.rdata()}});
+            }
+            ++ia;
+            ++ib;
+        }
+    }
+    std::stable_partition(p.changes.begin(), p.changes.end(),
+                          [](const Change& c) { return c.action == Action::remove; });
+    return p;
+}
+
+nlohmann::json plan_json(const Plan& plan) {
+    auto state = [](RRType t, const std::optional<RRsetState>& s) -> nlohmann::json {
+        if (!s) return nullptr;
+        auto arr = nlohmann::json::array();
+        for (const auto& r : s->rdata) arr.push_back(rdata_text(t, r));
+        return {{"ttl", s->ttl}, {"rdata", arr}};
+    };
+    auto changes = nlohmann::json::array();
+    for (const auto& c : plan.changes)
+        changes.push_back({{"action", to_string(c.action)},
+                           {"name", c.owner.to_string()},
+                           {"type", type_name(c.type)},
+                           {"before", state(c.type, c.before)},
+                           {"after", state(c.type, c.after)}});
+    return {{"zone", plan.zone.to_string()},
+            {"exists", plan.exists},
+            {"changes", changes},
+            {"summary",
+             {{"create", plan.count(Action::create)},
+              {"update", plan.count(Action::update)},
+              {"delete", plan.count(Action::remove)}}}};
+}
+
+std::string plan_text(const Plan& plan) {
+    std::string out;
+    for (const auto& c : plan.changes) {
+        std::string head = c.owner.to_string() + " " + type_name(c.type);
+        switch (c.action) {
+            case Action::create:
+                out += "+ " + head + " " + shown(c.type, *c.after) + "\n";
+                break;
+            case Action::remove:
+                out += "- " + head + " " + shown(c.type, *c.before) + "\n";
+                break;
+            case Action::update:
+                out += "~ " + head + " " + shown(c.type, *c.before) + " -> " +
+                       shown(c.type, *c.after) + "\n";
+                break;
+        }
+    }
+    out += plan.zone.to_string() + ": " + std::to_string(plan.count(Action::create)) +
+           " to create, " + std::to_string(plan.count(Action::update)) + " to update, " +
+           std::to_string(plan.count(Action::remove)) + " to delete\n";
+    return out;
+}
+
+}  // namespace zonegen
