@@ -40,6 +40,16 @@ void trace(const Common& c, const std::string& msg) {
     if (c.verbose) std::cerr << "zonegen: " << msg << "\n";
 }
 
+// --origin NAME (trailing dot optional).
+std::optional<Name> origin_flag(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    try {
+        return Name::parse(text.back() == '.' ? text : text + ".");
+    } catch (const NameError& e) {
+        throw UsageError(std::string("--origin: ") + e.what());
+    }
+}
+
 void print_findings_text(const std::vector<Finding>& fs, std::ostream& os) {
     for (const auto& f : fs) os << finding_text(f) << "\n";
 }
@@ -121,14 +131,7 @@ int cmd_validate(ValidateArgs& a) {
         spec = load_spec(a.spec);
         ro.origin = spec->domain;
     }
-    if (!a.origin.empty()) {
-        try {
-            std::string o = a.origin.back() == '.' ? a.origin : a.origin + ".";
-            ro.origin = Name::parse(o);
-        } catch (const NameError& e) {
-            throw UsageError(std::string("--origin: ") + e.what());
-        }
-    }
+    if (auto o = origin_flag(a.origin)) ro.origin = o;
     ro.allow_include_dir = a.allow_include;
     trace(a.common, "reading " + a.file);
     ReadResult r = read_zone_file(a.file, ro);
@@ -191,13 +194,7 @@ Zone load_source(const std::string& source, const ReadOptions& ro, const Common&
 
 int cmd_diff(DiffArgs& a) {
     ReadOptions ro;
-    if (!a.origin.empty()) {
-        try {
-            ro.origin = Name::parse(a.origin.back() == '.' ? a.origin : a.origin + ".");
-        } catch (const NameError& e) {
-            throw UsageError(std::string("--origin: ") + e.what());
-        }
-    }
+    ro.origin = origin_flag(a.origin);
     ro.allow_include_dir = a.allow_include;
     Zone before = load_source(a.old_source, ro, a.common);
     if (!ro.origin) ro.origin = before.origin();
