@@ -15,19 +15,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-std::vector<std::string> split_spaces(const std::string& s) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && s[i] == ' ') ++i;
-        std::size_t j = s.find(' ', i);
-        if (j == std::string::npos) j = s.size();
-        if (j > i) out.push_back(s.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
 bool valid_cidr(const std::string& s, int max) {
     if (s.empty() || s.size() > 3) return false;
     for (char c : s)
@@ -68,13 +55,13 @@ bool a_mx_args(std::string rest, std::optional<Name>& name) {
 
 std::set<std::string> spf_terms_lower(const std::string& spf) {
     std::set<std::string> out;
-    for (auto& t : split_spaces(lower(spf))) out.insert(t);
+    for (auto& t : spf_terms(lower(spf))) out.insert(t);
     return out;
 }
 
 SpfSyntax parse_spf(const std::string& spf) {
     SpfSyntax r;
-    auto terms = split_spaces(spf);
+    auto terms = spf_terms(spf);
     if (terms.empty() || lower(terms[0]) != "v=spf1") {
         r.errors.push_back("does not start with v=spf1");
         return r;

@@ -73,27 +73,28 @@ std::string spf_server_terms(const HostAddrs& server) {
     return out;
 }
 
-std::string merge_spf(const std::string& spf, const std::string& terms) {
-    std::set<std::string> present;
+std::vector<std::string> spf_terms(const std::string& spf) {
+    std::vector<std::string> out;
     std::size_t i = 0;
     while (i < spf.size()) {
         while (i < spf.size() && spf[i] == ' ') ++i;
         std::size_t j = spf.find(' ', i);
         if (j == std::string::npos) j = spf.size();
-        std::string term = spf.substr(i, j - i);
-        for (auto& c : term) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!term.empty()) present.insert(term);
+        if (j > i) out.push_back(spf.substr(i, j - i));
         i = j;
     }
-    std::string add;
-    std::size_t k = 0;
-    while (k < terms.size()) {
-        std::size_t j = terms.find(' ', k);
-        if (j == std::string::npos) j = terms.size();
-        std::string term = terms.substr(k, j - k);
-        if (!present.count(term) && !present.count("+" + term)) add += " " + term;
-        k = j + 1;
+    return out;
+}
+
+std::string merge_spf(const std::string& spf, const std::string& terms) {
+    std::set<std::string> present;
+    for (auto term : spf_terms(spf)) {
+        for (auto& c : term) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        present.insert(term);
     }
+    std::string add;
+    for (const auto& term : spf_terms(terms))
+        if (!present.count(term) && !present.count("+" + term)) add += " " + term;
     return spf.substr(0, 6) + add + spf.substr(6);
 }
 

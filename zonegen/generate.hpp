@@ -39,6 +39,8 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
 
 // The SPF terms that authorise the server: "ip4:192.0.2.10 ip6:2001:db8::10".
 std::string spf_server_terms(const HostAddrs& server);
+// The space-separated terms of an SPF text.
+std::vector<std::string> spf_terms(const std::string& spf);
 // Merges `terms` into an existing SPF text right after "v=spf1", skipping those present.
 std::string merge_spf(const std::string& spf, const std::string& terms);
 // True for TXT wire rdata whose strings concatenated start with "v=spf1" (RFC 7208 4.5).

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "zonegen/address.hpp"
+#include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/yaml_util.hpp"
@@ -17,13 +18,9 @@ namespace {
 using yamlx::Map;
 
 Name host_name(const YAML::Node& n, const std::string& src, const std::string& path) {
-    auto s = yamlx::scalar(n, src, path);
-    if (!s.empty() && s.back() != '.') s.push_back('.');
     try {
-        Name name = Name::parse(s);
-        if (!is_hostname(name, false)) yamlx::fail(src, n, path, "'" + s + "' is not a host name");
-        return name;
-    } catch (const NameError& e) {
+        return to_a_labels(yamlx::scalar(n, src, path));
+    } catch (const DomainError& e) {
         yamlx::fail(src, n, path, e.what());
     }
 }
