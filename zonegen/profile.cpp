@@ -17,14 +17,6 @@ namespace {
 
 using yamlx::Map;
 
-Name host_name(const YAML::Node& n, const std::string& src, const std::string& path) {
-    try {
-        return to_a_labels(yamlx::scalar(n, src, path));
-    } catch (const DomainError& e) {
-        yamlx::fail(src, n, path, e.what());
-    }
-}
-
 std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& src,
                                       const std::string& path) {
     std::vector<RecordTemplate> out;
@@ -102,12 +94,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         std::string path = "nameservers[" + std::to_string(i) + "]";
         Map m(nss[i], src, path);
         ProviderNs ns;
-        ns.name = host_name(m.require("name"), src, m.path("name"));
-        auto role = yamlx::scalar(m.require("role"), src, m.path("role"));
-        if (role != "primary" && role != "secondary")
-            yamlx::fail(src, m.get("role"), m.path("role"),
-                        "'" + role + "' is not primary or secondary");
-        ns.primary = role == "primary";
+        ns.name = yamlx::host_name(m.require("name"), src, m.path("name"));
+        ns.primary =
+            yamlx::one_of(m.require("role"), src, m.path("role"), {"primary", "secondary"}) == 0;
         if (auto b = m.get("pattern_b"); b.IsDefined())
             ns.pattern_b = yamlx::boolean(b, src, m.path("pattern_b"));
         ns.ipv4 = yamlx::addresses(m.get("ipv4"), src, m.path("ipv4"), false);
@@ -138,13 +127,13 @@ Profile parse_profile(const std::string& text, const std::string& src) {
 
     {
         Map soa(top.require("soa"), src, "soa");
-        p.soa_mname = host_name(soa.require("mname"), src, "soa.mname");
+        p.soa_mname = yamlx::host_name(soa.require("mname"), src, "soa.mname");
         auto rname = yamlx::scalar(soa.require("rname"), src, "soa.rname");
         if (rname.find('@') != std::string::npos)
             yamlx::fail(
                 src, soa.get("rname"), "soa.rname",
                 "write the mailbox as a name: hostmaster.example.net, not hostmaster@example.net");
-        p.soa_rname = host_name(soa.get("rname"), src, "soa.rname");
+        p.soa_rname = yamlx::host_name(soa.get("rname"), src, "soa.rname");
         p.refresh = yamlx::ttl(soa.require("refresh"), src, "soa.refresh");
         p.retry = yamlx::ttl(soa.require("retry"), src, "soa.retry");
         p.expire = yamlx::ttl(soa.require("expire"), src, "soa.expire");
@@ -171,17 +160,15 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     if (auto t = top.get("mail"); t.IsDefined()) {
         Map m(t, src, "mail");
         if (auto v = m.get("spf_all"); v.IsDefined()) {
-            p.spf_all = yamlx::scalar(v, src, "mail.spf_all");
-            if (p.spf_all != "~all" && p.spf_all != "-all" && p.spf_all != "?all")
-                yamlx::fail(src, v, "mail.spf_all",
-                            "'" + p.spf_all + "' is not ~all, -all or ?all");
+            const std::vector<std::string> all = {"~all", "-all", "?all"};
+            p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];
         }
         if (auto v = m.get("null_mx_without_mail"); v.IsDefined())
             p.null_mx_without_mail = yamlx::boolean(v, src, "mail.null_mx_without_mail");
         m.finish();
     }
     if (auto v = top.get("test_domain_suffix"); v.IsDefined())
-        p.test_domain_suffix = host_name(v, src, "test_domain_suffix").to_string();
+        p.test_domain_suffix = yamlx::host_name(v, src, "test_domain_suffix").to_string();
     if (auto v = top.get("transferable_tlds"); v.IsDefined()) {
         for (auto s : yamlx::strings(v, src, "transferable_tlds")) {
             for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -197,10 +184,8 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             Duration dur;
             dur.min = static_cast<int>(yamlx::uint32(d.require("min"), src, d.path("min"), 10000));
             dur.max = static_cast<int>(yamlx::uint32(d.require("max"), src, d.path("max"), 10000));
-            dur.unit = yamlx::scalar(d.require("unit"), src, d.path("unit"));
-            if (dur.unit != "business_days" && dur.unit != "hours" && dur.unit != "calendar_days")
-                yamlx::fail(src, d.get("unit"), d.path("unit"),
-                            "not business_days, hours or calendar_days");
+            const std::vector<std::string> units = {"business_days", "hours", "calendar_days"};
+            dur.unit = units[yamlx::one_of(d.require("unit"), src, d.path("unit"), units)];
             if (dur.max < dur.min)
                 yamlx::fail(src, d.get("max"), d.path("max"), "max is below min");
             d.finish();

@@ -18,23 +18,14 @@ namespace {
 
 using yamlx::Map;
 
-Name host(const YAML::Node& n, const std::string& src, const std::string& path) {
-    auto s = yamlx::scalar(n, src, path);
-    try {
-        return to_a_labels(s);
-    } catch (const DomainError& e) {
-        yamlx::fail(src, n, path, e.what());
-    }
-}
-
 HostAddrs nameserver(const YAML::Node& n, const std::string& src, const std::string& path) {
     HostAddrs h;
     if (n.IsScalar()) {
-        h.name = host(n, src, path);
+        h.name = yamlx::host_name(n, src, path);
         return h;
     }
     Map m(n, src, path);
-    h.name = host(m.require("name"), src, m.path("name"));
+    h.name = yamlx::host_name(m.require("name"), src, m.path("name"));
     h.ipv4 = yamlx::addresses(m.get("ipv4"), src, m.path("ipv4"), false);
     h.ipv6 = yamlx::addresses(m.get("ipv6"), src, m.path("ipv6"), true);
     m.finish();
@@ -165,30 +156,15 @@ Spec parse_spec(const std::string& text, const std::string& src) {
         yamlx::fail(src, dn, "domain", e.what());
     }
 
-    auto pn = top.require("dns_pattern");
-    auto pat = yamlx::scalar(pn, src, "dns_pattern");
-    if (pat == "A")
-        s.pattern = Pattern::A;
-    else if (pat == "B")
-        s.pattern = Pattern::B;
-    else if (pat == "C")
-        s.pattern = Pattern::C;
-    else
-        yamlx::fail(src, pn, "dns_pattern", "'" + pat + "' is not A, B or C");
-
-    auto rn = top.require("registrar");
-    auto reg = yamlx::scalar(rn, src, "registrar");
-    if (reg == "transfer")
-        s.registrar = Registrar::transfer;
-    else if (reg == "customer")
-        s.registrar = Registrar::customer;
-    else
-        yamlx::fail(src, rn, "registrar", "'" + reg + "' is not transfer or customer");
+    s.pattern = static_cast<Pattern>(
+        yamlx::one_of(top.require("dns_pattern"), src, "dns_pattern", {"A", "B", "C"}));
+    s.registrar = static_cast<Registrar>(
+        yamlx::one_of(top.require("registrar"), src, "registrar", {"transfer", "customer"}));
 
     {
         auto sn = top.require("server");
         Map m(sn, src, "server");
-        s.server.name = host(m.require("name"), src, "server.name");
+        s.server.name = yamlx::host_name(m.require("name"), src, "server.name");
         s.server.ipv4 = yamlx::addresses(m.get("ipv4"), src, "server.ipv4", false);
         s.server.ipv6 = yamlx::addresses(m.get("ipv6"), src, "server.ipv6", true);
         m.finish();

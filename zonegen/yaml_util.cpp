@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "zonegen/address.hpp"
+#include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 
 namespace zonegen::yamlx {
@@ -176,6 +177,25 @@ std::vector<std::string> addresses(const YAML::Node& n, const std::string& src,
         out.push_back(*a);
     }
     return out;
+}
+
+std::size_t one_of(const YAML::Node& n, const std::string& src, const std::string& path,
+                   const std::vector<std::string>& choices) {
+    auto s = scalar(n, src, path);
+    std::string listed;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        if (s == choices[i]) return i;
+        listed += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+    }
+    fail(src, n, path, "'" + s + "' is not " + listed);
+}
+
+Name host_name(const YAML::Node& n, const std::string& src, const std::string& path) {
+    try {
+        return to_a_labels(scalar(n, src, path));
+    } catch (const DomainError& e) {
+        fail(src, n, path, e.what());
+    }
 }
 
 }  // namespace zonegen::yamlx

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/name.hpp"
+
 namespace zonegen::yamlx {
 
 // Loads one document; a YAML syntax error becomes an InputError naming the line.
@@ -58,6 +60,11 @@ std::vector<std::string> strings(const YAML::Node& n, const std::string& source,
 // duplicate is an error.
 std::vector<std::string> addresses(const YAML::Node& n, const std::string& source,
                                    const std::string& path, bool v6);
+// One of `choices` (its index); anything else is an error listing them.
+std::size_t one_of(const YAML::Node& n, const std::string& source, const std::string& path,
+                   const std::vector<std::string>& choices);
+// A host name (U-labels or A-labels, trailing dot optional), as A-labels.
+Name host_name(const YAML::Node& n, const std::string& source, const std::string& path);
 // Checks `n` is a sequence.
 void sequence(const YAML::Node& n, const std::string& source, const std::string& path);
 
