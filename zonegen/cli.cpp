@@ -14,6 +14,7 @@
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/profile.hpp"
+#include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/version.hpp"
@@ -211,6 +212,123 @@ int cmd_diff(DiffArgs& a) {
     return 0;
 }
 
+// ---- plan and apply ---------------------------------------------------------------------
+
+struct ProvisionArgs {
+    Common common;
+    std::string spec, plan_file, out;
+    ProvisionOptions opts;
+    bool yes = false, detailed_exitcode = false;
+};
+
+void add_provision_options(CLI::App* cmd, ProvisionArgs& a) {
+    cmd->add_option("--target", a.opts.target, "pdns: (default), pdns:ZONE, or a zone file");
+    cmd->add_option("--pdns-url", a.opts.pdns_url,
+                    "PowerDNS API URL (default: the profile's pdns.url)");
+    cmd->add_option("--pdns-api-key-file", a.opts.api_key_file,
+                    "file with the API key, mode 0600 (default: $PDNS_API_KEY)");
+    cmd->add_flag(
+        "--full", a.opts.full,
+        "the zone is fully managed: delete rrsets the spec does not make (kept otherwise)");
+    cmd->add_option("--serial", a.opts.serial,
+                    "SOA serial for a new zone or file (default: date-based)");
+    add_common(cmd, a.common, {"text", "json"});
+}
+
+// Colour only on a terminal.
+std::string coloured(const std::string& text) {
+    if (!::isatty(1)) return text;
+    std::string out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t e = text.find('\n', i);
+        if (e == std::string::npos) e = text.size();
+        std::string line = text.substr(i, e - i);
+        const char* c = line.rfind("+ ", 0) == 0   ? "\033[32m"
+                        : line.rfind("- ", 0) == 0 ? "\033[31m"
+                        : line.rfind("~ ", 0) == 0 ? "\033[33m"
+                                                   : nullptr;
+        out += c ? std::string(c) + line + "\033[0m" : line;
+        if (e < text.size()) out += "\n";
+        i = e + 1;
+    }
+    return out;
+}
+
+int cmd_plan(ProvisionArgs& a) {
+    Profile profile = load_profile(a.common.profile);
+    Spec spec = load_spec(a.spec);
+    a.opts.trace = [&](const std::string& m) { trace(a.common, m); };
+    ProvisionPlan p = make_plan(spec, profile, a.opts);
+    json doc = plan_document(p);
+    if (!a.out.empty()) write_file_atomic(a.out, doc.dump(2) + "\n");
+    if (a.common.format == "json")
+        std::cout << doc.dump(2) << "\n";
+    else
+        std::cout << coloured(plan_text_full(p));
+    if (a.detailed_exitcode && p.has_changes()) return static_cast<int>(ExitCode::changes);
+    return 0;
+}
+
+std::string apply_summary(const json& d) {
+    std::string out;
+    out += d.value("applied", false) ? "applied" : "nothing to apply";
+    if (!d["serial_before"].is_null() || !d["serial_after"].is_null())
+        out += "; serial " +
+               (d["serial_before"].is_null() ? std::string("-") : d["serial_before"].dump()) +
+               " -> " + (d["serial_after"].is_null() ? std::string("-") : d["serial_after"].dump());
+    if (!d["notified"].empty()) {
+        out += "; notified";
+        for (const auto& n : d["notified"]) out += " " + n.get<std::string>();
+    }
+    if (d.contains("secondaries"))
+        for (const auto& s : d["secondaries"])
+            out += "; " + s["name"].get<std::string>() +
+                   (s["in_sync"].get<bool>() ? " in sync" : " not in sync yet");
+    if (d["transfer"].is_string()) out += "; transfer " + d["transfer"].get<std::string>();
+    if (d.contains("findings"))
+        for (const auto& f : d["findings"])
+            out += "\n" + std::string(f["severity"].get<std::string>()) + ": " +
+                   f["message"].get<std::string>() + " (" + f["check"].get<std::string>() + ")";
+    return out + "\n";
+}
+
+int cmd_apply(ProvisionArgs& a) {
+    Profile profile = load_profile(a.common.profile);
+    a.opts.trace = [&](const std::string& m) { trace(a.common, m); };
+    std::optional<Spec> spec;
+    ProvisionPlan p;
+    bool from_file = !a.plan_file.empty();
+    if (from_file) {
+        if (!a.spec.empty()) throw UsageError("give either SPEC or --plan FILE, not both");
+        json doc;
+        try {
+            doc = json::parse(read_input(a.plan_file));
+        } catch (const json::exception& e) {
+            throw InputError(a.plan_file + ": not JSON: " + e.what());
+        }
+        p = plan_from_document(doc);
+        a.opts.target = p.target;
+    } else {
+        if (a.spec.empty()) throw UsageError("apply needs SPEC or --plan FILE");
+        spec = load_spec(a.spec);
+        p = make_plan(*spec, profile, a.opts);
+    }
+    if (!a.yes) {
+        if (a.common.format == "json")
+            std::cout << plan_document(p).dump(2) << "\n";
+        else
+            std::cout << coloured(plan_text_full(p)) << "not applied: add --yes to apply\n";
+        return 0;
+    }
+    json d = apply_plan(p, spec ? &*spec : nullptr, profile, a.opts, from_file);
+    if (a.common.format == "json")
+        std::cout << d.dump(2) << "\n";
+    else
+        std::cout << coloured(plan_text_full(p)) << apply_summary(d);
+    return 0;
+}
+
 // ---- profile ----------------------------------------------------------------------------
 
 int cmd_profile_show(const Common& c) {
@@ -306,6 +424,28 @@ int run_cli(int argc, char** argv) {
                  "exit 10 when there are changes, 0 when none");
     add_common(df, dif.common, {"text", "json"});
     df->callback([&] { run = [&] { return cmd_diff(dif); }; });
+
+    ProvisionArgs pl;
+    auto* pls = app.add_subcommand("plan", "dry run: the changes apply would make at the target");
+    pls->add_option("spec", pl.spec, "customer spec")->required();
+    pls->add_option("--out", pl.out, "save the reviewed plan for apply --plan");
+    pls->add_flag("--detailed-exitcode", pl.detailed_exitcode,
+                  "exit 10 when there are changes, 0 when none");
+    add_provision_options(pls, pl);
+    pls->callback([&] { run = [&] { return cmd_plan(pl); }; });
+
+    ProvisionArgs ap;
+    auto* aps =
+        app.add_subcommand("apply", "apply the plan of SPEC (or a saved --plan) to the target");
+    aps->add_option("spec", ap.spec, "customer spec");
+    aps->add_option("--plan", ap.plan_file,
+                    "apply exactly this reviewed plan (refused if the zone changed since)");
+    aps->add_flag("--yes", ap.yes, "really apply (without it, only show the plan)");
+    aps->add_flag("--force", ap.opts.force, "override the safety limits");
+    aps->add_option("--wait-transfer", ap.opts.wait_transfer,
+                    "B: require the first transfer within SECONDS (exit 3 otherwise)");
+    add_provision_options(aps, ap);
+    aps->callback([&] { run = [&] { return cmd_apply(ap); }; });
 
     Common pc;
     auto* p = app.add_subcommand("profile",

@@ -6,8 +6,13 @@
 namespace zonegen {
 namespace {
 
+RRsetState raw_state(const RRset& s) {
+    return RRsetState{s.ttl(), s.rdata()};
+}
+
+// The state compared: the SOA serial set to zero.
 RRsetState state_of(const RRset& s) {
-    RRsetState st{s.ttl(), s.rdata()};
+    RRsetState st = raw_state(s);
     if (s.type == rrtype::SOA) {
         // The serial is not a difference: compare the SOA with serial 0.
         for (auto& r : st.rdata)
@@ -55,19 +60,18 @@ Plan diff_zones(const Zone& existing, const Zone& desired) {
     while (ia != a.end() || ib != b.end()) {
         if (ib == b.end() || (ia != a.end() && ia->first < ib->first)) {
             p.changes.push_back({Action::remove, ia->first.owner, ia->first.type,
-                                 state_of(ia->second), std::nullopt});
+                                 raw_state(ia->second), std::nullopt});
             ++ia;
         } else if (ia == a.end() || ib->first < ia->first) {
             p.changes.push_back({Action::create, ib->first.owner, ib->first.type, std::nullopt,
-                                 state_of(ib->second)});
+                                 raw_state(ib->second)});
             ++ib;
         } else {
             auto before = state_of(ia->second), after = state_of(ib->second);
             if (!(before == after)) {
                 // Show the real serials, though they alone never make a change.
                 p.changes.push_back({Action::update, ib->first.owner, ib->first.type,
-                                     RRsetState{ia->second.ttl(), ia->second.rdata()},
-                                     RRsetState{ib->second.ttl(), ib->second.rdata()}});
+                                     raw_state(ia->second), raw_state(ib->second)});
             }
             ++ia;
             ++ib;

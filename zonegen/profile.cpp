@@ -74,6 +74,14 @@ const ProviderNs& Profile::pattern_b_secondary() const {
     throw InputError("profile " + source + ": no name server has pattern_b: true");
 }
 
+std::vector<std::string> ProviderNs::endpoints() const {
+    std::vector<std::string> out;
+    std::string port = dns_port == 53 ? "" : ":" + std::to_string(dns_port);
+    for (const auto& a : ipv4) out.push_back(a + port);
+    for (const auto& a : ipv6) out.push_back(port.empty() ? a : "[" + a + "]" + port);
+    return out;
+}
+
 bool Profile::is_ours(const Name& n) const {
     for (const auto& ns : nameservers)
         if (ns.name == n) return true;
@@ -103,6 +111,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         ns.ipv6 = yamlx::addresses(m.get("ipv6"), src, m.path("ipv6"), true);
         if (ns.ipv4.empty() && ns.ipv6.empty())
             yamlx::fail(src, nss[i], path, "a name server needs at least one address in ipv4/ipv6");
+        if (auto u = m.get("dns_port"); u.IsDefined())
+            ns.dns_port =
+                static_cast<std::uint16_t>(yamlx::uint32(u, src, m.path("dns_port"), 65535));
         if (auto u = m.get("api_url"); u.IsDefined())
             ns.api_url = yamlx::scalar(u, src, m.path("api_url"));
         if (auto u = m.get("server_id"); u.IsDefined())

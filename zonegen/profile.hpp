@@ -20,10 +20,13 @@ struct HostAddrs {
 };
 
 struct ProviderNs : HostAddrs {
-    bool primary = false;    // role: primary | secondary
-    bool pattern_b = false;  // the secondary that transfers pattern-B zones
-    std::string api_url;     // PowerDNS API of this server, "" when not managed by API
+    bool primary = false;         // role: primary | secondary
+    bool pattern_b = false;       // the secondary that transfers pattern-B zones
+    std::uint16_t dns_port = 53;  // where it serves DNS (tests use high ports on loopback)
+    std::string api_url;          // PowerDNS API of this server, "" when not managed by API
     std::string server_id = "localhost";
+    // "ADDR" or "ADDR:PORT" / "[V6]:PORT" for each address, as PowerDNS wants them.
+    std::vector<std::string> endpoints() const;
 };
 
 struct RecordTemplate {

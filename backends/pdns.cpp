@@ -1,0 +1,295 @@
+#include "backends/pdns.hpp"
+
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <cstdlib>
+
+#include "zonegen/errors.hpp"
+#include "zonegen/spec.hpp"
+
+namespace zonegen {
+namespace {
+
+std::string zone_path(const Name& z) {
+    // PowerDNS's zone id is the name with its trailing dot; escape what a URL cannot hold.
+    std::string s = z.to_string(), out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "=%02X", c);
+            out += buf;
+        }
+    }
+    return out;
+}
+
+std::string error_name(httplib::Error e) {
+    switch (e) {
+        case httplib::Error::Connection:
+            return "connection refused or unreachable";
+        case httplib::Error::Read:
+            return "no answer in time (read timeout)";
+        case httplib::Error::Write:
+            return "the connection broke while sending";
+        case httplib::Error::ConnectionTimeout:
+            return "connection timeout";
+        case httplib::Error::SSLConnection:
+            return "TLS connection failed";
+        case httplib::Error::SSLServerVerification:
+            return "TLS certificate not trusted";
+        default:
+            return httplib::to_string(e);
+    }
+}
+
+void check_secret_file(const std::string& path, const std::string& what) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw InputError(what + " file " + path + ": cannot be read");
+    if (st.st_mode & 077)
+        throw InputError(what + " file " + path + " may be read by group or others (mode " +
+                         std::to_string((st.st_mode >> 6) & 7) +
+                         std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) +
+                         "): chmod 600 it");
+}
+
+}  // namespace
+
+std::string read_secret_file(const std::string& path, const std::string& what) {
+    check_secret_file(path, what);
+    std::string s = read_input(path, 64 * 1024);
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    if (s.empty()) throw InputError(what + " file " + path + " is empty");
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20)
+            throw InputError(what + " file " + path + " holds more than one line");
+    return s;
+}
+
+std::string read_api_key(const std::string& key_file) {
+    if (!key_file.empty()) return read_secret_file(key_file, "API key");
+    if (const char* k = std::getenv("PDNS_API_KEY"); k && *k) return k;
+    throw InputError("no PowerDNS API key: set PDNS_API_KEY or give --pdns-api-key-file FILE");
+}
+
+struct PdnsClient::Impl {
+    PdnsConfig cfg;
+    std::unique_ptr<httplib::Client> http;
+    std::string prefix;  // path before /api/v1
+
+    explicit Impl(PdnsConfig c) : cfg(std::move(c)) {
+        std::string url = cfg.url;
+        if (url.empty())
+            throw InputError("no PowerDNS URL: set pdns.url in the profile or give --pdns-url");
+        auto scheme = url.find("://");
+        if (scheme == std::string::npos)
+            throw InputError("PowerDNS URL '" + url + "' has no scheme (http://...)");
+        auto slash = url.find('/', scheme + 3);
+        std::string base = slash == std::string::npos ? url : url.substr(0, slash);
+        prefix = slash == std::string::npos ? "" : url.substr(slash);
+        while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+        http = std::make_unique<httplib::Client>(base);
+        if (!http->is_valid()) throw InputError("PowerDNS URL '" + url + "' is not usable");
+        http->set_connection_timeout(cfg.connect_timeout_s, 0);
+        http->set_read_timeout(cfg.read_timeout_s, 0);
+        http->set_write_timeout(cfg.read_timeout_s, 0);
+        http->set_default_headers({{"X-API-Key", cfg.api_key}, {"Accept", "application/json"}});
+    }
+
+    std::string path(const std::string& rest) const {
+        return prefix + "/api/v1/servers/" + cfg.server_id + rest;
+    }
+
+    // Sends a request; returns the status and body. Throws BackendError on transport
+    // failure and on any status not in `ok`.
+    std::pair<int, std::string> call(const std::string& method, const std::string& p,
+                                     const std::string* body, std::initializer_list<int> ok) {
+        if (cfg.trace) cfg.trace(method + " " + cfg.url + p);
+        httplib::Result r{nullptr, httplib::Error::Unknown};
+        if (method == "GET")
+            r = http->Get(p);
+        else if (method == "POST")
+            r = http->Post(p, *body, "application/json");
+        else if (method == "PATCH")
+            r = http->Patch(p, *body, "application/json");
+        else if (method == "PUT")
+            r = body ? http->Put(p, *body, "application/json") : http->Put(p);
+        else if (method == "DELETE")
+            r = http->Delete(p);
+        if (!r)
+            throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": " +
+                               error_name(r.error()));
+        int status = r->status;
+        if (cfg.trace) cfg.trace("  -> HTTP " + std::to_string(status));
+        for (int s : ok)
+            if (s == status) return {status, r->body};
+        // PowerDNS answers {"error": "..."} (sometimes "errors"); a proxy may answer anything.
+        std::string why;
+        try {
+            auto j = nlohmann::json::parse(r->body);
+            if (j.contains("error") && j["error"].is_string()) why = j["error"].get<std::string>();
+            if (j.contains("errors") && j["errors"].is_array())
+                for (const auto& e : j["errors"])
+                    if (e.is_string()) why += "; " + e.get<std::string>();
+        } catch (const nlohmann::json::exception&) {
+            why = r->body.substr(0, 200);
+            for (auto& ch : why)
+                if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
+        }
+        std::string what = status == 401   ? " (the API key was refused)"
+                           : status == 404 ? " (not found)"
+                           : status == 409 ? " (conflict: it exists already)"
+                           : status == 422 ? " (PowerDNS refused the data)"
+                           : status >= 500 ? " (server error)"
+                                           : "";
+        throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": HTTP " +
+                           std::to_string(status) + what + (why.empty() ? "" : ": " + why));
+    }
+
+    nlohmann::json parse(const std::string& body, const std::string& what) {
+        try {
+            return nlohmann::json::parse(body);
+        } catch (const nlohmann::json::exception&) {
+            throw BackendError("PowerDNS at " + cfg.url + ": " + what + ": the answer is not JSON");
+        }
+    }
+};
+
+PdnsClient::PdnsClient(PdnsConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
+PdnsClient::~PdnsClient() = default;
+const std::string& PdnsClient::url() const {
+    return impl_->cfg.url;
+}
+
+std::optional<nlohmann::json> PdnsClient::get_zone(const Name& zone) {
+    auto p = impl_->path("/zones/" + zone_path(zone));
+    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
+    if (status != 200) return std::nullopt;  // 4.7 answers 422 "Could not find domain" too
+    auto j = impl_->parse(body, "GET " + p);
+    if (!j.is_object() || !j.contains("rrsets") || !j["rrsets"].is_array())
+        throw BackendError("PowerDNS at " + impl_->cfg.url + ": GET " + p +
+                           ": not a zone document");
+    return j;
+}
+
+void PdnsClient::create_zone(const nlohmann::json& body) {
+    std::string b = body.dump();
+    impl_->call("POST", impl_->path("/zones"), &b, {201});
+}
+
+void PdnsClient::patch_rrsets(const Name& zone, const nlohmann::json& rrsets) {
+    std::string b = nlohmann::json{{"rrsets", rrsets}}.dump();
+    impl_->call("PATCH", impl_->path("/zones/" + zone_path(zone)), &b, {204});
+}
+
+void PdnsClient::put_zone(const Name& zone, const nlohmann::json& fields) {
+    std::string b = fields.dump();
+    impl_->call("PUT", impl_->path("/zones/" + zone_path(zone)), &b, {204});
+}
+
+void PdnsClient::delete_zone(const Name& zone) {
+    impl_->call("DELETE", impl_->path("/zones/" + zone_path(zone)), nullptr, {204});
+}
+
+void PdnsClient::notify(const Name& zone) {
+    impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/notify"), nullptr, {200});
+}
+
+void PdnsClient::axfr_retrieve(const Name& zone) {
+    impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/axfr-retrieve"), nullptr, {200});
+}
+
+std::vector<std::string> PdnsClient::get_metadata(const Name& zone, const std::string& kind) {
+    auto p = impl_->path("/zones/" + zone_path(zone) + "/metadata/" + kind);
+    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
+    std::vector<std::string> out;
+    if (status != 200) return out;
+    auto j = impl_->parse(body, "GET " + p);
+    if (j.contains("metadata") && j["metadata"].is_array())
+        for (const auto& v : j["metadata"])
+            if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+
+void PdnsClient::put_metadata(const Name& zone, const std::string& kind,
+                              const std::vector<std::string>& values) {
+    std::string b = nlohmann::json{{"kind", kind}, {"metadata", values}}.dump();
+    impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/metadata/" + kind), &b, {200});
+}
+
+void PdnsClient::ensure_tsig_key(const Name& name, const std::string& algorithm,
+                                 const std::string& secret) {
+    auto p = impl_->path("/tsigkeys/" + zone_path(name));
+    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
+    if (status == 200) {
+        auto j = impl_->parse(body, "GET tsigkey");
+        if (j.value("key", "") == secret && j.value("algorithm", "") == algorithm) return;
+        std::string b = nlohmann::json{{"algorithm", algorithm}, {"key", secret}}.dump();
+        impl_->call("PUT", p, &b, {200});
+        return;
+    }
+    std::string n = name.to_string();
+    n.pop_back();
+    std::string b = nlohmann::json{{"name", n}, {"algorithm", algorithm}, {"key", secret}}.dump();
+    impl_->call("POST", impl_->path("/tsigkeys"), &b, {201});
+}
+
+Zone zone_from_pdns(const Name& origin, const nlohmann::json& zone,
+                    std::vector<Finding>* findings) {
+    Zone z(origin);
+    for (const auto& rs : zone["rrsets"]) {
+        std::string name = rs.value("name", ""), type = rs.value("type", "");
+        std::uint32_t ttl = rs.value("ttl", 0u);
+        auto fail = [&](const std::string& why) {
+            if (findings)
+                findings->push_back({"syntax", Severity::error, name, std::nullopt,
+                                     "PowerDNS rrset " + name + " " + type + ": " + why, 0, ""});
+        };
+        Name owner;
+        try {
+            owner = Name::parse(name);
+        } catch (const NameError& e) {
+            fail(e.what());
+            continue;
+        }
+        auto t = type_from_name(type);
+        if (!t) {
+            fail("unknown type");
+            continue;
+        }
+        if (!rs.contains("records") || !rs["records"].is_array()) continue;
+        for (const auto& r : rs["records"]) {
+            if (r.value("disabled", false)) continue;
+            try {
+                z.add_loose(owner, *t, ttl, parse_rdata(*t, r.value("content", ""), Name()), 0);
+            } catch (const RdataError& e) {
+                fail(e.what());
+            }
+        }
+    }
+    return z;
+}
+
+nlohmann::json pdns_patch_rrsets(const std::vector<RRsetWrite>& writes) {
+    auto arr = nlohmann::json::array();
+    for (const auto& w : writes) {
+        nlohmann::json rs = {{"name", w.owner.to_string()}, {"type", type_name(w.type)}};
+        if (w.rdata.empty()) {
+            rs["changetype"] = "DELETE";
+        } else {
+            rs["changetype"] = "REPLACE";
+            rs["ttl"] = w.ttl;
+            auto records = nlohmann::json::array();
+            for (const auto& r : w.rdata)
+                records.push_back({{"content", rdata_text(w.type, r)}, {"disabled", false}});
+            rs["records"] = records;
+        }
+        arr.push_back(rs);
+    }
+    return arr;
+}
+
+}  // namespace zonegen

@@ -1,0 +1,76 @@
+// PowerDNS Authoritative HTTP API client (v1). The only place that includes cpp-httplib.
+//
+// Every failure (refused connection, timeout, 401, 404 where a zone must exist, 409, 422,
+// 5xx) is a BackendError carrying PowerDNS's own message; the API key never appears in
+// any message, trace or error.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "zonegen/finding.hpp"
+#include "zonegen/zone.hpp"
+
+namespace zonegen {
+
+struct PdnsConfig {
+    std::string url;  // http://127.0.0.1:8081 (a path prefix is kept)
+    std::string server_id = "localhost";
+    std::string api_key;
+    int connect_timeout_s = 5;
+    int read_timeout_s = 30;
+    std::function<void(const std::string&)> trace;  // --verbose; never given the key
+};
+
+// The API key: from the file when `key_file` is set (refused when group or others may read
+// it, as ssh does), else from $PDNS_API_KEY. Throws InputError when there is none.
+std::string read_api_key(const std::string& key_file);
+// A secret from a file (TSIG), with the same permission rule; trailing newlines dropped.
+std::string read_secret_file(const std::string& path, const std::string& what);
+
+class PdnsClient {
+  public:
+    explicit PdnsClient(PdnsConfig cfg);
+    ~PdnsClient();
+    PdnsClient(const PdnsClient&) = delete;
+    PdnsClient& operator=(const PdnsClient&) = delete;
+
+    const std::string& url() const;
+
+    std::optional<nlohmann::json> get_zone(const Name& zone);  // nullopt when absent
+    void create_zone(const nlohmann::json& body);
+    void patch_rrsets(const Name& zone, const nlohmann::json& rrsets);  // one transaction
+    void put_zone(const Name& zone, const nlohmann::json& fields);      // kind, masters...
+    void delete_zone(const Name& zone);
+    void notify(const Name& zone);
+    void axfr_retrieve(const Name& zone);
+    std::vector<std::string> get_metadata(const Name& zone, const std::string& kind);
+    void put_metadata(const Name& zone, const std::string& kind,
+                      const std::vector<std::string>& values);
+    // Creates the TSIG key when absent; an existing key with another secret is replaced.
+    void ensure_tsig_key(const Name& name, const std::string& algorithm, const std::string& secret);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// A PowerDNS zone document's rrsets as a Zone (contents parsed with the same parser as
+// every other source, so the diff compares like with like). Records PowerDNS has disabled
+// are left out. Unparsable content becomes a finding.
+Zone zone_from_pdns(const Name& origin, const nlohmann::json& zone, std::vector<Finding>* findings);
+
+// The PATCH body's rrsets for a list of (owner, type, ttl, rdata) states; empty rdata
+// means DELETE.
+struct RRsetWrite {
+    Name owner;
+    RRType type;
+    std::uint32_t ttl;
+    std::vector<std::string> rdata;  // canonical wire; empty: delete the rrset
+};
+nlohmann::json pdns_patch_rrsets(const std::vector<RRsetWrite>& writes);
+
+}  // namespace zonegen

@@ -1,0 +1,154 @@
+"""Real servers for the integration tests: PowerDNS Authoritative (gsqlite3) and BIND,
+on 127.0.0.1 and free ports, in a scratch directory, stopped by pid. A server that does
+not start is a test failure, loudly."""
+import os, shutil, signal, socket, subprocess, time, urllib.request
+
+API_KEY = "zonegen-test-key-5f1d0c"  # a test key; the tests grep all output for it
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # The same port must be free for UDP too.
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.bind(("127.0.0.1", port))
+    return port
+
+
+class Server:
+    def __init__(self, name, proc, workdir):
+        self.name, self.proc, self.workdir = name, proc, workdir
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self):
+        p = os.path.join(self.workdir, "log")
+        return open(p, errors="replace").read()[-3000:] if os.path.exists(p) else ""
+
+
+class Pdns(Server):
+    def __init__(self, workdir, secondary_cycle=False):
+        os.makedirs(workdir, exist_ok=True)
+        self.dns_port, self.api_port = free_port(), free_port()
+        self.url = "http://127.0.0.1:%d" % self.api_port
+        db = os.path.join(workdir, "pdns.sqlite3")
+        if os.path.exists(db):
+            os.remove(db)
+        schema = open("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql").read()
+        subprocess.run(["sqlite3", db], input=schema, text=True, check=True)
+        conf = f"""launch=gsqlite3
+gsqlite3-database={db}
+gsqlite3-dnssec=yes
+local-address=127.0.0.1:{self.dns_port}
+socket-dir={workdir}
+api=yes
+api-key={API_KEY}
+webserver=yes
+webserver-address=127.0.0.1
+webserver-port={self.api_port}
+webserver-allow-from=127.0.0.0/8
+primary=yes
+secondary=yes
+security-poll-suffix=
+zone-cache-refresh-interval=0
+cache-ttl=0
+query-cache-ttl=0
+negquery-cache-ttl=0
+xfr-cycle-interval={1 if secondary_cycle else 60}
+only-notify=127.0.0.0/8
+"""
+        open(os.path.join(workdir, "pdns.conf"), "w").write(conf)
+        log = open(os.path.join(workdir, "log"), "w")
+        proc = subprocess.Popen(["/usr/sbin/pdns_server", "--config-dir=" + workdir, "--daemon=no",
+                                 "--guardian=no", "--disable-syslog", "--loglevel=6"],
+                                stdout=log, stderr=subprocess.STDOUT)
+        super().__init__("pdns", proc, workdir)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("pdns_server exited at start:\n" + self.log())
+            try:
+                req = urllib.request.Request(self.url + "/api/v1/servers", headers={"X-API-Key": API_KEY})
+                urllib.request.urlopen(req, timeout=1).read()
+                return
+            except Exception:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("pdns_server did not answer its API within 20 s:\n" + self.log())
+
+
+class Bind(Server):
+    """named as a customer's primary: one zone file per zone, allow-transfer per zone."""
+
+    def __init__(self, workdir, zones, tsig_keys=None):
+        # zones: {name: (zone_text, allow_transfer_list, also_notify_list)}
+        # tsig_keys: {name: (algorithm, base64 secret)}
+        os.makedirs(workdir, exist_ok=True)
+        self.port, self.rndc_port = free_port(), free_port()
+        self.workdir = workdir
+        key = "zonegen-rndc-test-secret-0123456789"
+        import base64
+        secret = base64.b64encode(key.encode()).decode()
+        conf = [f'key "rndc" {{ algorithm hmac-sha256; secret "{secret}"; }};',
+                f'controls {{ inet 127.0.0.1 port {self.rndc_port} allow {{ 127.0.0.1; }} keys {{ "rndc"; }}; }};',
+                "options {", f'  directory "{workdir}";', f"  listen-on port {self.port} {{ 127.0.0.1; }};",
+                "  listen-on-v6 { none; };", f'  pid-file "{workdir}/named.pid";', "  recursion no;",
+                "  notify explicit;", "  dnssec-validation no;", "};"]
+        for kname, (alg, ksecret) in (tsig_keys or {}).items():
+            conf.append(f'key "{kname}" {{ algorithm {alg}; secret "{ksecret}"; }};')
+        for name, (text, allow, notify) in zones.items():
+            f = os.path.join(workdir, name + "zone")
+            open(f, "w").write(text)
+            allow_s = " ".join(a + ";" for a in allow) or "none;"
+            notify_s = " ".join(n + ";" for n in notify)
+            conf.append(f'zone "{name}" {{ type primary; file "{f}"; allow-transfer {{ {allow_s} }};'
+                        + (f" also-notify {{ {notify_s} }};" if notify else "") + " };")
+        open(os.path.join(workdir, "named.conf"), "w").write("\n".join(conf) + "\n")
+        open(os.path.join(workdir, "rndc.conf"), "w").write(
+            f'key "rndc" {{ algorithm hmac-sha256; secret "{secret}"; }};\n'
+            f'options {{ default-key "rndc"; default-server 127.0.0.1; default-port {self.rndc_port}; }};\n')
+        chk = subprocess.run(["named-checkconf", os.path.join(workdir, "named.conf")], capture_output=True, text=True)
+        if chk.returncode:
+            raise RuntimeError("named.conf does not check: " + chk.stdout + chk.stderr)
+        log = open(os.path.join(workdir, "log"), "w")
+        user = ["-u", "root"] if os.geteuid() == 0 else []
+        proc = subprocess.Popen(["/usr/sbin/named", "-g", "-c", os.path.join(workdir, "named.conf")] + user,
+                                stdout=log, stderr=subprocess.STDOUT)
+        super().__init__("named", proc, workdir)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("named exited at start:\n" + self.log())
+            r = subprocess.run(["dig", "+short", "+time=1", "+tries=1", "-p", str(self.port), "@127.0.0.1",
+                                next(iter(zones)), "SOA"], capture_output=True, text=True)
+            if r.stdout.strip():
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("named did not serve within 20 s:\n" + self.log())
+
+    def update_zone(self, name, text):
+        open(os.path.join(self.workdir, name + "zone"), "w").write(text)
+        r = subprocess.run(["rndc", "-c", os.path.join(self.workdir, "rndc.conf"), "reload", name],
+                           capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError("rndc reload failed: " + r.stdout + r.stderr)
+
+
+def dig(port, name, rtype, server="127.0.0.1"):
+    r = subprocess.run(["dig", "+short", "+norecurse", "+time=2", "+tries=1", "-p", str(port), "@" + server,
+                        name, rtype], capture_output=True, text=True)
+    return sorted(l for l in r.stdout.splitlines() if l.strip())
+
+
+def soa_serial(port, zone):
+    ans = dig(port, zone, "SOA")
+    return int(ans[0].split()[2]) if ans else None

@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""plan and apply against real servers: a PowerDNS primary and secondary (gsqlite3) and a
+BIND primary for pattern B, all started here on loopback. Usage:
+  test_provision.py ZONEGEN SOURCE_DIR WORKDIR"""
+import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+
+ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+CAPTURED = []  # every byte zonegen printed, to grep for the key
+
+
+def zg(*args, env=None, check=None):
+    e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
+    e.update(env or {})
+    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=120)
+    CAPTURED.append(r.stdout + r.stderr)
+    if check is not None and r.returncode != check:
+        raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
+                             % (" ".join(args), r.returncode, check, r.stdout[-2000:], r.stderr[-2000:]))
+    return r
+
+
+def api(pdns, method, path, body=None):
+    req = urllib.request.Request(pdns.url + "/api/v1/servers/localhost" + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        data = r.read()
+        return json.loads(data) if data else None
+
+
+def wait_for(pred, seconds=10, what="condition"):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out after %d s waiting for %s" % (seconds, what))
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write(text)
+    return path
+
+
+def spec_a(domain, ipv4="192.0.2.10", extra=10):
+    recs = "".join("  - {name: host%d, type: A, data: 198.51.100.%d}\n" % (i, i + 1) for i in range(extra))
+    return ("domain: %s\ndns_pattern: A\nregistrar: customer\nserver: {name: sv1.example.net, ipv4: [%s], "
+            "ipv6: ['2001:db8::10']}\n" % (domain, ipv4)) + ("records:\n" + recs if extra else "")
+
+
+world = {}
+TSIG_SECRET = "c2VjcmV0LWZvci16b25lZ2VuLXRlc3RzLW9ubHktMDEyMzQ1Njc4OQ=="  # test-only
+
+
+def setup():
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    world["primary"] = Pdns(os.path.join(WORK, "primary"))
+    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
+    p, s = world["primary"], world["secondary"]
+    prof = subprocess.run([ZG, "profile"], capture_output=True, text=True, check=True).stdout
+    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n",
+                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % p.dns_port)
+    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
+                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (s.dns_port, s.url))
+    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + p.url)
+    assert str(p.dns_port) in prof and s.url in prof, "profile rewrite failed"
+    world["profile"] = write(os.path.join(WORK, "profile.yaml"), prof)
+    # The customer's primary for pattern B (BIND): one zone that allows our secondary to
+    # transfer it and notifies it, one that refuses.
+    def customer_zone(name, serial, extra=""):
+        return ("$ORIGIN %s.\n$TTL 300\n@ SOA ns1.%s. hostmaster.%s. %d 14400 3600 1209600 300\n"
+                "@ NS ns1.%s.\n@ NS ns2.example.net.\nns1 A 198.51.100.53\n@ A 192.0.2.30\nwww A 192.0.2.30\n"
+                "@ MX 10 mail\nmail A 192.0.2.30\n@ TXT \"v=spf1 ip4:192.0.2.30 ~all\"\n%s" % (name, name, name, serial, name, extra))
+    world["customer_zone"] = customer_zone
+    world["bind"] = Bind(os.path.join(WORK, "bind"), {
+        "b-ok-zonegen-test.org.": (customer_zone("b-ok-zonegen-test.org", 1), ["127.0.0.1"], ["127.0.0.1 port %d" % s.dns_port]),
+        "b-refused-zonegen-test.org.": (customer_zone("b-refused-zonegen-test.org", 1), [], []),
+        "b-tsig-zonegen-test.org.": (customer_zone("b-tsig-zonegen-test.org", 7), ['key "xfr-zonegen-test"'], []),
+    }, tsig_keys={"xfr-zonegen-test": ("hmac-sha256", TSIG_SECRET)})
+
+
+def teardown():
+    for k in ("bind", "secondary", "primary"):
+        if k in world:
+            world[k].stop()
+
+
+def P():
+    return ["--profile", world["profile"]]
+
+
+# ---- tests -------------------------------------------------------------------------------
+
+def test_examples_apply_idempotent_and_served_by_both():
+    p, s = world["primary"], world["secondary"]
+    for ex in ("examples/a-transfer.yaml", "examples/a-customer-idn.yaml"):
+        zg("apply", ex, "--yes", *P(), check=0)
+        zg("plan", ex, "--detailed-exitcode", *P(), check=0)
+        gen = json.loads(zg("generate", ex, "--format", "json", *P(), check=0).stdout)
+        zone = gen["zone"]
+        serial = soa_serial(p.dns_port, zone)
+        wait_for(lambda: soa_serial(s.dns_port, zone) == serial, 10, "the secondary to serve " + zone)
+        for rs in gen["pdns"]["rrsets"]:
+            if rs["type"] == "SOA":
+                continue
+            want = sorted(r["content"] for r in rs["records"])
+            for port, who in ((p.dns_port, "primary"), (s.dns_port, "secondary")):
+                got = dig(port, rs["name"], rs["type"])
+                # dig splits TXT strings by its own rule; compare them joined.
+                norm = lambda xs: sorted(x.replace('" "', "") for x in xs)
+                assert norm(got) == norm(want), "%s %s %s on the %s: %s, want %s" % (zone, rs["name"], rs["type"], who, got, want)
+        # A second apply writes nothing and leaves the serial alone.
+        r = zg("apply", ex, "--yes", "--format", "json", "--verbose", *P(), check=0)
+        d = json.loads(r.stdout)
+        assert d["applied"] is False, d
+        writes = [l for l in r.stderr.splitlines() if re.search(r"zonegen: (POST|PATCH|PUT|DELETE) ", l)]
+        assert not writes, writes
+        assert soa_serial(p.dns_port, zone) == serial
+
+
+def test_spec_change_one_patch_serial_up_secondary_follows():
+    p, s = world["primary"], world["secondary"]
+    zone = "move-zonegen-test.com."
+    f1 = write(os.path.join(WORK, "move1.yaml"), spec_a("move-zonegen-test.com"))
+    f2 = write(os.path.join(WORK, "move2.yaml"), spec_a("move-zonegen-test.com", ipv4="192.0.2.99"))
+    zg("apply", f1, "--yes", *P(), check=0)
+    wait_for(lambda: soa_serial(s.dns_port, zone) == soa_serial(p.dns_port, zone), 10, "secondary sync")
+    before = soa_serial(p.dns_port, zone)
+    plan = json.loads(zg("plan", f2, "--format", "json", *P(), check=0).stdout)
+    got = sorted((c["action"], c["name"], c["type"]) for c in plan["changes"])
+    want = sorted([("update", zone, "A"), ("update", "www." + zone, "A"), ("update", "mail." + zone, "A"),
+                   ("update", zone, "TXT")])
+    assert got == want, got
+    assert plan["summary"] == {"create": 0, "update": 4, "delete": 0}, plan["summary"]
+    r = zg("apply", f2, "--yes", "--verbose", *P(), check=0)
+    assert r.stderr.count("PATCH ") == 1, r.stderr
+    after = soa_serial(p.dns_port, zone)
+    assert after > before, (before, after)
+    wait_for(lambda: dig(s.dns_port, "www." + zone, "A") == ["192.0.2.99"], 10, "the secondary to follow")
+    zg("plan", f2, "--detailed-exitcode", *P(), check=0)
+
+
+def test_reviewed_plan_refused_when_zone_changed_behind_our_back():
+    p = world["primary"]
+    zone = "review-zonegen-test.com."
+    f1 = write(os.path.join(WORK, "review1.yaml"), spec_a("review-zonegen-test.com"))
+    f2 = write(os.path.join(WORK, "review2.yaml"), spec_a("review-zonegen-test.com", ipv4="192.0.2.77"))
+    zg("apply", f1, "--yes", *P(), check=0)
+    planfile = os.path.join(WORK, "review.plan.json")
+    zg("plan", f2, "--out", planfile, *P(), check=0)
+    api(p, "PATCH", "/zones/" + zone, {"rrsets": [{"name": "www." + zone, "type": "A", "ttl": 3600, "changetype": "REPLACE",
+                                                   "records": [{"content": "203.0.113.5", "disabled": False}]}]})
+    r = zg("apply", "--plan", planfile, "--yes", *P(), check=4)
+    assert "changed since the plan" in r.stderr, r.stderr
+    assert dig(p.dns_port, "www." + zone, "A") == ["203.0.113.5"]
+    assert dig(p.dns_port, zone, "A") == ["192.0.2.10"], "something was applied"
+    # Unchanged since the plan: applied exactly.
+    zg("apply", f1, "--yes", *P(), check=0)
+    zg("plan", f2, "--out", planfile, *P(), check=0)
+    zg("apply", "--plan", planfile, "--yes", *P(), check=0)
+    assert dig(p.dns_port, "www." + zone, "A") == ["192.0.2.77"]
+
+
+def test_pattern_b_transfers_from_bind_and_follows_notify():
+    s, b = world["secondary"], world["bind"]
+    zone = "b-ok-zonegen-test.org."
+    spec = write(os.path.join(WORK, "b-ok.yaml"),
+                 "domain: b-ok-zonegen-test.org\ndns_pattern: B\nregistrar: customer\n"
+                 "server: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
+                 "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [{name: ns1.b-ok-zonegen-test.org, ipv4: [198.51.100.53]}]\n" % b.port)
+    t0 = time.time()
+    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+    assert d["transfer"] == "ok", d
+    assert time.time() - t0 < 10
+    assert dig(s.dns_port, "www." + zone, "A") == ["192.0.2.30"]
+    errors = [f for f in d.get("findings", []) if f["severity"] == "error"]
+    assert not errors, errors
+    # Idempotent: nothing to do the second time.
+    d2 = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+    assert d2["applied"] is False, d2
+    # A change on the primary, then its NOTIFY, reaches our secondary.
+    b.update_zone(zone, world["customer_zone"]("b-ok-zonegen-test.org", 2, 'new TXT "after notify"\n'))
+    wait_for(lambda: soa_serial(s.dns_port, zone) == 2, 15, "the NOTIFY to reach our secondary")
+    assert dig(s.dns_port, "new." + zone, "TXT") == ['"after notify"']
+    # A changed customer_primary updates the Slave zone's masters (PUT, never a PATCH).
+    moved = write(os.path.join(WORK, "b-ok-moved.yaml"), open(spec).read().replace("'127.0.0.1:%d'" % b.port,
+                                                                                    "'127.0.0.1:%d', '127.0.0.2:%d'" % (b.port, b.port)))
+    r = zg("plan", moved, "--detailed-exitcode", *P(), check=10)
+    assert "~ masters 127.0.0.1:%d -> 127.0.0.1:%d, 127.0.0.2:%d" % (b.port, b.port, b.port) in r.stdout, r.stdout
+    r = zg("apply", moved, "--yes", "--verbose", *P(), check=0)
+    assert "PATCH" not in r.stderr and "PUT " in r.stderr, r.stderr
+    zg("plan", moved, "--detailed-exitcode", *P(), check=0)
+
+
+def test_pattern_b_with_tsig():
+    s, b = world["secondary"], world["bind"]
+    secret = write(os.path.join(WORK, "tsig", "xfr.key"), TSIG_SECRET + "\n")
+    spec = write(os.path.join(WORK, "b-tsig.yaml"),
+                 "domain: b-tsig-zonegen-test.org\ndns_pattern: B\nregistrar: transfer\n"
+                 "server: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
+                 "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [ns1.dns-host.example]\n"
+                 "tsig: {name: xfr-zonegen-test, algorithm: hmac-sha256, secret_file: %s}\n" % (b.port, secret))
+    os.chmod(secret, 0o644)
+    r = zg("apply", spec, "--yes", *P(), check=2)
+    assert "chmod 600" in r.stderr, r.stderr
+    os.chmod(secret, 0o600)
+    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+    assert d["transfer"] == "ok", d
+    assert soa_serial(s.dns_port, "b-tsig-zonegen-test.org") == 7
+    for out in CAPTURED:
+        assert TSIG_SECRET not in out, "the TSIG secret leaked"
+
+
+def test_pattern_b_refused_transfer_is_pending_or_exit_3():
+    b = world["bind"]
+    spec = write(os.path.join(WORK, "b-refused.yaml"),
+                 "domain: b-refused-zonegen-test.org\ndns_pattern: B\nregistrar: customer\n"
+                 "server: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
+                 "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [ns1.dns-host.example]\n" % b.port)
+    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+    assert d["transfer"] == "pending", d
+    r = zg("apply", spec, "--yes", "--wait-transfer", "3", *P(), check=3)
+    assert "allow AXFR" in r.stderr and "127.0.0.1" in r.stderr, r.stderr
+
+
+def test_pattern_c_has_nothing_on_our_servers_and_a_to_c_is_guarded():
+    f = write(os.path.join(WORK, "c.yaml"), open(os.path.join(SRC, "examples/c-transfer-cojp.yaml")).read()
+              .replace("example.co.jp", "c-zonegen-test.jp"))
+    r = zg("plan", f, "--detailed-exitcode", *P(), check=0)
+    assert "nothing of c-zonegen-test.jp. lives on our servers" in r.stdout, r.stdout
+    zg("apply", f, "--yes", *P(), check=0)
+    # A zone that was pattern A (on our primary) and becomes C: its deletion is shown and
+    # refused without --force.
+    p = world["primary"]
+    a = write(os.path.join(WORK, "a-to-c-a.yaml"), spec_a("atoc-zonegen-test.com", extra=0))
+    c = write(os.path.join(WORK, "a-to-c-c.yaml"), "domain: atoc-zonegen-test.com\ndns_pattern: C\nregistrar: customer\n"
+              "server: {name: sv1.example.net, ipv4: [192.0.2.10]}\ncustomer_nameservers: [ns1.dns-host.example]\n")
+    zg("apply", a, "--yes", *P(), check=0)
+    r = zg("plan", c, "--detailed-exitcode", *P(), check=10)
+    assert "- zone atoc-zonegen-test.com." in r.stdout and "unsafe" in r.stdout, r.stdout
+    zg("apply", c, "--yes", *P(), check=4)
+    assert dig(p.dns_port, "atoc-zonegen-test.com", "A") == ["192.0.2.10"]
+    zg("apply", c, "--yes", "--force", *P(), check=0)
+    zg("plan", c, "--detailed-exitcode", *P(), check=0)
+
+
+def test_wrong_key_and_server_down_exit_3():
+    keyfile = write(os.path.join(WORK, "keys", "api.key"), API_KEY + "\n")
+    os.chmod(keyfile, 0o640)
+    r = zg("plan", "examples/a-transfer.yaml", "--pdns-api-key-file", keyfile, *P(), env={"PDNS_API_KEY": ""}, check=2)
+    assert "chmod 600" in r.stderr, r.stderr
+    os.chmod(keyfile, 0o600)
+    zg("plan", "examples/a-transfer.yaml", "--pdns-api-key-file", keyfile, *P(), env={"PDNS_API_KEY": ""}, check=0)
+    r = zg("plan", "examples/a-transfer.yaml", *P(), env={"PDNS_API_KEY": ""}, check=2)
+    assert "PDNS_API_KEY" in r.stderr, r.stderr
+    r = zg("plan", "examples/a-transfer.yaml", *P(), env={"PDNS_API_KEY": "wrong-key-0000"}, check=3)
+    assert "API key was refused" in r.stderr, r.stderr
+    assert "wrong-key-0000" not in r.stdout + r.stderr
+    closed = free_port()
+    f = write(os.path.join(WORK, "down.yaml"), spec_a("down-zonegen-test.com"))
+    r = zg("apply", f, "--yes", "--pdns-url", "http://127.0.0.1:%d" % closed, *P(), check=3)
+    assert "connection refused" in r.stderr, r.stderr
+    r = zg("apply", f, "--yes", "--pdns-url", "http://127.0.0.1:%d" % closed, "--format", "json", *P(), check=3)
+    assert json.loads(r.stdout)["error"]["kind"] == "backend"
+    # Nothing half-applied: the zone is not on the real server either.
+    zg("plan", f, "--detailed-exitcode", *P(), check=10)
+
+
+def test_422_shows_powerdns_message_and_applies_nothing():
+    p = world["primary"]
+    zone = "reject-zonegen-test.com."
+    f = write(os.path.join(WORK, "reject.yaml"), spec_a("reject-zonegen-test.com"))
+    zg("apply", f, "--yes", *P(), check=0)
+    f2 = write(os.path.join(WORK, "reject2.yaml"), spec_a("reject-zonegen-test.com", ipv4="192.0.2.55"))
+    planfile = os.path.join(WORK, "reject.plan.json")
+    zg("plan", f2, "--out", planfile, *P(), check=0)
+    doc = json.load(open(planfile))
+    # A reviewer's hand-edit that PowerDNS refuses: a CNAME beside the A at www.
+    doc["changes"].append({"action": "create", "name": "www." + zone, "type": "CNAME", "before": None,
+                           "after": {"ttl": 3600, "rdata": ["elsewhere.example.net."]}})
+    json.dump(doc, open(planfile, "w"))
+    r = zg("apply", "--plan", planfile, "--yes", *P(), check=3)
+    assert "HTTP 422" in r.stderr and "CNAME" in r.stderr, r.stderr
+    assert dig(p.dns_port, zone, "A") == ["192.0.2.10"], "the PATCH was half applied"
+
+
+def test_safety_limits_refuse_then_force():
+    p = world["primary"]
+    zone = "limits-zonegen-test.com."
+    f1 = write(os.path.join(WORK, "limits1.yaml"), spec_a("limits-zonegen-test.com", extra=0))
+    zg("apply", f1, "--yes", *P(), check=0)  # 8 rrsets + host records below
+    body = "".join("  - {name: h%d, type: A, data: 198.51.100.%d}\n" % (i, i + 1) for i in range(4))
+    f2 = write(os.path.join(WORK, "limits2.yaml"), spec_a("limits-zonegen-test.com", extra=0) + "records:\n" + body)
+    zg("apply", f2, "--yes", *P(), check=0)
+    f3 = write(os.path.join(WORK, "limits3.yaml"),
+               spec_a("limits-zonegen-test.com", ipv4="192.0.2.66", extra=0).replace("2001:db8::10", "2001:db8::66") + "records:\n" + body)
+    r = zg("apply", f3, "--yes", *P(), check=4)
+    assert "unsafe" in r.stderr and "%" in r.stderr, r.stderr
+    assert dig(p.dns_port, zone, "A") == ["192.0.2.10"], "an unsafe plan was applied"
+    zg("apply", f3, "--yes", "--force", *P(), check=0)
+    assert dig(p.dns_port, zone, "A") == ["192.0.2.66"]
+
+
+def test_zone_file_target():
+    path = os.path.join(WORK, "file-target", "example.co.jp.zone")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    zg("apply", "examples/a-transfer.yaml", "--target", path, "--yes", "--serial", "2026112801", check=0)
+    zg("validate", path, check=0)
+    first = open(path).read()
+    d = json.loads(zg("apply", "examples/a-transfer.yaml", "--target", path, "--yes", "--format", "json", check=0).stdout)
+    assert d["applied"] is False and open(path).read() == first
+    f2 = write(os.path.join(WORK, "file2.yaml"), open(os.path.join(SRC, "examples/a-transfer.yaml")).read().replace("192.0.2.10", "192.0.2.11"))
+    # A server move touches 4 of this zone's 13 rrsets: over the 30 % limit, so --force.
+    zg("apply", f2, "--target", path, "--yes", check=4)
+    d = json.loads(zg("apply", f2, "--target", path, "--yes", "--force", "--format", "json", check=0).stdout)
+    assert d["applied"] is True and d["serial_after"] > d["serial_before"], d
+    zg("plan", f2, "--target", path, "--detailed-exitcode", check=0)
+
+
+def test_no_output_ever_holds_the_key():
+    assert CAPTURED, "nothing was captured"
+    for out in CAPTURED:
+        assert API_KEY not in out, "the API key leaked: " + out[:500]
+
+
+def main():
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
+    tests.sort(key=lambda f: f.__name__ == "test_no_output_ever_holds_the_key")  # last
+    passed = failed = 0
+    try:
+        setup()
+    except Exception:
+        traceback.print_exc()
+        print("0 passed, %d failed" % len(tests))
+        teardown()
+        return 1
+    try:
+        for t in tests:
+            start = time.time()
+            try:
+                t()
+                passed += 1
+                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL %s" % t.__name__, flush=True)
+                traceback.print_exc()
+    finally:
+        teardown()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

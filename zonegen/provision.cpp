@@ -1,0 +1,640 @@
+#include "zonegen/provision.hpp"
+
+#include <sys/stat.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "backends/dnsquery.hpp"
+#include "backends/pdns.hpp"
+#include "backends/zonefile.hpp"
+#include "validators/checks.hpp"
+#include "zonegen/atomic_file.hpp"
+#include "zonegen/errors.hpp"
+#include "zonegen/render.hpp"
+
+namespace zonegen {
+namespace {
+
+using json = nlohmann::json;
+
+const char* kind_for(Pattern p) {
+    return p == Pattern::A ? "Master" : p == Pattern::B ? "Slave" : "";
+}
+
+bool is_file_target(const std::string& t) {
+    return t.rfind("pdns:", 0) != 0;
+}
+
+void trace(const ProvisionOptions& o, const std::string& m) {
+    if (o.trace) o.trace(m);
+}
+
+// Every (owner, type) zonegen may produce for this spec with any services and address
+// families: those it deletes when they are no longer wanted. Everything else is the
+// customer's and kept (unless --full).
+std::set<RRKey> managed_keys(const Spec& spec, const Profile& profile) {
+    Spec all = spec;
+    all.web = all.mail = true;
+    if (all.server.ipv4.empty()) all.server.ipv4 = {"192.0.2.1"};
+    if (all.server.ipv6.empty()) all.server.ipv6 = {"2001:db8::1"};
+    all.pattern = Pattern::A;
+    GenerateOptions go;
+    go.serial = 1;
+    std::set<RRKey> keys;
+    Desired d = build_desired(all, profile, go);
+    for (const auto& [k, s] : d.zone.rrsets()) keys.insert(k);
+    for (const auto& r : spec.records) keys.insert(RRKey{r.owner, r.type});
+    return keys;
+}
+
+// The desired zone with what zonegen does not manage kept from the live one; TXT values
+// other than SPF at a managed name are kept too (verification tokens are the customer's).
+Zone effective_desired(const Zone& desired, const Zone& live, const std::set<RRKey>& managed,
+                       bool full) {
+    Zone eff = desired;
+    if (full) return eff;
+    for (const auto& [k, s] : live.rrsets()) {
+        const RRset* want = desired.find(k.owner, k.type);
+        if (!managed.count(k) && !want) {
+            eff.set(k.owner, k.type, s.ttl(), s.rdata());
+        } else if (k.type == rrtype::TXT && want) {
+            auto rd = want->rdata();
+            bool added = false;
+            for (const auto& r : s.rdata())
+                if (!is_spf(r) && std::find(rd.begin(), rd.end(), r) == rd.end()) {
+                    rd.push_back(r);
+                    added = true;
+                }
+            if (added) eff.set(k.owner, k.type, want->ttl(), rd);
+        }
+    }
+    return eff;
+}
+
+std::optional<std::string> safety(const ProvisionPlan& p, const Profile& profile) {
+    if (p.delete_zone) return "the plan deletes the zone " + p.zone.to_string();
+    if (p.exists && !p.kind_before.empty() && p.kind_before != p.kind_after &&
+        !p.kind_after.empty())
+        return "the plan changes the zone's kind from " + p.kind_before + " to " + p.kind_after;
+    if (!p.exists) return std::nullopt;
+    for (const auto& c : p.plan.changes)
+        if (c.owner == p.zone && c.type == rrtype::NS && c.action != Action::create)
+            return "the plan changes the apex NS set (the delegation)";
+    std::size_t touched = p.plan.count(Action::update) + p.plan.count(Action::remove);
+    if (p.existing_rrsets >= profile.safety_min_rrsets &&
+        static_cast<double>(touched) >
+            profile.max_change_fraction * static_cast<double>(p.existing_rrsets))
+        return "the plan updates or deletes " + std::to_string(touched) + " of " +
+               std::to_string(p.existing_rrsets) + " rrsets (more than " +
+               std::to_string(static_cast<int>(profile.max_change_fraction * 100)) + " %)";
+    return std::nullopt;
+}
+
+PdnsConfig pdns_config(const std::string& url, const std::string& server_id,
+                       const ProvisionOptions& o) {
+    PdnsConfig c;
+    c.url = url;
+    c.server_id = server_id;
+    c.api_key = read_api_key(o.api_key_file);
+    c.trace = o.trace;
+    return c;
+}
+
+// The server that holds the zone for a pattern: A our primary; B our pattern-B secondary's
+// API (or the primary's when it has none).
+std::pair<std::string, std::string> server_for(Pattern p, const Profile& profile,
+                                               const ProvisionOptions& o) {
+    std::string url = o.pdns_url.empty() ? profile.pdns_url : o.pdns_url;
+    if (p == Pattern::B) {
+        const auto& sec = profile.pattern_b_secondary();
+        if (!sec.api_url.empty()) return {sec.api_url, sec.server_id};
+    }
+    return {url, profile.pdns_server_id};
+}
+
+std::vector<std::string> json_strings(const json& j, const char* key) {
+    std::vector<std::string> out;
+    if (j.contains(key) && j[key].is_array())
+        for (const auto& v : j[key])
+            if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+
+std::optional<std::uint32_t> zone_serial(const Zone& z) {
+    if (const RRset* s = z.find(z.origin(), rrtype::SOA))
+        if (auto soa = parse_soa(s->rrs.front().rdata)) return soa->serial;
+    return std::nullopt;
+}
+
+Zone read_target_file(const std::string& path, const Name& zone, bool* exists) {
+    struct stat st {};
+    *exists = ::stat(path.c_str(), &st) == 0;
+    if (!*exists) return Zone(zone);
+    ReadOptions ro;
+    ro.origin = zone;
+    ReadResult r = read_zone_file(path, ro);
+    if (count_errors(r.findings)) {
+        for (auto& f : r.findings)
+            if (f.file.empty()) f.file = path;
+        throw InvalidZoneError(path + " does not parse; fix it or move it away before applying",
+                               r.findings);
+    }
+    return std::move(r.zone);
+}
+
+}  // namespace
+
+bool ProvisionPlan::has_changes() const {
+    return !plan.empty() || delete_zone || (!exists && !kind_after.empty()) ||
+           (exists && kind_before != kind_after) || masters_before != masters_after;
+}
+
+ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts) {
+    ProvisionPlan p;
+    p.target = opts.target;
+    p.zone = spec.domain;
+    p.pattern = spec.pattern;
+    if (!is_file_target(opts.target)) {
+        std::string z = opts.target.substr(5);
+        if (!z.empty()) {
+            Name tz = Name::parse(z.back() == '.' ? z : z + ".");
+            if (tz != spec.domain)
+                throw UsageError("--target " + opts.target +
+                                 " names another zone than the spec's " + spec.domain.to_string());
+        }
+    }
+    GenerateOptions go;
+    go.serial = opts.serial;
+    go.now = generation_time();
+    Desired d = build_desired(spec, profile, go);
+    if (count_errors(d.findings))
+        throw InvalidZoneError("the zone for " + spec.domain.to_string() + " is invalid",
+                               d.findings);
+    auto managed = managed_keys(spec, profile);
+
+    if (is_file_target(opts.target)) {
+        if (spec.pattern != Pattern::A)
+            throw UsageError(
+                "a zone-file target holds a whole zone: only pattern A has one (B and C: zonegen "
+                "generate)");
+        p.file_target = true;
+        p.server = opts.target;
+        Zone live = read_target_file(opts.target, spec.domain, &p.exists);
+        p.existing_rrsets = live.rrsets().size();
+        Zone eff = effective_desired(d.zone, live, managed, opts.full);
+        p.plan = diff_zones(live, eff);
+        p.plan.exists = p.exists;
+    } else {
+        auto [url, sid] = server_for(spec.pattern, profile, opts);
+        p.server = url;
+        PdnsClient client(pdns_config(url, sid, opts));
+        auto live_doc = client.get_zone(spec.domain);
+        p.exists = live_doc.has_value();
+        Zone live(spec.domain);
+        if (live_doc) {
+            p.kind_before = live_doc->value("kind", "");
+            p.masters_before = json_strings(*live_doc, "masters");
+            live = zone_from_pdns(spec.domain, *live_doc, nullptr);
+            p.existing_rrsets = live.rrsets().size();
+        }
+        p.kind_after = kind_for(spec.pattern);
+        if (spec.pattern == Pattern::A) {
+            Zone eff = effective_desired(d.zone, live, managed, opts.full);
+            if (p.exists && p.kind_before == "Slave") {
+                // From B to A: the transferred records are the primary's, not ours to diff.
+                live = Zone(spec.domain);
+            }
+            p.plan = diff_zones(live, eff);
+            if (!p.exists) {
+                p.create_body = pdns_create_body(spec, d);
+                p.create_body["rrsets"] = pdns_rrsets(eff);
+            }
+        } else if (spec.pattern == Pattern::B) {
+            for (const auto& e : spec.customer_primary) p.masters_after.push_back(e.to_string());
+            if (!p.exists) p.create_body = pdns_create_body(spec, d);
+            if (p.exists && p.kind_before == "Slave")
+                p.masters_before = json_strings(*live_doc, "masters");
+        } else {
+            p.delete_zone = p.exists;  // C: nothing of the zone on our servers
+        }
+        p.plan.zone = spec.domain;
+        p.plan.exists = p.exists;
+        if (spec.pattern != Pattern::B && spec.pattern != Pattern::A) p.masters_before.clear();
+    }
+    if (spec.pattern == Pattern::B && spec.tsig) {
+        p.create_body["zonegen_tsig"] = {{"name", spec.tsig->name.to_string()},
+                                         {"algorithm", spec.tsig->algorithm},
+                                         {"secret_file", spec.tsig->secret_file}};
+    }
+    p.unsafe = safety(p, profile);
+    return p;
+}
+
+json plan_document(const ProvisionPlan& p) {
+    json j = plan_json(p.plan);
+    j["exists"] = p.exists;
+    j["target"] = p.target;
+    j["server"] = p.server;
+    j["dns_pattern"] = to_string(p.pattern);
+    j["kind"] = {{"before", p.kind_before.empty() ? json(nullptr) : json(p.kind_before)},
+                 {"after", p.kind_after.empty() ? json(nullptr) : json(p.kind_after)}};
+    j["masters"] = {{"before", p.masters_before}, {"after", p.masters_after}};
+    j["delete_zone"] = p.delete_zone;
+    j["existing_rrsets"] = p.existing_rrsets;
+    j["has_changes"] = p.has_changes();
+    j["unsafe"] = p.unsafe ? json(*p.unsafe) : json(nullptr);
+    if (!p.create_body.is_null()) j["create"] = p.create_body;
+    j["plan_version"] = 1;
+    return j;
+}
+
+ProvisionPlan plan_from_document(const json& j) {
+    try {
+        if (j.value("plan_version", 0) != 1)
+            throw InputError("not a zonegen plan file (plan_version 1)");
+        ProvisionPlan p;
+        p.target = j.at("target").get<std::string>();
+        p.server = j.at("server").get<std::string>();
+        p.file_target = is_file_target(p.target);
+        p.zone = Name::parse(j.at("zone").get<std::string>());
+        std::string pat = j.at("dns_pattern").get<std::string>();
+        p.pattern = pat == "A" ? Pattern::A : pat == "B" ? Pattern::B : Pattern::C;
+        p.exists = j.at("exists").get<bool>();
+        if (j.at("kind").at("before").is_string())
+            p.kind_before = j["kind"]["before"].get<std::string>();
+        if (j.at("kind").at("after").is_string())
+            p.kind_after = j["kind"]["after"].get<std::string>();
+        p.masters_before = j.at("masters").at("before").get<std::vector<std::string>>();
+        p.masters_after = j.at("masters").at("after").get<std::vector<std::string>>();
+        p.delete_zone = j.at("delete_zone").get<bool>();
+        p.existing_rrsets = j.at("existing_rrsets").get<std::size_t>();
+        if (j.contains("create")) p.create_body = j["create"];
+        if (j.at("unsafe").is_string()) p.unsafe = j["unsafe"].get<std::string>();
+        p.plan.zone = p.zone;
+        p.plan.exists = p.exists;
+        for (const auto& c : j.at("changes")) {
+            Change ch;
+            std::string a = c.at("action").get<std::string>();
+            ch.action = a == "create"   ? Action::create
+                        : a == "update" ? Action::update
+                                        : Action::remove;
+            ch.owner = Name::parse(c.at("name").get<std::string>());
+            auto t = type_from_name(c.at("type").get<std::string>());
+            if (!t) throw InputError("plan file: unknown type " + c["type"].dump());
+            ch.type = *t;
+            auto state = [&](const json& s) -> std::optional<RRsetState> {
+                if (s.is_null()) return std::nullopt;
+                RRsetState st{s.at("ttl").get<std::uint32_t>(), {}};
+                for (const auto& r : s.at("rdata"))
+                    st.rdata.push_back(parse_rdata(ch.type, r.get<std::string>(), Name()));
+                std::sort(st.rdata.begin(), st.rdata.end());
+                return st;
+            };
+            ch.before = state(c.at("before"));
+            ch.after = state(c.at("after"));
+            p.plan.changes.push_back(std::move(ch));
+        }
+        return p;
+    } catch (const json::exception& e) {
+        throw InputError(std::string("plan file: ") + e.what());
+    } catch (const std::invalid_argument& e) {
+        throw InputError(std::string("plan file: ") + e.what());
+    }
+}
+
+std::string plan_text_full(const ProvisionPlan& p) {
+    std::string out = "target: " + (p.file_target ? p.server : "PowerDNS " + p.server) + "\n";
+    if (p.delete_zone)
+        out += "- zone " + p.zone.to_string() + " (" + p.kind_before + ")\n";
+    else if (!p.exists && !p.kind_after.empty())
+        out += "+ zone " + p.zone.to_string() + " (" + p.kind_after + ")\n";
+    else if (!p.exists && p.file_target)
+        out += "+ file " + p.server + "\n";
+    else if (p.exists && p.kind_before != p.kind_after && !p.file_target)
+        out += "~ zone " + p.zone.to_string() + " kind " + p.kind_before + " -> " + p.kind_after +
+               "\n";
+    if (p.masters_before != p.masters_after) {
+        auto join = [](const std::vector<std::string>& v) {
+            std::string s;
+            for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+            return s.empty() ? "(none)" : s;
+        };
+        out += "~ masters " + join(p.masters_before) + " -> " + join(p.masters_after) + "\n";
+    }
+    if (p.pattern == Pattern::C && !p.delete_zone)
+        out += "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n";
+    out += plan_text(p.plan);
+    if (p.unsafe) out += "unsafe: " + *p.unsafe + " (--force to apply anyway)\n";
+    return out;
+}
+
+namespace {
+
+std::vector<RRsetWrite> writes_of(const Plan& plan, bool keep_soa) {
+    std::vector<RRsetWrite> w;
+    for (const auto& c : plan.changes) {
+        if (c.type == rrtype::SOA && !keep_soa) continue;
+        if (c.action == Action::remove) {
+            w.push_back({c.owner, c.type, 0, {}});
+        } else if (c.type == rrtype::SOA && c.before) {
+            // Keep the live serial: PowerDNS (soa_edit_api INCREASE) moves it forward from
+            // there, so it never goes backwards.
+            auto soa = parse_soa(c.after->rdata.front());
+            auto old = parse_soa(c.before->rdata.front());
+            if (soa && old) soa->serial = old->serial;
+            w.push_back(
+                {c.owner, c.type, c.after->ttl, {soa ? soa_wire(*soa) : c.after->rdata.front()}});
+        } else {
+            w.push_back({c.owner, c.type, c.after->ttl, c.after->rdata});
+        }
+    }
+    return w;
+}
+
+// The live state must still be the plan's "before" (apply --plan).
+void check_unchanged(const ProvisionPlan& p, const Zone& live, bool exists,
+                     const std::string& kind) {
+    auto refuse = [&](const std::string& why) {
+        throw UnsafeError("the live zone changed since the plan was made (" + why +
+                          "): nothing was applied; make a new plan and review it");
+    };
+    if (exists != p.exists) refuse(exists ? "the zone now exists" : "the zone is gone");
+    if (!p.file_target && exists && kind != p.kind_before) refuse("its kind is now " + kind);
+    for (const auto& c : p.plan.changes) {
+        const RRset* s = live.find(c.owner, c.type);
+        std::optional<RRsetState> now;
+        if (s) now = RRsetState{s->ttl(), s->rdata()};
+        auto norm = [&](std::optional<RRsetState> st) {
+            if (st && c.type == rrtype::SOA)
+                for (auto& r : st->rdata)
+                    if (auto soa = parse_soa(r)) {
+                        soa->serial = 0;
+                        r = soa_wire(*soa);
+                    }
+            return st;
+        };
+        if (norm(now) != norm(c.before))
+            refuse(c.owner.to_string() + " " + type_name(c.type) + " differs");
+    }
+}
+
+// Waits (bounded) until `addr:port` serves the zone, optionally at `serial`.
+SoaAnswer wait_serving(const std::string& addr, std::uint16_t port, const Name& zone,
+                       std::optional<std::uint32_t> serial, int seconds) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+    SoaAnswer a;
+    for (;;) {
+        a = query_soa(addr, port, zone, 1000);
+        if (a.authoritative && a.serial && (!serial || *a.serial == *serial)) return a;
+        if (std::chrono::steady_clock::now() >= until) return a;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+}
+
+std::string first_address(const ProviderNs& ns) {
+    return ns.ipv4.empty() ? ns.ipv6.front() : ns.ipv4.front();
+}
+
+json apply_file(const ProvisionPlan& p, const ProvisionOptions& opts, bool check_before) {
+    bool exists = false;
+    Zone live = read_target_file(p.server, p.zone, &exists);
+    if (check_before) check_unchanged(p, live, exists, "");
+    json doc = plan_document(p);
+    auto serial_before = zone_serial(live);
+    doc["serial_before"] = serial_before ? json(*serial_before) : json(nullptr);
+    doc["notified"] = json::array();
+    doc["transfer"] = nullptr;
+    if (!p.has_changes()) {
+        doc["applied"] = false;
+        doc["serial_after"] = doc["serial_before"];
+        return doc;
+    }
+    Zone next = live;
+    for (const auto& c : p.plan.changes) {
+        if (c.action == Action::remove)
+            next.erase(c.owner, c.type);
+        else
+            next.set(c.owner, c.type, c.after->ttl, c.after->rdata);
+    }
+    // The serial moves forward only when the content changes, and never backwards.
+    if (const RRset* s = next.find(p.zone, rrtype::SOA)) {
+        if (auto soa = parse_soa(s->rrs.front().rdata)) {
+            std::uint32_t want = opts.serial ? *opts.serial : date_serial(generation_time());
+            if (serial_before && want <= *serial_before) want = *serial_before + 1;
+            soa->serial = want;
+            next.set(p.zone, rrtype::SOA, s->ttl(), {soa_wire(*soa)});
+        }
+    }
+    ZoneTextOptions zo;
+    zo.header.push_back("zonegen: pattern A zone, applied to this file");
+    write_file_atomic(p.server, zone_text(next, zo));
+    trace(opts, "wrote " + p.server);
+    doc["applied"] = true;
+    auto after = zone_serial(next);
+    doc["serial_after"] = after ? json(*after) : json(nullptr);
+    return doc;
+}
+
+}  // namespace
+
+json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
+                const ProvisionOptions& opts, bool check_before) {
+    if (p.unsafe && !opts.force)
+        throw UnsafeError("refused as unsafe: " + *p.unsafe +
+                          "; nothing was applied (--force overrides)");
+    if (p.file_target) return apply_file(p, opts, check_before);
+
+    auto [url, sid] = server_for(p.pattern, profile, opts);
+    if (p.pattern == Pattern::C) std::tie(url, sid) = std::pair{p.server, profile.pdns_server_id};
+    PdnsClient client(pdns_config(p.server.empty() ? url : p.server, sid, opts));
+    auto live_doc = client.get_zone(p.zone);
+    Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
+    if (check_before)
+        check_unchanged(p, live, live_doc.has_value(), live_doc ? live_doc->value("kind", "") : "");
+
+    json doc = plan_document(p);
+    doc["notified"] = json::array();
+    doc["transfer"] = nullptr;
+    doc["serial_before"] = nullptr;
+    doc["serial_after"] = nullptr;
+    const ProviderNs& primary = profile.primary();
+    // The serial the primary holds (its API's view: what it serves once its packet cache
+    // has expired), else what it answers over DNS.
+    auto primary_serial = [&]() -> std::optional<std::uint32_t> {
+        if (auto z = client.get_zone(p.zone);
+            z && z->contains("serial") && (*z)["serial"].is_number())
+            return (*z)["serial"].get<std::uint32_t>();
+        auto a = query_soa(first_address(primary), primary.dns_port, p.zone, 1000);
+        if (a.authoritative && a.serial) return a.serial;
+        return std::nullopt;
+    };
+    bool wrote = false;
+
+    if (p.delete_zone) {
+        client.delete_zone(p.zone);
+        doc["applied"] = true;
+        return doc;
+    }
+    if (p.pattern == Pattern::C) {
+        doc["applied"] = false;  // nothing of the zone lives on our servers
+        return doc;
+    }
+
+    if (p.pattern == Pattern::A) {
+        if (p.exists) {
+            if (auto s = primary_serial()) doc["serial_before"] = *s;
+        }
+        if (!p.exists) {
+            client.create_zone(p.create_body);
+            wrote = true;
+        } else {
+            if (p.kind_before != "Master") {
+                client.put_zone(
+                    p.zone,
+                    {{"kind", "Master"}, {"masters", json::array()}, {"soa_edit_api", "INCREASE"}});
+                wrote = true;
+            }
+            auto writes = writes_of(p.plan, true);
+            if (!writes.empty()) {
+                client.patch_rrsets(p.zone, pdns_patch_rrsets(writes));  // one transaction
+                wrote = true;
+            }
+        }
+        // Our secondaries may transfer the zone and are told of changes (idempotent).
+        std::vector<std::string> notify, allow;
+        for (const auto& ns : profile.nameservers) {
+            if (ns.primary) continue;
+            for (const auto& e : ns.endpoints()) notify.push_back(e);
+            for (const auto& a : ns.ipv4) allow.push_back(a);
+            for (const auto& a : ns.ipv6) allow.push_back(a);
+        }
+        if (client.get_metadata(p.zone, "ALSO-NOTIFY") != notify)
+            client.put_metadata(p.zone, "ALSO-NOTIFY", notify);
+        if (client.get_metadata(p.zone, "ALLOW-AXFR-FROM") != allow)
+            client.put_metadata(p.zone, "ALLOW-AXFR-FROM", allow);
+        auto serial = primary_serial();
+        doc["serial_after"] = serial ? json(*serial) : json(nullptr);
+        // Secondaries: a Slave zone where the profile gives their API; then wait (bounded)
+        // until each serves the primary's serial.
+        bool lagging = false;
+        std::vector<std::pair<const ProviderNs*, std::optional<std::uint32_t>>> secs;
+        for (const auto& ns : profile.nameservers) {
+            if (ns.primary) continue;
+            if (!ns.api_url.empty()) {
+                PdnsClient sec(pdns_config(ns.api_url, ns.server_id, opts));
+                auto z = sec.get_zone(p.zone);
+                if (!z) {
+                    sec.create_zone({{"name", p.zone.to_string()},
+                                     {"kind", "Slave"},
+                                     {"masters", primary.endpoints()}});
+                    sec.axfr_retrieve(p.zone);
+                } else if (z->value("kind", "") != "Slave" ||
+                           json_strings(*z, "masters") != primary.endpoints()) {
+                    sec.put_zone(p.zone, {{"kind", "Slave"}, {"masters", primary.endpoints()}});
+                    sec.axfr_retrieve(p.zone);
+                }
+            }
+            auto a = query_soa(first_address(ns), ns.dns_port, p.zone, 1000);
+            if (!(a.authoritative && a.serial && serial && *a.serial == *serial)) lagging = true;
+            secs.emplace_back(&ns, a.serial);
+        }
+        if (wrote || lagging) {
+            client.notify(p.zone);
+            for (const auto& ns : profile.nameservers)
+                if (!ns.primary) doc["notified"].push_back(ns.name.to_string());
+        }
+        json secondaries = json::array();
+        for (const auto& [ns, s] : secs) {
+            auto a = lagging ? wait_serving(first_address(*ns), ns->dns_port, p.zone, serial, 10)
+                             : query_soa(first_address(*ns), ns->dns_port, p.zone, 1000);
+            secondaries.push_back(
+                {{"name", ns->name.to_string()},
+                 {"serial", a.serial ? json(*a.serial) : json(nullptr)},
+                 {"in_sync", a.authoritative && a.serial && serial && *a.serial == *serial}});
+        }
+        doc["secondaries"] = secondaries;
+        // What did not stick: reload and diff.
+        if (wrote) {
+            auto again = client.get_zone(p.zone);
+            if (!again)
+                throw BackendError("PowerDNS at " + p.server + ": the zone is missing after apply");
+            Zone now = zone_from_pdns(p.zone, *again, nullptr);
+            Zone want = now;
+            for (const auto& c : p.plan.changes) {
+                if (c.type == rrtype::SOA) continue;
+                if (c.action == Action::remove)
+                    want.erase(c.owner, c.type);
+                else
+                    want.set(c.owner, c.type, c.after->ttl, c.after->rdata);
+            }
+            Plan left = diff_zones(now, want);
+            if (!left.empty())
+                throw BackendError("after apply, PowerDNS still differs:\n" + plan_text(left));
+        }
+        doc["applied"] = wrote;
+        return doc;
+    }
+
+    // Pattern B: our secondary transfers the zone from the customer's primary.
+    const ProviderNs& sec = profile.pattern_b_secondary();
+    if (p.create_body.contains("zonegen_tsig")) {
+        const auto& t = p.create_body["zonegen_tsig"];
+        std::string secret = read_secret_file(t["secret_file"].get<std::string>(), "TSIG secret");
+        client.ensure_tsig_key(Name::parse(t["name"].get<std::string>()),
+                               t["algorithm"].get<std::string>(), secret);
+    }
+    json body = p.create_body;
+    if (body.is_object()) body.erase("zonegen_tsig");
+    if (!p.exists) {
+        client.create_zone(body);
+        wrote = true;
+    } else if (p.kind_before != "Slave" || p.masters_before != p.masters_after) {
+        json fields = {{"kind", "Slave"}, {"masters", p.masters_after}};
+        client.put_zone(p.zone, fields);  // never a PATCH of a Slave zone
+        wrote = true;
+    }
+    auto before = query_soa(first_address(sec), sec.dns_port, p.zone, 1000);
+    if (wrote || !before.authoritative) client.axfr_retrieve(p.zone);
+    int wait = opts.wait_transfer >= 0 ? opts.wait_transfer : 10;
+    auto a = wait_serving(first_address(sec), sec.dns_port, p.zone, std::nullopt, wait);
+    bool ok = a.authoritative && a.serial;
+    doc["transfer"] = ok ? "ok" : "pending";
+    doc["serial_after"] = a.serial ? json(*a.serial) : json(nullptr);
+    doc["applied"] = wrote;
+    // The primary's own view, for the report.
+    if (spec) {
+        for (const auto& e : spec->customer_primary) {
+            auto pa = query_soa(e.address, e.port.value_or(53), p.zone, 1000);
+            doc["primary"] = {{"address", e.to_string()},
+                              {"answered", pa.answered},
+                              {"serial", pa.serial ? json(*pa.serial) : json(nullptr)}};
+            break;
+        }
+    }
+    if (!ok && opts.wait_transfer >= 0) {
+        std::string allow;
+        for (const auto& x : sec.ipv4) allow += (allow.empty() ? "" : ", ") + x;
+        for (const auto& x : sec.ipv6) allow += (allow.empty() ? "" : ", ") + x;
+        throw BackendError("our secondary " + sec.name.to_string() + " has not transferred " +
+                           p.zone.to_string() + " within " + std::to_string(opts.wait_transfer) +
+                           " s: the customer's primary must allow AXFR (and send NOTIFY) to " +
+                           allow +
+                           (p.create_body.contains("zonegen_tsig") ? " with the TSIG key" : "") +
+                           ", and be reachable on the address in customer_primary");
+    }
+    if (ok && spec) {
+        // Check what arrived against the pattern's rules.
+        if (auto z = client.get_zone(p.zone)) {
+            Zone got = zone_from_pdns(p.zone, *z, nullptr);
+            ValidateOptions vo;
+            vo.spec = spec;
+            vo.profile = &profile;
+            doc["findings"] = findings_json(validate_zone(got, vo));
+        }
+    }
+    return doc;
+}
+
+}  // namespace zonegen

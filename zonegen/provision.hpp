@@ -1,0 +1,61 @@
+// plan and apply: what is live at a target (PowerDNS or a zone file) against what the spec
+// wants, the safety limits, and the steps that make it so. Every step is idempotent, so a
+// re-run after a failure completes what was left.
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonegen/diff.hpp"
+#include "zonegen/generate.hpp"
+#include "zonegen/profile.hpp"
+#include "zonegen/spec.hpp"
+
+namespace zonegen {
+
+struct ProvisionOptions {
+    std::string target = "pdns:";  // "pdns:", "pdns:ZONE", or a zone file path
+    std::string pdns_url;          // overrides the profile's pdns.url
+    std::string api_key_file;      // else $PDNS_API_KEY
+    bool full = false;             // the zone is fully managed: delete what the spec does not make
+    bool force = false;            // override the safety limits
+    int wait_transfer = -1;  // B: seconds to require a transfer; -1: wait briefly, pending is fine
+    std::optional<std::uint32_t> serial;
+    std::function<void(const std::string&)> trace;
+};
+
+struct ProvisionPlan {
+    std::string target;  // what was planned against, as given
+    std::string server;  // PowerDNS URL, or the file path
+    bool file_target = false;
+    Name zone;
+    Pattern pattern = Pattern::A;
+    bool exists = false;
+    std::string kind_before, kind_after;  // PowerDNS kinds; "" when absent or a file
+    std::vector<std::string> masters_before, masters_after;
+    bool delete_zone = false;
+    Plan plan;  // rrset changes
+    std::size_t existing_rrsets = 0;
+    nlohmann::json create_body;         // the POST body when the zone is created
+    std::optional<std::string> unsafe;  // why the safety limits refuse it
+    bool has_changes() const;
+};
+
+ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts);
+
+// The plan as contract.md's plan document, plus the zone-level steps and what apply
+// --plan needs to apply exactly this.
+nlohmann::json plan_document(const ProvisionPlan& p);
+ProvisionPlan plan_from_document(const nlohmann::json& doc);
+std::string plan_text_full(const ProvisionPlan& p);
+
+// Applies a plan (refusing, exit 4, when it is unsafe without --force). With
+// `check_before`, the live state must still match the plan's "before" (apply --plan).
+// Returns the apply document of contract.md.
+nlohmann::json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
+                          const ProvisionOptions& opts, bool check_before);
+
+}  // namespace zonegen
