@@ -446,9 +446,8 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
                           "; nothing was applied (--force overrides)");
     if (p.file_target) return apply_file(p, opts, check_before);
 
-    auto [url, sid] = server_for(p.pattern, profile, opts);
-    if (p.pattern == Pattern::C) std::tie(url, sid) = std::pair{p.server, profile.pdns_server_id};
-    PdnsClient client(pdns_config(p.server.empty() ? url : p.server, sid, opts));
+    // The server the plan was made against (a reviewed plan names it).
+    PdnsClient client(pdns_config(p.server, server_for(p.pattern, profile, opts).second, opts));
     auto live_doc = client.get_zone(p.zone);
     Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
     if (check_before)

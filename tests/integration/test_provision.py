@@ -81,7 +81,10 @@ def setup():
         "b-ok-zonegen-test.org.": (customer_zone("b-ok-zonegen-test.org", 1), ["127.0.0.1"], ["127.0.0.1 port %d" % s.dns_port]),
         "b-refused-zonegen-test.org.": (customer_zone("b-refused-zonegen-test.org", 1), [], []),
         "b-tsig-zonegen-test.org.": (customer_zone("b-tsig-zonegen-test.org", 7), ['key "xfr-zonegen-test"'], []),
-    }, tsig_keys={"xfr-zonegen-test": ("hmac-sha256", TSIG_SECRET)})
+        # The pattern-B examples' own zones (their customer_primary is rewritten to this BIND).
+        "example.org.": (customer_zone("example.org", 3), ['key "xfr-example-org"'], []),
+        "example.com.": (customer_zone("example.com", 4), ["127.0.0.1"], []),
+    }, tsig_keys={"xfr-zonegen-test": ("hmac-sha256", TSIG_SECRET), "xfr-example-org": ("hmac-sha256", TSIG_SECRET)})
 
 
 def teardown():
@@ -214,6 +217,24 @@ def test_pattern_b_with_tsig():
     assert soa_serial(s.dns_port, "b-tsig-zonegen-test.org") == 7
     for out in CAPTURED:
         assert TSIG_SECRET not in out, "the TSIG secret leaked"
+
+
+def test_pattern_b_examples_against_a_real_primary():
+    s, b = world["secondary"], world["bind"]
+    secret = write(os.path.join(WORK, "tsig", "example-org.key"), TSIG_SECRET + "\n")
+    os.chmod(secret, 0o600)
+    for ex, zone, serial in (("examples/b-transfer.yaml", "example.org", 3), ("examples/b-customer-ipv6.yaml", "example.com", 4)):
+        text = open(os.path.join(SRC, ex)).read()
+        # Documentation addresses are never contacted: the primary becomes our BIND.
+        text = re.sub(r"customer_primary:\n(  - .*\n)+", "customer_primary: ['127.0.0.1:%d']\n" % b.port, text)
+        text = re.sub(r"customer_primary: \[.*\]", "customer_primary: ['127.0.0.1:%d']" % b.port, text)
+        text = text.replace("/etc/zonegen/tsig/xfr-example-org.key", secret)
+        assert "127.0.0.1:%d" % b.port in text, text
+        spec = write(os.path.join(WORK, os.path.basename(ex)), text)
+        d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+        assert d["transfer"] == "ok", d
+        assert soa_serial(s.dns_port, zone) == serial
+        zg("plan", spec, "--detailed-exitcode", *P(), check=0)
 
 
 def test_pattern_b_refused_transfer_is_pending_or_exit_3():
