@@ -7,6 +7,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "backends/pdns.hpp"
+#include "backends/source.hpp"
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
 #include "zonegen/atomic_file.hpp"
@@ -72,7 +74,10 @@ int cmd_generate(GenerateArgs& a) {
     GenerateOptions go;
     go.serial = a.serial;
     go.now = generation_time();
-    Desired d = build_desired(spec, profile, go);
+    ProvisionOptions po;
+    po.trace = [&](const std::string& m) { trace(a.common, m); };
+    Migration migration;
+    Desired d = desired_for(spec, profile, go, po, &migration);
     ValidateOptions vo;
     vo.fragment = d.fragment;
     vo.spec = &spec;
@@ -90,6 +95,8 @@ int cmd_generate(GenerateArgs& a) {
 
     std::string text = generated_text(spec, profile, d);
     std::string out;
+    if (a.common.format != "json" && !spec.import_from.empty())
+        std::cerr << "migration from " << spec.import_from << ":\n" << migration_text(migration);
     if (a.common.format == "zone") {
         out = text;
         print_findings_text(findings, std::cerr);
@@ -105,6 +112,7 @@ int cmd_generate(GenerateArgs& a) {
                   {"text", text},
                   {"pdns", pdns_create_body(spec, d)},
                   {"findings", findings_json(findings)}};
+        if (!spec.import_from.empty()) j["migration"] = migration_json(migration);
         out = j.dump(2) + "\n";
     }
     write_file_atomic(a.output, out);
@@ -169,21 +177,59 @@ int cmd_validate(ValidateArgs& a) {
     return errors ? static_cast<int>(ExitCode::invalid) : 0;
 }
 
-// ---- diff -------------------------------------------------------------------------------
+// ---- zone sources: diff and import -------------------------------------------------------
 
-struct DiffArgs {
-    Common common;
-    std::string old_source, new_source, origin, allow_include;
-    bool detailed_exitcode = false;
+struct SourceArgs {
+    std::string origin, allow_include, pdns_url, api_key_file;
+    std::string tsig_name, tsig_algorithm = "hmac-sha256", tsig_secret_file;
+    int timeout = 10;
 };
 
-Zone load_source(const std::string& source, const ReadOptions& ro, const Common& c) {
-    if (source.rfind("pdns:", 0) == 0 || source.rfind("axfr://", 0) == 0)
-        throw UsageError(
-            source +
-            ": only zone files can be diffed so far (pdns: and axfr:// sources are not built yet)");
-    trace(c, "reading " + source);
-    ReadResult r = read_zone_file(source, ro);
+void add_source_options(CLI::App* cmd, SourceArgs& a) {
+    cmd->add_option("--origin", a.origin, "the zone's name (default: the file's $ORIGIN)");
+    cmd->add_option("--allow-include", a.allow_include, "permit $INCLUDE of files under DIR");
+    cmd->add_option("--pdns-url", a.pdns_url,
+                    "PowerDNS API URL for pdns: (default: the profile's)");
+    cmd->add_option("--pdns-api-key-file", a.api_key_file,
+                    "file with the API key (default: $PDNS_API_KEY)");
+    cmd->add_option("--tsig-name", a.tsig_name, "TSIG key name for axfr:// sources");
+    cmd->add_option("--tsig-algorithm", a.tsig_algorithm, "TSIG algorithm (default hmac-sha256)");
+    cmd->add_option("--tsig-secret-file", a.tsig_secret_file,
+                    "file with the TSIG secret (base64), mode 0600");
+    cmd->add_option("--timeout", a.timeout, "seconds to wait for an AXFR peer (default 10)");
+}
+
+SourceOptions source_options(const SourceArgs& a, const Common& c) {
+    SourceOptions o;
+    o.origin = origin_flag(a.origin);
+    o.allow_include = a.allow_include;
+    o.api_key_file = a.api_key_file;
+    o.timeout_s = a.timeout;
+    o.trace = [&c](const std::string& m) { trace(c, m); };
+    if (!a.tsig_name.empty() || !a.tsig_secret_file.empty()) {
+        if (a.tsig_name.empty() || a.tsig_secret_file.empty())
+            throw UsageError("TSIG needs both --tsig-name and --tsig-secret-file");
+        TsigKey k;
+        try {
+            k.name = Name::parse(a.tsig_name.back() == '.' ? a.tsig_name : a.tsig_name + ".");
+        } catch (const NameError& e) {
+            throw UsageError(std::string("--tsig-name: ") + e.what());
+        }
+        k.algorithm = a.tsig_algorithm;
+        k.secret = read_secret_file(a.tsig_secret_file, "TSIG secret");
+        o.tsig = k;
+    }
+    return o;
+}
+
+// Loads a source for diff/import: one with syntax errors is refused with its findings.
+Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
+    if (source_kind(source) == SourceKind::pdns && o.pdns_url.empty()) {
+        Profile profile = load_profile(c.profile);
+        o.pdns_url = profile.pdns_url;
+        o.pdns_server_id = profile.pdns_server_id;
+    }
+    LoadedZone r = load_zone_source(source, o);
     std::size_t errors = count_errors(r.findings);
     if (errors) {
         for (auto& f : r.findings) f.file = f.file.empty() ? source : f.file;
@@ -193,13 +239,19 @@ Zone load_source(const std::string& source, const ReadOptions& ro, const Common&
     return std::move(r.zone);
 }
 
+struct DiffArgs {
+    Common common;
+    SourceArgs src;
+    std::string old_source, new_source;
+    bool detailed_exitcode = false;
+};
+
 int cmd_diff(DiffArgs& a) {
-    ReadOptions ro;
-    ro.origin = origin_flag(a.origin);
-    ro.allow_include_dir = a.allow_include;
-    Zone before = load_source(a.old_source, ro, a.common);
-    if (!ro.origin) ro.origin = before.origin();
-    Zone after = load_source(a.new_source, ro, a.common);
+    SourceOptions o = source_options(a.src, a.common);
+    o.pdns_url = a.src.pdns_url;
+    Zone before = load_source(a.old_source, o, a.common);
+    if (!o.origin) o.origin = before.origin();
+    Zone after = load_source(a.new_source, o, a.common);
     if (before.origin() != after.origin())
         throw UsageError("the two sources are different zones: " + before.origin().to_string() +
                          " and " + after.origin().to_string());
@@ -209,6 +261,28 @@ int cmd_diff(DiffArgs& a) {
     else
         std::cout << plan_text(plan);
     if (a.detailed_exitcode && !plan.empty()) return static_cast<int>(ExitCode::changes);
+    return 0;
+}
+
+struct ImportArgs {
+    Common common;
+    SourceArgs src;
+    std::string source, output = "-";
+};
+
+int cmd_import(ImportArgs& a) {
+    SourceOptions o = source_options(a.src, a.common);
+    o.pdns_url = a.src.pdns_url;
+    Zone z = load_source(a.source, o, a.common);
+    ValidateOptions vo;
+    auto findings = validate_zone(z, vo);
+    print_findings_text(findings, std::cerr);
+    ZoneTextOptions zo;
+    zo.header.push_back("zonegen import of " + z.origin().to_string() + ": " +
+                        std::to_string(z.record_count()) + " records");
+    if (const RRset* soa = z.find(z.origin(), rrtype::SOA)) zo.default_ttl = soa->ttl();
+    write_file_atomic(a.output, zone_text(z, zo));
+    trace(a.common, "wrote " + std::to_string(z.record_count()) + " records to " + a.output);
     return 0;
 }
 
@@ -415,15 +489,25 @@ int run_cli(int argc, char** argv) {
     v->callback([&] { run = [&] { return cmd_validate(val); }; });
 
     DiffArgs dif;
-    auto* df = app.add_subcommand("diff", "the rrset changes that turn OLD into NEW (zone files)");
-    df->add_option("old", dif.old_source, "zone file")->required();
-    df->add_option("new", dif.new_source, "zone file")->required();
-    df->add_option("--origin", dif.origin, "the zone's name (default: the files' $ORIGIN)");
-    df->add_option("--allow-include", dif.allow_include, "permit $INCLUDE of files under DIR");
+    auto* df = app.add_subcommand("diff", "the rrset changes that turn zone source OLD into NEW");
+    df->add_option("old", dif.old_source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
+        ->required();
+    df->add_option("new", dif.new_source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
+        ->required();
     df->add_flag("--detailed-exitcode", dif.detailed_exitcode,
                  "exit 10 when there are changes, 0 when none");
+    add_source_options(df, dif.src);
     add_common(df, dif.common, {"text", "json"});
     df->callback([&] { run = [&] { return cmd_diff(dif); }; });
+
+    ImportArgs imp;
+    auto* im = app.add_subcommand("import", "write a zone source as a normalised master file");
+    im->add_option("source", imp.source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
+        ->required();
+    im->add_option("-o,--output", imp.output, "write to FILE atomically (default: stdout)");
+    add_source_options(im, imp.src);
+    add_common(im, imp.common, {"text"});
+    im->callback([&] { run = [&] { return cmd_import(imp); }; });
 
     ProvisionArgs pl;
     auto* pls = app.add_subcommand("plan", "dry run: the changes apply would make at the target");

@@ -8,6 +8,7 @@
 
 #include "backends/dnsquery.hpp"
 #include "backends/pdns.hpp"
+#include "backends/source.hpp"
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
 #include "zonegen/atomic_file.hpp"
@@ -146,6 +147,27 @@ Zone read_target_file(const std::string& path, const Name& zone, bool* exists) {
 
 }  // namespace
 
+Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
+                    const ProvisionOptions& opts, Migration* migration) {
+    if (spec.import_from.empty()) return build_desired(spec, profile, go);
+    SourceOptions so;
+    so.origin = spec.domain;
+    so.pdns_url = opts.pdns_url.empty() ? profile.pdns_url : opts.pdns_url;
+    so.pdns_server_id = profile.pdns_server_id;
+    so.api_key_file = opts.api_key_file;
+    so.trace = opts.trace;
+    LoadedZone old = load_zone_source(spec.import_from, so);
+    if (count_errors(old.findings)) {
+        for (auto& f : old.findings)
+            if (f.file.empty()) f.file = spec.import_from;
+        throw InvalidZoneError("import_from " + spec.import_from + " does not parse", old.findings);
+    }
+    if (old.zone.origin() != spec.domain)
+        throw InputError("import_from " + spec.import_from + " holds " +
+                         old.zone.origin().to_string() + ", not " + spec.domain.to_string());
+    return build_migrated(spec, profile, old.zone, go, migration);
+}
+
 bool ProvisionPlan::has_changes() const {
     return !plan.empty() || delete_zone || (!exists && !kind_after.empty()) ||
            (exists && kind_before != kind_after) || masters_before != masters_after;
@@ -168,7 +190,9 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     GenerateOptions go;
     go.serial = opts.serial;
     go.now = generation_time();
-    Desired d = build_desired(spec, profile, go);
+    Migration migration;
+    Desired d = desired_for(spec, profile, go, opts, &migration);
+    if (!spec.import_from.empty()) p.migration = migration;
     if (count_errors(d.findings))
         throw InvalidZoneError("the zone for " + spec.domain.to_string() + " is invalid",
                                d.findings);
@@ -246,6 +270,7 @@ json plan_document(const ProvisionPlan& p) {
     j["has_changes"] = p.has_changes();
     j["unsafe"] = p.unsafe ? json(*p.unsafe) : json(nullptr);
     if (!p.create_body.is_null()) j["create"] = p.create_body;
+    if (p.migration) j["migration"] = migration_json(*p.migration);
     j["plan_version"] = 1;
     return j;
 }
@@ -306,6 +331,8 @@ ProvisionPlan plan_from_document(const json& j) {
 
 std::string plan_text_full(const ProvisionPlan& p) {
     std::string out = "target: " + (p.file_target ? p.server : "PowerDNS " + p.server) + "\n";
+    if (p.migration)
+        out += "migration from the imported zone:\n" + migration_text(*p.migration) + "changes:\n";
     if (p.delete_zone)
         out += "- zone " + p.zone.to_string() + " (" + p.kind_before + ")\n";
     else if (!p.exists && !p.kind_after.empty())

@@ -11,6 +11,7 @@
 
 #include "zonegen/diff.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/migrate.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
 
@@ -39,10 +40,16 @@ struct ProvisionPlan {
     bool delete_zone = false;
     Plan plan;  // rrset changes
     std::size_t existing_rrsets = 0;
-    nlohmann::json create_body;         // the POST body when the zone is created
-    std::optional<std::string> unsafe;  // why the safety limits refuse it
+    nlohmann::json create_body;          // the POST body when the zone is created
+    std::optional<std::string> unsafe;   // why the safety limits refuse it
+    std::optional<Migration> migration;  // with import_from: what was kept, replaced, dropped
     bool has_changes() const;
 };
+
+// The desired zone of a spec: build_desired, or with import_from the imported zone
+// migrated (the source loaded from a file, our PowerDNS or AXFR).
+Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
+                    const ProvisionOptions& opts, Migration* migration);
 
 ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts);
 

@@ -270,6 +270,24 @@ Spec parse_spec(const std::string& text, const std::string& src) {
 
     if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
 
+    if (auto t = top.get("import_from"); t.IsDefined()) {
+        if (s.pattern != Pattern::A)
+            yamlx::fail(src, t, "import_from",
+                        "only pattern A moves the zone to our servers; with B and C it stays on "
+                        "the customer's");
+        s.import_from = yamlx::scalar(t, src, "import_from");
+        for (char c : s.import_from)
+            if (static_cast<unsigned char>(c) < 0x20)
+                yamlx::fail(src, t, "import_from", "control character");
+        bool file = s.import_from.rfind("pdns:", 0) != 0 && s.import_from.rfind("axfr://", 0) != 0;
+        if (s.import_from.empty()) yamlx::fail(src, t, "import_from", "empty");
+        if (file && s.import_from.front() != '/' && src != "<stdin>") {
+            auto slash = src.rfind('/');
+            if (slash != std::string::npos)
+                s.import_from = src.substr(0, slash + 1) + s.import_from;
+        }
+    }
+
     if (auto rs = top.get("records"); rs.IsDefined()) {
         yamlx::sequence(rs, src, "records");
         for (std::size_t i = 0; i < rs.size(); ++i) {

@@ -46,6 +46,9 @@ struct Spec {
     std::optional<TsigRef> tsig;
     std::optional<std::uint32_t> ttl;
     std::vector<ExtraRecord> records;
+    // Migration: the zone to start from (a zone file, pdns:ZONE, axfr://HOST[:PORT]/ZONE);
+    // a relative file path is relative to the spec's directory. Pattern A only.
+    std::string import_from;
     std::vector<Finding> warnings;  // remarks about the spec that do not stop generation
 };
 

@@ -152,3 +152,17 @@ def dig(port, name, rtype, server="127.0.0.1"):
 def soa_serial(port, zone):
     ans = dig(port, zone, "SOA")
     return int(ans[0].split()[2]) if ans else None
+
+
+def dig_any_section(port, name, rtype, server="127.0.0.1"):
+    """The rdata of NAME/TYPE from any section: a delegation's NS and glue come back in
+    the authority and additional sections of a referral."""
+    r = subprocess.run(["dig", "+norecurse", "+noall", "+answer", "+authority", "+additional", "+time=2",
+                        "+tries=1", "-p", str(port), "@" + server, name, rtype], capture_output=True, text=True)
+    out = []
+    want = name.rstrip(".").lower() + "."
+    for line in r.stdout.splitlines():
+        f = line.split(None, 4)
+        if len(f) == 5 and f[0].lower() == want and f[3] == rtype:
+            out.append(f[4])
+    return sorted(out)

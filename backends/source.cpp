@@ -1,0 +1,61 @@
+#include "backends/source.hpp"
+
+#include "backends/pdns.hpp"
+#include "backends/zonefile.hpp"
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+
+SourceKind source_kind(const std::string& s) {
+    if (s.rfind("pdns:", 0) == 0) return SourceKind::pdns;
+    if (s.rfind("axfr://", 0) == 0) return SourceKind::axfr;
+    return SourceKind::file;
+}
+
+LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts) {
+    switch (source_kind(source)) {
+        case SourceKind::file: {
+            ReadOptions ro;
+            ro.origin = opts.origin;
+            ro.allow_include_dir = opts.allow_include;
+            if (opts.trace) opts.trace("reading " + source);
+            ReadResult r = read_zone_file(source, ro);
+            return {std::move(r.zone), std::move(r.findings)};
+        }
+        case SourceKind::pdns: {
+            std::string z = source.substr(5);
+            Name zone;
+            if (!z.empty()) {
+                try {
+                    zone = Name::parse(z.back() == '.' ? z : z + ".");
+                } catch (const NameError& e) {
+                    throw UsageError("'" + source + "': " + e.what());
+                }
+            } else if (opts.origin) {
+                zone = *opts.origin;
+            } else {
+                throw UsageError("'pdns:' needs a zone: pdns:ZONE, --origin, or a spec");
+            }
+            PdnsConfig c;
+            c.url = opts.pdns_url;
+            c.server_id = opts.pdns_server_id;
+            c.api_key = read_api_key(opts.api_key_file);
+            c.trace = opts.trace;
+            PdnsClient client(c);
+            auto doc = client.get_zone(zone);
+            if (!doc)
+                throw BackendError("PowerDNS at " + opts.pdns_url + " has no zone " +
+                                   zone.to_string());
+            LoadedZone out{Zone(zone), {}};
+            out.zone = zone_from_pdns(zone, *doc, &out.findings);
+            return out;
+        }
+        case SourceKind::axfr: {
+            AxfrSource a = parse_axfr_url(source);
+            return {axfr_zone(a, opts.tsig, opts.timeout_s, opts.trace), {}};
+        }
+    }
+    throw UsageError("unknown source " + source);
+}
+
+}  // namespace zonegen

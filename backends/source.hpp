@@ -1,0 +1,37 @@
+// Zone sources, one abstraction for every command: a zone file (path), "pdns:[ZONE]" (our
+// PowerDNS), or "axfr://HOST[:PORT]/ZONE". Each loads into the same model.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backends/axfr.hpp"
+#include "zonegen/finding.hpp"
+#include "zonegen/zone.hpp"
+
+namespace zonegen {
+
+struct SourceOptions {
+    std::optional<Name> origin;  // --origin / the spec's domain
+    std::string allow_include;   // zone files
+    std::string pdns_url, pdns_server_id = "localhost", api_key_file;  // pdns:
+    std::optional<TsigKey> tsig;                                       // axfr://
+    int timeout_s = 10;
+    std::function<void(const std::string&)> trace;
+};
+
+struct LoadedZone {
+    Zone zone;
+    std::vector<Finding> findings;  // syntax problems of a file, unparsable PowerDNS content
+};
+
+enum class SourceKind { file, pdns, axfr };
+SourceKind source_kind(const std::string& source);
+
+// Throws InputError (unreadable file), UsageError (bad source) or BackendError (PowerDNS
+// or the AXFR peer failed, or the zone is not there).
+LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts);
+
+}  // namespace zonegen

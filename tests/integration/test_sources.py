@@ -1,0 +1,301 @@
+#!/usr/bin/env python3
+"""Zone sources and migration against real servers: the same zone from a file, PowerDNS
+and an AXFR from BIND diff empty; an old provider's zone (BIND) is imported into a
+pattern-A zone on PowerDNS and every non-web/mail record answers as before; AXFR
+failures (refused, timeout, TSIG mismatch, truncated stream) exit 3 and leave no file.
+Usage: test_sources.py ZONEGEN SOURCE_DIR WORKDIR"""
+import json, os, shutil, socket, struct, subprocess, sys, threading, time, traceback
+
+sys.path.insert(0, os.path.dirname(__file__))
+from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
+
+ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+TSIG_SECRET = "c2VjcmV0LWZvci16b25lZ2VuLXRlc3RzLW9ubHktMDEyMzQ1Njc4OQ=="  # test-only
+
+# The old provider's zone: 30 records of 12 types.
+OLD = """$ORIGIN oldzone-zonegen-test.com.
+$TTL 3600
+@        SOA   ns1.oldprovider.example. hostmaster.oldprovider.example. 2024010101 7200 3600 1209600 300
+@        NS    ns1.oldprovider.example.
+@        NS    ns2.oldprovider.example.
+@        A     203.0.113.80
+@        AAAA  2001:db8:ffff::80
+www      CNAME @
+@        MX    10 mx1.oldprovider.example.
+@        MX    20 mx2.oldprovider.example.
+@        TXT   "v=spf1 include:_spf.oldprovider.example ~all"
+@        TXT   "google-site-verification=abc123"
+@        CAA   0 issue "letsencrypt.org"
+@        CAA   0 iodef "mailto:security@oldzone-zonegen-test.com"
+sel1._domainkey TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwMXabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz0123" "456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_sip._tcp SRV  10 60 5060 sip.example.net.
+_xmpp-client._tcp SRV 5 0 5222 chat.example.net.
+sub      NS    ns1.sub
+sub      NS    ns2.sub
+ns1.sub  A     198.51.100.7
+ns2.sub  A     198.51.100.8
+*.dev    A     198.51.100.9
+shop     CNAME shops.example.net.
+host1    A     198.51.100.10
+host1    AAAA  2001:db8:ffff::10
+host1    SSHFP 1 1 0123456789ABCDEF0123456789ABCDEF01234567
+_443._tcp.host1 TLSA 3 1 1 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF
+@        NAPTR 100 10 "S" "SIP+D2U" "" _sip._udp.oldzone-zonegen-test.com.
+_sip._udp SRV 10 60 5060 sip.example.net.
+legacy   TXT   "kept as it was"
+ftp      CNAME host1
+"""
+
+CAPTURED = []
+
+
+def zg(*args, env=None, check=None, timeout=120):
+    e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
+    e.update(env or {})
+    t0 = time.time()
+    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=timeout)
+    r.elapsed = time.time() - t0
+    CAPTURED.append(r.stdout + r.stderr)
+    if check is not None and r.returncode != check:
+        raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
+                             % (" ".join(args), r.returncode, check, r.stdout[-2000:], r.stderr[-2000:]))
+    return r
+
+
+def write(path, text, mode=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write(text)
+    if mode:
+        os.chmod(path, mode)
+    return path
+
+
+def wait_for(pred, seconds, what):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+world = {}
+
+
+def setup():
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    world["primary"] = Pdns(os.path.join(WORK, "primary"))
+    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
+    p, s = world["primary"], world["secondary"]
+    prof = subprocess.run([ZG, "profile"], capture_output=True, text=True, check=True).stdout
+    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n", "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % p.dns_port)
+    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
+                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (s.dns_port, s.url))
+    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + p.url)
+    world["profile"] = write(os.path.join(WORK, "profile.yaml"), prof)
+    world["bind"] = Bind(os.path.join(WORK, "bind"), {
+        "oldzone-zonegen-test.com.": (OLD, ["127.0.0.1"], []),
+        "refused-zonegen-test.com.": (OLD.replace("oldzone-zonegen-test.com", "refused-zonegen-test.com"), [], []),
+        "tsig-zonegen-test.com.": (OLD.replace("oldzone-zonegen-test.com", "tsig-zonegen-test.com"), ['key "xfr"'], []),
+    }, tsig_keys={"xfr": ("hmac-sha256", TSIG_SECRET)})
+    world["old_file"] = write(os.path.join(WORK, "old.zone"), OLD)
+
+
+def teardown():
+    for k in ("bind", "secondary", "primary"):
+        if k in world:
+            world[k].stop()
+
+
+def P():
+    return ["--profile", world["profile"]]
+
+
+def axfr(zone):
+    return "axfr://127.0.0.1:%d/%s" % (world["bind"].port, zone)
+
+
+# ---- tests -------------------------------------------------------------------------------
+
+def test_same_zone_from_file_pdns_and_axfr_diffs_empty():
+    p = world["primary"]
+    zone = "oldzone-zonegen-test.com"
+    # Put the same zone on PowerDNS through its own loader (not through zonegen).
+    subprocess.run(["pdnsutil", "--config-dir=" + p.workdir, "load-zone", zone, world["old_file"]],
+                   capture_output=True, text=True, check=True)
+    subprocess.run(["pdnsutil", "--config-dir=" + p.workdir, "set-kind", zone, "native"], capture_output=True, check=True)
+    sources = [world["old_file"], "pdns:" + zone, axfr(zone)]
+    for i in range(3):
+        for j in range(3):
+            if i == j:
+                continue
+            r = zg("diff", sources[i], sources[j], "--detailed-exitcode", *P(), check=0)
+            assert "0 to create, 0 to update, 0 to delete" in r.stdout, r.stdout
+    # import writes a normalised file that diffs empty against the source too.
+    out = os.path.join(WORK, "imported.zone")
+    zg("import", axfr(zone), "-o", out, *P(), check=0)
+    zg("diff", out, world["old_file"], "--detailed-exitcode", check=0)
+    zg("validate", out, check=0)
+    subprocess.run(["pdnsutil", "--config-dir=" + p.workdir, "delete-zone", zone], capture_output=True, check=True)
+
+
+def test_migration_keeps_every_non_web_mail_record():
+    p, s, b = world["primary"], world["secondary"], world["bind"]
+    zone = "oldzone-zonegen-test.com."
+    spec = write(os.path.join(WORK, "migrate.yaml"),
+                 "domain: oldzone-zonegen-test.com\ndns_pattern: A\nregistrar: transfer\n"
+                 "server: {name: sv9.example.net, ipv4: [192.0.2.90], ipv6: ['2001:db8::90']}\n"
+                 "import_from: %s\n" % axfr(zone))
+    plan = json.loads(zg("plan", spec, "--format", "json", *P(), check=0).stdout)
+    items = {(i["name"], i["type"]): i for i in plan["migration"]["items"]}
+    assert items[(zone, "NS")]["action"] == "replaced" and "old provider" in items[(zone, "NS")]["reason"]
+    assert items[(zone, "A")]["action"] == "replaced"
+    assert items[("www." + zone, "CNAME")]["action"] == "replaced"
+    assert items[("sel1._domainkey." + zone, "TXT")]["action"] == "kept"
+    zg("apply", spec, "--yes", *P(), check=0)
+    zg("plan", spec, "--detailed-exitcode", *P(), check=0)
+    wait_for(lambda: soa_serial(s.dns_port, zone) == soa_serial(p.dns_port, zone), 10, "the secondary")
+    web_mail = {(zone, "A"), (zone, "AAAA"), (zone, "MX"), (zone, "TXT"), (zone, "NS"), (zone, "SOA"),
+                ("www." + zone, "CNAME")}
+    checked = 0
+    for line in OLD.splitlines():
+        f = line.split()
+        if not f or f[0].startswith("$"):
+            continue
+        name = zone if f[0] == "@" else f[0] + "." + zone
+        rtype = f[1]
+        if (name, rtype) in web_mail:
+            continue
+        look = dig_any_section if ".sub." in "." + name else dig
+        old = look(b.port, name, rtype)
+        assert old, "BIND does not answer %s %s" % (name, rtype)
+        for port, who in ((p.dns_port, "primary"), (s.dns_port, "secondary")):
+            new = look(port, name, rtype)
+            assert new == old, "%s %s on our %s: %s, before: %s" % (name, rtype, who, new, old)
+        checked += 1
+    assert checked >= 18, checked
+    for port in (p.dns_port, s.dns_port):
+        assert dig(port, zone, "A") == ["192.0.2.90"]
+        assert dig(port, "www." + zone, "A") == ["192.0.2.90"]
+        assert dig(port, zone, "MX") == ["10 mail." + zone]
+        txt = dig(port, zone, "TXT")
+        assert '"google-site-verification=abc123"' in txt, txt
+        assert any("ip4:192.0.2.90" in t and "include:_spf.oldprovider.example" in t for t in txt), txt
+        assert sum("v=spf1" in t for t in txt) == 1, txt
+
+
+def test_import_reports_dnssec_in_the_old_zone():
+    signed = write(os.path.join(WORK, "signed", "old.zone"), OLD.replace("legacy   TXT", "@ DNSKEY 257 3 13 "
+                   "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\nlegacy TXT"))
+    spec = write(os.path.join(WORK, "signed", "spec.yaml"),
+                 "domain: oldzone-zonegen-test.com\ndns_pattern: A\nregistrar: transfer\n"
+                 "server: {name: sv9.example.net, ipv4: [192.0.2.90]}\nimport_from: old.zone\n")
+    r = zg("generate", spec, check=0)
+    assert "(dnssec-in-source)" in r.stderr and "Remove the DS" in r.stderr, r.stderr
+    assert "DNSKEY" not in r.stdout
+
+
+def fake_server(behaviour):
+    """A TCP DNS server that misbehaves: 'silent' accepts and never answers; 'truncated'
+    sends the opening SOA and one record, then closes."""
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    port = srv.getsockname()[1]
+    conns = []
+
+    def serve():
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            conns.append(c)
+            if behaviour == "silent":
+                continue
+            try:
+                data = c.recv(2)
+                (n,) = struct.unpack("!H", data)
+                q = b""
+                while len(q) < n:
+                    q += c.recv(n - len(q))
+                qid = q[:2]
+                question = q[12:]
+                soa = b"\xc0\x0c" + struct.pack("!HHIH", 6, 1, 300, 22) + b"\x00\x00" + struct.pack("!IIIII", 1, 2, 3, 4, 5)
+                a = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + bytes([192, 0, 2, 1])
+                msg = qid + struct.pack("!HHHHH", 0x8400, 1, 2, 0, 0) + question + soa + a
+                c.sendall(struct.pack("!H", len(msg)) + msg)
+                c.close()
+            except Exception:
+                c.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    return port, srv, conns
+
+
+def test_axfr_failures_exit_3_and_leave_no_file():
+    out = os.path.join(WORK, "fail", "out.zone")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+
+    def fails(source, words, *extra, seconds=30):
+        r = zg("import", source, "-o", out, *extra, check=3)
+        assert any(w in r.stderr for w in words), r.stderr
+        assert not os.path.exists(out), "a partial file was left"
+        assert not [f for f in os.listdir(os.path.dirname(out))], os.listdir(os.path.dirname(out))
+        assert r.elapsed < seconds, r.elapsed
+        return r
+
+    fails(axfr("refused-zonegen-test.com"), ["REFUSED", "refused"])
+    wrong = write(os.path.join(WORK, "keys", "wrong.key"), "d3Jvbmctc2VjcmV0LWZvci16b25lZ2VuLXRlc3RzLTAxMjM0NTY3OA==\n", 0o600)
+    fails(axfr("tsig-zonegen-test.com"), ["TSIG", "NOTAUTH"], "--tsig-name", "xfr", "--tsig-secret-file", wrong)
+    good = write(os.path.join(WORK, "keys", "good.key"), TSIG_SECRET + "\n", 0o600)
+    zg("import", axfr("tsig-zonegen-test.com"), "-o", os.path.join(WORK, "tsig.zone"), "--tsig-name", "xfr",
+       "--tsig-secret-file", good, check=0)
+    closed = free_port()
+    fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % closed, ["refused", "timed out", "no answer"])
+    port, srv, _ = fake_server("silent")
+    try:
+        fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["timed out", "no answer", "timeout"], "--timeout", "2", seconds=15)
+    finally:
+        srv.close()
+    port, srv, _ = fake_server("truncated")
+    try:
+        fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["truncated", "ended", "closing SOA"])
+    finally:
+        srv.close()
+    for s in CAPTURED:
+        assert TSIG_SECRET not in s and API_KEY not in s, "a secret leaked"
+
+
+def main():
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
+    passed = failed = 0
+    try:
+        setup()
+    except Exception:
+        traceback.print_exc()
+        print("0 passed, %d failed" % len(tests))
+        teardown()
+        return 1
+    try:
+        for t in tests:
+            start = time.time()
+            try:
+                t()
+                passed += 1
+                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL %s" % t.__name__, flush=True)
+                traceback.print_exc()
+    finally:
+        teardown()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+#include "zonegen/migrate.hpp"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace zonegen {
+namespace {
+
+bool is_dnssec_type(RRType t) {
+    return t == rrtype::DNSKEY || t == rrtype::RRSIG || t == rrtype::NSEC || t == rrtype::NSEC3 ||
+           t == rrtype::NSEC3PARAM || t == rrtype::CDS || t == rrtype::CDNSKEY;
+}
+
+std::string shown(RRType t, const std::vector<std::string>& rd) {
+    std::string s;
+    for (const auto& r : rd) s += (s.empty() ? "" : ", ") + rdata_text(t, r);
+    return s;
+}
+
+}  // namespace
+
+Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imported,
+                       const GenerateOptions& opts, Migration* report) {
+    Desired ours = build_desired(spec, profile, opts);
+    Desired out = ours;
+    Zone& z = out.zone;
+    Migration m;
+    const Name& apex = spec.domain;
+    auto item = [&](const char* action, const RRKey& k, std::vector<std::string> before,
+                    std::vector<std::string> after, std::string reason) {
+        m.items.push_back(
+            {action, k.owner, k.type, std::move(before), std::move(after), std::move(reason)});
+    };
+    for (const auto& [k, old] : imported.rrsets()) {
+        auto before = old.rdata();
+        if (!k.owner.is_subdomain_of(apex)) {
+            item("dropped", k, before, {}, "outside the zone " + apex.to_string());
+        } else if (k.type == rrtype::SOA && k.owner == apex) {
+            item("replaced", k, before, ours.zone.find(apex, rrtype::SOA)->rdata(),
+                 "the SOA names the new primary");
+        } else if (k.type == rrtype::NS && k.owner == apex) {
+            item("replaced", k, before, ours.zone.find(apex, rrtype::NS)->rdata(),
+                 "the old provider's name servers; the zone is served by ours");
+        } else if (is_dnssec_type(k.type)) {
+            m.dnssec = true;
+            item("dropped", k, before, {},
+                 "DNSSEC data of the old signer: zonegen does not sign zones");
+        } else if (k.type == rrtype::TXT && ours.zone.find(k.owner, k.type)) {
+            // Keep every old TXT; the old SPF gets the server merged in (never a second one).
+            const RRset* want = ours.zone.find(k.owner, k.type);
+            std::vector<std::string> rd;
+            bool old_spf = false;
+            for (const auto& r : before) {
+                if (is_spf(r) && spec.mail && k.owner == apex) {
+                    old_spf = true;
+                    rd.push_back(txt_wire(merge_spf(join_txt(r), spf_server_terms(spec.server))));
+                } else {
+                    rd.push_back(r);
+                }
+            }
+            for (const auto& r : want->rdata())
+                if (!(old_spf && is_spf(r)) && std::find(rd.begin(), rd.end(), r) == rd.end())
+                    rd.push_back(r);
+            z.set(k.owner, k.type, want->ttl(), rd);
+            auto after = z.find(k.owner, k.type)->rdata();
+            if (after == before)
+                item("kept", k, before, after, "");
+            else
+                item("replaced", k, before, after,
+                     old_spf ? "the managed server merged into the existing SPF; other values kept"
+                             : "TXT values merged");
+        } else if (ours.zone.find(k.owner, k.type)) {
+            auto after = ours.zone.find(k.owner, k.type)->rdata();
+            if (after == before && ours.zone.find(k.owner, k.type)->ttl() == old.ttl())
+                item("kept", k, before, after, "");
+            else
+                item("replaced", k, before, after,
+                     k.type == rrtype::MX ? "mail goes to the managed server"
+                                          : "points at the managed server now");
+        } else if (k.type == rrtype::CNAME && !ours.zone.types_at(k.owner).empty()) {
+            // The old alias gives way to the managed server's records at this name.
+            item("replaced", k, before, {},
+                 "the managed server's records at this name replace the CNAME");
+        } else if (ours.zone.find(k.owner, rrtype::CNAME)) {
+            item("dropped", k, before, {}, "records: puts a CNAME at this name");
+        } else {
+            for (const auto& r : old.rrs)
+                if (auto f = z.add(k.owner, k.type, old.ttl(), r.rdata)) out.findings.push_back(*f);
+            item("kept", k, before, before, "");
+        }
+    }
+    for (const auto& [k, s] : ours.zone.rrsets())
+        if (!imported.find(k.owner, k.type)) item("added", k, {}, s.rdata(), "");
+    // An old MX kept (mail is not a service) means the domain still receives mail.
+    if (z.find(apex, rrtype::MX))
+        out.findings.erase(std::remove_if(out.findings.begin(), out.findings.end(),
+                                          [](const Finding& f) { return f.check == "no-mail"; }),
+                           out.findings.end());
+    if (m.dnssec)
+        out.findings.push_back(
+            {"dnssec-in-source", Severity::warning, apex.to_string(), rrtype::DNSKEY,
+             "the old zone is signed: if the parent publishes a DS for " + apex.to_string() +
+                 ", switching the name servers breaks the domain for validating resolvers. Remove "
+                 "the DS at the "
+                 "registrar, wait for its TTL to pass, then switch (or carry the keys over)",
+             0, ""});
+    if (report) *report = std::move(m);
+    return out;
+}
+
+nlohmann::json migration_json(const Migration& m) {
+    auto arr = nlohmann::json::array();
+    for (const auto& i : m.items) {
+        auto txt = [&](const std::vector<std::string>& v) {
+            auto a = nlohmann::json::array();
+            for (const auto& r : v) a.push_back(rdata_text(i.type, r));
+            return a;
+        };
+        arr.push_back({{"action", i.action},
+                       {"name", i.owner.to_string()},
+                       {"type", type_name(i.type)},
+                       {"before", txt(i.before)},
+                       {"after", txt(i.after)},
+                       {"reason", i.reason}});
+    }
+    return {{"items", arr}, {"dnssec", m.dnssec}};
+}
+
+std::string migration_text(const Migration& m) {
+    std::string out;
+    std::size_t kept = 0;
+    for (const auto& i : m.items) {
+        if (i.action == "kept") {
+            ++kept;
+            out += "kept     " + i.owner.to_string() + " " + type_name(i.type) + "\n";
+        } else if (i.action == "replaced") {
+            out += "replaced " + i.owner.to_string() + " " + type_name(i.type) + " " +
+                   shown(i.type, i.before) + " -> " +
+                   (i.after.empty() ? std::string("(removed)") : shown(i.type, i.after)) + " (" +
+                   i.reason + ")\n";
+        } else if (i.action == "dropped") {
+            out += "dropped  " + i.owner.to_string() + " " + type_name(i.type) + " " +
+                   shown(i.type, i.before) + " (" + i.reason + ")\n";
+        } else {
+            out += "added    " + i.owner.to_string() + " " + type_name(i.type) + " " +
+                   shown(i.type, i.after) + "\n";
+        }
+    }
+    return out;
+}
+
+}  // namespace zonegen

@@ -1,0 +1,35 @@
+// Migration from an existing zone (spec key import_from): the imported zone becomes the
+// desired one, with the old provider's SOA/NS replaced by the pattern's, the web records
+// (and, when mail is a service, the mail records) replaced by the managed server's, the
+// server merged into an existing SPF, and everything else kept. Every decision is
+// reported with its reason.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "zonegen/generate.hpp"
+
+namespace zonegen {
+
+struct MigrationItem {
+    std::string action;  // kept | replaced | dropped | added
+    Name owner;
+    RRType type = 0;
+    std::vector<std::string> before, after;  // wire rdata
+    std::string reason;
+};
+
+struct Migration {
+    std::vector<MigrationItem> items;
+    bool dnssec = false;  // the old zone is signed
+};
+
+Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imported,
+                       const GenerateOptions& opts, Migration* report);
+
+nlohmann::json migration_json(const Migration& m);
+std::string migration_text(const Migration& m);
+
+}  // namespace zonegen
