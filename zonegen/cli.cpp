@@ -15,6 +15,7 @@
 #include "zonegen/diff.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/instructions.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
@@ -403,6 +404,37 @@ int cmd_apply(ProvisionArgs& a) {
     return 0;
 }
 
+// ---- instructions -------------------------------------------------------------------------
+
+struct InstructionsArgs {
+    Common common;
+    std::string spec, lang = "ja", start;
+};
+
+int cmd_instructions(InstructionsArgs& a) {
+    Profile profile = load_profile(a.common.profile);
+    Spec spec = load_spec(a.spec);
+    Date start;
+    try {
+        start = a.start.empty() ? Date::today() : Date::parse(a.start);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--start: ") + e.what());
+    }
+    std::optional<std::string> records;
+    if (spec.pattern != Pattern::A) {
+        GenerateOptions go;
+        go.now = generation_time();
+        Desired d = build_desired(spec, profile, go);
+        records = generated_text(spec, profile, d);
+    }
+    Instructions in = build_instructions(spec, profile, a.lang, start, records);
+    if (a.common.format == "json")
+        std::cout << instructions_json(in).dump(2) << "\n";
+    else
+        std::cout << instructions_text(in, a.common.format == "markdown");
+    return 0;
+}
+
 // ---- profile ----------------------------------------------------------------------------
 
 int cmd_profile_show(const Common& c) {
@@ -530,6 +562,16 @@ int run_cli(int argc, char** argv) {
                     "B: require the first transfer within SECONDS (exit 3 otherwise)");
     add_provision_options(aps, ap);
     aps->callback([&] { run = [&] { return cmd_apply(ap); }; });
+
+    InstructionsArgs ins;
+    auto* is = app.add_subcommand(
+        "instructions", "the migration procedure: steps, dates, NS to set, configuration");
+    is->add_option("spec", ins.spec, "customer spec")->required();
+    is->add_option("--lang", ins.lang, "ja (default) or en")->check(CLI::IsMember({"ja", "en"}));
+    is->add_option("--start", ins.start,
+                   "the date the procedure starts, YYYY-MM-DD (default: today)");
+    add_common(is, ins.common, {"text", "markdown", "json"});
+    is->callback([&] { run = [&] { return cmd_instructions(ins); }; });
 
     Common pc;
     auto* p = app.add_subcommand("profile",

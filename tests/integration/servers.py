@@ -88,11 +88,11 @@ only-notify=127.0.0.0/8
 class Bind(Server):
     """named as a customer's primary: one zone file per zone, allow-transfer per zone."""
 
-    def __init__(self, workdir, zones, tsig_keys=None):
+    def __init__(self, workdir, zones, tsig_keys=None, extra_conf="", probe_zone=None, port=None):
         # zones: {name: (zone_text, allow_transfer_list, also_notify_list)}
         # tsig_keys: {name: (algorithm, base64 secret)}
         os.makedirs(workdir, exist_ok=True)
-        self.port, self.rndc_port = free_port(), free_port()
+        self.port, self.rndc_port = port or free_port(), free_port()
         self.workdir = workdir
         key = "zonegen-rndc-test-secret-0123456789"
         import base64
@@ -111,6 +111,7 @@ class Bind(Server):
             notify_s = " ".join(n + ";" for n in notify)
             conf.append(f'zone "{name}" {{ type primary; file "{f}"; allow-transfer {{ {allow_s} }};'
                         + (f" also-notify {{ {notify_s} }};" if notify else "") + " };")
+        conf.append(extra_conf)
         open(os.path.join(workdir, "named.conf"), "w").write("\n".join(conf) + "\n")
         open(os.path.join(workdir, "rndc.conf"), "w").write(
             f'key "rndc" {{ algorithm hmac-sha256; secret "{secret}"; }};\n'
@@ -128,15 +129,15 @@ class Bind(Server):
             if proc.poll() is not None:
                 raise RuntimeError("named exited at start:\n" + self.log())
             r = subprocess.run(["dig", "+short", "+time=1", "+tries=1", "-p", str(self.port), "@127.0.0.1",
-                                next(iter(zones)), "SOA"], capture_output=True, text=True)
+                                probe_zone or next(iter(zones)), "SOA"], capture_output=True, text=True)
             if r.stdout.strip():
                 return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError("named did not serve within 20 s:\n" + self.log())
 
-    def update_zone(self, name, text):
-        open(os.path.join(self.workdir, name + "zone"), "w").write(text)
+    def update_zone(self, name, text, path=None):
+        open(path or os.path.join(self.workdir, name + "zone"), "w").write(text)
         r = subprocess.run(["rndc", "-c", os.path.join(self.workdir, "rndc.conf"), "reload", name],
                            capture_output=True, text=True)
         if r.returncode:

@@ -237,6 +237,36 @@ def test_pattern_b_examples_against_a_real_primary():
         zg("plan", spec, "--detailed-exitcode", *P(), check=0)
 
 
+def test_instructions_primary_snippet_really_works_in_bind():
+    """The BIND configuration `instructions` prints for pattern B, pasted into a real BIND,
+    lets our PowerDNS secondary transfer the zone (with TSIG) and receive its NOTIFY."""
+    s = world["secondary"]
+    zone = "snippet-zonegen-test.org"
+    port = free_port()
+    secret_file = write(os.path.join(WORK, "snippet", "xfr.key"), TSIG_SECRET + "\n")
+    os.chmod(secret_file, 0o600)
+    spec = write(os.path.join(WORK, "snippet", "spec.yaml"),
+                 "domain: %s\ndns_pattern: B\nregistrar: customer\nserver: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
+                 "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [ns1.dns-host.example]\n"
+                 "tsig: {name: snippet-key, algorithm: hmac-sha256, secret_file: %s}\n" % (zone, port, secret_file))
+    ins = json.loads(zg("instructions", spec, "--format", "json", "--lang", "en", *P(), check=0).stdout)
+    snippet = ins["primary_config"]["BIND"]
+    assert TSIG_SECRET not in snippet and "snippet-key" in snippet, snippet
+    zfile = os.path.join(WORK, "snippet", "bind", "zone.db")
+    os.makedirs(os.path.dirname(zfile), exist_ok=True)
+    open(zfile, "w").write(world["customer_zone"](zone, 10))
+    conf = snippet.replace("(your zone file)", zfile).replace("(the shared secret we sent you)", TSIG_SECRET)
+    b2 = Bind(os.path.join(WORK, "snippet", "bind"), {}, extra_conf=conf, probe_zone=zone, port=port)
+    try:
+        d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+        assert d["transfer"] == "ok", d
+        assert soa_serial(s.dns_port, zone) == 10
+        b2.update_zone(zone + ".", world["customer_zone"](zone, 11, 'new TXT "notified"\n'), path=zfile)
+        wait_for(lambda: soa_serial(s.dns_port, zone) == 11, 15, "the snippet's NOTIFY to reach our secondary")
+    finally:
+        b2.stop()
+
+
 def test_pattern_b_refused_transfer_is_pending_or_exit_3():
     b = world["bind"]
     spec = write(os.path.join(WORK, "b-refused.yaml"),

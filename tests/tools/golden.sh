@@ -19,6 +19,31 @@ for spec in "$src"/examples/*.yaml; do
     if ! diff -u "$golden" <(printf '%s\n' "$out"); then echo "FAIL $name ($fmt): differs from $golden"; fail=$((fail + 1)); fi
   done
 done
+# The migration instructions: every example, both languages, all three formats, with a
+# fixed start (a Friday before the New Year closure).
+for spec in "$src"/examples/*.yaml; do
+  name=$(basename "$spec" .yaml)
+  for lang in ja en; do
+    for fmt in text markdown json; do
+      ext=$fmt; [ "$fmt" = markdown ] && ext=md
+      golden="$src/tests/golden/instructions/$name.$lang.$ext"
+      out=$(cd "$src" && "$zg" instructions "examples/$name.yaml" --lang $lang --format $fmt --start 2026-12-25 2>/dev/null)
+      rc=$?
+      n=$((n + 1))
+      if [ "$update" = --update ]; then mkdir -p "$(dirname "$golden")"; printf '%s\n' "$out" > "$golden"; continue; fi
+      if [ $rc -ne 0 ]; then echo "FAIL $name instructions ($lang, $fmt): exit $rc"; fail=$((fail + 1)); continue; fi
+      if ! diff -u "$golden" <(printf '%s\n' "$out"); then echo "FAIL $name instructions ($lang, $fmt) differs"; fail=$((fail + 1)); fi
+    done
+  done
+done
+# Refusals: a TLD we cannot take over, and a Japanese-label .jp domain.
+for case in "example.tokyo|transfer|cannot be transferred to us" "日本語.jp|customer|Japanese-label .jp"; do
+  IFS='|' read -r dom reg want <<< "$case"
+  msg=$(printf 'domain: %s\ndns_pattern: A\nregistrar: %s\nserver: {name: sv1.example.net, ipv4: [192.0.2.10]}\n' "$dom" "$reg" |
+        "$zg" instructions - 2>&1 >/dev/null); rc=$?
+  n=$((n + 1))
+  if [ $rc -ne 2 ] || [[ "$msg" != *"$want"* ]]; then echo "FAIL refusal $dom: exit $rc: $msg"; fail=$((fail + 1)); fi
+done
 echo "golden: $((n - fail)) passed, $fail failed"
-[ $n -ge 18 ] || { echo "FAIL: expected at least 6 examples x 3 formats, found $n"; exit 1; }
+[ $n -ge 56 ] || { echo "FAIL: expected 6 examples x (3 generate + 6 instructions) formats + 2 refusals, found $n"; exit 1; }
 [ $fail -eq 0 ]

@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "zonegen/errors.hpp"
+#include "zonegen/instructions.hpp"
+
+using namespace zonegen;
+
+namespace {
+
+Spec spec(const std::string& domain, const std::string& pattern, const std::string& reg) {
+    std::string extra = pattern == "A" ? "" : "customer_nameservers: [ns1.dns-host.example]\n";
+    if (pattern == "B") extra += "customer_primary: [198.51.100.1]\n";
+    return parse_spec("domain: " + domain + "\ndns_pattern: " + pattern + "\nregistrar: " + reg +
+                          "\nserver: {name: sv.example.net, ipv4: [192.0.2.10]}\n" + extra,
+                      "t.yaml");
+}
+
+std::vector<std::string> dates(const Instructions& in) {
+    std::vector<std::string> out;
+    for (const auto& s : in.steps) out.push_back(s.date ? s.date->to_string() : "-");
+    return out;
+}
+
+}  // namespace
+
+TEST(Instructions, ProceduresAreNumberedAsTheGuide) {
+    Profile p = load_profile("");
+    Date d = Date::parse("2026-11-30");
+    EXPECT_EQ(build_instructions(spec("example.com", "A", "transfer"), p, "en", d, std::nullopt)
+                  .procedure,
+              1);
+    EXPECT_EQ(build_instructions(spec("example.com", "B", "transfer"), p, "en", d, std::nullopt)
+                  .procedure,
+              2);
+    EXPECT_EQ(build_instructions(spec("example.com", "C", "transfer"), p, "en", d, std::nullopt)
+                  .procedure,
+              2);
+    EXPECT_EQ(build_instructions(spec("example.com", "A", "customer"), p, "en", d, std::nullopt)
+                  .procedure,
+              3);
+    EXPECT_EQ(build_instructions(spec("example.com", "B", "customer"), p, "en", d, std::nullopt)
+                  .procedure,
+              4);
+    EXPECT_EQ(build_instructions(spec("example.com", "C", "customer"), p, "en", d, std::nullopt)
+                  .procedure,
+              4);
+}
+
+TEST(Instructions, AFridayBeforeTheSeptemberHolidaysLandsEachStepOnABusinessDay) {
+    // 2026-09-18 is a Friday; 19-20 weekend, 21 Respect for the Aged, 22 citizen's holiday,
+    // 23 equinox: the next business day is the 24th.
+    Instructions in = build_instructions(spec("example.com", "A", "transfer"), load_profile(""),
+                                         "en", Date::parse("2026-09-18"), std::nullopt);
+    EXPECT_EQ(dates(in), (std::vector<std::string>{"2026-09-18", "2026-09-18", "2026-09-18",
+                                                   "2026-09-30", "2026-09-30", "2026-10-01",
+                                                   "2026-10-01", "2026-10-01", "2026-10-15"}));
+    Instructions in3 = build_instructions(spec("example.com", "A", "customer"), load_profile(""),
+                                          "en", Date::parse("2026-09-18"), std::nullopt);
+    EXPECT_EQ(dates(in3)[1], "2026-09-24");  // the DNS setup: the next business day
+}
+
+TEST(Instructions, NameServersGlueAndRequests) {
+    Profile p = load_profile("");
+    Spec b = parse_spec(
+        "domain: example.com\ndns_pattern: B\nregistrar: customer\nserver: {name: sv.example.net, "
+        "ipv4: [192.0.2.10]}\n"
+        "customer_primary: [198.51.100.1]\ncustomer_nameservers: [{name: ns1.example.com, ipv4: "
+        "[198.51.100.1]}]\n",
+        "t.yaml");
+    Instructions in =
+        build_instructions(b, p, "en", Date::parse("2026-11-30"), std::string("records"));
+    auto j = instructions_json(in);
+    EXPECT_EQ(j["nameservers"], nlohmann::json({"ns1.example.com.", "ns2.example.net."}));
+    EXPECT_EQ(j["glue"][0]["name"], "ns1.example.com.");
+    EXPECT_EQ(j["ds"], nlohmann::json::array());
+    EXPECT_NE(in.registrar_request.find("ns2.example.net"), std::string::npos);
+    EXPECT_NE(in.registrar_request.find("198.51.100.1"), std::string::npos);
+    ASSERT_EQ(in.snippets.size(), 4u);
+    EXPECT_NE(in.snippets[0].text.find("allow-transfer { 198.51.100.53; 2001:db8:1::53; };"),
+              std::string::npos);
+}
+
+TEST(Instructions, RefusesATransferOfATldWeCannotTakeOver) {
+    EXPECT_THROW(build_instructions(spec("example.tokyo", "A", "transfer"), load_profile(""), "ja",
+                                    Date::parse("2026-11-30"), std::nullopt),
+                 InputError);
+    EXPECT_NO_THROW(build_instructions(spec("example.tokyo", "A", "customer"), load_profile(""),
+                                       "ja", Date::parse("2026-11-30"), std::nullopt));
+}

@@ -1,0 +1,52 @@
+// The business-day calendar: weekends, Japanese national holidays (the Act on National
+// Holidays: fixed days, Happy Monday days, equinoxes, substitute and citizen's holidays,
+// and the one-off changes of 2019-2021) and the provider's closed days.
+#pragma once
+
+#include <compare>
+#include <string>
+#include <vector>
+
+namespace zonegen {
+
+struct Date {
+    int y = 1970, m = 1, d = 1;
+    static Date parse(const std::string& s);  // YYYY-MM-DD; throws std::invalid_argument
+    static Date today();                      // UTC, or the day of SOURCE_DATE_EPOCH
+    std::string to_string() const;
+    int weekday() const;  // 0 = Sunday
+    Date plus_days(int n) const;
+    friend auto operator<=>(const Date&, const Date&) = default;
+};
+
+struct Holiday {
+    Date date;
+    std::string name_ja, name_en;
+    bool provisional = false;  // an equinox of a year not yet officially announced
+};
+
+// The national holidays of a year, in date order.
+std::vector<Holiday> japanese_holidays(int year);
+
+class BusinessCalendar {
+  public:
+    // closed_days: "MM-DD" or "MM-DD..MM-DD" (wrapping over the new year).
+    explicit BusinessCalendar(std::vector<std::string> closed_days);
+    bool is_business_day(const Date& d) const;
+    // Why `d` is not a business day ("" when it is).
+    std::string closed_reason(const Date& d) const;
+    Date next_business_day(const Date& d) const;  // the first business day after d
+    Date on_or_after(const Date& d) const;        // d itself when a business day
+    Date add_business_days(const Date& d, int n) const;
+
+  private:
+    struct Range {
+        int from, to;  // month*100 + day
+    };
+    std::vector<Range> closed_;
+};
+
+// The year up to which the equinox days have been officially announced.
+inline constexpr int kEquinoxAnnouncedThrough = 2027;
+
+}  // namespace zonegen

@@ -1,0 +1,654 @@
+#include "zonegen/instructions.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "zonegen/domain.hpp"
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+namespace {
+
+const char* const kGtlds[] = {"com", "net", "org", "info", "biz", "mobi"};
+
+std::string bare(const Name& n) {
+    std::string s = n.to_string();
+    if (s.size() > 1) s.pop_back();
+    return s;
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+    return out;
+}
+
+Duration duration_of(const Profile& p, const std::string& key, Duration fallback) {
+    auto it = p.durations.find(key);
+    return it == p.durations.end() ? fallback : it->second;
+}
+
+struct Builder {
+    const Spec& spec;
+    const Profile& profile;
+    bool ja;
+    BusinessCalendar cal;
+    Instructions out;
+
+    std::string L(const std::string& j, const std::string& e) const { return ja ? j : e; }
+    std::string dom() const {
+        return out.domain_unicode.empty() ? bare(spec.domain) : out.domain_unicode;
+    }
+
+    void step(const std::string& label, bool provider, const std::string& title,
+              const std::string& detail, std::optional<Duration> d, std::optional<Date> date) {
+        out.steps.push_back(
+            Step{static_cast<int>(out.steps.size()) + 1, label, provider, title, detail, d, date});
+    }
+
+    std::string ns_list() const {
+        std::vector<std::string> v;
+        for (const auto& ns : out.nameservers) v.push_back(bare(ns.name));
+        return join(v, ", ");
+    }
+
+    std::string glue_lines() const {
+        std::string s;
+        for (const auto& ns : out.nameservers) {
+            if (!ns.name.is_subdomain_of(spec.domain)) continue;
+            std::vector<std::string> a = ns.ipv4;
+            a.insert(a.end(), ns.ipv6.begin(), ns.ipv6.end());
+            s += "\n  " + bare(ns.name) + " (" + L("グルーレコード: ", "glue: ") + join(a, ", ") +
+                 ")";
+        }
+        return s;
+    }
+
+    // The secondary's addresses in each server's syntax.
+    std::vector<std::string> secondary_addrs(const char* port_sep) const {
+        const auto& sec = profile.pattern_b_secondary();
+        std::vector<std::string> v;
+        std::string port =
+            sec.dns_port == 53 ? "" : std::string(port_sep) + std::to_string(sec.dns_port);
+        for (const auto& a : sec.ipv4) v.push_back(a + port);
+        for (const auto& a : sec.ipv6) v.push_back(a + port);
+        return v;
+    }
+
+    void build_snippets() {
+        const auto& sec = profile.pattern_b_secondary();
+        std::string z = bare(spec.domain);
+        std::string key = spec.tsig ? bare(spec.tsig->name) : "";
+        std::string alg = spec.tsig ? spec.tsig->algorithm : "";
+        std::vector<std::string> plain;
+        for (const auto& a : sec.ipv4) plain.push_back(a);
+        for (const auto& a : sec.ipv6) plain.push_back(a);
+        // BIND
+        {
+            std::string s;
+            if (spec.tsig)
+                s += "key \"" + key + "\" {\n    algorithm " + alg + ";\n    secret \"" +
+                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") +
+                     "\";\n};\n";
+            s += "zone \"" + z + "\" {\n    type primary;\n    file \"" +
+                 L("(ゾーンファイル)", "(your zone file)") + "\";\n";
+            std::vector<std::string> allow, notify;
+            for (const auto& a : plain) allow.push_back(spec.tsig ? "key \"" + key + "\"" : a);
+            if (spec.tsig) allow = {"key \"" + key + "\""};
+            for (const auto& a : secondary_addrs(" port "))
+                notify.push_back(a + (spec.tsig ? " key \"" + key + "\"" : ""));
+            s += "    allow-transfer { " + join(allow, "; ") + "; };\n";
+            s += "    also-notify { " + join(notify, "; ") + "; };\n";
+            s += "};\n";
+            out.snippets.push_back({"BIND", s});
+        }
+        // NSD
+        {
+            std::string s;
+            if (spec.tsig)
+                s += "key:\n    name: \"" + key + "\"\n    algorithm: " + alg + "\n    secret: \"" +
+                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") + "\"\n";
+            s += "zone:\n    name: \"" + z + "\"\n    zonefile: \"" +
+                 L("(ゾーンファイル)", "(your zone file)") + "\"\n";
+            for (const auto& a : plain)
+                s += "    provide-xfr: " + a + " " + (spec.tsig ? key : "NOKEY") + "\n";
+            for (const auto& a : secondary_addrs("@"))
+                s += "    notify: " + a + " " + (spec.tsig ? key : "NOKEY") + "\n";
+            out.snippets.push_back({"NSD", s});
+        }
+        // Knot
+        {
+            std::string s;
+            if (spec.tsig)
+                s += "key:\n  - id: " + key + "\n    algorithm: " + alg + "\n    secret: " +
+                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") + "\n";
+            s += "remote:\n  - id: zonegen-secondary\n    address: [" +
+                 join(secondary_addrs("@"), ", ") + "]\n";
+            if (spec.tsig) s += "    key: " + key + "\n";
+            s += "acl:\n  - id: zonegen-secondary-xfr\n    address: [" + join(plain, ", ") +
+                 "]\n    action: transfer\n";
+            if (spec.tsig) s += "    key: " + key + "\n";
+            s += "zone:\n  - domain: " + z +
+                 "\n    file: " + L("(ゾーンファイル)", "(your zone file)") +
+                 "\n    notify: zonegen-secondary\n    acl: zonegen-secondary-xfr\n";
+            out.snippets.push_back({"Knot", s});
+        }
+        // PowerDNS
+        {
+            std::string s = L("# pdns.conf に primary=yes を設定したうえで:\n",
+                              "# with primary=yes in pdns.conf:\n");
+            s += "pdnsutil set-kind " + z + " primary\n";
+            s += "pdnsutil set-meta " + z + " ALLOW-AXFR-FROM " + join(plain, " ") + "\n";
+            s +=
+                "pdnsutil set-meta " + z + " ALSO-NOTIFY " + join(secondary_addrs(":"), " ") + "\n";
+            if (spec.tsig) {
+                s += "pdnsutil import-tsig-key " + key + " " + alg + " '" +
+                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") + "'\n";
+                s += "pdnsutil activate-tsig-key " + z + " " + key + " primary\n";
+            }
+            out.snippets.push_back({"PowerDNS", s});
+        }
+    }
+
+    void build() {
+        const Duration lead = duration_of(profile, "dns_setup_lead", {1, 3, "business_days"});
+        const Duration transfer =
+            duration_of(profile, "registrar_transfer", {3, 10, "business_days"});
+        const Duration notice = duration_of(profile, "transfer_notice", {5, 5, "business_days"});
+        const Duration ns_update = duration_of(profile, "ns_update", {0, 48, "hours"});
+        const Duration parallel =
+            duration_of(profile, "parallel_operation", {7, 14, "calendar_days"});
+        const bool b = spec.pattern == Pattern::B, a = spec.pattern == Pattern::A;
+        const bool transfer_reg = spec.registrar == Registrar::transfer;
+        const std::string tld = spec.domain.labels().back();
+        bool gtld = false;
+        for (auto* g : kGtlds) gtld |= tld == g;
+
+        Date d0 = cal.on_or_after(out_start);
+        Date switch_date = d0;
+        const std::string server = bare(spec.server.name);
+        const std::string test_domain =
+            profile.test_domain_suffix.empty()
+                ? ""
+                : spec.domain.first_label() + "." + bare(Name::parse(profile.test_domain_suffix));
+
+        if (transfer_reg) {
+            step(
+                "0", false,
+                L("現在の管理事業者への事前確認", "Before applying: contact the current registrar"),
+                L("現在 " + dom() +
+                      " を管理している事業者に連絡し、指定事業者・レジストラ変更に必要な手続きを確"
+                      "認して、承認が速やかに行えるよう準備してください。移管は現在の事業者（または"
+                      "お客さま）の承認がないと完了しません。",
+                  "Contact the registrar that manages " + dom() +
+                      " now, learn what it needs for the transfer, and arrange a prompt approval: "
+                      "the transfer completes only when the current registrar (or you) approves "
+                      "it.") +
+                    (gtld ? L("\n." + tld +
+                                  " ドメインの移管には "
+                                  "AuthCode（認証コード）が必要です。現在の事業者から取得し、控えて"
+                                  "おいてください。",
+                              "\nA ." + tld +
+                                  " transfer needs the AuthCode: get it from the current registrar "
+                                  "and keep it at hand.")
+                          : "") +
+                    L("\n登録者の住所とメールアドレスが実在し、確認できる状態か確かめてください。確"
+                      "認できない場合、移管後にドメイン名が使用できなくなります。",
+                      "\nMake sure the registrant's postal address and e-mail address are real and "
+                      "can be verified: if they cannot, the domain becomes unusable after the "
+                      "transfer."),
+                std::nullopt, d0);
+            step("1", false,
+                 L("指定事業者・レジストラ変更のお申し込み", "Apply for the registrar change"),
+                 L("コントロールパネルから、" + dom() +
+                       " の「指定事業者・レジストラ変更」をお申し込みください（初期料金 "
+                       "2,000円、維持管理 月額500円、いずれも税別）。",
+                   "In the control panel, apply for the registrar change of " + dom() +
+                       " (2,000 yen initial fee and 500 yen per month, tax excluded)."),
+                 std::nullopt, d0);
+            step("2", true, L("レジストラへの移管申請", "The transfer is filed with the registrar"),
+                 L("お申し込みに基づき、当社からレジストラへ移管を申請します。",
+                   "We file the transfer with the registrar.") +
+                     (gtld ? L("\nレジストラから英文の確認メールが登録者あてに届きます。迷惑メール"
+                               "と間違えて削除せず、記載の手順で承認してください。",
+                               "\nThe registrar sends the registrant a confirmation e-mail in "
+                               "English: it is easy to mistake for spam — do not delete it, and "
+                               "approve the transfer as it asks.")
+                           : L("\n現在の事業者から承認の依頼が届いた場合は、速やかに承認してくださ"
+                               "い。",
+                               "\nIf the current registrar asks for your approval, give it "
+                               "promptly.")),
+                 transfer, d0);
+            Date notice_date = cal.add_business_days(d0, notice.min);
+            step("3", true, L("指定事業者/レジストラ変更完了通知", "Transfer-complete notice"),
+                 L("移管が完了すると、当社から「指定事業者/"
+                   "レジストラ変更完了通知」メールをお送りします（お申し込みから概ね5営業日）。",
+                   "When the transfer completes we send the transfer-complete notice by e-mail "
+                   "(about 5 business days after the application)."),
+                 notice, notice_date);
+            d0 = notice_date;
+        }
+        Date setup = cal.next_business_day(d0);
+        if (a) {
+            step(transfer_reg ? "4" : "1", false,
+                 L("DNS設定のお申し込み", "Apply for the DNS setup"),
+                 L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは"
+                   "「当社DNS（プライマリ・セカンダリとも当社）」、Webとメールのサーバは " +
+                       server + " です。設定日は翌営業日以降の日付を指定できます。",
+                   "In the control panel, apply for the DNS setup: DNS pattern \"our DNS (primary "
+                   "and secondary)\", web and mail on " +
+                       server + ". You can request any date from the next business day."),
+                 lead, d0);
+            step(transfer_reg ? "5" : "2", true,
+                 transfer_reg ? L("DNS設定/WHOIS情報変更", "DNS setup and WHOIS update")
+                              : L("DNS設定", "DNS setup"),
+                 L("ご指定日に当社DNSサーバへ " + dom() + " のゾーンを設定します。",
+                   "On the requested date we set up the zone of " + dom() +
+                       " on our name servers.") +
+                     (transfer_reg ? L("\nあわせてレジストラのデータベースのネームサーバ情報の更新"
+                                       "を申請します（反映は48時間以内）。",
+                                       "\nWe also ask the registrar to change the name servers to "
+                                       "ours (applied within 48 hours).")
+                                   : ""),
+                 transfer_reg ? std::optional<Duration>(ns_update) : std::nullopt, setup);
+            step(transfer_reg ? "6" : "3", true, L("DNS設定完了通知", "DNS-setup-complete notice"),
+                 L("DNS設定が完了すると、当社から「DNS設定完了通知」メールをお送りします。",
+                   "When the DNS setup is complete we send the DNS-setup-complete notice by "
+                   "e-mail."),
+                 std::nullopt, setup);
+            switch_date = setup;
+            if (!transfer_reg) {
+                step("4", false,
+                     L("WHOIS情報変更（ネームサーバの変更）",
+                       "Ask your registrar to change the name servers"),
+                     L("ドメイン管理事業者に、ネームサーバを当社の " + ns_list() +
+                           " に変更するよう依頼してください（依頼文は下記）。",
+                       "Ask your registrar to change the name servers to ours: " + ns_list() +
+                           " (the request is below)."),
+                     std::nullopt, setup);
+            }
+        } else if (b) {
+            step(transfer_reg ? "4-1" : "1-1", false,
+                 L("DNS設定のお申し込み", "Apply for the DNS setup"),
+                 L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは"
+                   "「プライマリはお客さま、セカンダリは当社」、Webとメールのサーバは " +
+                       server + " です。設定日は翌営業日以降の日付を指定できます。",
+                   "In the control panel, apply for the DNS setup: DNS pattern \"your primary, our "
+                   "secondary\", web and mail on " +
+                       server + ". You can request any date from the next business day."),
+                 lead, d0);
+            step(transfer_reg ? "5" : "2", true,
+                 transfer_reg ? L("DNS設定/WHOIS情報変更", "Secondary DNS setup and WHOIS update")
+                              : L("セカンダリDNS設定", "Secondary DNS setup"),
+                 L("ご指定日に当社セカンダリDNS " + bare(profile.pattern_b_secondary().name) +
+                       " を設定し、お客さまのプライマリDNSからゾーン転送を受けられるようにします。",
+                   "On the requested date we set up our secondary " +
+                       bare(profile.pattern_b_secondary().name) +
+                       " to transfer the zone from your primary.") +
+                     (transfer_reg ? L("\nあわせてレジストラのデータベースのネームサーバ情報の更新"
+                                       "を申請します（反映は48時間以内）。",
+                                       "\nWe also ask the registrar to set the name servers below "
+                                       "(applied within 48 hours).")
+                                   : ""),
+                 transfer_reg ? std::optional<Duration>(ns_update) : std::nullopt, setup);
+            step(transfer_reg ? "6" : "3", true, L("DNS設定完了通知", "DNS-setup-complete notice"),
+                 L("設定が完了すると、当社から「DNS設定完了通知」メールをお送りします。",
+                   "When the setup is complete we send the DNS-setup-complete notice by e-mail."),
+                 std::nullopt, setup);
+            if (!transfer_reg)
+                step("4", false,
+                     L("WHOIS情報変更（ネームサーバの変更）",
+                       "Ask your registrar to change the name servers"),
+                     L("ドメイン管理事業者に、ネームサーバを " + ns_list() +
+                           " に変更するよう依頼してください（依頼文は下記）。",
+                       "Ask your registrar to set the name servers to " + ns_list() +
+                           " (the request is below)."),
+                     std::nullopt, setup);
+            step(transfer_reg ? "7" : "5", false, L("プライマリDNS設定", "Set up your primary"),
+                 L("お客さまのプライマリDNSに下記のレコードを追加し、当社セカンダリ（" +
+                       join(secondary_addrs(":"), ", ") +
+                       "）へのゾーン転送（AXFR）とNOTIFYを許可してください（設定例は下記）。",
+                   "Add the records below to the zone on your primary, and allow our secondary (" +
+                       join(secondary_addrs(":"), ", ") +
+                       ") to transfer it (AXFR) and receive its NOTIFY (examples below)."),
+                 std::nullopt, setup);
+            switch_date = setup;
+        } else {  // C
+            step(transfer_reg ? "4-2" : "1-2", false, L("DNS設定変更作業", "Change your own DNS"),
+                 L("お客さまのDNSサーバで、" + dom() +
+                       " のゾーンに下記のレコードを追加してください（Web・メールのサーバは " +
+                       server + "）。",
+                   "On your own name servers, add the records below to the zone of " + dom() +
+                       " (web and mail on " + server + ")."),
+                 std::nullopt, d0);
+            if (transfer_reg) {
+                step("5", true, L("DNS設定/WHOIS情報変更", "WHOIS update"),
+                     L("レジストラのデータベースのネームサーバ情報を " + ns_list() +
+                           " に更新するよう申請します（反映は48時間以内）。",
+                       "We ask the registrar to set the name servers to " + ns_list() +
+                           " (applied within 48 hours)."),
+                     ns_update, setup);
+                switch_date = setup;
+            } else {
+                step("4", false,
+                     L("WHOIS情報変更（ネームサーバの確認）",
+                       "Check the name servers at your registrar"),
+                     L("ドメイン管理事業者に登録されたネームサーバが " + ns_list() +
+                           " であることを確認し、異なる場合は変更を依頼してください。",
+                       "Check that your registrar lists " + ns_list() +
+                           " as the name servers, and ask it to change them if not."),
+                     std::nullopt, d0);
+                switch_date = d0;
+            }
+        }
+        Date cancel = switch_date.plus_days(std::max(parallel.max, profile.parallel_min_days));
+        step(std::to_string(par_label()), false, L("並行運用期間", "Parallel operation"),
+             L("旧サーバとマネージドサーバを並行して運用してください（1～2週間）。ネームサーバを切"
+               "り替えた後も、リゾルバのキャッシュ（親ゾーンのNSのTTLは1～2日が一般的です）や旧ゾー"
+               "ンのレコードのTTLが切れるまで、一部のメールやアクセスは旧サーバに届きます。メールソ"
+               "フトは両方のサーバからメールを受信してください。",
+               "Run the old server and the managed server side by side (1-2 weeks). After the name "
+               "servers change, resolvers keep the old answers until the cached delegation (the "
+               "parent's NS TTL, often 1-2 days) and the old records' TTLs expire, so some mail "
+               "and visitors still reach the old server; fetch mail from both servers."),
+             parallel, switch_date);
+        step(std::to_string(par_label() + 1), false, L("旧サーバのご解約", "Cancel the old server"),
+             L("並行運用期間が終わり、旧サーバにメールが届かなくなったこと（アクセスがなくなったこ"
+               "と）を確認してから、旧サーバを解約してください。最短で " +
+                   cancel.to_string() + " 以降です。",
+               "Cancel the old server only when the parallel period is over and no more mail "
+               "arrives there (no more visitors reach it): " +
+                   cancel.to_string() + " at the earliest."),
+             std::nullopt, cancel);
+
+        // What the registrar must set.
+        if (spec.registrar == Registrar::customer)
+            out.registrar_request =
+                L(dom() + " のネームサーバを、以下に変更してください。\n  " +
+                      join(ns_lines(), "\n  ") + glue_lines() +
+                      "\n変更後のネームサーバでは、すでにゾーンが設定済みです。",
+                  "Please change the name servers of " + dom() + " to:\n  " +
+                      join(ns_lines(), "\n  ") + glue_lines() +
+                      "\nThe zone is already served by these name servers.");
+        else {
+            out.transfer_notes.push_back(
+                L("移管完了まで 3営業日+α（現在の事業者によっては1～2週間）かかります。",
+                  "The transfer takes 3 business days plus what the losing registrar needs (up to "
+                  "1-2 weeks)."));
+            if (gtld) {
+                out.transfer_notes.push_back(
+                    L("AuthCode（認証コード）を現在の事業者から取得してください。",
+                      "Get the AuthCode from the current registrar."));
+                out.transfer_notes.push_back(L(
+                    "レジストラから英文の確認メールが届きます。迷惑メールと間違えないでください。",
+                    "The registrar sends an English confirmation e-mail: do not mistake it for "
+                    "spam."));
+            }
+            out.transfer_notes.push_back(
+                L("登録者の住所・メールアドレスが確認できない場合、ドメイン名が使用できなくなります"
+                  "。",
+                  "If the registrant's address or e-mail cannot be verified, the domain becomes "
+                  "unusable."));
+        }
+        if (b) build_snippets();
+
+        out.before_switch = {
+            L("コントロールパネルで、サーバの基本設定（ファイアウォール、ディスク容量など）とドメイ"
+              "ンの設定を行ってください。",
+              "In the control panel, set up the server (firewall, disk) and the domain."),
+            L("メールアカウントのユーザIDをすべて登録してください（abc@" + dom() +
+                  " のIDは abc）。未登録のアカウントあてのメールは、切り替え後に届かなくなります。",
+              "Register every mail account's user ID (for abc@" + dom() +
+                  " the ID is abc): mail to an unregistered account bounces after the switch."),
+            L("Webコンテンツを FTP で転送し、テスト用ドメイン" +
+                  (test_domain.empty() ? "" : "（" + test_domain + "）") +
+                  "で CGI/PHP を含めて動作を確認してください。",
+              "Upload the web content by FTP and check it, CGI/PHP included, on the test domain" +
+                  (test_domain.empty() ? "" : " (" + test_domain + ")") + "."),
+            L("切り替え作業中は、旧サーバには IP アドレスで、新サーバにはサーバ名（" + server +
+                  "）でアクセスしてください。",
+              "During the switch, reach the old server by its IP address and the new one by its "
+              "server name (" +
+                  server + ")."),
+            L("並行運用を短くするため、切り替えの少なくとも旧TTL1回分前に、旧ゾーンの NS・A・MX の "
+              "TTL を "
+              "300秒に下げてください。旧事業者が許せば、ネームサーバの切り替え前に旧ゾーンの "
+              "Web・メールのレコードを新サーバに向けてください。親ゾーンのNSのTTLはこちらでは短縮で"
+              "きず、これが下限になります。",
+              "To shorten the parallel period: lower the old zone's NS, A and MX TTLs to 300 s at "
+              "least one old TTL before the switch, and, where the old provider allows it, point "
+              "the old zone's web and mail records at the new server before the NS change. The "
+              "parent zone's NS TTL cannot be shortened and is the floor."),
+        };
+        out.after_switch = {
+            L("切り替え後、下げた TTL を元の値に戻してください。",
+              "After the switch, restore the TTLs you lowered."),
+            L("メールソフトは並行運用期間中、旧サーバと新サーバの両方から受信してください。",
+              "During the parallel period, fetch mail from both the old and the new server."),
+            L("旧サーバの解約は、並行運用期間が終わり、旧サーバにメールが届かなくなってから行ってく"
+              "ださい。",
+              "Cancel the old server only after the parallel period, once no more mail arrives "
+              "there."),
+        };
+        for (const auto& s : out.steps) {
+            if (!s.date) continue;
+            for (int y = out_start.y; y <= s.date->y; ++y)
+                for (const auto& h : japanese_holidays(y))
+                    if (h.provisional && h.date >= out_start && h.date <= *s.date) {
+                        std::string t = h.date.to_string() + " " + (ja ? h.name_ja : h.name_en);
+                        if (std::find(out.holidays_provisional.begin(),
+                                      out.holidays_provisional.end(),
+                                      t) == out.holidays_provisional.end())
+                            out.holidays_provisional.push_back(t);
+                    }
+        }
+    }
+
+    // The guide numbers the parallel period after its last numbered step.
+    int par_label() const {
+        const bool b = spec.pattern == Pattern::B, a = spec.pattern == Pattern::A;
+        const bool t = spec.registrar == Registrar::transfer;
+        if (a) return t ? 7 : 5;
+        if (b) return t ? 8 : 6;
+        return t ? 8 : 6;
+    }
+
+    std::vector<std::string> ns_lines() const {
+        std::vector<std::string> v;
+        for (const auto& ns : out.nameservers) v.push_back(bare(ns.name));
+        return v;
+    }
+
+    Date out_start;
+};
+
+}  // namespace
+
+Instructions build_instructions(const Spec& spec, const Profile& profile, const std::string& lang,
+                                const Date& start, std::optional<std::string> customer_records) {
+    if (lang != "ja" && lang != "en") throw UsageError("--lang must be ja or en");
+    const std::string tld = spec.domain.labels().back();
+    if (spec.registrar == Registrar::transfer &&
+        std::find(profile.transferable_tlds.begin(), profile.transferable_tlds.end(), tld) ==
+            profile.transferable_tlds.end())
+        throw InputError(
+            spec.source + ": 'registrar': ." + tld +
+            " domains cannot be transferred to us (we can take over " +
+            join(profile.transferable_tlds, ", ") +
+            "); keep the registration with the current registrar: registrar: customer");
+    Builder b{spec, profile, lang == "ja", BusinessCalendar(profile.closed_days), {}, start};
+    Instructions& in = b.out;
+    in.lang = lang;
+    in.domain = spec.domain;
+    in.domain_unicode = to_unicode(spec.domain);
+    if (in.domain_unicode + "." == spec.domain.to_string()) in.domain_unicode.clear();
+    in.pattern = spec.pattern;
+    in.registrar = spec.registrar;
+    bool a = spec.pattern == Pattern::A, t = spec.registrar == Registrar::transfer;
+    in.procedure = a ? (t ? 1 : 3) : (t ? 2 : 4);
+    if (a) {
+        for (const auto& ns : profile.nameservers) in.nameservers.push_back(ns);
+    } else {
+        in.nameservers = spec.customer_nameservers;
+        if (spec.pattern == Pattern::B) in.nameservers.push_back(profile.pattern_b_secondary());
+    }
+    for (auto& ns : in.nameservers)
+        if (!ns.name.is_subdomain_of(spec.domain)) ns.ipv4.clear(), ns.ipv6.clear();
+    in.customer_records = std::move(customer_records);
+    b.build();
+    return in;
+}
+
+nlohmann::json instructions_json(const Instructions& in) {
+    auto ns = nlohmann::json::array(), glue = nlohmann::json::array();
+    for (const auto& n : in.nameservers) {
+        ns.push_back(n.name.to_string());
+        if (!n.ipv4.empty() || !n.ipv6.empty()) {
+            auto addrs = nlohmann::json::array();
+            for (const auto& x : n.ipv4) addrs.push_back(x);
+            for (const auto& x : n.ipv6) addrs.push_back(x);
+            glue.push_back({{"name", n.name.to_string()}, {"addresses", addrs}});
+        }
+    }
+    auto steps = nlohmann::json::array();
+    for (const auto& s : in.steps)
+        steps.push_back(
+            {{"n", s.n},
+             {"guide_step", s.guide_step},
+             {"actor", s.provider ? "provider" : "customer"},
+             {"title", s.title},
+             {"detail", s.detail},
+             {"duration", s.duration ? nlohmann::json{{"min", s.duration->min},
+                                                      {"max", s.duration->max},
+                                                      {"unit", s.duration->unit}}
+                                     : nlohmann::json(nullptr)},
+             {"date", s.date ? nlohmann::json(s.date->to_string()) : nlohmann::json(nullptr)}});
+    auto snippets = nlohmann::json::object();
+    for (const auto& sn : in.snippets) snippets[sn.server] = sn.text;
+    return {
+        {"domain", in.domain.to_string()},
+        {"domain_unicode",
+         in.domain_unicode.empty() ? nlohmann::json(nullptr) : nlohmann::json(in.domain_unicode)},
+        {"lang", in.lang},
+        {"dns_pattern", to_string(in.pattern)},
+        {"registrar", to_string(in.registrar)},
+        {"procedure", in.procedure},
+        {"nameservers", ns},
+        {"glue", glue},
+        {"ds", nlohmann::json::array()},
+        {"steps", steps},
+        {"registrar_request", in.registrar_request.empty() ? nlohmann::json(nullptr)
+                                                           : nlohmann::json(in.registrar_request)},
+        {"transfer_notes", in.transfer_notes},
+        {"customer_records",
+         in.customer_records ? nlohmann::json(*in.customer_records) : nlohmann::json(nullptr)},
+        {"primary_config", snippets},
+        {"before_switch", in.before_switch},
+        {"after_switch", in.after_switch},
+        {"provisional_holidays", in.holidays_provisional}};
+}
+
+std::string instructions_text(const Instructions& in, bool md) {
+    bool ja = in.lang == "ja";
+    auto L = [&](const std::string& j, const std::string& e) { return ja ? j : e; };
+    std::string dom = in.domain_unicode.empty() ? bare(in.domain)
+                                                : in.domain_unicode + " (" + bare(in.domain) + ")";
+    auto h1 = [&](const std::string& t) {
+        return md ? "# " + t + "\n\n" : t + "\n" + std::string(40, '=') + "\n";
+    };
+    auto h2 = [&](const std::string& t) {
+        return md ? "\n## " + t + "\n\n" : "\n" + t + "\n" + std::string(40, '-') + "\n";
+    };
+    auto unit = [&](const std::string& u) {
+        if (u == "hours") return L("時間", " hours");
+        if (u == "calendar_days") return L("日", " days");
+        return L("営業日", " business days");
+    };
+    auto dur = [&](const Duration& d) {
+        std::string r = d.min == d.max
+                            ? std::to_string(d.max)
+                            : (d.min == 0 ? L("", "up to ") + std::to_string(d.max) + L("以内", "")
+                                          : std::to_string(d.min) + "～" + std::to_string(d.max));
+        if (!ja && d.min != d.max && d.min != 0)
+            r = std::to_string(d.min) + "-" + std::to_string(d.max);
+        if (ja && d.min == 0) return std::to_string(d.max) + unit(d.unit) + L("以内", "");
+        return r + unit(d.unit);
+    };
+    std::string out = h1(L("サーバ移行の手順: ", "Migration procedure: ") + dom);
+    const char* pat_ja[] = {"A（プライマリ・セカンダリとも当社DNS）",
+                            "B（プライマリはお客さま、セカンダリは当社DNS）",
+                            "C（プライマリ・セカンダリともお客さまのDNS）"};
+    const char* pat_en[] = {"A (our DNS: primary and secondary)", "B (your primary, our secondary)",
+                            "C (your DNS: primary and secondary)"};
+    int pi = static_cast<int>(in.pattern);
+    std::string li = md ? "- " : "";
+    out += li + L("DNSパターン: ", "DNS pattern: ") + (ja ? pat_ja[pi] : pat_en[pi]) + "\n";
+    out += li + L("ドメイン名の維持管理: ", "Registration: ") +
+           (in.registrar == Registrar::transfer
+                ? L("当社へ移管", "transferred to us")
+                : L("現在の事業者のまま", "kept with the current registrar")) +
+           "\n";
+    out += li + L("手順: ", "Procedure: ") + std::to_string(in.procedure) + "\n";
+
+    out += h2(L("設定するネームサーバ", "Name servers to set"));
+    for (const auto& n : in.nameservers) {
+        out += (md ? "- `" : "  ") + bare(n.name) + (md ? "`" : "");
+        std::vector<std::string> a = n.ipv4;
+        a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
+        if (!a.empty()) out += L("（グルー: ", " (glue: ") + join(a, ", ") + L("）", ")");
+        out += "\n";
+    }
+    out += L("DS: なし（当社ではゾーンに署名していません）\n",
+             "DS: none (zonegen does not sign zones)\n");
+
+    out += h2(L("手順", "Steps"));
+    for (const auto& s : in.steps) {
+        std::string actor = s.provider ? L("当社作業", "provider") : L("お客さま作業", "customer");
+        std::string when = s.date ? s.date->to_string() : L("未定", "not known yet");
+        std::string d = s.duration ? L("、所要 ", ", takes ") + dur(*s.duration) : "";
+        if (md)
+            out += std::to_string(s.n) + ". **" + s.title + "** — " + actor +
+                   L("、手順 ", ", guide step ") + s.guide_step + L("、予定日 ", ", expected ") +
+                   when + d + "\n";
+        else
+            out += std::to_string(s.n) + ". [" + actor + L("・手順 ", ", step ") + s.guide_step +
+                   "] " + s.title + " — " + when + d + "\n";
+        std::string detail = s.detail;
+        std::string indent = md ? "   " : "   ";
+        std::size_t i = 0;
+        while (i <= detail.size()) {
+            std::size_t e = detail.find('\n', i);
+            if (e == std::string::npos) e = detail.size();
+            out += indent + detail.substr(i, e - i) + "\n";
+            i = e + 1;
+        }
+    }
+    if (!in.holidays_provisional.empty())
+        out +=
+            L("※ 次の祝日は未発表のため、計算上の日付を使っています: ",
+              "Note: these holidays are not officially announced yet; computed dates are used: ") +
+            join(in.holidays_provisional, ", ") + "\n";
+
+    if (!in.registrar_request.empty()) {
+        out += h2(L("ドメイン管理事業者への依頼文", "Request to send to your registrar"));
+        out += (md ? "```\n" : "") + in.registrar_request + "\n" + (md ? "```\n" : "");
+    }
+    if (!in.transfer_notes.empty()) {
+        out += h2(L("移管についての注意", "About the transfer"));
+        for (const auto& n : in.transfer_notes) out += (md ? "- " : "  * ") + n + "\n";
+    }
+    if (in.customer_records) {
+        out += h2(L("お客さまのゾーンに追加するレコード", "Records to add to your zone"));
+        out += (md ? "```\n" : "") + *in.customer_records + (md ? "```\n" : "");
+    }
+    for (const auto& sn : in.snippets) {
+        out += h2(L("プライマリDNSの設定例: ", "Primary configuration: ") + sn.server);
+        out += (md ? "```\n" : "") + sn.text + (md ? "```\n" : "");
+    }
+    out += h2(L("切り替え前に", "Before the switch"));
+    for (const auto& x : in.before_switch) out += (md ? "- " : "  * ") + x + "\n";
+    out += h2(L("切り替え後に", "After the switch"));
+    for (const auto& x : in.after_switch) out += (md ? "- " : "  * ") + x + "\n";
+    return out;
+}
+
+}  // namespace zonegen
