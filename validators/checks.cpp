@@ -70,7 +70,8 @@ const std::vector<CheckInfo> kChecks = {
      "a web or mail record does not point at the managed server"},
     {"pattern-spf", Severity::error, "the SPF record does not authorise the managed server"},
     // spec and generation
-    {"dnssec-in-source", Severity::warning, "import_from: the old zone is signed (remove the DS before the switch)"},
+    {"dnssec-in-source", Severity::warning,
+     "import_from: the old zone is signed (remove the DS before the switch)"},
     {"tld-unknown", Severity::warning, "the TLD is not in the Public Suffix List"},
     {"glue-not-needed", Severity::warning, "addresses given for a name server outside the domain"},
     {"ttl-mixed-refused", Severity::error,
