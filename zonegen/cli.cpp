@@ -427,7 +427,17 @@ int cmd_instructions(InstructionsArgs& a) {
         Desired d = build_desired(spec, profile, go);
         records = generated_text(spec, profile, d);
     }
-    Instructions in = build_instructions(spec, profile, a.lang, start, records);
+    std::optional<Migration> migration;
+    if (!spec.import_from.empty()) {
+        ProvisionOptions po;
+        po.trace = [&](const std::string& m) { trace(a.common, m); };
+        GenerateOptions go;
+        go.now = generation_time();
+        Migration m;
+        desired_for(spec, profile, go, po, &m);
+        migration = m;
+    }
+    Instructions in = build_instructions(spec, profile, a.lang, start, records, migration);
     if (a.common.format == "json")
         std::cout << instructions_json(in).dump(2) << "\n";
     else

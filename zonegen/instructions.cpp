@@ -340,6 +340,36 @@ struct Builder {
                 switch_date = d0;
             }
         }
+        if (out.migration && out.migration->dnssec) {
+            // Switching the NS while the parent still has a DS breaks the domain for
+            // validating resolvers: the DS goes first.
+            auto pos = out.steps.end();
+            for (auto it = out.steps.begin(); it != out.steps.end(); ++it)
+                if (it->title.find("WHOIS") != std::string::npos || it->guide_step == "4-1" ||
+                    it->guide_step == "1-1" ||
+                    (a && it->guide_step == (transfer_reg ? "4" : "1"))) {
+                    pos = it;
+                    break;
+                }
+            Step ds{0,
+                    "DNSSEC",
+                    false,
+                    L("DSレコードの削除（DNSSEC）", "Remove the DS record (DNSSEC)"),
+                    L("旧ゾーンは DNSSEC "
+                      "で署名されています。ネームサーバを切り替える前に、ドメイン管理事業者で DS "
+                      "レコードを削除し、そのTTL（通常1～2日）が過ぎるのを待ってから切り替えてくだ"
+                      "さい。DSが残ったまま切り替えると、検証を行うリゾルバからドメイン全体が見えな"
+                      "くなります（鍵を引き継ぐ方法もあります）。",
+                      "The old zone is signed with DNSSEC. Before the name servers change, remove "
+                      "the DS record at the registrar and wait until its TTL (usually 1-2 days) "
+                      "has passed: switching with the DS still in place makes the whole domain "
+                      "fail for validating resolvers (or carry the keys over instead)."),
+                    Duration{1, 2, "calendar_days"},
+                    d0};
+            out.steps.insert(pos, ds);
+            for (std::size_t i = 0; i < out.steps.size(); ++i)
+                out.steps[i].n = static_cast<int>(i) + 1;
+        }
         Date cancel = switch_date.plus_days(std::max(parallel.max, profile.parallel_min_days));
         step(std::to_string(par_label()), false, L("並行運用期間", "Parallel operation"),
              L("旧サーバとマネージドサーバを並行して運用してください（1～2週間）。ネームサーバを切"
@@ -464,7 +494,8 @@ struct Builder {
 }  // namespace
 
 Instructions build_instructions(const Spec& spec, const Profile& profile, const std::string& lang,
-                                const Date& start, std::optional<std::string> customer_records) {
+                                const Date& start, std::optional<std::string> customer_records,
+                                std::optional<Migration> migration) {
     if (lang != "ja" && lang != "en") throw UsageError("--lang must be ja or en");
     const std::string tld = spec.domain.labels().back();
     if (spec.registrar == Registrar::transfer &&
@@ -494,6 +525,7 @@ Instructions build_instructions(const Spec& spec, const Profile& profile, const 
     for (auto& ns : in.nameservers)
         if (!ns.name.is_subdomain_of(spec.domain)) ns.ipv4.clear(), ns.ipv6.clear();
     in.customer_records = std::move(customer_records);
+    in.migration = std::move(migration);
     b.build();
     return in;
 }
@@ -544,7 +576,8 @@ nlohmann::json instructions_json(const Instructions& in) {
         {"primary_config", snippets},
         {"before_switch", in.before_switch},
         {"after_switch", in.after_switch},
-        {"provisional_holidays", in.holidays_provisional}};
+        {"provisional_holidays", in.holidays_provisional},
+        {"migration", in.migration ? migration_json(*in.migration) : nlohmann::json(nullptr)}};
 }
 
 std::string instructions_text(const Instructions& in, bool md) {
@@ -635,6 +668,11 @@ std::string instructions_text(const Instructions& in, bool md) {
     if (!in.transfer_notes.empty()) {
         out += h2(L("移管についての注意", "About the transfer"));
         for (const auto& n : in.transfer_notes) out += (md ? "- " : "  * ") + n + "\n";
+    }
+    if (in.migration) {
+        out +=
+            h2(L("既存ゾーンからの移行（引き継ぐレコード）", "Migration from the existing zone"));
+        out += (md ? "```\n" : "") + migration_text(*in.migration) + (md ? "```\n" : "");
     }
     if (in.customer_records) {
         out += h2(L("お客さまのゾーンに追加するレコード", "Records to add to your zone"));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zonegen/calendar.hpp"
+#include "zonegen/migrate.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
 
@@ -44,11 +45,13 @@ struct Instructions {
     std::vector<Snippet> snippets;                // B: primary configuration
     std::vector<std::string> before_switch, after_switch;
     std::vector<std::string> holidays_provisional;  // equinoxes used that are not announced
+    std::optional<Migration> migration;             // import_from: what is kept, replaced, dropped
 };
 
 // Throws InputError for a transfer of a TLD the profile cannot take over.
 Instructions build_instructions(const Spec& spec, const Profile& profile, const std::string& lang,
-                                const Date& start, std::optional<std::string> customer_records);
+                                const Date& start, std::optional<std::string> customer_records,
+                                std::optional<Migration> migration = std::nullopt);
 
 nlohmann::json instructions_json(const Instructions& in);
 std::string instructions_text(const Instructions& in, bool markdown);

@@ -194,6 +194,14 @@ def test_import_reports_dnssec_in_the_old_zone():
     r = zg("generate", spec, check=0)
     assert "(dnssec-in-source)" in r.stderr and "Remove the DS" in r.stderr, r.stderr
     assert "DNSKEY" not in r.stdout
+    # The instructions gain the safe order and list what the migration keeps and drops.
+    ins = json.loads(zg("instructions", spec, "--format", "json", "--lang", "en", "--start", "2026-12-01", check=0).stdout)
+    titles = [st["title"] for st in ins["steps"]]
+    ds = titles.index("Remove the DS record (DNSSEC)")
+    assert ds < titles.index("Apply for the DNS setup"), titles
+    actions = {(i["name"], i["type"]): i["action"] for i in ins["migration"]["items"]}
+    assert actions[("oldzone-zonegen-test.com.", "DNSKEY")] == "dropped"
+    assert actions[("sel1._domainkey.oldzone-zonegen-test.com.", "TXT")] == "kept"
 
 
 def fake_server(behaviour):
