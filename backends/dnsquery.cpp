@@ -2,6 +2,7 @@
 
 #include <ldns/ldns.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "zonegen/address.hpp"
@@ -18,43 +19,95 @@ struct PktDeleter {
 struct RdfDeleter {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
 };
+struct BufferDeleter {
+    void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
+};
 
-}  // namespace
-
-SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone,
-                    int timeout_ms) {
-    SoaAnswer out;
+std::unique_ptr<ldns_resolver, ResolverDeleter> make_resolver(const std::string& address,
+                                                              std::uint16_t port, int timeout_ms) {
     std::unique_ptr<ldns_resolver, ResolverDeleter> res(ldns_resolver_new());
-    if (!res) return out;
+    if (!res) return res;
     bool v6 = canonical_ipv6(address).has_value();
     std::unique_ptr<ldns_rdf, RdfDeleter> ns(
         ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, address.c_str()));
-    if (!ns || ldns_resolver_push_nameserver(res.get(), ns.get()) != LDNS_STATUS_OK) return out;
+    if (!ns || ldns_resolver_push_nameserver(res.get(), ns.get()) != LDNS_STATUS_OK) return nullptr;
     ldns_resolver_set_port(res.get(), port);
     ldns_resolver_set_recursive(res.get(), false);
     ldns_resolver_set_retry(res.get(), 1);
     ldns_resolver_set_retrans(res.get(), 1);
     timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     ldns_resolver_set_timeout(res.get(), tv);
-    ldns_resolver_set_fallback(res.get(), true);
-    std::unique_ptr<ldns_rdf, RdfDeleter> qname(ldns_dname_new_frm_str(zone.to_string().c_str()));
+    ldns_resolver_set_fallback(res.get(), true);  // TCP when the UDP answer is truncated
+    return res;
+}
+
+void records_of(ldns_rr_list* list, std::vector<DnsRecord>& out) {
+    std::unique_ptr<ldns_buffer, BufferDeleter> buf(ldns_buffer_new(512));
+    for (std::size_t i = 0; list && i < ldns_rr_list_rr_count(list); ++i) {
+        ldns_rr* rr = ldns_rr_list_rr(list, i);
+        ldns_rdf* owner = ldns_rr_owner(rr);
+        std::string ow(reinterpret_cast<const char*>(ldns_rdf_data(owner)), ldns_rdf_size(owner));
+        std::size_t off = 0;
+        DnsRecord r;
+        try {
+            r.owner = Name::from_wire(ow, off);
+        } catch (const NameError&) {
+            continue;
+        }
+        r.type = static_cast<RRType>(ldns_rr_get_type(rr));
+        r.ttl = ldns_rr_ttl(rr);
+        ldns_buffer_clear(buf.get());
+        if (ldns_rr_rdata2buffer_wire(buf.get(), rr) != LDNS_STATUS_OK) continue;
+        r.rdata.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
+                       ldns_buffer_position(buf.get()));
+        canonicalize_rdata(r.type, r.rdata);
+        out.push_back(std::move(r));
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> DnsAnswer::rdata(const Name& owner, RRType type) const {
+    std::vector<std::string> v;
+    for (const auto& r : answer)
+        if (r.owner == owner && r.type == type) v.push_back(r.rdata);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,
+                int timeout_ms) {
+    DnsAnswer out;
+    auto res = make_resolver(address, port, timeout_ms);
+    if (!res) return out;
+    std::unique_ptr<ldns_rdf, RdfDeleter> qname(ldns_dname_new_frm_str(name.to_string().c_str()));
     ldns_pkt* raw = nullptr;
-    ldns_status st =
-        ldns_resolver_send(&raw, res.get(), qname.get(), LDNS_RR_TYPE_SOA, LDNS_RR_CLASS_IN, 0);
+    ldns_status st = ldns_resolver_send(&raw, res.get(), qname.get(),
+                                        static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, 0);
     std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
     if (st != LDNS_STATUS_OK || !pkt) return out;
     out.answered = true;
     char* rc = ldns_pkt_rcode2str(ldns_pkt_get_rcode(pkt.get()));
     out.rcode = rc ? rc : "";
     free(rc);
-    out.authoritative =
-        ldns_pkt_aa(pkt.get()) && ldns_pkt_get_rcode(pkt.get()) == LDNS_RCODE_NOERROR;
-    ldns_rr_list* ans = ldns_pkt_answer(pkt.get());
-    for (std::size_t i = 0; ans && i < ldns_rr_list_rr_count(ans); ++i) {
-        ldns_rr* rr = ldns_rr_list_rr(ans, i);
-        if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && ldns_rr_rd_count(rr) >= 3)
-            out.serial = ldns_rdf2native_int32(ldns_rr_rdf(rr, 2));
-    }
+    out.aa = ldns_pkt_aa(pkt.get());
+    records_of(ldns_pkt_answer(pkt.get()), out.answer);
+    records_of(ldns_pkt_authority(pkt.get()), out.authority);
+    records_of(ldns_pkt_additional(pkt.get()), out.additional);
+    return out;
+}
+
+SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone,
+                    int timeout_ms) {
+    DnsAnswer a = query(address, port, zone, rrtype::SOA, timeout_ms);
+    SoaAnswer out;
+    out.answered = a.answered;
+    out.rcode = a.rcode;
+    out.authoritative = a.aa && a.rcode == "NOERROR";
+    for (const auto& r : a.answer)
+        if (r.type == rrtype::SOA && r.owner == zone)
+            if (auto soa = parse_soa(r.rdata)) out.serial = soa->serial;
     return out;
 }
 

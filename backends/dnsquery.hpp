@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "zonegen/name.hpp"
+#include "zonegen/rdata.hpp"
 
 namespace zonegen {
 
@@ -17,7 +19,25 @@ struct SoaAnswer {
     std::optional<std::uint32_t> serial;
 };
 
-SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone,
-                    int timeout_ms);
+SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone, int timeout_ms);
+
+struct DnsRecord {
+    Name owner;
+    RRType type = 0;
+    std::uint32_t ttl = 0;
+    std::string rdata;  // canonical wire
+};
+
+struct DnsAnswer {
+    bool answered = false;
+    std::string rcode;  // "" without an answer
+    bool aa = false;
+    std::vector<DnsRecord> answer, authority, additional;
+    // The rdata of `type` at `owner` in the answer section, sorted.
+    std::vector<std::string> rdata(const Name& owner, RRType type) const;
+};
+
+// One non-recursive query (UDP, TCP when truncated), bounded by `timeout_ms`.
+DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type, int timeout_ms);
 
 }  // namespace zonegen

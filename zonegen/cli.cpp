@@ -20,6 +20,7 @@
 #include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/verify.hpp"
 #include "zonegen/version.hpp"
 
 namespace zonegen {
@@ -445,6 +446,47 @@ int cmd_instructions(InstructionsArgs& a) {
     return 0;
 }
 
+// ---- verify -------------------------------------------------------------------------------
+
+struct VerifyArgs {
+    Common common;
+    std::string spec, old_server, parent_server, state, switched_at;
+    int timeout_ms = 2000;
+};
+
+Endpoint endpoint_flag(const std::string& flag, const std::string& v) {
+    std::string why;
+    auto e = parse_endpoint(v, &why);
+    if (!e) throw UsageError(flag + " '" + v + "': " + why);
+    return *e;
+}
+
+int cmd_verify(VerifyArgs& a) {
+    Profile profile = load_profile(a.common.profile);
+    Spec spec = load_spec(a.spec);
+    VerifyOptions o;
+    if (!a.old_server.empty()) o.old_server = endpoint_flag("--old-server", a.old_server);
+    if (!a.parent_server.empty())
+        o.parent_server = endpoint_flag("--parent-server", a.parent_server);
+    o.state_file = a.state;
+    if (!a.switched_at.empty()) {
+        try {
+            o.switched_at = parse_time(a.switched_at);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--switched-at: ") + e.what());
+        }
+    }
+    o.timeout_ms = a.timeout_ms;
+    o.now = std::time(nullptr);
+    o.trace = [&](const std::string& m) { trace(a.common, m); };
+    VerifyResult r = verify_switch(spec, profile, o);
+    if (a.common.format == "json")
+        std::cout << verify_json(r).dump(2) << "\n";
+    else
+        std::cout << verify_text(r);
+    return r.problem() ? static_cast<int>(ExitCode::invalid) : 0;
+}
+
 // ---- profile ----------------------------------------------------------------------------
 
 int cmd_profile_show(const Common& c) {
@@ -582,6 +624,20 @@ int run_cli(int argc, char** argv) {
                    "the date the procedure starts, YYYY-MM-DD (default: today)");
     add_common(is, ins.common, {"text", "markdown", "json"});
     is->callback([&] { run = [&] { return cmd_instructions(ins); }; });
+
+    VerifyArgs ver;
+    auto* vs =
+        app.add_subcommand("verify", "live checks of the switch, and what is safe to do next");
+    vs->add_option("spec", ver.spec, "customer spec")->required();
+    vs->add_option("--old-server", ver.old_server, "the old provider's server, ADDR[:PORT]");
+    vs->add_option("--parent-server", ver.parent_server,
+                   "a server of the parent zone, ADDR[:PORT]");
+    vs->add_option("--state", ver.state, "file remembering when the new delegation was first seen");
+    vs->add_option("--switched-at", ver.switched_at,
+                   "the switch time (2026-11-01T10:00:00Z, a date, or epoch seconds)");
+    vs->add_option("--timeout-ms", ver.timeout_ms, "per-query timeout (default 2000)");
+    add_common(vs, ver.common, {"text", "json"});
+    vs->callback([&] { run = [&] { return cmd_verify(ver); }; });
 
     Common pc;
     auto* p = app.add_subcommand("profile",

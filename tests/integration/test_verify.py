@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""verify against a small DNS world on loopback: a "TLD" server holding the delegation
+(BIND), the old provider's server (BIND), our PowerDNS primary and a PowerDNS secondary
+fed by NOTIFY/AXFR. Walks a migration through every verdict, then breaks the world.
+Usage: test_verify.py ZONEGEN SOURCE_DIR WORKDIR"""
+import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.request
+
+sys.path.insert(0, os.path.dirname(__file__))
+from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+
+ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+ZONE = "verify-zonegen-test.com"
+
+OLD = """$ORIGIN verify-zonegen-test.com.
+$TTL 3600
+@ SOA ns1.oldprovider.example. hostmaster.oldprovider.example. 5 14400 3600 1209600 300
+@ NS ns1.oldprovider.example.
+@ A 203.0.113.80
+www A 203.0.113.80
+@ MX 10 mx.oldprovider.example.
+mail A 203.0.113.25
+"""
+
+
+def tld_zone(serial, ns_list):
+    text = "$ORIGIN com.\n$TTL 3600\n@ SOA a.tld-test.example. h.tld-test.example. %d 14400 3600 1209600 300\n@ NS a.tld-test.example.\n" % serial
+    for ns in ns_list:
+        text += "verify-zonegen-test 172800 NS %s\n" % ns
+    text += "b-verify-zonegen-test 172800 NS ns2.example.net.\nb-verify-zonegen-test 172800 NS ns1.dns-host.example.\n"
+    return text
+
+
+def zg(*args, check=None, timeout=120):
+    e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
+    t0 = time.time()
+    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=timeout)
+    r.elapsed = time.time() - t0
+    if check is not None and r.returncode != check:
+        raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
+                             % (" ".join(args), r.returncode, check, r.stdout[-3000:], r.stderr[-2000:]))
+    return r
+
+
+def api(pdns, method, path, body=None):
+    req = urllib.request.Request(pdns.url + "/api/v1/servers/localhost" + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        data = r.read()
+        return json.loads(data) if data else None
+
+
+def write(path, text):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write(text)
+    return path
+
+
+def wait_for(pred, seconds, what):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for " + what)
+
+
+world = {}
+
+
+def setup():
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    world["primary"] = Pdns(os.path.join(WORK, "primary"))
+    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
+    p, s = world["primary"], world["secondary"]
+    prof = subprocess.run([ZG, "profile"], capture_output=True, text=True, check=True).stdout
+    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n", "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % p.dns_port)
+    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
+                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (s.dns_port, s.url))
+    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + p.url)
+    world["profile"] = write(os.path.join(WORK, "profile.yaml"), prof)
+    world["tld"] = Bind(os.path.join(WORK, "tld"), {"com.": (tld_zone(1, ["ns1.oldprovider.example."]), [], [])})
+    world["old"] = Bind(os.path.join(WORK, "old"), {ZONE + ".": (OLD, [], []),
+                                                   "b-" + ZONE + ".": (OLD.replace(ZONE, "b-" + ZONE), [], [])})
+    world["spec"] = write(os.path.join(WORK, "spec.yaml"),
+                          "domain: %s\ndns_pattern: A\nregistrar: customer\nserver: {name: sv9.example.net, ipv4: [192.0.2.90]}\n" % ZONE)
+    world["state"] = os.path.join(WORK, "switch.state")
+
+
+def teardown():
+    for k in ("tld", "old", "secondary", "primary"):
+        if k in world:
+            world[k].stop()
+
+
+def verify(*extra, check=None, spec=None):
+    args = ["verify", spec or world["spec"], "--profile", world["profile"], "--parent-server",
+            "127.0.0.1:%d" % world["tld"].port, "--format", "json", *extra]
+    if "--no-old" not in extra:
+        args += ["--old-server", "127.0.0.1:%d" % world["old"].port]
+    else:
+        args.remove("--no-old")
+    r = zg(*args, check=check)
+    return r, json.loads(r.stdout)
+
+
+def check_of(doc, cid):
+    return next(c for c in doc["checks"] if c["check"] == cid)
+
+
+def sync():
+    p, s = world["primary"], world["secondary"]
+    wait_for(lambda: soa_serial(s.dns_port, ZONE) == soa_serial(p.dns_port, ZONE) and soa_serial(p.dns_port, ZONE), 15,
+             "the secondary to follow")
+
+
+# ---- the migration, verdict by verdict ------------------------------------------------------
+
+def test_1_before_the_zone_exists_not_ready():
+    r, d = verify("--state", world["state"], check=1)
+    assert d["verdict"] == "not ready to switch", d
+    ev = " ".join(check_of(d, "our-servers")["evidence"])
+    assert "ns1.example.net." in ev and "does not serve" in ev, ev
+
+
+def test_2_zone_ready_ready_to_switch():
+    zg("apply", world["spec"], "--yes", "--profile", world["profile"], check=0)
+    sync()
+    r, d = verify("--state", world["state"], check=0)
+    assert d["verdict"] == "ready to switch", d
+    old = check_of(d, "old-server")
+    assert any("203.0.113.80" in e for e in old["evidence"]), old
+    assert not os.path.exists(world["state"])
+
+
+def test_3_delegation_changed_parallel_operation():
+    world["tld"].update_zone("com.", tld_zone(2, ["ns1.example.net.", "ns2.example.net."]))
+    wait_for(lambda: "ns1.example.net." in " ".join(dig(world["tld"].port, ZONE, "NS") +
+                                                    [l for l in subprocess.run(["dig", "+norec", "-p", str(world["tld"].port), "@127.0.0.1", ZONE, "NS"], capture_output=True, text=True).stdout.split()]),
+             10, "the TLD to delegate to us")
+    r, d = verify("--state", world["state"], check=0)
+    assert d["verdict"].startswith("switched, parallel operation until "), d
+    assert d["longest_ttl"] >= 172800, d
+    state = json.load(open(world["state"]))
+    assert abs(state["switched_at"] - time.time()) < 120, state
+    # The time is remembered: a second run reports the same switch.
+    r2, d2 = verify("--state", world["state"], check=0)
+    assert d2["switched_at"] == d["switched_at"], (d, d2)
+
+
+def test_4_parallel_period_over_safe_to_cancel():
+    past = str(int(time.time()) - 30 * 86400)
+    r, d = verify("--switched-at", past, check=0)
+    assert d["verdict"] == "safe to cancel the old server (once no more mail arrives there)", d
+    r = zg("verify", world["spec"], "--profile", world["profile"], "--parent-server", "127.0.0.1:%d" % world["tld"].port,
+           "--switched-at", past, check=0)
+    assert r.stdout.splitlines()[0] == "safe to cancel the old server (once no more mail arrives there)", r.stdout
+
+
+# ---- broken worlds ----------------------------------------------------------------------------
+
+def test_5_secondary_lagging_a_serial_behind():
+    p, s = world["primary"], world["secondary"]
+    api(s, "PUT", "/zones/%s." % ZONE, {"masters": ["127.0.0.1:%d" % free_port()]})  # it can no longer refresh
+    api(p, "PATCH", "/zones/%s." % ZONE, {"rrsets": [{"name": "lag.%s." % ZONE, "type": "TXT", "ttl": 300,
+                                                     "changetype": "REPLACE", "records": [{"content": '"x"', "disabled": False}]}]})
+    time.sleep(1)
+    r, d = verify("--switched-at", "2026-01-01", check=1)
+    ev = " ".join(check_of(d, "our-servers")["evidence"])
+    assert "ns2.example.net." in ev and "lagging" in ev, ev
+    zg("apply", world["spec"], "--yes", "--full", "--profile", world["profile"], check=0)  # fixes masters, drops lag.
+    sync()
+    verify("--switched-at", "2026-01-01", check=0)
+
+
+def test_6_mx_on_our_server_points_at_the_old_mail_host():
+    p = world["primary"]
+    api(p, "PATCH", "/zones/%s." % ZONE, {"rrsets": [{"name": ZONE + ".", "type": "MX", "ttl": 3600, "changetype": "REPLACE",
+                                                     "records": [{"content": "10 mx.oldprovider.example.", "disabled": False}]}]})
+    sync()
+    r, d = verify("--switched-at", "2026-01-01", check=1)
+    ev = " ".join(check_of(d, "our-servers")["evidence"])
+    assert "ns1.example.net." in ev and "MX is 10 mx.oldprovider.example." in ev, ev
+    zg("apply", world["spec"], "--yes", "--profile", world["profile"], check=0)
+    sync()
+
+
+def test_7_parent_delegates_to_a_server_of_ours_that_does_not_serve_the_zone():
+    s = world["secondary"]
+    api(s, "DELETE", "/zones/%s." % ZONE)
+    r, d = verify("--switched-at", "2026-01-01", check=1)
+    ev = " ".join(check_of(d, "delegation")["evidence"])
+    assert "lame delegation: ns2.example.net." in ev, ev
+    zg("apply", world["spec"], "--yes", "--profile", world["profile"], check=0)  # recreates the Slave zone
+    sync()
+    verify("--switched-at", "2026-01-01", check=0)
+
+
+def test_8_pattern_b_primary_not_transferring():
+    b = world["old"]
+    spec = write(os.path.join(WORK, "b.yaml"),
+                 "domain: b-%s\ndns_pattern: B\nregistrar: customer\nserver: {name: sv9.example.net, ipv4: [203.0.113.80]}\n"
+                 "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [ns1.dns-host.example]\n" % (ZONE, b.port))
+    zg("apply", spec, "--yes", "--profile", world["profile"], check=0)  # transfer: pending (refused)
+    r, d = verify("--no-old", spec=spec, check=1)
+    ev = " ".join(check_of(d, "our-servers")["evidence"])
+    assert "ns2.example.net." in ev and ("does not serve" in ev or "has not transferred" in ev), ev
+    assert "must allow AXFR" in ev, ev
+
+
+def test_9_a_server_that_does_not_answer_is_reported_within_the_timeout():
+    silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    silent.bind(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    try:
+        r = zg("verify", world["spec"], "--profile", world["profile"], "--parent-server", "127.0.0.1:%d" % port,
+               "--old-server", "127.0.0.1:%d" % port, "--timeout-ms", "500", "--format", "json", check=0)
+        d = json.loads(r.stdout)
+        assert check_of(d, "delegation")["status"] == "unknown" and "does not answer" in check_of(d, "delegation")["message"], d
+        assert r.elapsed < 20, r.elapsed
+    finally:
+        silent.close()
+
+
+def test_10_old_server_switched_off_is_not_a_problem():
+    world["old"].stop()
+    r, d = verify("--switched-at", "2026-01-01", check=0)
+    old = check_of(d, "old-server")
+    assert old["status"] == "ok" and "no longer answers" in old["message"], old
+
+
+def main():
+    tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
+    tests.sort(key=lambda f: int(f.__name__.split("_")[1]))
+    passed = failed = 0
+    try:
+        setup()
+    except Exception:
+        traceback.print_exc()
+        print("0 passed, %d failed" % len(tests))
+        teardown()
+        return 1
+    try:
+        for t in tests:
+            start = time.time()
+            try:
+                t()
+                passed += 1
+                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL %s" % t.__name__, flush=True)
+                traceback.print_exc()
+    finally:
+        teardown()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
