@@ -19,7 +19,8 @@ struct SoaAnswer {
     std::optional<std::uint32_t> serial;
 };
 
-SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone, int timeout_ms);
+SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone,
+                    int timeout_ms);
 
 struct DnsRecord {
     Name owner;
@@ -38,6 +39,7 @@ struct DnsAnswer {
 };
 
 // One non-recursive query (UDP, TCP when truncated), bounded by `timeout_ms`.
-DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type, int timeout_ms);
+DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,
+                int timeout_ms);
 
 }  // namespace zonegen
