@@ -148,7 +148,11 @@ Zone axfr_zone(const AxfrSource& src, const std::optional<TsigKey>& tsig, int ti
             throw BackendError(where + ": bad record data");
         std::string rdata(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
                           ldns_buffer_position(buf.get()));
-        canonicalize_rdata(static_cast<RRType>(t), rdata);
+        try {
+            canonicalize_rdata(static_cast<RRType>(t), rdata);
+        } catch (const RdataError& e) {
+            throw BackendError(where + ": " + e.what() + " at " + on.to_string());
+        }
         z.add_loose(on, static_cast<RRType>(t), ldns_rr_ttl(rr.get()), std::move(rdata), 0);
         ++count;
     }

@@ -60,9 +60,26 @@ void records_of(ldns_rr_list* list, std::vector<DnsRecord>& out) {
         if (ldns_rr_rdata2buffer_wire(buf.get(), rr) != LDNS_STATUS_OK) continue;
         r.rdata.assign(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
                        ldns_buffer_position(buf.get()));
-        canonicalize_rdata(r.type, r.rdata);
+        try {
+            canonicalize_rdata(r.type, r.rdata);
+        } catch (const RdataError&) {
+            continue;  // a malformed record from a server we do not control: left out
+        }
         out.push_back(std::move(r));
     }
+}
+
+DnsAnswer answer_of(ldns_pkt* pkt) {
+    DnsAnswer out;
+    out.answered = true;
+    char* rc = ldns_pkt_rcode2str(ldns_pkt_get_rcode(pkt));
+    out.rcode = rc ? rc : "";
+    free(rc);
+    out.aa = ldns_pkt_aa(pkt);
+    records_of(ldns_pkt_answer(pkt), out.answer);
+    records_of(ldns_pkt_authority(pkt), out.authority);
+    records_of(ldns_pkt_additional(pkt), out.additional);
+    return out;
 }
 
 }  // namespace
@@ -78,24 +95,24 @@ std::vector<std::string> DnsAnswer::rdata(const Name& owner, RRType type) const 
 
 DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,
                 int timeout_ms) {
-    DnsAnswer out;
     auto res = make_resolver(address, port, timeout_ms);
-    if (!res) return out;
+    if (!res) return DnsAnswer{};
     std::unique_ptr<ldns_rdf, RdfDeleter> qname(ldns_dname_new_frm_str(name.to_string().c_str()));
     ldns_pkt* raw = nullptr;
     ldns_status st = ldns_resolver_send(&raw, res.get(), qname.get(),
                                         static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, 0);
     std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
-    if (st != LDNS_STATUS_OK || !pkt) return out;
-    out.answered = true;
-    char* rc = ldns_pkt_rcode2str(ldns_pkt_get_rcode(pkt.get()));
-    out.rcode = rc ? rc : "";
-    free(rc);
-    out.aa = ldns_pkt_aa(pkt.get());
-    records_of(ldns_pkt_answer(pkt.get()), out.answer);
-    records_of(ldns_pkt_authority(pkt.get()), out.authority);
-    records_of(ldns_pkt_additional(pkt.get()), out.additional);
-    return out;
+    if (st != LDNS_STATUS_OK || !pkt) return DnsAnswer{};
+    return answer_of(pkt.get());
+}
+
+DnsAnswer parse_dns_message(std::string_view wire) {
+    ldns_pkt* raw = nullptr;
+    if (ldns_wire2pkt(&raw, reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()) !=
+        LDNS_STATUS_OK)
+        return DnsAnswer{};
+    std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
+    return answer_of(pkt.get());
 }
 
 SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone,

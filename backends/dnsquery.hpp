@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zonegen/name.hpp"
@@ -37,6 +38,10 @@ struct DnsAnswer {
     // The rdata of `type` at `owner` in the answer section, sorted.
     std::vector<std::string> rdata(const Name& owner, RRType type) const;
 };
+
+// Reads a DNS message in wire form (an answer, or one message of an AXFR stream): every
+// record of every section. `answered` is false when the bytes are not a DNS message.
+DnsAnswer parse_dns_message(std::string_view wire);
 
 // One non-recursive query (UDP, TCP when truncated), bounded by `timeout_ms`.
 DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,

@@ -45,7 +45,7 @@ std::string real_dir(const std::string& dir) {
 
 class Reader {
   public:
-    Reader(const ReadOptions& o, ReadResult& r) : opts_(o), res_(r) {
+    Reader(const ReadOptions& o, ReadResult& r) : res_(r) {
         if (!o.allow_include_dir.empty()) allowed_ = real_dir(o.allow_include_dir);
     }
 
@@ -100,7 +100,12 @@ class Reader {
             return;
         }
         std::string rdata(reinterpret_cast<const char*>(s->r_data), s->r_data_length);
-        canonicalize_rdata(s->r_type, rdata);
+        try {
+            canonicalize_rdata(s->r_type, rdata);
+        } catch (const RdataError& e) {
+            finding(file, line, "syntax", e.what(), &owner, s->r_type);
+            return;
+        }
         res_.zone.add_loose(owner, s->r_type, s->r_ttl, std::move(rdata), line);
     }
 
@@ -145,7 +150,6 @@ class Reader {
         run(sub.get(), real, depth + 1);
     }
 
-    const ReadOptions& opts_;
     ReadResult& res_;
     std::string allowed_;
 };

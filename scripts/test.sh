@@ -13,3 +13,5 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DZONEGEN_SANITIZE=ON >/dev/nu
 cmake --build build-asan -j "$jobs" --target unit_tests zonegen
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --output-on-failure -j "$jobs" --timeout 600)
+# Each fuzz harness for a short, fixed budget, after replaying every input that once crashed.
+bash scripts/fuzz.sh "${ZONEGEN_FUZZ_SECONDS:-10}"

@@ -94,7 +94,46 @@ std::optional<RRType> type_from_name(std::string_view s) {
     return num;
 }
 
+bool rdata_well_formed(RRType type, std::string_view w) {
+    const knot_rdata_descriptor_t* desc = knot_get_rdata_descriptor(type);
+    std::size_t off = 0;
+    auto name = [&]() {
+        std::size_t total = 0;
+        for (;;) {
+            if (off >= w.size()) return false;
+            auto len = static_cast<unsigned char>(w[off]);
+            if (len > 63 || off + 1 + len > w.size()) return false;
+            off += 1 + len;
+            total += 1 + len;
+            if (total > 255) return false;
+            if (len == 0) return true;
+        }
+    };
+    for (int i = 0; desc->block_types[i] != KNOT_RDATA_WF_END; ++i) {
+        int b = desc->block_types[i];
+        if (b > 0) {
+            if (off + static_cast<std::size_t>(b) > w.size()) return false;
+            off += static_cast<std::size_t>(b);
+        } else if (b == KNOT_RDATA_WF_COMPRESSIBLE_DNAME ||
+                   b == KNOT_RDATA_WF_DECOMPRESSIBLE_DNAME || b == KNOT_RDATA_WF_FIXED_DNAME) {
+            if (!name()) return false;
+        } else if (b == KNOT_RDATA_WF_NAPTR_HEADER) {
+            if (off + 4 > w.size()) return false;
+            off += 4;
+            for (int k = 0; k < 3; ++k) {
+                if (off >= w.size()) return false;
+                off += 1 + static_cast<unsigned char>(w[off]);
+                if (off > w.size()) return false;
+            }
+        } else if (b == KNOT_RDATA_WF_REMAINDER) {
+            off = w.size();
+        }
+    }
+    return off == w.size();
+}
+
 void canonicalize_rdata(RRType type, std::string& wire) {
+    if (!rdata_well_formed(type, wire)) throw RdataError("malformed " + type_name(type) + " rdata");
     // Only the types of RFC 4034 section 6.2 (as libknot lists them) carry names to fold.
     const knot_rdata_descriptor_t* desc = knot_get_rdata_descriptor(type);
     bool has_name = false;
@@ -146,6 +185,16 @@ std::string parse_rdata(RRType type, std::string_view text, const Name& origin) 
 }
 
 std::string rdata_text(RRType type, std::string_view wire) {
+    if (!rdata_well_formed(type, wire)) {
+        // Never hand libknot's printer bytes it cannot walk: RFC 3597 generic form.
+        static const char* hex = "0123456789ABCDEF";
+        std::string out = "\\# " + std::to_string(wire.size()) + (wire.empty() ? "" : " ");
+        for (unsigned char c : wire) {
+            out.push_back(hex[c >> 4]);
+            out.push_back(hex[c & 15]);
+        }
+        return out;
+    }
     if (wire.size() > 65535) throw RdataError("rdata over 65535 octets");
     const knot_rrset_t& rr = OneRecord::of(type, wire).rr;
     knot_dump_style_t style = KNOT_DUMP_STYLE_DEFAULT;

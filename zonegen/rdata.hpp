@@ -40,7 +40,10 @@ class RdataError : public std::invalid_argument {
 // kept as data. Throws RdataError.
 std::string parse_rdata(RRType type, std::string_view text, const Name& origin);
 
-// Canonicalises wire rdata of `type` in place (names in rdata to lower case).
+// True when wire rdata has the shape its type requires (names bounded and uncompressed).
+bool rdata_well_formed(RRType type, std::string_view wire);
+// Canonicalises wire rdata of `type` in place (names in rdata to lower case); throws
+// RdataError when it is malformed.
 void canonicalize_rdata(RRType type, std::string& wire);
 
 // Presentation form of wire rdata.

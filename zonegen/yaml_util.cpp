@@ -26,11 +26,28 @@ YAML::Node load(const std::string& text, const std::string& source) {
     for (char c : text)
         if (c == '\0')
             throw InputError(source + ": contains a NUL byte; not a YAML or JSON document");
+    // One document only. (YAML::LoadAll is not used: yaml-cpp 0.7 loops forever on some
+    // malformed streams there; found by fuzzing.)
+    bool content = false;
+    std::size_t i = 0;
+    int line = 1;
+    while (i < text.size()) {
+        std::size_t e = text.find('\n', i);
+        if (e == std::string::npos) e = text.size();
+        std::string_view l(text.data() + i, e - i);
+        bool marker = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\r');
+        if (marker && content)
+            throw InputError(source + ":" + std::to_string(line) + ": more than one YAML document");
+        auto b = l.find_first_not_of(" \t\r");
+        if (!marker && b != std::string_view::npos && l[b] != '#') content = true;
+        i = e + 1;
+        ++line;
+    }
     try {
-        auto docs = YAML::LoadAll(text);
-        if (docs.empty() || docs[0].IsNull()) throw InputError(source + ": empty document");
-        if (docs.size() > 1) throw InputError(source + ": more than one YAML document");
-        return docs[0];
+        YAML::Node doc = YAML::Load(text);
+        if (!doc.IsDefined() || doc.IsNull())
+            throw InputError(source + ": empty document, or not a YAML mapping");
+        return doc;
     } catch (const YAML::Exception& e) {
         std::string where = source;
         if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
