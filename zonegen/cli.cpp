@@ -306,6 +306,8 @@ void add_provision_options(CLI::App* cmd, ProvisionArgs& a) {
     cmd->add_flag(
         "--full", a.opts.full,
         "the zone is fully managed: delete rrsets the spec does not make (kept otherwise)");
+    cmd->add_option("--pdns-timeout", a.opts.pdns_timeout_s,
+                    "seconds to wait for each PowerDNS call (default 30)");
     cmd->add_option("--serial", a.opts.serial,
                     "SOA serial for a new zone or file (default: date-based)");
     add_common(cmd, a.common, {"text", "json"});

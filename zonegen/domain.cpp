@@ -3,6 +3,7 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -50,6 +51,13 @@ Name to_a_labels(std::string_view text, bool allow_service_labels) {
         throw DomainError(e.what());
     }
     if (n.is_root()) throw DomainError("the root is not a domain");
+    {
+        // RFC 3696 section 2: a TLD is never all-numeric, so "192.0.2.1" is an address.
+        const std::string tld = n.labels().back();
+        if (std::all_of(tld.begin(), tld.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            throw DomainError("'" + std::string(text) +
+                              "' looks like an IP address, not a host name");
+    }
     if (!is_hostname(n, allow_service_labels))
         throw DomainError("'" + std::string(text) +
                           "' is not a host name: labels are letters, digits and inner hyphens");

@@ -100,6 +100,8 @@ PdnsConfig pdns_config(const std::string& url, const std::string& server_id,
     c.server_id = server_id;
     c.api_key = read_api_key(o.api_key_file);
     c.trace = o.trace;
+    c.connect_timeout_s = std::min(o.pdns_timeout_s, 10);
+    c.read_timeout_s = o.pdns_timeout_s;
     return c;
 }
 

@@ -25,6 +25,7 @@ struct ProvisionOptions {
     bool force = false;            // override the safety limits
     int wait_transfer = -1;  // B: seconds to require a transfer; -1: wait briefly, pending is fine
     std::optional<std::uint32_t> serial;
+    int pdns_timeout_s = 30;  // connect and read timeouts of each API call
     std::function<void(const std::string&)> trace;
 };
 

@@ -20,8 +20,13 @@ class Server:
     def __init__(self, name, proc, workdir):
         self.name, self.proc, self.workdir = name, proc, workdir
 
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
     def stop(self):
-        if self.proc.poll() is None:
+        if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)
@@ -66,11 +71,15 @@ xfr-cycle-interval={1 if secondary_cycle else 60}
 only-notify=127.0.0.0/8
 """
         open(os.path.join(workdir, "pdns.conf"), "w").write(conf)
-        log = open(os.path.join(workdir, "log"), "w")
-        proc = subprocess.Popen(["/usr/sbin/pdns_server", "--config-dir=" + workdir, "--daemon=no",
-                                 "--guardian=no", "--disable-syslog", "--loglevel=6"],
-                                stdout=log, stderr=subprocess.STDOUT)
-        super().__init__("pdns", proc, workdir)
+        super().__init__("pdns", None, workdir)
+        self.start()
+
+    def start(self):
+        workdir = self.workdir
+        log = open(os.path.join(workdir, "log"), "a")
+        self.proc = proc = subprocess.Popen(["/usr/sbin/pdns_server", "--config-dir=" + workdir, "--daemon=no",
+                                             "--guardian=no", "--disable-syslog", "--loglevel=6"],
+                                            stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 20
         while time.time() < deadline:
             if proc.poll() is not None:

@@ -373,6 +373,60 @@ def test_zone_file_target():
     zg("plan", f2, "--target", path, "--detailed-exitcode", check=0)
 
 
+def test_two_applies_at_once_leave_one_whole_state():
+    p = world["primary"]
+    zone = "race-zonegen-test.com"
+    f1 = write(os.path.join(WORK, "race1.yaml"), spec_a(zone, ipv4="192.0.2.41"))
+    f2 = write(os.path.join(WORK, "race2.yaml"), spec_a(zone, ipv4="192.0.2.42"))
+    zg("apply", f1, "--yes", *P(), check=0)
+    e = dict(os.environ, PDNS_API_KEY=API_KEY)
+    procs = [subprocess.Popen([ZG, "apply", f, "--yes", "--force", *P()], cwd=SRC, env=e,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in (f2, f1, f2)]
+    for pr in procs:
+        out, err = pr.communicate(timeout=120)
+        CAPTURED.append(out + err)
+        assert pr.returncode in (0, 3), (pr.returncode, err)
+    # Whatever the order, the zone is exactly one spec's, never a mix.
+    a = zg("plan", f1, "--detailed-exitcode", *P()).returncode
+    b = zg("plan", f2, "--detailed-exitcode", *P()).returncode
+    assert 0 in (a, b), (a, b)
+    assert len(set(dig(p.dns_port, zone, "A") + dig(p.dns_port, "www." + zone, "A") + dig(p.dns_port, "mail." + zone, "A"))) == 1
+
+
+def test_server_killed_during_many_applies_then_a_rerun_completes():
+    p = world["primary"]
+    specs = [write(os.path.join(WORK, "many", "z%02d.yaml" % i), spec_a("many%02d-zonegen-test.com" % i, extra=0))
+             for i in range(40)]
+    e = dict(os.environ, PDNS_API_KEY=API_KEY)
+    results = {}
+
+    def run_all():
+        for f in specs:
+            r = subprocess.run([ZG, "apply", f, "--yes", "--pdns-timeout", "3", *P()], cwd=SRC, env=e,
+                               capture_output=True, text=True)
+            CAPTURED.append(r.stdout + r.stderr)
+            results[f] = r.returncode
+
+    import threading
+    t = threading.Thread(target=run_all)
+    t.start()
+    wait_for(lambda: len(results) >= 8, 60, "some zones to be applied")
+    p.kill()
+    t.join(timeout=300)
+    assert 0 in results.values() and 3 in results.values(), results
+    p.start()
+    # Every zone is either fully applied or untouched; a re-run completes the rest.
+    for f in specs:
+        rc = zg("plan", f, "--detailed-exitcode", *P()).returncode
+        assert rc in (0, 10), rc
+        if rc == 10:
+            doc = json.loads(zg("plan", f, "--format", "json", *P(), check=0).stdout)
+            assert doc["exists"] is False, "a half-applied zone: %s" % doc["zone"]
+    for f in specs:
+        zg("apply", f, "--yes", *P(), check=0)
+        zg("plan", f, "--detailed-exitcode", *P(), check=0)
+
+
 def test_no_output_ever_holds_the_key():
     assert CAPTURED, "nothing was captured"
     for out in CAPTURED:

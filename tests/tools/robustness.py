@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Hardening tests that need no real server:
+- injection: hostile values in every spec field reach no output unescaped — each output
+  (zone file, PowerDNS body, instructions) parses back to exactly the intended data, or
+  the spec is refused with exit 2;
+- SIGKILL in the middle of writing a zone file leaves the old file intact;
+- a fault-injecting HTTP server (for what a real PowerDNS will not do): connection
+  refused, reset mid-body, 5xx, a server slower than the timeout, a body that is not
+  JSON, a 422 on the PATCH — each exits 3 with a clear message and never the key.
+Usage: robustness.py ZONEGEN SOURCE_DIR WORKDIR"""
+import http.server, json, os, shutil, signal, socket, subprocess, sys, threading, time, traceback
+
+ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+KEY = "robustness-test-key-77aa"
+CAPTURED = []
+
+
+def zg(*args, check=None, input=None, timeout=60, env=None):
+    e = dict(os.environ, PDNS_API_KEY=KEY, SOURCE_DATE_EPOCH="1795833600")
+    e.update(env or {})
+    t0 = time.time()
+    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=timeout, input=input)
+    r.elapsed = time.time() - t0
+    CAPTURED.append(r.stdout + r.stderr)
+    if check is not None and r.returncode != check:
+        raise AssertionError("zonegen %s: exit %d (want %d)\n%s%s" % (" ".join(args), r.returncode, check, r.stdout[-1500:], r.stderr[-1500:]))
+    return r
+
+
+def spec(records=None, domain="example.com", server="sv1.example.net", extra=""):
+    s = {"domain": domain, "dns_pattern": "A", "registrar": "customer", "server": {"name": server, "ipv4": ["192.0.2.10"]}}
+    if records is not None:
+        s["records"] = records
+    return json.dumps(s) + extra
+
+
+# ---- injection -------------------------------------------------------------------------------
+
+def test_injection_refused_with_exit_2():
+    hostile = [
+        ({"name": "x", "type": "TXT", "data": '"a"\n$INCLUDE /etc/passwd'}, "records[0].data"),
+        ({"name": "x", "type": "A", "data": "192.0.2.1\n@ IN NS evil.example."}, "records[0].data"),
+        ({"name": "x", "type": "TXT", "data": 'a; $TTL 0'}, "records[0].data"),
+        ({"name": "x", "type": "TXT", "data": '( "a"'}, "records[0].data"),
+        ({"name": "x", "type": "TXT", "data": '"a\u0000b"'}, "records[0].data"),
+        ({"name": "x", "type": "TXT", "data": '"unterminated'}, "records[0].data"),
+        ({"name": "a\nb", "type": "A", "data": "192.0.2.1"}, "records[0].name"),
+        ({"name": "$ORIGIN", "type": "A", "data": "192.0.2.1"}, "records[0].name"),
+        ({"name": "x" * 64, "type": "A", "data": "192.0.2.1"}, "records[0].name"),
+        ({"name": "a;b", "type": "A", "data": "192.0.2.1"}, "records[0].name"),
+    ]
+    for rec, key in hostile:
+        r = zg("generate", "-", input=spec([rec]))
+        assert r.returncode == 2, (rec, r.returncode, r.stdout, r.stderr)
+        assert key in r.stderr, (rec, r.stderr)
+    for server in ["192.0.2.1", "sv1.example.net\n@ NS x.", "sv;1.example.net", "sv1.example.net.$"]:
+        r = zg("generate", "-", input=spec(server=server))
+        assert r.returncode == 2 and "server.name" in r.stderr, (server, r.stderr)
+    for dom in ["192.0.2.1", "exa mple.com", "example.com\n", "ex$ample.com"]:
+        r = zg("generate", "-", input=spec(domain=dom))
+        assert r.returncode == 2 and "'domain'" in r.stderr, (dom, r.stderr)
+
+
+def txt_of(zone_text, owner):
+    """The TXT character-strings of OWNER as the real parser reads them (ldns)."""
+    p = os.path.join(WORK, "inj.zone")
+    open(p, "w").write(zone_text)
+    r = subprocess.run(["ldns-read-zone", p], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return [l for l in r.stdout.splitlines() if l.startswith(owner) and "\tTXT\t" in l]
+
+
+def test_injection_accepted_values_round_trip():
+    values = ['"semi;colon"', r'"back\\slash"', r'"quote\"inside"', '"paren ( )"', '"$INCLUDE /etc/passwd"',
+              '"' + "z" * 300 + '"', '"日本語"', r'"\255\000bytes"']
+    recs = [{"name": "t%d" % i, "type": "TXT", "data": v} for i, v in enumerate(values)]
+    out = zg("generate", "-", check=0, input=spec(recs)).stdout
+    # Nothing outside the TXT data: one line per record, no directive but ours.
+    directives = [l for l in out.splitlines() if l.startswith("$")]
+    assert directives == ["$ORIGIN example.com.", "$TTL 3600"], directives
+    zone = os.path.join(WORK, "roundtrip.zone")
+    open(zone, "w").write(out)
+    zg("validate", zone, check=0)
+    for t in ("named-checkzone", "kzonecheck"):
+        args = [t, "-k", "fail", "-i", "local", "example.com", zone] if t == "named-checkzone" else [t, "-o", "example.com", zone]
+        r = subprocess.run(args, capture_output=True, text=True)
+        assert r.returncode == 0, (t, r.stdout, r.stderr)
+    # The same data through the PowerDNS body parses back identically.
+    body = json.loads(zg("generate", "-", "--format", "pdns-json", check=0, input=spec(recs)).stdout)
+    contents = {rs["name"]: rs["records"][0]["content"] for rs in body["rrsets"] if rs["type"] == "TXT"}
+    again = zg("generate", "-", check=0, input=spec([{"name": n.split(".")[0], "type": "TXT", "data": c}
+                                                     for n, c in contents.items() if n.startswith("t")])).stdout
+    assert [l for l in again.splitlines() if l.startswith("t")] == [l for l in out.splitlines() if l.startswith("t")]
+    # And the bytes are the intended ones (ldns reads them back).
+    assert '"semi;colon"' in txt_of(out, "t0.")[0]
+    assert r'"back\\slash"' in txt_of(out, "t1.")[0]
+    assert r'"quote\"inside"' in txt_of(out, "t2.")[0]
+    assert r"\255\000bytes" in txt_of(out, "t7.")[0] or r"\255\000" in txt_of(out, "t7.")[0]
+
+
+# ---- SIGKILL during a write -------------------------------------------------------------------
+
+def test_sigkill_while_writing_leaves_the_old_file():
+    big = os.path.join(WORK, "big.zone")
+    with open(big, "w") as f:
+        f.write("$ORIGIN big.example.\n$TTL 3600\n@ SOA ns1 h 1 14400 3600 1209600 3600\n@ NS ns1\n@ NS ns2.example.net.\nns1 A 192.0.2.1\n")
+        for i in range(300000):
+            f.write("h%d A 10.%d.%d.%d\n" % (i, (i >> 16) & 255, (i >> 8) & 255, i & 255))
+    target = os.path.join(WORK, "kill", "target.zone")
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    old = "$ORIGIN big.example.\n; the old content\n"
+    killed = 0
+    for delay in (0.05, 0.2, 0.4, 0.6, 0.8, 1.0):
+        open(target, "w").write(old)
+        p = subprocess.Popen([ZG, "import", big, "-o", target], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if p.poll() is None:
+            p.send_signal(signal.SIGKILL)
+            killed += 1
+        p.wait()
+        content = open(target).read()
+        assert content == old or content.count("\n") > 300000, "a half-written file after SIGKILL at %.2f s" % delay
+    assert killed >= 2, "zonegen finished before it could be killed: make the input larger"
+
+
+# ---- faults an HTTP server injects ------------------------------------------------------------
+
+class Fault(http.server.BaseHTTPRequestHandler):
+    mode = "500"
+
+    def log_message(self, *a):
+        pass
+
+    def reply(self, code, body, length=None):
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(length if length is not None else len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        m = Fault.mode
+        if m == "500":
+            self.reply(500, b'{"error": "database is locked"}')
+        elif m == "reset":
+            self.reply(200, b'{"rrsets": [', length=5000)
+            self.connection.shutdown(socket.SHUT_RDWR)
+        elif m == "slow":
+            time.sleep(4)
+            self.reply(404, b'{"error": "Not Found"}')
+        elif m == "garbage":
+            self.reply(200, b"<html>proxy error</html>")
+        elif m == "patch422":
+            self.reply(200, json.dumps({"name": "example.com.", "kind": "Master", "serial": 1, "masters": [],
+                                        "rrsets": [{"name": "example.com.", "type": "A", "ttl": 3600,
+                                                    "records": [{"content": "192.0.2.9", "disabled": False}]}]}).encode())
+
+    def do_PATCH(self):
+        n = int(self.headers.get("Content-Length", 0))
+        self.rfile.read(n)
+        self.reply(422, b'{"error": "RRset example.com. IN A: Conflicts with pre-existing RRset"}')
+
+    do_POST = do_PATCH
+    do_PUT = do_PATCH
+
+
+def test_fault_injecting_server():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fault)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    url = "http://127.0.0.1:%d" % srv.server_address[1]
+    s = os.path.join(WORK, "fault.json")
+    open(s, "w").write(spec())
+    try:
+        cases = [("500", "HTTP 500 (server error): database is locked"), ("reset", "PowerDNS at"),
+                 ("slow", "read timeout"), ("garbage", "not JSON"), ("patch422", "Conflicts with pre-existing RRset")]
+        for mode, want in cases:
+            Fault.mode = mode
+            r = zg("apply", s, "--yes", "--force", "--pdns-url", url, "--pdns-timeout", "2", "--format", "json", timeout=30)
+            assert r.returncode == 3, (mode, r.returncode, r.stdout, r.stderr)
+            err = json.loads(r.stdout)["error"]
+            assert err["kind"] == "backend" and want in err["message"], (mode, err)
+            assert r.elapsed < 15, (mode, r.elapsed)
+    finally:
+        srv.shutdown()
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    r = zg("plan", s, "--pdns-url", "http://127.0.0.1:%d" % port, check=3)
+    assert "connection refused" in r.stderr, r.stderr
+
+
+def test_no_output_holds_the_key():
+    assert CAPTURED
+    for out in CAPTURED:
+        assert KEY not in out, out[:300]
+
+
+def main():
+    shutil.rmtree(WORK, ignore_errors=True)
+    os.makedirs(WORK)
+    tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
+    tests.sort(key=lambda f: f.__name__ == "test_no_output_holds_the_key")
+    passed = failed = 0
+    for t in tests:
+        try:
+            t()
+            passed += 1
+            print("PASS", t.__name__, flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL", t.__name__, flush=True)
+            traceback.print_exc()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
