@@ -12,6 +12,7 @@
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
 #include "zonegen/atomic_file.hpp"
+#include "zonegen/batch.hpp"
 #include "zonegen/diff.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
@@ -489,6 +490,20 @@ int cmd_verify(VerifyArgs& a) {
     return r.problem() ? static_cast<int>(ExitCode::invalid) : 0;
 }
 
+// ---- batch --------------------------------------------------------------------------------
+
+struct BatchArgs {
+    ProvisionArgs p;
+    BatchOptions b;
+};
+
+int cmd_batch(BatchArgs& a) {
+    Profile profile = load_profile(a.p.common.profile);
+    a.b.provision = a.p.opts;
+    a.b.yes = a.p.yes;
+    return run_batch(a.b, profile);
+}
+
 // ---- profile ----------------------------------------------------------------------------
 
 int cmd_profile_show(const Common& c) {
@@ -640,6 +655,23 @@ int run_cli(int argc, char** argv) {
     vs->add_option("--timeout-ms", ver.timeout_ms, "per-query timeout (default 2000)");
     add_common(vs, ver.common, {"text", "json"});
     vs->callback([&] { run = [&] { return cmd_verify(ver); }; });
+
+    BatchArgs bat;
+    auto* bs =
+        app.add_subcommand("batch", "many specs at once: one JSON line per domain, then a summary");
+    bs->add_option("inputs", bat.b.inputs,
+                   "spec files, directories, a YAML list of specs, or - (JSON Lines)")
+        ->required();
+    bs->add_option("--action", bat.b.action, "generate, plan (default) or apply")
+        ->check(CLI::IsMember({"generate", "plan", "apply"}));
+    bs->add_option("--jobs", bat.b.jobs, "domains processed at once (default 4)")
+        ->check(CLI::Range(1, 256));
+    bs->add_flag("--yes", bat.p.yes, "really apply (with --action apply)");
+    bs->add_flag("--force", bat.p.opts.force, "override the safety limits");
+    bs->add_option("--write-zones", bat.b.write_zones,
+                   "generate: write one zone file per domain into DIR");
+    add_provision_options(bs, bat.p);
+    bs->callback([&] { run = [&] { return cmd_batch(bat); }; });
 
     Common pc;
     auto* p = app.add_subcommand("profile",

@@ -427,6 +427,41 @@ def test_server_killed_during_many_applies_then_a_rerun_completes():
         zg("plan", f, "--detailed-exitcode", *P(), check=0)
 
 
+def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
+    lines = []
+    for i in range(200):
+        spec = {"domain": "batch%03d-zonegen-test.com" % i, "dns_pattern": "A", "registrar": "customer",
+                "server": {"name": "sv%d.example.net" % i, "ipv4": ["192.0.2.%d" % (i % 250 + 1)]}}
+        if i % 40 == 7:  # 5 deliberately bad ones
+            spec = [dict(spec, domain="co.jp"),
+                    dict(spec, records=[{"name": "www", "type": "CNAME", "data": "x.example.net."}]),
+                    dict(spec, server={"name": "sv.example.net", "ipv4": ["192.0.2.300"]}),
+                    dict(spec, dns_pattern="D"),
+                    dict(spec, colour="blue")][i // 40]
+        lines.append(json.dumps(spec))
+    stdin = "\n".join(lines) + "\n"
+    e = dict(os.environ, PDNS_API_KEY=API_KEY)
+
+    def batch():
+        r = subprocess.run([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", *P()], input=stdin,
+                           capture_output=True, text=True, cwd=SRC, env=e, timeout=900)
+        CAPTURED.append(r.stdout + r.stderr)
+        out = [json.loads(l) for l in r.stdout.splitlines()]
+        return r.returncode, [o for o in out if "summary" not in o], out[-1]["summary"]
+
+    rc, results, summary = batch()
+    assert rc == 2, (rc, summary)  # the highest code any domain had
+    failed = [x for x in results if x["exit"] != 0]
+    assert len(results) == 200 and summary["ok"] == 195 and len(failed) == 5, summary
+    for x in failed:
+        assert x["error"]["message"], x
+    assert sorted(x["exit"] for x in failed) == [1, 2, 2, 2, 2], failed
+    assert all(x["apply"]["applied"] for x in results if x["exit"] == 0)
+    rc, results, summary = batch()
+    assert rc == 2 and summary["ok"] == 195, summary
+    assert not any(x["apply"]["applied"] for x in results if x["exit"] == 0), "a re-run wrote something"
+
+
 def test_no_output_ever_holds_the_key():
     assert CAPTURED, "nothing was captured"
     for out in CAPTURED:

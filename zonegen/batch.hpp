@@ -1,0 +1,26 @@
+// batch: many specs in one call, each planned, applied or generated independently with
+// bounded concurrency; one JSON line per domain as it finishes, then a summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "zonegen/profile.hpp"
+#include "zonegen/provision.hpp"
+
+namespace zonegen {
+
+struct BatchOptions {
+    std::vector<std::string> inputs;  // spec files, directories, a YAML list, or "-" (JSON Lines)
+    std::string action = "plan";      // generate | plan | apply
+    int jobs = 4;
+    bool yes = false;
+    std::string write_zones;  // generate: one zone file per domain in this directory
+    ProvisionOptions provision;
+};
+
+// Runs the batch, printing JSON lines on stdout. Returns the exit code: 0 when every
+// domain succeeded, else the highest code any domain had.
+int run_batch(const BatchOptions& opts, const Profile& profile);
+
+}  // namespace zonegen
