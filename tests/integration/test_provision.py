@@ -6,44 +6,10 @@ import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+from harness import CAPTURED, api, loopback_profile, make_zg, run, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
-CAPTURED = []  # every byte zonegen printed, to grep for the key
-
-
-def zg(*args, env=None, check=None):
-    e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
-    e.update(env or {})
-    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=120)
-    CAPTURED.append(r.stdout + r.stderr)
-    if check is not None and r.returncode != check:
-        raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
-                             % (" ".join(args), r.returncode, check, r.stdout[-2000:], r.stderr[-2000:]))
-    return r
-
-
-def api(pdns, method, path, body=None):
-    req = urllib.request.Request(pdns.url + "/api/v1/servers/localhost" + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        data = r.read()
-        return json.loads(data) if data else None
-
-
-def wait_for(pred, seconds=10, what="condition"):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out after %d s waiting for %s" % (seconds, what))
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    open(path, "w").write(text)
-    return path
+zg = make_zg(ZG, SRC)
 
 
 def spec_a(domain, ipv4="192.0.2.10", extra=10):
@@ -62,14 +28,7 @@ def setup():
     world["primary"] = Pdns(os.path.join(WORK, "primary"))
     world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
     p, s = world["primary"], world["secondary"]
-    prof = subprocess.run([ZG, "profile"], capture_output=True, text=True, check=True).stdout
-    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n",
-                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % p.dns_port)
-    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
-                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (s.dns_port, s.url))
-    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + p.url)
-    assert str(p.dns_port) in prof and s.url in prof, "profile rewrite failed"
-    world["profile"] = write(os.path.join(WORK, "profile.yaml"), prof)
+    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
     # The customer's primary for pattern B (BIND): one zone that allows our secondary to
     # transfer it and notifies it, one that refuses.
     def customer_zone(name, serial, extra=""):
@@ -468,33 +427,7 @@ def test_no_output_ever_holds_the_key():
         assert API_KEY not in out, "the API key leaked: " + out[:500]
 
 
-def main():
+if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
     tests.sort(key=lambda f: f.__name__ == "test_no_output_ever_holds_the_key")  # last
-    passed = failed = 0
-    try:
-        setup()
-    except Exception:
-        traceback.print_exc()
-        print("0 passed, %d failed" % len(tests))
-        teardown()
-        return 1
-    try:
-        for t in tests:
-            start = time.time()
-            try:
-                t()
-                passed += 1
-                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % t.__name__, flush=True)
-                traceback.print_exc()
-    finally:
-        teardown()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(tests, setup, teardown))

@@ -8,8 +8,10 @@ import json, os, shutil, socket, struct, subprocess, sys, threading, time, trace
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
+from harness import CAPTURED, api, loopback_profile, make_zg, run, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+zg = make_zg(ZG, SRC)
 TSIG_SECRET = "c2VjcmV0LWZvci16b25lZ2VuLXRlc3RzLW9ubHktMDEyMzQ1Njc4OQ=="  # test-only
 
 # The old provider's zone: 30 records of 12 types.
@@ -46,37 +48,6 @@ legacy   TXT   "kept as it was"
 ftp      CNAME host1
 """
 
-CAPTURED = []
-
-
-def zg(*args, env=None, check=None, timeout=120):
-    e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
-    e.update(env or {})
-    t0 = time.time()
-    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=timeout)
-    r.elapsed = time.time() - t0
-    CAPTURED.append(r.stdout + r.stderr)
-    if check is not None and r.returncode != check:
-        raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
-                             % (" ".join(args), r.returncode, check, r.stdout[-2000:], r.stderr[-2000:]))
-    return r
-
-
-def write(path, text, mode=None):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    open(path, "w").write(text)
-    if mode:
-        os.chmod(path, mode)
-    return path
-
-
-def wait_for(pred, seconds, what):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
 
 
 world = {}
@@ -88,12 +59,7 @@ def setup():
     world["primary"] = Pdns(os.path.join(WORK, "primary"))
     world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
     p, s = world["primary"], world["secondary"]
-    prof = subprocess.run([ZG, "profile"], capture_output=True, text=True, check=True).stdout
-    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n", "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % p.dns_port)
-    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
-                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (s.dns_port, s.url))
-    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + p.url)
-    world["profile"] = write(os.path.join(WORK, "profile.yaml"), prof)
+    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
     world["bind"] = Bind(os.path.join(WORK, "bind"), {
         "oldzone-zonegen-test.com.": (OLD, ["127.0.0.1"], []),
         "refused-zonegen-test.com.": (OLD.replace("oldzone-zonegen-test.com", "refused-zonegen-test.com"), [], []),
@@ -278,32 +244,6 @@ def test_axfr_failures_exit_3_and_leave_no_file():
         assert TSIG_SECRET not in s and API_KEY not in s, "a secret leaked"
 
 
-def main():
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    passed = failed = 0
-    try:
-        setup()
-    except Exception:
-        traceback.print_exc()
-        print("0 passed, %d failed" % len(tests))
-        teardown()
-        return 1
-    try:
-        for t in tests:
-            start = time.time()
-            try:
-                t()
-                passed += 1
-                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % t.__name__, flush=True)
-                traceback.print_exc()
-    finally:
-        teardown()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
+    sys.exit(run(tests, setup, teardown))

@@ -7,8 +7,10 @@ import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.reques
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+from harness import CAPTURED, api, loopback_profile, make_zg, run, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+zg = make_zg(ZG, SRC)
 ZONE = "verify-zonegen-test.com"
 
 OLD = """$ORIGIN verify-zonegen-test.com.
@@ -30,41 +32,6 @@ def tld_zone(serial, ns_list):
     return text
 
 
-def zg(*args, check=None, timeout=120):
-    e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
-    t0 = time.time()
-    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=timeout)
-    r.elapsed = time.time() - t0
-    if check is not None and r.returncode != check:
-        raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
-                             % (" ".join(args), r.returncode, check, r.stdout[-3000:], r.stderr[-2000:]))
-    return r
-
-
-def api(pdns, method, path, body=None):
-    req = urllib.request.Request(pdns.url + "/api/v1/servers/localhost" + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        data = r.read()
-        return json.loads(data) if data else None
-
-
-def write(path, text):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    open(path, "w").write(text)
-    return path
-
-
-def wait_for(pred, seconds, what):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for " + what)
-
-
 world = {}
 
 
@@ -74,12 +41,7 @@ def setup():
     world["primary"] = Pdns(os.path.join(WORK, "primary"))
     world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
     p, s = world["primary"], world["secondary"]
-    prof = subprocess.run([ZG, "profile"], capture_output=True, text=True, check=True).stdout
-    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n", "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % p.dns_port)
-    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
-                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (s.dns_port, s.url))
-    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + p.url)
-    world["profile"] = write(os.path.join(WORK, "profile.yaml"), prof)
+    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
     world["tld"] = Bind(os.path.join(WORK, "tld"), {"com.": (tld_zone(1, ["ns1.oldprovider.example."]), [], [])})
     world["old"] = Bind(os.path.join(WORK, "old"), {ZONE + ".": (OLD, [], []),
                                                    "b-" + ZONE + ".": (OLD.replace(ZONE, "b-" + ZONE), [], [])})
@@ -230,33 +192,7 @@ def test_10_old_server_switched_off_is_not_a_problem():
     assert old["status"] == "ok" and "no longer answers" in old["message"], old
 
 
-def main():
+if __name__ == "__main__":
     tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
     tests.sort(key=lambda f: int(f.__name__.split("_")[1]))
-    passed = failed = 0
-    try:
-        setup()
-    except Exception:
-        traceback.print_exc()
-        print("0 passed, %d failed" % len(tests))
-        teardown()
-        return 1
-    try:
-        for t in tests:
-            start = time.time()
-            try:
-                t()
-                passed += 1
-                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % t.__name__, flush=True)
-                traceback.print_exc()
-    finally:
-        teardown()
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(tests, setup, teardown))

@@ -1,0 +1,88 @@
+"""What every integration test script shares: running zonegen (recording all it prints,
+to grep for secrets), the PowerDNS API, small file helpers, the test profile pointing at
+our loopback servers, and the runner that prints 'N passed, N failed'."""
+import json, os, subprocess, time, traceback, urllib.request
+
+from servers import API_KEY
+
+CAPTURED = []  # every byte zonegen printed
+
+
+def make_zg(binary, src, extra_env=None):
+    def zg(*args, env=None, check=None, timeout=120, input=None):
+        e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
+        e.update(extra_env or {})
+        e.update(env or {})
+        t0 = time.time()
+        r = subprocess.run([binary, *args], capture_output=True, text=True, env=e, cwd=src, timeout=timeout, input=input)
+        r.elapsed = time.time() - t0
+        CAPTURED.append(r.stdout + r.stderr)
+        if check is not None and r.returncode != check:
+            raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"
+                                 % (" ".join(args), r.returncode, check, r.stdout[-3000:], r.stderr[-2000:]))
+        return r
+    return zg
+
+
+def api(pdns, method, path, body=None):
+    req = urllib.request.Request(pdns.url + "/api/v1/servers/localhost" + path, method=method,
+                                 data=json.dumps(body).encode() if body is not None else None,
+                                 headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        data = r.read()
+        return json.loads(data) if data else None
+
+
+def write(path, text, mode=None):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "w").write(text)
+    if mode is not None:
+        os.chmod(path, mode)
+    return path
+
+
+def wait_for(pred, seconds=10, what="condition"):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out after %d s waiting for %s" % (seconds, what))
+
+
+def loopback_profile(binary, primary, secondary, path):
+    """The built-in profile with our name servers moved to the loopback test servers."""
+    prof = subprocess.run([binary, "profile"], capture_output=True, text=True, check=True).stdout
+    prof = prof.replace("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n",
+                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n" % primary.dns_port)
+    prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
+                        "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (secondary.dns_port, secondary.url))
+    prof = prof.replace("url: http://127.0.0.1:8081", "url: " + primary.url)
+    assert str(primary.dns_port) in prof and secondary.url in prof, "profile rewrite failed"
+    return write(path, prof)
+
+
+def run(tests, setup, teardown):
+    passed = failed = 0
+    try:
+        setup()
+    except Exception:
+        traceback.print_exc()
+        print("0 passed, %d failed" % len(tests))
+        teardown()
+        return 1
+    try:
+        for t in tests:
+            start = time.time()
+            try:
+                t()
+                passed += 1
+                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
+            except Exception:
+                failed += 1
+                print("FAIL %s" % t.__name__, flush=True)
+                traceback.print_exc()
+    finally:
+        teardown()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
