@@ -17,6 +17,6 @@ cmake --build build-asan -j "$jobs" --target unit_tests zonegen
 # agreement, not memory safety, and ran above) under the sanitizers, leak checking on.
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --output-on-failure -j "$jobs" --timeout 900 -E '^oracle_generated_zones$')
+echo "tests took $(( $(date +%s) - start )) s; now fuzzing"
 # Each fuzz harness for a short, fixed budget, after replaying every input that once crashed.
 bash scripts/fuzz.sh "${ZONEGEN_FUZZ_SECONDS:-10}"
-echo "test suite: $(( $(date +%s) - start )) s"
