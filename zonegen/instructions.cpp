@@ -45,6 +45,20 @@ struct Builder {
             Step{static_cast<int>(out.steps.size()) + 1, label, provider, title, detail, d, date});
     }
 
+    // The customer applies for the DNS setup in the control panel (A and B).
+    void dns_application(const std::string& label, const std::string& pattern_ja,
+                         const std::string& pattern_en, const std::string& server,
+                         const Duration& lead, const Date& date) {
+        step(label, false, L("DNS設定のお申し込み", "Apply for the DNS setup"),
+             L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは「" +
+                   pattern_ja + "」、Webとメールのサーバは " + server +
+                   " です。設定日は翌営業日以降の日付を指定できます。",
+               "In the control panel, apply for the DNS setup: DNS pattern \"" + pattern_en +
+                   "\", web and mail on " + server +
+                   ". You can request any date from the next business day."),
+             lead, date);
+    }
+
     std::string ns_list() const {
         std::vector<std::string> v;
         for (const auto& ns : out.nameservers) v.push_back(bare(ns.name));
@@ -229,15 +243,8 @@ struct Builder {
         }
         Date setup = cal.next_business_day(d0);
         if (a) {
-            step(transfer_reg ? "4" : "1", false,
-                 L("DNS設定のお申し込み", "Apply for the DNS setup"),
-                 L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは"
-                   "「当社DNS（プライマリ・セカンダリとも当社）」、Webとメールのサーバは " +
-                       server + " です。設定日は翌営業日以降の日付を指定できます。",
-                   "In the control panel, apply for the DNS setup: DNS pattern \"our DNS (primary "
-                   "and secondary)\", web and mail on " +
-                       server + ". You can request any date from the next business day."),
-                 lead, d0);
+            dns_application(transfer_reg ? "4" : "1", "当社DNS（プライマリ・セカンダリとも当社）",
+                            "our DNS (primary and secondary)", server, lead, d0);
             step(transfer_reg ? "5" : "2", true,
                  transfer_reg ? L("DNS設定/WHOIS情報変更", "DNS setup and WHOIS update")
                               : L("DNS設定", "DNS setup"),
@@ -267,15 +274,8 @@ struct Builder {
                      std::nullopt, setup);
             }
         } else if (b) {
-            step(transfer_reg ? "4-1" : "1-1", false,
-                 L("DNS設定のお申し込み", "Apply for the DNS setup"),
-                 L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは"
-                   "「プライマリはお客さま、セカンダリは当社」、Webとメールのサーバは " +
-                       server + " です。設定日は翌営業日以降の日付を指定できます。",
-                   "In the control panel, apply for the DNS setup: DNS pattern \"your primary, our "
-                   "secondary\", web and mail on " +
-                       server + ". You can request any date from the next business day."),
-                 lead, d0);
+            dns_application(transfer_reg ? "4-1" : "1-1", "プライマリはお客さま、セカンダリは当社",
+                            "your primary, our secondary", server, lead, d0);
             step(transfer_reg ? "5" : "2", true,
                  transfer_reg ? L("DNS設定/WHOIS情報変更", "Secondary DNS setup and WHOIS update")
                               : L("セカンダリDNS設定", "Secondary DNS setup"),

@@ -86,3 +86,9 @@ def run(tests, setup, teardown):
         teardown()
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def stop_all(world, names):
+    for k in names:
+        if k in world:
+            world[k].stop()

@@ -6,7 +6,7 @@ import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, wait_for, write
+from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -47,9 +47,7 @@ def setup():
 
 
 def teardown():
-    for k in ("bind", "secondary", "primary"):
-        if k in world:
-            world[k].stop()
+    stop_all(world, ("bind", "secondary", "primary"))
 
 
 def P():

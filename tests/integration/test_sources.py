@@ -8,7 +8,7 @@ import json, os, shutil, socket, struct, subprocess, sys, threading, time, trace
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, wait_for, write
+from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -69,9 +69,7 @@ def setup():
 
 
 def teardown():
-    for k in ("bind", "secondary", "primary"):
-        if k in world:
-            world[k].stop()
+    stop_all(world, ("bind", "secondary", "primary"))
 
 
 def P():

@@ -7,7 +7,7 @@ import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.reques
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, wait_for, write
+from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -51,9 +51,7 @@ def setup():
 
 
 def teardown():
-    for k in ("tld", "old", "secondary", "primary"):
-        if k in world:
-            world[k].stop()
+    stop_all(world, ("tld", "old", "secondary", "primary"))
 
 
 def verify(*extra, check=None, spec=None):
