@@ -153,7 +153,8 @@ Zone axfr_zone(const AxfrSource& src, const std::optional<TsigKey>& tsig, int ti
         } catch (const RdataError& e) {
             throw BackendError(where + ": " + e.what() + " at " + on.to_string());
         }
-        z.add_loose(on, static_cast<RRType>(t), ldns_rr_ttl(rr.get()), std::move(rdata), 0);
+        z.add_loose(std::move(on), static_cast<RRType>(t), ldns_rr_ttl(rr.get()), std::move(rdata),
+                    0);
         ++count;
     }
     if (!closed || !ldns_axfr_complete(res.get())) {

@@ -106,7 +106,7 @@ class Reader {
             finding(file, line, "syntax", e.what(), &owner, s->r_type);
             return;
         }
-        res_.zone.add_loose(owner, s->r_type, s->r_ttl, std::move(rdata), line);
+        res_.zone.add_loose(std::move(owner), s->r_type, s->r_ttl, std::move(rdata), line);
     }
 
     void include(zs_scanner_t* s, const std::string& file, int depth) {

@@ -82,6 +82,7 @@ struct Ctx {
     const Zone& z;
     const ValidateOptions& o;
     std::vector<Finding>& out;
+    std::vector<const RRset*> ns, txt;  // the NS and TXT rrsets, in canonical order
     void add(std::string_view id, const Name* owner, std::optional<RRType> type, std::string msg,
              int line = 0) {
         Finding f = make_finding(id, owner, type, std::move(msg), line);
@@ -111,95 +112,113 @@ bool has_address_or_wildcard(const Zone& z, const Name& n) {
     return false;
 }
 
-void check_rrsets(Ctx& c) {
+// One rrset on its own: duplicates, TTLs, where a type may stand, host names and targets.
+void check_rrset(Ctx& c, const RRset& set) {
     const Zone& z = c.z;
-    for (const auto& [key, set] : z.rrsets()) {
-        const Name& owner = key.owner;
-        RRType t = key.type;
-        if (!owner.is_subdomain_of(z.origin())) {
-            c.add("owner-outside-zone", &owner, t,
-                  owner.to_string() + " is outside the zone " + z.origin().to_string(), set.line());
-            continue;
+    const Name& owner = set.owner;
+    RRType t = set.type;
+    if (!owner.is_subdomain_of(z.origin())) {
+        c.add("owner-outside-zone", &owner, t,
+              owner.to_string() + " is outside the zone " + z.origin().to_string(), set.line());
+        return;
+    }
+    // Duplicates (each repeat reported at its own line) and TTLs.
+    std::size_t distinct = set.rrs.size();
+    if (set.rrs.size() > 1) {
+        std::vector<std::size_t> order(set.rrs.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            if (set.rrs[a].rdata != set.rrs[b].rdata) return set.rrs[a].rdata < set.rrs[b].rdata;
+            return a < b;
+        });
+        for (std::size_t i = 1; i < order.size(); ++i) {
+            const Rr& rr = set.rrs[order[i]];
+            if (rr.rdata != set.rrs[order[i - 1]].rdata) continue;
+            --distinct;
+            c.add("duplicate-record", &owner, t,
+                  "the same " + type_name(t) + " record appears twice", rr.line);
         }
-        // Duplicates and TTLs.
-        std::set<std::string> seen;
-        bool mixed = false;
-        for (const auto& rr : set.rrs) {
-            if (!seen.insert(rr.rdata).second)
-                c.add("duplicate-record", &owner, t,
-                      "the same " + type_name(t) + " record appears twice", rr.line);
-            if (rr.ttl != set.rrs.front().ttl && !mixed) {
-                mixed = true;
-                c.add("ttl-mixed", &owner, t,
-                      "TTL " + std::to_string(rr.ttl) + " differs from " +
-                          std::to_string(set.rrs.front().ttl) + " of the rrset's first record",
-                      rr.line);
-            }
-            if (rr.ttl > 2147483647u)
-                c.add("ttl-range", &owner, t,
-                      "TTL " + std::to_string(rr.ttl) + " is above 2147483647", rr.line);
+    }
+    for (const auto& rr : set.rrs) {
+        if (rr.ttl != set.rrs.front().ttl) {
+            c.add("ttl-mixed", &owner, t,
+                  "TTL " + std::to_string(rr.ttl) + " differs from " +
+                      std::to_string(set.rrs.front().ttl) + " of the rrset's first record",
+                  rr.line);
+            break;
         }
-        if (t == rrtype::SOA) {
-            if (owner != z.origin())
-                c.add("soa-not-at-apex", &owner, t, "SOA record below the zone apex", set.line());
-            else if (seen.size() > 1)
-                c.add("soa-multiple", &owner, t, "more than one SOA record", set.rrs[1].line);
-        }
-        if (t == rrtype::CNAME && seen.size() > 1)
-            c.add("cname-multiple", &owner, t, "more than one CNAME record", set.rrs[1].line);
-        if (t == rrtype::DNAME && seen.size() > 1)
-            c.add("dname-multiple", &owner, t, "more than one DNAME record", set.rrs[1].line);
-        if (t == rrtype::DNSKEY && owner != z.origin())
-            c.add("dnskey-not-at-apex", &owner, t, "DNSKEY below the zone apex", set.line());
-        if (t == rrtype::DS && owner == z.origin())
-            c.add("ds-at-apex", &owner, t,
-                  "DS record at the zone apex: it belongs in the parent zone", set.line());
-        if (t == rrtype::DS && owner != z.origin() && !z.find(owner, rrtype::NS))
-            c.add("ds-not-at-delegation", &owner, t,
-                  "DS record at a name without NS (not a delegation)", set.line());
+    }
+    for (const auto& rr : set.rrs)
+        if (rr.ttl > 2147483647u)
+            c.add("ttl-range", &owner, t, "TTL " + std::to_string(rr.ttl) + " is above 2147483647",
+                  rr.line);
+    if (t == rrtype::SOA) {
+        if (owner != z.origin())
+            c.add("soa-not-at-apex", &owner, t, "SOA record below the zone apex", set.line());
+        else if (distinct > 1)
+            c.add("soa-multiple", &owner, t, "more than one SOA record", set.rrs[1].line);
+    }
+    if (t == rrtype::CNAME && distinct > 1)
+        c.add("cname-multiple", &owner, t, "more than one CNAME record", set.rrs[1].line);
+    if (t == rrtype::DNAME && distinct > 1)
+        c.add("dname-multiple", &owner, t, "more than one DNAME record", set.rrs[1].line);
+    if (t == rrtype::DNSKEY && owner != z.origin())
+        c.add("dnskey-not-at-apex", &owner, t, "DNSKEY below the zone apex", set.line());
+    if (t == rrtype::DS && owner == z.origin())
+        c.add("ds-at-apex", &owner, t, "DS record at the zone apex: it belongs in the parent zone",
+              set.line());
+    if (t == rrtype::DS && owner != z.origin() && !z.find(owner, rrtype::NS))
+        c.add("ds-not-at-delegation", &owner, t,
+              "DS record at a name without NS (not a delegation)", set.line());
 
-        // Host names and targets.
-        if ((t == rrtype::A || t == rrtype::AAAA) && !owner.is_wildcard() &&
-            !is_hostname(owner, false))
-            c.add("hostname-syntax", &owner, t,
-                  owner.to_string() + " has addresses but is not a host name", set.line());
-        if (t == rrtype::NS || t == rrtype::MX || t == rrtype::SRV) {
-            for (const auto& rr : set.rrs) {
-                auto target = rdata_target(t, rr.rdata);
-                if (!target || target->is_root()) continue;  // null MX (RFC 7505), "no service" SRV
-                if (looks_like_ip(*target))
-                    c.add("target-ip-literal", &owner, t,
-                          type_name(t) + " target " + target->to_string() +
-                              " is an IP address, not a host name",
-                          rr.line);
-                else if (!is_hostname(*target, false))
-                    c.add("hostname-syntax", &owner, t,
-                          type_name(t) + " target " + target->to_string() + " is not a host name",
-                          rr.line);
-                if (z.find(*target, rrtype::CNAME))
-                    c.add("target-is-cname", &owner, t,
-                          type_name(t) + " target " + target->to_string() + " is a CNAME", rr.line);
-                if (t == rrtype::MX && target->is_subdomain_of(z.origin()) && !c.o.fragment &&
-                    !has_address_or_wildcard(z, *target) && !z.find(*target, rrtype::CNAME))
-                    c.add(
-                        "mx-target-no-address", &owner, t,
-                        "MX target " + target->to_string() + " is in the zone but has no A or AAAA",
-                        rr.line);
-            }
+    // Host names and targets.
+    if ((t == rrtype::A || t == rrtype::AAAA) && !owner.is_wildcard() && !is_hostname(owner, false))
+        c.add("hostname-syntax", &owner, t,
+              owner.to_string() + " has addresses but is not a host name", set.line());
+    if (t == rrtype::NS || t == rrtype::MX || t == rrtype::SRV) {
+        for (const auto& rr : set.rrs) {
+            auto target = rdata_target(t, rr.rdata);
+            if (!target || target->is_root()) continue;  // null MX (RFC 7505), "no service" SRV
+            if (looks_like_ip(*target))
+                c.add("target-ip-literal", &owner, t,
+                      type_name(t) + " target " + target->to_string() +
+                          " is an IP address, not a host name",
+                      rr.line);
+            else if (!is_hostname(*target, false))
+                c.add("hostname-syntax", &owner, t,
+                      type_name(t) + " target " + target->to_string() + " is not a host name",
+                      rr.line);
+            if (z.find(*target, rrtype::CNAME))
+                c.add("target-is-cname", &owner, t,
+                      type_name(t) + " target " + target->to_string() + " is a CNAME", rr.line);
+            if (t == rrtype::MX && target->is_subdomain_of(z.origin()) && !c.o.fragment &&
+                !has_address_or_wildcard(z, *target) && !z.find(*target, rrtype::CNAME))
+                c.add("mx-target-no-address", &owner, t,
+                      "MX target " + target->to_string() + " is in the zone but has no A or AAAA",
+                      rr.line);
         }
     }
 }
 
-void check_names(Ctx& c) {
+// One walk over the zone in canonical order: every rrset, then each name with what it holds
+// (CNAME beside other data, DNAME and NS, data below a DNAME or a zone cut). Names below a
+// cut or a DNAME follow it in canonical order, so a stack of the open ones is enough.
+// Collects the NS and TXT rrsets for the checks that only look at those.
+void walk(Ctx& c) {
     const Zone& z = c.z;
     const auto& sets = z.rrsets();
-    // Zone cuts and DNAMEs seen so far, in canonical order: names below one follow it.
-    std::vector<Name> cuts, dnames;
+    std::vector<const Name*> cuts, dnames;
+    std::vector<RRType> types;
     for (auto it = sets.begin(); it != sets.end();) {
-        const Name owner = it->first.owner;
-        std::vector<RRType> types;
-        int line = it->second.line();
-        for (; it != sets.end() && it->first.owner == owner; ++it) types.push_back(it->first.type);
+        const Name& owner = it->owner;
+        int line = it->line();
+        types.clear();
+        for (; it != sets.end() && it->owner == owner; ++it) {
+            types.push_back(it->type);
+            check_rrset(c, *it);
+            if (it->type == rrtype::NS) c.ns.push_back(&*it);
+            if (it->type == rrtype::TXT) c.txt.push_back(&*it);
+        }
         if (!owner.is_subdomain_of(z.origin())) continue;
         auto has = [&](RRType t) {
             return std::find(types.begin(), types.end(), t) != types.end();
@@ -215,23 +234,23 @@ void check_names(Ctx& c) {
         if (has(rrtype::DNAME) && has(rrtype::NS) && owner != z.origin())
             c.add("dname-and-ns", &owner, rrtype::DNAME, "DNAME beside NS below the zone apex",
                   line);
-        while (!cuts.empty() && !owner.is_subdomain_of(cuts.back())) cuts.pop_back();
-        while (!dnames.empty() && !owner.is_subdomain_of(dnames.back())) dnames.pop_back();
-        if (!dnames.empty() && owner != dnames.back())
+        while (!cuts.empty() && !owner.is_subdomain_of(*cuts.back())) cuts.pop_back();
+        while (!dnames.empty() && !owner.is_subdomain_of(*dnames.back())) dnames.pop_back();
+        if (!dnames.empty() && owner != *dnames.back())
             c.add("data-below-dname", &owner, types.front(),
-                  "data below the DNAME at " + dnames.back().to_string(), line);
-        if (!cuts.empty() && owner != cuts.back()) {
+                  "data below the DNAME at " + dnames.back()->to_string(), line);
+        if (!cuts.empty() && owner != *cuts.back()) {
             bool glue_only = true;
             for (RRType t : types) glue_only &= (t == rrtype::A || t == rrtype::AAAA);
             if (!glue_only)
                 c.add(
                     "data-below-delegation", &owner, types.front(),
-                    "data below the delegation at " + cuts.back().to_string() + " is never served",
+                    "data below the delegation at " + cuts.back()->to_string() + " is never served",
                     line);
         }
-        if (has(rrtype::DNAME)) dnames.push_back(owner);
-        if (owner != z.origin() && has(rrtype::NS) && (cuts.empty() || owner != cuts.back()))
-            cuts.push_back(owner);
+        if (has(rrtype::DNAME)) dnames.push_back(&owner);
+        if (owner != z.origin() && has(rrtype::NS) && (cuts.empty() || owner != *cuts.back()))
+            cuts.push_back(&owner);
     }
 }
 
@@ -276,23 +295,24 @@ void check_apex_and_ns(Ctx& c) {
                   "only one NS at the apex; RFC 1034 asks for at least two", ns->line());
     }
     // Every NS target in the zone needs an address: glue below a cut, authoritative data else.
-    for (const auto& [key, set] : z.rrsets()) {
-        if (key.type != rrtype::NS || !key.owner.is_subdomain_of(apex)) continue;
-        if (c.o.fragment && key.owner == apex)
+    for (const RRset* ns_set : c.ns) {
+        const RRset& set = *ns_set;
+        if (!set.owner.is_subdomain_of(apex)) continue;
+        if (c.o.fragment && set.owner == apex)
             continue;  // the customer's own NS live in their zone
-        if (key.owner != apex && below_cut(c.z, key.owner.parent()))
+        if (set.owner != apex && below_cut(c.z, set.owner.parent()))
             continue;  // occluded by a cut above
         for (const auto& rr : set.rrs) {
             auto target = rdata_target(rrtype::NS, rr.rdata);
             if (!target || !target->is_subdomain_of(apex)) continue;
             if (has_address_or_wildcard(z, *target)) continue;
-            if (below_cut(z, *target) || (key.owner != apex && target->is_subdomain_of(key.owner)))
-                c.add("glue-missing", &key.owner, rrtype::NS,
+            if (below_cut(z, *target) || (set.owner != apex && target->is_subdomain_of(set.owner)))
+                c.add("glue-missing", &set.owner, rrtype::NS,
                       "name server " + target->to_string() +
                           " is below a delegation and has no glue (A or AAAA)",
                       rr.line);
             else
-                c.add("ns-target-no-address", &key.owner, rrtype::NS,
+                c.add("ns-target-no-address", &set.owner, rrtype::NS,
                       "name server " + target->to_string() + " is in the zone but has no A or AAAA",
                       rr.line);
         }
@@ -350,15 +370,15 @@ void check_pattern(Ctx& c) {
     GenerateOptions go;
     go.serial = 1;
     Desired want = build_desired(spec, profile, go);
-    for (const auto& [key, set] : want.zone.rrsets()) {
-        if (key.type == rrtype::SOA || key.type == rrtype::NS || key.type == rrtype::TXT) continue;
-        const RRset* have = z.find(key.owner, key.type);
+    for (const RRset& set : want.zone.rrsets()) {
+        if (set.type == rrtype::SOA || set.type == rrtype::NS || set.type == rrtype::TXT) continue;
+        const RRset* have = z.find(set.owner, set.type);
         auto w = set.rdata();
         if (!have || have->rdata() != w) {
             std::string shown;
-            for (const auto& r : w) shown += (shown.empty() ? "" : ", ") + rdata_text(key.type, r);
-            c.add("pattern-records", &key.owner, key.type,
-                  type_name(key.type) + " at " + key.owner.to_string() + " should be " + shown,
+            for (const auto& r : w) shown += (shown.empty() ? "" : ", ") + rdata_text(set.type, r);
+            c.add("pattern-records", &set.owner, set.type,
+                  type_name(set.type) + " at " + set.owner.to_string() + " should be " + shown,
                   have ? have->line() : 0);
         }
     }
@@ -416,12 +436,14 @@ Finding make_finding(std::string_view id, const Name* owner, std::optional<RRTyp
 }
 
 std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts) {
-    std::vector<Finding> out;
-    Ctx c{zone, opts, out};
+    std::vector<Finding> out, walked;
+    Ctx w{zone, opts, walked, {}, {}};
+    walk(w);
+    Ctx c{zone, opts, out, std::move(w.ns), std::move(w.txt)};
     check_apex_and_ns(c);
-    check_rrsets(c);
-    check_names(c);
-    check_mail(zone, opts, out);
+    out.insert(out.end(), std::make_move_iterator(walked.begin()),
+               std::make_move_iterator(walked.end()));
+    check_mail(zone, c.txt, opts, out);
     if (opts.spec && opts.profile) check_pattern(c);
     std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
         int la = a.line ? a.line : 0x7fffffff, lb = b.line ? b.line : 0x7fffffff;

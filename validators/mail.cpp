@@ -189,7 +189,8 @@ std::vector<std::string> dmarc_problems(const std::string& text) {
     return out;
 }
 
-void check_mail(const Zone& z, const ValidateOptions& opts, std::vector<Finding>& out) {
+void check_mail(const Zone& z, const std::vector<const RRset*>& txt, const ValidateOptions& opts,
+                std::vector<Finding>& out) {
     auto add = [&](std::string_view id, const Name& owner, std::string msg, int line) {
         Finding f = make_finding(id, &owner, rrtype::TXT, std::move(msg), line);
         f.file = line ? opts.file : "";
@@ -197,8 +198,8 @@ void check_mail(const Zone& z, const ValidateOptions& opts, std::vector<Finding>
     };
     // name -> SPF text, for counting lookups through in-zone includes.
     std::map<Name, std::string> spf_at;
-    for (const auto& [key, set] : z.rrsets()) {
-        if (key.type != rrtype::TXT) continue;
+    for (const RRset* tp : txt) {
+        const RRset& set = *tp;
         int spf_count = 0;
         for (const auto& rr : set.rrs) {
             std::string text;
@@ -209,15 +210,15 @@ void check_mail(const Zone& z, const ValidateOptions& opts, std::vector<Finding>
             }
             if (is_spf(rr.rdata)) {
                 if (++spf_count == 2)
-                    add("spf-multiple", key.owner,
+                    add("spf-multiple", set.owner,
                         "a second v=spf1 record: receivers then fail SPF with permerror", rr.line);
-                spf_at[key.owner] = text;
+                spf_at[set.owner] = text;
                 auto syn = parse_spf(text);
-                for (const auto& e : syn.errors) add("spf-syntax", key.owner, "SPF: " + e, rr.line);
+                for (const auto& e : syn.errors) add("spf-syntax", set.owner, "SPF: " + e, rr.line);
             }
-            if (key.owner.first_label() == "_dmarc" && text.rfind("v=DMARC1", 0) == 0)
+            if (set.owner.first_label() == "_dmarc" && text.rfind("v=DMARC1", 0) == 0)
                 for (const auto& p : dmarc_problems(text))
-                    add("dmarc-syntax", key.owner, "DMARC: " + p, rr.line);
+                    add("dmarc-syntax", set.owner, "DMARC: " + p, rr.line);
         }
     }
     // Lookup counts, following includes inside the zone.

@@ -22,6 +22,8 @@ SpfSyntax parse_spf(const std::string& spf);
 // Problems of a DMARC text ("" when fine).
 std::vector<std::string> dmarc_problems(const std::string& text);
 
-void check_mail(const Zone& zone, const ValidateOptions& opts, std::vector<Finding>& out);
+// The SPF and DMARC checks over `txt`, the zone's TXT rrsets.
+void check_mail(const Zone& zone, const std::vector<const RRset*>& txt, const ValidateOptions& opts,
+                std::vector<Finding>& out);
 
 }  // namespace zonegen

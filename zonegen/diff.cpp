@@ -56,22 +56,27 @@ Plan diff_zones(const Zone& existing, const Zone& desired) {
     const auto& b = desired.rrsets();
     auto ia = a.begin();
     auto ib = b.begin();
-    // Both maps are in canonical (owner, type) order: one merge pass.
+    // Both are in canonical (owner, type) order: one merge pass.
+    bool same_origin = existing.origin() == desired.origin();
+    auto less = [&](const RRset& x, const RRset& y) {
+        if (same_origin) return Zone::key_less(x, y);
+        return RRKey{x.owner, x.type} < RRKey{y.owner, y.type};
+    };
     while (ia != a.end() || ib != b.end()) {
-        if (ib == b.end() || (ia != a.end() && ia->first < ib->first)) {
-            p.changes.push_back({Action::remove, ia->first.owner, ia->first.type,
-                                 raw_state(ia->second), std::nullopt});
+        if (ib == b.end() || (ia != a.end() && less(*ia, *ib))) {
+            p.changes.push_back(
+                {Action::remove, ia->owner, ia->type, raw_state(*ia), std::nullopt});
             ++ia;
-        } else if (ia == a.end() || ib->first < ia->first) {
-            p.changes.push_back({Action::create, ib->first.owner, ib->first.type, std::nullopt,
-                                 raw_state(ib->second)});
+        } else if (ia == a.end() || less(*ib, *ia)) {
+            p.changes.push_back(
+                {Action::create, ib->owner, ib->type, std::nullopt, raw_state(*ib)});
             ++ib;
         } else {
-            auto before = state_of(ia->second), after = state_of(ib->second);
+            auto before = state_of(*ia), after = state_of(*ib);
             if (!(before == after)) {
                 // Show the real serials, though they alone never make a change.
-                p.changes.push_back({Action::update, ib->first.owner, ib->first.type,
-                                     raw_state(ia->second), raw_state(ib->second)});
+                p.changes.push_back(
+                    {Action::update, ib->owner, ib->type, raw_state(*ia), raw_state(*ib)});
             }
             ++ia;
             ++ib;

@@ -31,7 +31,8 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
         m.items.push_back(
             {action, k.owner, k.type, std::move(before), std::move(after), std::move(reason)});
     };
-    for (const auto& [k, old] : imported.rrsets()) {
+    for (const RRset& old : imported.rrsets()) {
+        const RRKey k{old.owner, old.type};
         auto before = old.rdata();
         if (!k.owner.is_subdomain_of(apex)) {
             item("dropped", k, before, {}, "outside the zone " + apex.to_string());
@@ -89,8 +90,8 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             item("kept", k, before, before, "");
         }
     }
-    for (const auto& [k, s] : ours.zone.rrsets())
-        if (!imported.find(k.owner, k.type)) item("added", k, {}, s.rdata(), "");
+    for (const RRset& s : ours.zone.rrsets())
+        if (!imported.find(s.owner, s.type)) item("added", {s.owner, s.type}, {}, s.rdata(), "");
     // An old MX kept (mail is not a service) means the domain still receives mail.
     if (z.find(apex, rrtype::MX))
         out.findings.erase(std::remove_if(out.findings.begin(), out.findings.end(),

@@ -98,19 +98,18 @@ Name Name::from_labels(const std::vector<std::string>& labels) {
 }
 
 Name Name::from_wire(std::string_view wire, std::size_t& off) {
-    std::string out;
+    std::size_t start = off;
     for (;;) {
         if (off >= wire.size()) throw NameError("truncated name in wire data");
         auto len = static_cast<unsigned char>(wire[off]);
         if (len > 63) throw NameError("compressed or bad label in wire data");
         if (off + 1 + len > wire.size()) throw NameError("truncated label in wire data");
-        out.push_back(static_cast<char>(len));
-        for (std::size_t k = 0; k < len; ++k) out.push_back(lower(wire[off + 1 + k]));
         off += 1 + len;
+        if (off - start > 255) throw NameError("name over 255 octets in wire data");
         if (len == 0) break;
-        if (out.size() > 255) throw NameError("name over 255 octets in wire data");
     }
-    if (out.size() > 255) throw NameError("name over 255 octets in wire data");
+    std::string out(wire.substr(start, off - start));
+    for (char& c : out) c = lower(c);  // label lengths are at most 63: below 'A'
     return Name(std::move(out));
 }
 
@@ -225,11 +224,14 @@ std::strong_ordering operator<=>(const Name& a, const Name& b) {
 }
 
 bool is_hostname(const Name& n, bool allow_service_labels) {
-    for (const auto& l : n.labels()) {
+    const std::string& w = n.wire();
+    for (std::size_t at = 0; w[at] != 0; at += 1 + static_cast<unsigned char>(w[at])) {
+        std::string_view l(w.data() + at + 1, static_cast<unsigned char>(w[at]));
         bool service = allow_service_labels && l[0] == '_';
         for (std::size_t i = 0; i < l.size(); ++i) {
             unsigned char c = static_cast<unsigned char>(l[i]);
-            bool ok = std::isalnum(c) || (c == '-' && i > 0 && i + 1 < l.size()) ||
+            bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      (c == '-' && i > 0 && i + 1 < l.size()) ||
                       (service && (c == '_' || c == '-'));
             if (!ok) return false;
         }

@@ -45,7 +45,7 @@ std::set<RRKey> managed_keys(const Spec& spec, const Profile& profile) {
     go.serial = 1;
     std::set<RRKey> keys;
     Desired d = build_desired(all, profile, go);
-    for (const auto& [k, s] : d.zone.rrsets()) keys.insert(k);
+    for (const RRset& s : d.zone.rrsets()) keys.insert(RRKey{s.owner, s.type});
     for (const auto& r : spec.records) keys.insert(RRKey{r.owner, r.type});
     return keys;
 }
@@ -56,7 +56,8 @@ Zone effective_desired(const Zone& desired, const Zone& live, const std::set<RRK
                        bool full) {
     Zone eff = desired;
     if (full) return eff;
-    for (const auto& [k, s] : live.rrsets()) {
+    for (const RRset& s : live.rrsets()) {
+        const RRKey k{s.owner, s.type};
         const RRset* want = desired.find(k.owner, k.type);
         if (!managed.count(k) && !want) {
             eff.set(k.owner, k.type, s.ttl(), s.rdata());

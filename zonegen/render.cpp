@@ -18,14 +18,16 @@ int type_rank(RRType t) {
 std::vector<const RRset*> ordered(const Zone& zone) {
     std::vector<const RRset*> out;
     out.reserve(zone.rrsets().size());
-    for (const auto& [k, s] : zone.rrsets()) out.push_back(&s);
-    // The map is in canonical name order, types by number; bring SOA and NS first per name.
-    std::stable_sort(out.begin(), out.end(), [](const RRset* a, const RRset* b) {
-        if (a->owner != b->owner) return a->owner < b->owner;
-        int ra = type_rank(a->type), rb = type_rank(b->type);
-        if (ra != rb) return ra < rb;
-        return a->type < b->type;
-    });
+    for (const auto& s : zone.rrsets()) out.push_back(&s);
+    // The zone is in canonical name order, types by number; bring SOA and NS first per name.
+    for (auto b = out.begin(); b != out.end();) {
+        auto e = b + 1;
+        while (e != out.end() && (*e)->owner == (*b)->owner) ++e;
+        std::stable_sort(b, e, [](const RRset* x, const RRset* y) {
+            return type_rank(x->type) < type_rank(y->type);
+        });
+        b = e;
+    }
     return out;
 }
 

@@ -132,7 +132,8 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
                                      " (a secondary lagging behind)");
             }
             // The records the spec wants (the NS set only where we hold the whole zone).
-            for (const auto& [k, set] : want.zone.rrsets()) {
+            for (const RRset& set : want.zone.rrsets()) {
+                const RRKey k{set.owner, set.type};
                 if (k.type == rrtype::SOA || (k.type == rrtype::NS && spec.pattern != Pattern::A))
                     continue;
                 auto got = q(s, k.owner, k.type).rdata(k.owner, k.type);
@@ -303,7 +304,8 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
             } else {
                 c.status = "ok";
                 std::vector<std::string> differ;
-                for (const auto& [k, set] : want.zone.rrsets()) {
+                for (const RRset& set : want.zone.rrsets()) {
+                    const RRKey k{set.owner, set.type};
                     if (k.type == rrtype::SOA || k.type == rrtype::NS || k.type == rrtype::TXT)
                         continue;
                     auto a = q(o, k.owner, k.type);

@@ -3,6 +3,45 @@
 #include <algorithm>
 
 namespace zonegen {
+namespace {
+
+// The order key prefix of `n` relative to `origin` (see RRset::rank_): the labels below the
+// origin, rightmost first, each followed by a zero octet, the first eight octets big-endian,
+// zero-padded. A zero octet sorts below every label octet, so a shorter label sorts first, as
+// RFC 4034 section 6.1 wants; a zero octet inside a label would be ambiguous and unranks.
+std::pair<std::uint64_t, bool> rank_of(const Name& n, const Name& origin) {
+    const std::string& w = n.wire();
+    const std::string& o = origin.wire();
+    if (w.size() < o.size()) return {0, false};
+    std::size_t rel = w.size() - o.size();
+    if (w.compare(rel, std::string::npos, o) != 0) return {0, false};
+    std::uint8_t offs[128];
+    int k = 0;
+    std::size_t i = 0;
+    while (i < rel) {
+        offs[k++] = static_cast<std::uint8_t>(i);
+        i += 1 + static_cast<unsigned char>(w[i]);
+    }
+    if (i != rel) return {0, false};  // the origin's octets, but not on a label boundary
+    std::uint64_t v = 0;
+    int filled = 0;
+    for (int j = k - 1; j >= 0 && filled < 8; --j) {
+        std::size_t at = offs[j], len = static_cast<unsigned char>(w[at]);
+        for (std::size_t b = 0; b < len && filled < 8; ++b, ++filled) {
+            auto c = static_cast<unsigned char>(w[at + 1 + b]);
+            if (c == 0) return {0, false};
+            v = (v << 8) | c;
+        }
+        if (filled < 8) {
+            v <<= 8;  // the label's end
+            ++filled;
+        }
+    }
+    if (filled < 8) v <<= 8 * (8 - filled);
+    return {v, true};
+}
+
+}  // namespace
 
 std::vector<std::string> RRset::rdata() const {
     std::vector<std::string> out;
@@ -11,6 +50,40 @@ std::vector<std::string> RRset::rdata() const {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
+}
+
+Zone::Probe Zone::probe(const Name& owner, RRType type) const {
+    auto [rank, ranked] = rank_of(owner, origin_);
+    return Probe{owner, type, rank, ranked};
+}
+
+Zone::RRsets::iterator Zone::slot(Name owner, RRType type) {
+    Probe p = probe(owner, type);
+    auto make = [&] {
+        RRset s;
+        s.owner = std::move(owner);
+        s.type = type;
+        s.rank_ = p.rank;
+        s.ranked_ = p.ranked;
+        return s;
+    };
+    // Records come in runs and often in order: try the last rrset first.
+    if (!rrsets_.empty()) {
+        auto last = std::prev(rrsets_.end());
+        if (!Less()(*last, p)) {
+            if (!Less()(p, *last)) return last;
+        } else {
+            return rrsets_.emplace_hint(rrsets_.end(), make());
+        }
+    }
+    auto it = rrsets_.lower_bound(p);
+    if (it != rrsets_.end() && !Less()(p, *it)) return it;
+    return rrsets_.emplace_hint(it, make());
+}
+
+// The set orders by (owner, type) only, so an rrset's records may change in place.
+std::vector<Rr>& Zone::records(RRsets::iterator it) {
+    return const_cast<RRset&>(*it).rrs;
 }
 
 std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t ttl,
@@ -36,34 +109,27 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
                               "CNAME beside other data (" + other + ") at " + owner.to_string());
         }
     }
-    auto& set = rrsets_[RRKey{owner, type}];
-    if (set.rrs.empty()) {
-        set.owner = owner;
-        set.type = type;
-    } else {
+    if (const RRset* set = find(owner, type)) {
         if (type == rrtype::SOA) return refuse("soa-multiple", "a second SOA record");
-        if (type == rrtype::CNAME && set.rrs.front().rdata != rdata)
+        if (type == rrtype::CNAME && set->rrs.front().rdata != rdata)
             return refuse("cname-multiple", "a second CNAME at " + owner.to_string());
-        if (set.ttl() != ttl)
+        if (set->ttl() != ttl)
             return refuse("ttl-mixed-refused", "TTL " + std::to_string(ttl) +
                                                    " differs from the rrset's TTL " +
-                                                   std::to_string(set.ttl()));
+                                                   std::to_string(set->ttl()));
     }
-    auto it = std::lower_bound(set.rrs.begin(), set.rrs.end(), rdata,
+    auto& rrs = records(slot(owner, type));
+    auto it = std::lower_bound(rrs.begin(), rrs.end(), rdata,
                                [](const Rr& r, const std::string& s) { return r.rdata < s; });
-    if (it != set.rrs.end() && it->rdata == rdata) return std::nullopt;  // identical: one record
-    set.rrs.insert(it, Rr{std::move(rdata), ttl, line});
+    if (it != rrs.end() && it->rdata == rdata) return std::nullopt;  // identical: one record
+    rrs.insert(it, Rr{std::move(rdata), ttl, line});
+    ++records_;
     return std::nullopt;
 }
 
-void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata,
-                     int line) {
-    auto& set = rrsets_[RRKey{owner, type}];
-    if (set.rrs.empty()) {
-        set.owner = owner;
-        set.type = type;
-    }
-    set.rrs.push_back(Rr{std::move(rdata), ttl, line});
+void Zone::add_loose(Name owner, RRType type, std::uint32_t ttl, std::string rdata, int line) {
+    records(slot(std::move(owner), type)).push_back(Rr{std::move(rdata), ttl, line});
+    ++records_;
 }
 
 void Zone::set(const Name& owner, RRType type, std::uint32_t ttl,
@@ -72,37 +138,36 @@ void Zone::set(const Name& owner, RRType type, std::uint32_t ttl,
         erase(owner, type);
         return;
     }
-    RRset s{owner, type, {}};
-    for (const auto& r : rdata) s.rrs.push_back(Rr{r, ttl, 0});
-    std::sort(s.rrs.begin(), s.rrs.end(),
-              [](const Rr& a, const Rr& b) { return a.rdata < b.rdata; });
-    s.rrs.erase(std::unique(s.rrs.begin(), s.rrs.end(),
-                            [](const Rr& a, const Rr& b) { return a.rdata == b.rdata; }),
-                s.rrs.end());
-    rrsets_[RRKey{owner, type}] = std::move(s);
+    std::vector<Rr> rrs;
+    rrs.reserve(rdata.size());
+    for (const auto& r : rdata) rrs.push_back(Rr{r, ttl, 0});
+    std::sort(rrs.begin(), rrs.end(), [](const Rr& a, const Rr& b) { return a.rdata < b.rdata; });
+    rrs.erase(std::unique(rrs.begin(), rrs.end(),
+                          [](const Rr& a, const Rr& b) { return a.rdata == b.rdata; }),
+              rrs.end());
+    auto& now = records(slot(owner, type));
+    records_ = records_ - now.size() + rrs.size();
+    now = std::move(rrs);
 }
 
 void Zone::erase(const Name& owner, RRType type) {
-    rrsets_.erase(RRKey{owner, type});
+    auto it = rrsets_.find(probe(owner, type));
+    if (it == rrsets_.end()) return;
+    records_ -= it->rrs.size();
+    rrsets_.erase(it);
 }
 
 const RRset* Zone::find(const Name& owner, RRType type) const {
-    auto it = rrsets_.find(RRKey{owner, type});
-    return it == rrsets_.end() ? nullptr : &it->second;
+    auto it = rrsets_.find(probe(owner, type));
+    return it == rrsets_.end() ? nullptr : &*it;
 }
 
 std::vector<RRType> Zone::types_at(const Name& owner) const {
     std::vector<RRType> out;
-    for (auto it = rrsets_.lower_bound(RRKey{owner, 0});
-         it != rrsets_.end() && it->first.owner == owner; ++it)
-        out.push_back(it->first.type);
+    for (auto it = rrsets_.lower_bound(probe(owner, 0)); it != rrsets_.end() && it->owner == owner;
+         ++it)
+        out.push_back(it->type);
     return out;
-}
-
-std::size_t Zone::record_count() const {
-    std::size_t n = 0;
-    for (const auto& [k, s] : rrsets_) n += s.rrs.size();
-    return n;
 }
 
 }  // namespace zonegen

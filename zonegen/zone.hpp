@@ -7,8 +7,8 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,8 +33,18 @@ struct RRset {
     std::uint32_t ttl() const { return rrs.empty() ? 0 : rrs.front().ttl; }
     std::vector<std::string> rdata() const;  // sorted, unique
     int line() const { return rrs.empty() ? 0 : rrs.front().line; }
+
+  private:
+    friend class Zone;
+    // The first eight octets of the owner's order key relative to the zone's origin (its labels
+    // below the origin, rightmost first, each ended by a zero octet): comparing two of them
+    // orders names as RFC 4034 does without touching the names. `ranked_` is false for owners
+    // outside the origin or with a zero octet inside those eight; they compare by name.
+    std::uint64_t rank_ = 0;
+    bool ranked_ = false;
 };
 
+// An (owner, type) pair in canonical order, for sets of rrset keys.
 struct RRKey {
     Name owner;
     RRType type;
@@ -46,7 +56,34 @@ struct RRKey {
 };
 
 class Zone {
+    struct Probe {
+        const Name& owner;
+        RRType type;
+        std::uint64_t rank;
+        bool ranked;
+    };
+    struct Less {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return less(a.owner, a.type, rank(a), ranked(a), b.owner, b.type, rank(b), ranked(b));
+        }
+        static std::uint64_t rank(const RRset& s) { return s.rank_; }
+        static std::uint64_t rank(const Probe& p) { return p.rank; }
+        static bool ranked(const RRset& s) { return s.ranked_; }
+        static bool ranked(const Probe& p) { return p.ranked; }
+        static bool less(const Name& an, RRType at, std::uint64_t ar, bool ak, const Name& bn,
+                         RRType bt, std::uint64_t br, bool bk) {
+            if (ak && bk && ar != br) return ar < br;
+            if (auto c = an <=> bn; c != 0) return c < 0;
+            return at < bt;
+        }
+    };
+
   public:
+    // The rrsets in canonical (owner, type) order.
+    using RRsets = std::set<RRset, Less>;
+
     explicit Zone(Name origin) : origin_(std::move(origin)) {}
 
     const Name& origin() const { return origin_; }
@@ -55,21 +92,30 @@ class Zone {
     std::optional<Finding> add(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata,
                                int line = 0);
     // Loose insertion: keeps the record as read.
-    void add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata, int line);
+    void add_loose(Name owner, RRType type, std::uint32_t ttl, std::string rdata, int line);
     // Replaces (or with empty rdata, removes) a whole rrset.
     void set(const Name& owner, RRType type, std::uint32_t ttl,
              const std::vector<std::string>& rdata);
     void erase(const Name& owner, RRType type);
 
     const RRset* find(const Name& owner, RRType type) const;
-    const std::map<RRKey, RRset>& rrsets() const { return rrsets_; }
+    const RRsets& rrsets() const { return rrsets_; }
     std::vector<RRType> types_at(const Name& owner) const;
-    std::size_t record_count() const;
+    std::size_t record_count() const { return records_; }
     bool empty() const { return rrsets_.empty(); }
 
+    // Canonical (owner, type) order of two rrsets of zones with the same origin; cheaper than
+    // comparing their owners.
+    static bool key_less(const RRset& a, const RRset& b) { return Less()(a, b); }
+
   private:
+    Probe probe(const Name& owner, RRType type) const;
+    RRsets::iterator slot(Name owner, RRType type);  // finds or creates the rrset
+    std::vector<Rr>& records(RRsets::iterator it);
+
     Name origin_;
-    std::map<RRKey, RRset> rrsets_;
+    RRsets rrsets_;
+    std::size_t records_ = 0;
 };
 
 }  // namespace zonegen
