@@ -1,6 +1,7 @@
 #include "backends/pdns.hpp"
 
-#include <httplib.h>
+#include "backends/http.hpp"
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -24,25 +25,6 @@ std::string zone_path(const Name& z) {
         }
     }
     return out;
-}
-
-std::string error_name(httplib::Error e) {
-    switch (e) {
-        case httplib::Error::Connection:
-            return "connection refused or unreachable";
-        case httplib::Error::Read:
-            return "no answer in time (read timeout)";
-        case httplib::Error::Write:
-            return "the connection broke while sending";
-        case httplib::Error::ConnectionTimeout:
-            return "connection timeout";
-        case httplib::Error::SSLConnection:
-            return "TLS connection failed";
-        case httplib::Error::SSLServerVerification:
-            return "TLS certificate not trusted";
-        default:
-            return httplib::to_string(e);
-    }
 }
 
 void check_secret_file(const std::string& path, const std::string& what) {
@@ -77,7 +59,7 @@ std::string read_api_key(const std::string& key_file) {
 
 struct PdnsClient::Impl {
     PdnsConfig cfg;
-    std::unique_ptr<httplib::Client> http;
+    std::unique_ptr<HttpTransport> http;
     std::string prefix;  // path before /api/v1
 
     explicit Impl(PdnsConfig c) : cfg(std::move(c)) {
@@ -88,15 +70,18 @@ struct PdnsClient::Impl {
         if (scheme == std::string::npos)
             throw InputError("PowerDNS URL '" + url + "' has no scheme (http://...)");
         auto slash = url.find('/', scheme + 3);
-        std::string base = slash == std::string::npos ? url : url.substr(0, slash);
+        HttpSettings hs;
+        hs.base = slash == std::string::npos ? url : url.substr(0, slash);
         prefix = slash == std::string::npos ? "" : url.substr(slash);
         while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-        http = std::make_unique<httplib::Client>(base);
-        if (!http->is_valid()) throw InputError("PowerDNS URL '" + url + "' is not usable");
-        http->set_connection_timeout(cfg.connect_timeout_s, 0);
-        http->set_read_timeout(cfg.read_timeout_s, 0);
-        http->set_write_timeout(cfg.read_timeout_s, 0);
-        http->set_default_headers({{"X-API-Key", cfg.api_key}, {"Accept", "application/json"}});
+        hs.connect_timeout_s = cfg.connect_timeout_s;
+        hs.read_timeout_s = cfg.read_timeout_s;
+        hs.headers = {{"X-API-Key", cfg.api_key}, {"Accept", "application/json"}};
+        try {
+            http = open_http(hs);
+        } catch (const InputError&) {
+            throw InputError("PowerDNS URL '" + url + "' is not usable");
+        }
     }
 
     std::string path(const std::string& rest) const {
@@ -108,34 +93,23 @@ struct PdnsClient::Impl {
     std::pair<int, std::string> call(const std::string& method, const std::string& p,
                                      const std::string* body, std::initializer_list<int> ok) {
         if (cfg.trace) cfg.trace(method + " " + cfg.url + p);
-        httplib::Result r{nullptr, httplib::Error::Unknown};
-        if (method == "GET")
-            r = http->Get(p);
-        else if (method == "POST")
-            r = http->Post(p, *body, "application/json");
-        else if (method == "PATCH")
-            r = http->Patch(p, *body, "application/json");
-        else if (method == "PUT")
-            r = body ? http->Put(p, *body, "application/json") : http->Put(p);
-        else if (method == "DELETE")
-            r = http->Delete(p);
-        if (!r)
-            throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": " +
-                               error_name(r.error()));
-        int status = r->status;
+        HttpReply r = http->send(method, p, body);
+        if (!r.error.empty())
+            throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": " + r.error);
+        int status = r.status;
         if (cfg.trace) cfg.trace("  -> HTTP " + std::to_string(status));
         for (int s : ok)
-            if (s == status) return {status, r->body};
+            if (s == status) return {status, std::move(r.body)};
         // PowerDNS answers {"error": "..."} (sometimes "errors"); a proxy may answer anything.
         std::string why;
         try {
-            auto j = nlohmann::json::parse(r->body);
+            auto j = nlohmann::json::parse(r.body);
             if (j.contains("error") && j["error"].is_string()) why = j["error"].get<std::string>();
             if (j.contains("errors") && j["errors"].is_array())
                 for (const auto& e : j["errors"])
                     if (e.is_string()) why += "; " + e.get<std::string>();
         } catch (const nlohmann::json::exception&) {
-            why = r->body.substr(0, 200);
+            why = r.body.substr(0, 200);
             for (auto& ch : why)
                 if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
         }

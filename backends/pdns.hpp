@@ -1,4 +1,4 @@
-// PowerDNS Authoritative HTTP API client (v1). The only place that includes cpp-httplib.
+// PowerDNS Authoritative HTTP API client (v1), over the transport of backends/http.hpp.
 //
 // Every failure (refused connection, timeout, 401, 404 where a zone must exist, 409, 422,
 // 5xx) is a BackendError carrying PowerDNS's own message; the API key never appears in
