@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
   build-essential cmake pkg-config clang-format
   libldns-dev libknot-dev libcpp-httplib-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
-  libidn2-dev libpsl-dev publicsuffix libgtest-dev
+  libidn2-dev libpsl-dev publicsuffix libgtest-dev libssl-dev
 )
 if [ "${1:-}" != --build-only ]; then
   # The real validators and servers the tests run.
