@@ -34,6 +34,7 @@ class Httplib final : public HttpTransport {
         httplib::Headers h;
         for (const auto& [k, v] : s.headers) h.emplace(k, v);
         http_.set_default_headers(std::move(h));
+        http_.set_keep_alive(true);  // one connection for the many requests of a batch
     }
     bool valid() const { return http_.is_valid(); }
 

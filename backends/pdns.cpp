@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cstdlib>
+#include <map>
 
 #include "zonegen/errors.hpp"
 #include "zonegen/spec.hpp"
@@ -57,9 +58,26 @@ std::string read_api_key(const std::string& key_file) {
     throw InputError("no PowerDNS API key: set PDNS_API_KEY or give --pdns-api-key-file FILE");
 }
 
+namespace {
+
+// One transport per thread and server, kept open between requests (HTTP keep-alive): a
+// batch sends thousands of requests and a new connection each time would cost a third of
+// them. Keyed by everything the transport was made with.
+std::shared_ptr<HttpTransport> shared_transport(const HttpSettings& hs) {
+    thread_local std::map<std::string, std::shared_ptr<HttpTransport>> cache;
+    std::string key = hs.base + '\n' + std::to_string(hs.connect_timeout_s) + '\n' +
+                      std::to_string(hs.read_timeout_s);
+    for (const auto& [k, v] : hs.headers) key += '\n' + k + ':' + v;
+    auto& t = cache[key];
+    if (!t) t = open_http(hs);
+    return t;
+}
+
+}  // namespace
+
 struct PdnsClient::Impl {
     PdnsConfig cfg;
-    std::unique_ptr<HttpTransport> http;
+    std::shared_ptr<HttpTransport> http;
     std::string prefix;  // path before /api/v1
 
     explicit Impl(PdnsConfig c) : cfg(std::move(c)) {
@@ -78,7 +96,7 @@ struct PdnsClient::Impl {
         hs.read_timeout_s = cfg.read_timeout_s;
         hs.headers = {{"X-API-Key", cfg.api_key}, {"Accept", "application/json"}};
         try {
-            http = open_http(hs);
+            http = shared_transport(hs);
         } catch (const InputError&) {
             throw InputError("PowerDNS URL '" + url + "' is not usable");
         }
@@ -185,6 +203,23 @@ std::vector<std::string> PdnsClient::get_metadata(const Name& zone, const std::s
     if (j.contains("metadata") && j["metadata"].is_array())
         for (const auto& v : j["metadata"])
             if (v.is_string()) out.push_back(v.get<std::string>());
+    return out;
+}
+
+std::map<std::string, std::vector<std::string>> PdnsClient::get_all_metadata(const Name& zone) {
+    auto p = impl_->path("/zones/" + zone_path(zone) + "/metadata");
+    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
+    std::map<std::string, std::vector<std::string>> out;
+    if (status != 200) return out;
+    auto j = impl_->parse(body, "GET " + p);
+    if (!j.is_array()) return out;
+    for (const auto& m : j) {
+        if (!m.is_object() || !m.contains("kind") || !m["kind"].is_string()) continue;
+        auto& values = out[m["kind"].get<std::string>()];
+        if (m.contains("metadata") && m["metadata"].is_array())
+            for (const auto& v : m["metadata"])
+                if (v.is_string()) values.push_back(v.get<std::string>());
+    }
     return out;
 }
 

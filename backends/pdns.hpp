@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -48,6 +49,8 @@ class PdnsClient {
     void notify(const Name& zone);
     void axfr_retrieve(const Name& zone);
     std::vector<std::string> get_metadata(const Name& zone, const std::string& kind);
+    // Every kind at once (one request): kind -> values.
+    std::map<std::string, std::vector<std::string>> get_all_metadata(const Name& zone);
     void put_metadata(const Name& zone, const std::string& kind,
                       const std::vector<std::string>& values);
     // Creates the TSIG key when absent; an existing key with another secret is replaced.

@@ -645,6 +645,10 @@ int run_cli(int argc, char** argv) {
     aps->add_flag("--force", ap.opts.force, "override the safety limits");
     aps->add_option("--wait-transfer", ap.opts.wait_transfer,
                     "B: require the first transfer within SECONDS (exit 3 otherwise)");
+    aps->add_option("--wait-secondaries", ap.opts.wait_secondaries,
+                    "A: wait at most SECONDS for our secondaries to serve the new serial "
+                    "(default 10; 0: do not ask them)")
+        ->check(CLI::Range(0, 3600));
     add_provision_options(aps, ap);
     aps->callback([&] { run = [&] { return cmd_apply(ap); }; });
 
@@ -686,6 +690,11 @@ int run_cli(int argc, char** argv) {
     bs->add_flag("--force", bat.p.opts.force, "override the safety limits");
     bs->add_option("--write-zones", bat.b.write_zones,
                    "generate: write one zone file per domain into DIR");
+    bat.p.opts.wait_secondaries = 0;
+    bs->add_option("--wait-secondaries", bat.p.opts.wait_secondaries,
+                   "apply, A: wait at most SECONDS per domain for our secondaries to serve the "
+                   "new serial (default 0: not asked; run verify later)")
+        ->check(CLI::Range(0, 3600));
     add_provision_options(bs, bat.p);
     bs->callback([&] { run = [&] { return cmd_batch(bat); }; });
 

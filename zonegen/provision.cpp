@@ -219,6 +219,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
         PdnsClient client(pdns_config(url, sid, opts));
         auto live_doc = client.get_zone(spec.domain);
         p.exists = live_doc.has_value();
+        if (live_doc) p.live_doc = std::make_shared<const json>(*live_doc);
         Zone live(spec.domain);
         if (live_doc) {
             p.kind_before = live_doc->value("kind", "");
@@ -478,7 +479,13 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
 
     // The server the plan was made against (a reviewed plan names it).
     PdnsClient client(pdns_config(p.server, server_for(p.pattern, profile, opts).second, opts));
-    auto live_doc = client.get_zone(p.zone);
+    // A reviewed plan is checked against the zone as it is now; a plan made a moment ago in
+    // this process starts from what it read.
+    std::optional<json> live_doc;
+    if (check_before || (p.exists && !p.live_doc))
+        live_doc = client.get_zone(p.zone);
+    else if (p.live_doc)
+        live_doc = *p.live_doc;
     Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
     if (check_before)
         check_unchanged(p, live, live_doc.has_value(), live_doc ? live_doc->value("kind", "") : "");
@@ -489,11 +496,10 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     doc["serial_before"] = nullptr;
     doc["serial_after"] = nullptr;
     const ProviderNs& primary = profile.primary();
-    // The serial the primary holds (its API's view: what it serves once its packet cache
+    // The serial the primary holds: its API's view (what it serves once its packet cache
     // has expired), else what it answers over DNS.
-    auto primary_serial = [&]() -> std::optional<std::uint32_t> {
-        if (auto z = client.get_zone(p.zone);
-            z && z->contains("serial") && (*z)["serial"].is_number())
+    auto serial_of = [&](const std::optional<json>& z) -> std::optional<std::uint32_t> {
+        if (z && z->contains("serial") && (*z)["serial"].is_number())
             return (*z)["serial"].get<std::uint32_t>();
         auto a = query_soa(first_address(primary), primary.dns_port, p.zone, 1000);
         if (a.authoritative && a.serial) return a.serial;
@@ -513,7 +519,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
 
     if (p.pattern == Pattern::A) {
         if (p.exists) {
-            if (auto s = primary_serial()) doc["serial_before"] = *s;
+            if (auto s = serial_of(live_doc)) doc["serial_before"] = *s;
         }
         if (!p.exists) {
             client.create_zone(p.create_body);
@@ -531,65 +537,42 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
                 wrote = true;
             }
         }
-        // Our secondaries may transfer the zone and are told of changes (idempotent).
-        std::vector<std::string> notify, allow;
+        // Our secondaries may transfer the zone and are told of changes (idempotent; a zone
+        // just created has no metadata to read).
+        std::map<std::string, std::vector<std::string>> want_meta;
         for (const auto& ns : profile.nameservers) {
             if (ns.primary) continue;
-            for (const auto& e : ns.endpoints()) notify.push_back(e);
-            for (const auto& a : ns.ipv4) allow.push_back(a);
-            for (const auto& a : ns.ipv6) allow.push_back(a);
+            for (const auto& e : ns.endpoints()) want_meta["ALSO-NOTIFY"].push_back(e);
+            for (const auto& a : ns.ipv4) want_meta["ALLOW-AXFR-FROM"].push_back(a);
+            for (const auto& a : ns.ipv6) want_meta["ALLOW-AXFR-FROM"].push_back(a);
         }
-        if (client.get_metadata(p.zone, "ALSO-NOTIFY") != notify)
-            client.put_metadata(p.zone, "ALSO-NOTIFY", notify);
-        if (client.get_metadata(p.zone, "ALLOW-AXFR-FROM") != allow)
-            client.put_metadata(p.zone, "ALLOW-AXFR-FROM", allow);
-        auto serial = primary_serial();
-        doc["serial_after"] = serial ? json(*serial) : json(nullptr);
-        // Secondaries: a Slave zone where the profile gives their API; then wait (bounded)
-        // until each serves the primary's serial.
-        bool lagging = false;
-        std::vector<std::pair<const ProviderNs*, std::optional<std::uint32_t>>> secs;
+        auto have_meta = p.exists ? client.get_all_metadata(p.zone)
+                                  : std::map<std::string, std::vector<std::string>>{};
+        for (const auto& [kind, values] : want_meta)
+            if (have_meta[kind] != values) client.put_metadata(p.zone, kind, values);
+        // Secondaries: a Slave zone where the profile gives their API.
         for (const auto& ns : profile.nameservers) {
-            if (ns.primary) continue;
-            if (!ns.api_url.empty()) {
-                PdnsClient sec(pdns_config(ns.api_url, ns.server_id, opts));
-                auto z = sec.get_zone(p.zone);
-                if (!z) {
-                    sec.create_zone({{"name", p.zone.to_string()},
-                                     {"kind", "Slave"},
-                                     {"masters", primary.endpoints()}});
-                    sec.axfr_retrieve(p.zone);
-                } else if (z->value("kind", "") != "Slave" ||
-                           json_strings(*z, "masters") != primary.endpoints()) {
-                    sec.put_zone(p.zone, {{"kind", "Slave"}, {"masters", primary.endpoints()}});
-                    sec.axfr_retrieve(p.zone);
-                }
+            if (ns.primary || ns.api_url.empty()) continue;
+            PdnsClient sec(pdns_config(ns.api_url, ns.server_id, opts));
+            auto z = sec.get_zone(p.zone);
+            if (!z) {
+                sec.create_zone({{"name", p.zone.to_string()},
+                                 {"kind", "Slave"},
+                                 {"masters", primary.endpoints()}});
+                sec.axfr_retrieve(p.zone);
+            } else if (z->value("kind", "") != "Slave" ||
+                       json_strings(*z, "masters") != primary.endpoints()) {
+                sec.put_zone(p.zone, {{"kind", "Slave"}, {"masters", primary.endpoints()}});
+                sec.axfr_retrieve(p.zone);
             }
-            auto a = query_soa(first_address(ns), ns.dns_port, p.zone, 1000);
-            if (!(a.authoritative && a.serial && serial && *a.serial == *serial)) lagging = true;
-            secs.emplace_back(&ns, a.serial);
         }
-        if (wrote || lagging) {
-            client.notify(p.zone);
-            for (const auto& ns : profile.nameservers)
-                if (!ns.primary) doc["notified"].push_back(ns.name.to_string());
-        }
-        json secondaries = json::array();
-        for (const auto& [ns, s] : secs) {
-            auto a = lagging ? wait_serving(first_address(*ns), ns->dns_port, p.zone, serial, 10)
-                             : query_soa(first_address(*ns), ns->dns_port, p.zone, 1000);
-            secondaries.push_back(
-                {{"name", ns->name.to_string()},
-                 {"serial", a.serial ? json(*a.serial) : json(nullptr)},
-                 {"in_sync", a.authoritative && a.serial && serial && *a.serial == *serial}});
-        }
-        doc["secondaries"] = secondaries;
-        // What did not stick: reload and diff.
+        // What did not stick: reload and diff (the reload also gives the new serial).
+        std::optional<json> now_doc = live_doc;
         if (wrote) {
-            auto again = client.get_zone(p.zone);
-            if (!again)
+            now_doc = client.get_zone(p.zone);
+            if (!now_doc)
                 throw BackendError("PowerDNS at " + p.server + ": the zone is missing after apply");
-            Zone now = zone_from_pdns(p.zone, *again, nullptr);
+            Zone now = zone_from_pdns(p.zone, *now_doc, nullptr);
             Zone want = now;
             for (const auto& c : p.plan.changes) {
                 if (c.type == rrtype::SOA) continue;
@@ -602,6 +585,45 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
             if (!left.empty())
                 throw BackendError("after apply, PowerDNS still differs:\n" + plan_text(left));
         }
+        auto serial = serial_of(now_doc);
+        doc["serial_after"] = serial ? json(*serial) : json(nullptr);
+        // Then wait (bounded) until each secondary serves the primary's serial; with no wait
+        // they are not asked and NOTIFY goes out only for a write.
+        bool ask = opts.wait_secondaries > 0;
+        bool lagging = false;
+        std::vector<std::pair<const ProviderNs*, std::optional<std::uint32_t>>> secs;
+        for (const auto& ns : profile.nameservers) {
+            if (ns.primary) continue;
+            std::optional<std::uint32_t> got;
+            if (ask) {
+                auto a = query_soa(first_address(ns), ns.dns_port, p.zone, 1000);
+                if (!(a.authoritative && a.serial && serial && *a.serial == *serial))
+                    lagging = true;
+                got = a.serial;
+            }
+            secs.emplace_back(&ns, got);
+        }
+        if (wrote || lagging) {
+            client.notify(p.zone);
+            for (const auto& ns : profile.nameservers)
+                if (!ns.primary) doc["notified"].push_back(ns.name.to_string());
+        }
+        json secondaries = json::array();
+        for (const auto& [ns, s] : secs) {
+            if (!ask) {
+                secondaries.push_back(
+                    {{"name", ns->name.to_string()}, {"serial", nullptr}, {"in_sync", nullptr}});
+                continue;
+            }
+            auto a = lagging ? wait_serving(first_address(*ns), ns->dns_port, p.zone, serial,
+                                            opts.wait_secondaries)
+                             : query_soa(first_address(*ns), ns->dns_port, p.zone, 1000);
+            secondaries.push_back(
+                {{"name", ns->name.to_string()},
+                 {"serial", a.serial ? json(*a.serial) : json(nullptr)},
+                 {"in_sync", a.authoritative && a.serial && serial && *a.serial == *serial}});
+        }
+        doc["secondaries"] = secondaries;
         doc["applied"] = wrote;
         return doc;
     }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -24,6 +25,9 @@ struct ProvisionOptions {
     bool full = false;             // the zone is fully managed: delete what the spec does not make
     bool force = false;            // override the safety limits
     int wait_transfer = -1;  // B: seconds to require a transfer; -1: wait briefly, pending is fine
+    // A: seconds to wait until our secondaries serve the new serial; 0 asks them nothing
+    // (batch's default: `verify` checks them later).
+    int wait_secondaries = 10;
     std::optional<std::uint32_t> serial;
     int pdns_timeout_s = 30;  // connect and read timeouts of each API call
     std::function<void(const std::string&)> trace;
@@ -44,6 +48,9 @@ struct ProvisionPlan {
     nlohmann::json create_body;          // the POST body when the zone is created
     std::optional<std::string> unsafe;   // why the safety limits refuse it
     std::optional<Migration> migration;  // with import_from: what was kept, replaced, dropped
+    // The PowerDNS zone document the plan was made from (never saved in a plan file): an
+    // apply right after the plan starts from it instead of reading the zone again.
+    std::shared_ptr<const nlohmann::json> live_doc;
     bool has_changes() const;
 };
 

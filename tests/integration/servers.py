@@ -40,7 +40,9 @@ class Server:
 
 
 class Pdns(Server):
-    def __init__(self, workdir, secondary_cycle=False):
+    def __init__(self, workdir, secondary_cycle=False, only_notify="127.0.0.0/8"):
+        # only_notify="": NOTIFY goes to ALSO-NOTIFY targets only, with no lookup of the
+        # zone's NS names (which, without a resolver, stalls the notify call for seconds).
         os.makedirs(workdir, exist_ok=True)
         self.dns_port, self.api_port = free_port(), free_port()
         self.url = "http://127.0.0.1:%d" % self.api_port
@@ -68,7 +70,7 @@ cache-ttl=0
 query-cache-ttl=0
 negquery-cache-ttl=0
 xfr-cycle-interval={1 if secondary_cycle else 60}
-only-notify=127.0.0.0/8
+only-notify={only_notify}
 """
         open(os.path.join(workdir, "pdns.conf"), "w").write(conf)
         super().__init__("pdns", None, workdir)
