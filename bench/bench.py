@@ -155,7 +155,7 @@ if a.zones > 0:
         def fresh(name):
             d = os.path.join(a.work, name)
             shutil.rmtree(d, ignore_errors=True)
-            return Pdns(d, only_notify="")
+            return Pdns(d)
 
         def batch(profile, action):
             t0 = time.perf_counter()

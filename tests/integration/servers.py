@@ -40,9 +40,10 @@ class Server:
 
 
 class Pdns(Server):
-    def __init__(self, workdir, secondary_cycle=False, only_notify="127.0.0.0/8"):
-        # only_notify="": NOTIFY goes to ALSO-NOTIFY targets only, with no lookup of the
-        # zone's NS names (which, without a resolver, stalls the notify call for seconds).
+    def __init__(self, workdir, secondary_cycle=False, only_notify=""):
+        # only_notify="" (as README advises for production): NOTIFY goes to the ALSO-NOTIFY
+        # targets zonegen sets, with no lookup of the zone's NS names (which, without a
+        # reachable resolver, stalls a notify call for seconds).
         os.makedirs(workdir, exist_ok=True)
         self.dns_port, self.api_port = free_port(), free_port()
         self.url = "http://127.0.0.1:%d" % self.api_port

@@ -419,6 +419,8 @@ def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
 
     rc, results, summary = batch()
     assert rc == 2, (rc, summary)  # the highest code any domain had
+    # A batch does not wait on the secondaries (README, Batch): not asked, null.
+    assert all(s["in_sync"] is None for x in results if x["exit"] == 0 for s in x["apply"]["secondaries"])
     failed = [x for x in results if x["exit"] != 0]
     assert len(results) == 200 and summary["ok"] == 195 and len(failed) == 5, summary
     for x in failed:
@@ -428,6 +430,35 @@ def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
     rc, results, summary = batch()
     assert rc == 2 and summary["ok"] == 195, summary
     assert not any(x["apply"]["applied"] for x in results if x["exit"] == 0), "a re-run wrote something"
+
+
+def test_a_new_and_an_unchanged_zone_cost_the_documented_requests():
+    # README, Batch: what a new and an unchanged pattern-A zone cost on the primary.
+    p = world["primary"]
+    f = write(os.path.join(WORK, "requests.yaml"), spec_a("requests-zonegen-test.com", extra=0))
+
+    def primary_requests():
+        r = zg("apply", f, "--yes", "--verbose", "--wait-secondaries", "0", "--format", "json", *P(), check=0)
+        calls = []
+        for line in r.stderr.splitlines():
+            parts = line.split()
+            if len(parts) >= 3 and parts[1] in ("GET", "POST", "PUT", "PATCH", "DELETE") and parts[2].startswith(p.url):
+                path = parts[2][len(p.url):].replace("/api/v1/servers/localhost", "")
+                calls.append(parts[1] + " " + path.replace("requests-zonegen-test.com.", "Z"))
+        return calls, json.loads(r.stdout)
+
+    calls, doc = primary_requests()
+    assert calls == ["GET /zones/Z", "POST /zones", "PUT /zones/Z/metadata/ALLOW-AXFR-FROM",
+                     "PUT /zones/Z/metadata/ALSO-NOTIFY", "GET /zones/Z", "PUT /zones/Z/notify"], calls
+    assert doc["applied"] is True and doc["serial_after"], doc
+    assert all(s["in_sync"] is None for s in doc["secondaries"]), doc  # not asked
+    calls, doc = primary_requests()
+    assert calls == ["GET /zones/Z", "GET /zones/Z/metadata"], calls
+    assert doc["applied"] is False and doc["serial_after"] == doc["serial_before"], doc
+    # And the secondary got the zone all the same (NOTIFY, or its Slave zone's retrieve).
+    s = world["secondary"]
+    wait_for(lambda: soa_serial(s.dns_port, "requests-zonegen-test.com") == doc["serial_after"], 20,
+             "the secondary to serve requests-zonegen-test.com")
 
 
 def test_no_output_ever_holds_the_key():
