@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -56,6 +57,14 @@ HttpOpenFn load() {
     for (const auto& path : candidates()) {
         tried += (tried.empty() ? "" : ", ") + path;
         if (::access(path.c_str(), R_OK) != 0) continue;
+        // Code that runs with the API key: only a module of root or of this user that not
+        // everyone may write (a build tree baked in as a fallback may sit anywhere).
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) continue;
+        if ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & S_IWOTH)) {
+            why = path + " is writable by everyone or owned by another user: not loaded";
+            continue;
+        }
         void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!h) {
             const char* e = ::dlerror();

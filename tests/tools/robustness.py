@@ -190,6 +190,35 @@ def test_fault_injecting_server():
     assert "connection refused" in r.stderr, r.stderr
 
 
+def test_http_module_planted_beside_the_program_is_not_loaded():
+    # A copy of zonegen with a world-writable file named like the HTTP module beside it:
+    # that file is passed over (never dlopen'ed), the real module is found after it.
+    d = os.path.join(WORK, "planted")
+    os.makedirs(d, exist_ok=True)
+    exe = os.path.join(d, "zonegen")
+    shutil.copy(ZG, exe)
+    mod = os.path.join(d, "zonegen-http.so")
+    open(mod, "w").write("not a shared object\n")
+    os.chmod(mod, 0o666)
+    s = os.path.join(WORK, "planted.json")
+    open(s, "w").write(spec())
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    e = dict(os.environ, PDNS_API_KEY=KEY)
+    r = subprocess.run([exe, "plan", s, "--pdns-url", "http://127.0.0.1:%d" % port], capture_output=True,
+                       text=True, env=e, timeout=30)
+    CAPTURED.append(r.stdout + r.stderr)
+    assert r.returncode == 3 and "connection refused" in r.stderr, (r.returncode, r.stderr)
+    # A candidate that is ours but not a module fails to load and the search goes on.
+    os.chmod(mod, 0o644)
+    r = subprocess.run([exe, "plan", s, "--pdns-url", "http://127.0.0.1:%d" % port], capture_output=True,
+                       text=True, env=e, timeout=30)
+    CAPTURED.append(r.stdout + r.stderr)
+    assert r.returncode == 3 and "connection refused" in r.stderr, (r.returncode, r.stderr)
+
+
 def test_no_output_holds_the_key():
     assert CAPTURED
     for out in CAPTURED:
