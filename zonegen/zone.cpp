@@ -37,7 +37,7 @@ std::pair<std::uint64_t, bool> rank_of(const Name& n, const Name& origin) {
             ++filled;
         }
     }
-    if (filled < 8) v <<= 8 * (8 - filled);
+    if (filled > 0 && filled < 8) v <<= 8 * (8 - filled);  // the apex (nothing below) is 0
     return {v, true};
 }
 
