@@ -228,6 +228,9 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
             p.existing_rrsets = live.rrsets().size();
         }
         p.kind_after = kind_for(spec.pattern);
+        // Only a Master zone of ours: an empty Slave zone is a transfer still pending.
+        p.empty_shell =
+            spec.pattern == Pattern::A && live_doc && live.empty() && p.kind_before == "Master";
         if (spec.pattern == Pattern::A) {
             Zone eff = effective_desired(d.zone, live, managed, opts.full);
             if (p.exists && p.kind_before == "Slave") {
@@ -235,7 +238,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                 live = Zone(spec.domain);
             }
             p.plan = diff_zones(live, eff);
-            if (!p.exists) {
+            if (!p.exists || p.empty_shell) {
                 p.create_body = pdns_create_body(spec, d);
                 p.create_body["rrsets"] = pdns_rrsets(eff);
             }
@@ -270,6 +273,7 @@ json plan_document(const ProvisionPlan& p) {
                  {"after", p.kind_after.empty() ? json(nullptr) : json(p.kind_after)}};
     j["masters"] = {{"before", p.masters_before}, {"after", p.masters_after}};
     j["delete_zone"] = p.delete_zone;
+    j["empty_shell"] = p.empty_shell;
     j["existing_rrsets"] = p.existing_rrsets;
     j["has_changes"] = p.has_changes();
     j["unsafe"] = p.unsafe ? json(*p.unsafe) : json(nullptr);
@@ -298,6 +302,7 @@ ProvisionPlan plan_from_document(const json& j) {
         p.masters_before = j.at("masters").at("before").get<std::vector<std::string>>();
         p.masters_after = j.at("masters").at("after").get<std::vector<std::string>>();
         p.delete_zone = j.at("delete_zone").get<bool>();
+        p.empty_shell = j.value("empty_shell", false);
         p.existing_rrsets = j.at("existing_rrsets").get<std::size_t>();
         if (j.contains("create")) p.create_body = j["create"];
         if (j.at("unsafe").is_string()) p.unsafe = j["unsafe"].get<std::string>();
@@ -341,6 +346,11 @@ std::string plan_text_full(const ProvisionPlan& p) {
         out += "- zone " + p.zone.to_string() + " (" + p.kind_before + ")\n";
     else if (!p.exists && !p.kind_after.empty())
         out += "+ zone " + p.zone.to_string() + " (" + p.kind_after + ")\n";
+    else if (p.empty_shell)
+        out += "~ zone " + p.zone.to_string() +
+               " exists without records (a creation that did "
+               "not finish): deleted and created whole (" +
+               p.kind_after + ")\n";
     else if (!p.exists && p.file_target)
         out += "+ file " + p.server + "\n";
     else if (p.exists && p.kind_before != p.kind_after && !p.file_target)
@@ -521,7 +531,8 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         if (p.exists) {
             if (auto s = serial_of(live_doc)) doc["serial_before"] = *s;
         }
-        if (!p.exists) {
+        if (!p.exists || p.empty_shell) {
+            if (p.empty_shell) client.delete_zone(p.zone);  // nothing in it to lose
             client.create_zone(p.create_body);
             wrote = true;
         } else {
@@ -546,8 +557,9 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
             for (const auto& a : ns.ipv4) want_meta["ALLOW-AXFR-FROM"].push_back(a);
             for (const auto& a : ns.ipv6) want_meta["ALLOW-AXFR-FROM"].push_back(a);
         }
-        auto have_meta = p.exists ? client.get_all_metadata(p.zone)
-                                  : std::map<std::string, std::vector<std::string>>{};
+        auto have_meta = p.exists && !p.empty_shell
+                             ? client.get_all_metadata(p.zone)
+                             : std::map<std::string, std::vector<std::string>>{};
         for (const auto& [kind, values] : want_meta)
             if (have_meta[kind] != values) client.put_metadata(p.zone, kind, values);
         // Secondaries: a Slave zone where the profile gives their API.

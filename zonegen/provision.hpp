@@ -43,6 +43,9 @@ struct ProvisionPlan {
     std::string kind_before, kind_after;  // PowerDNS kinds; "" when absent or a file
     std::vector<std::string> masters_before, masters_after;
     bool delete_zone = false;
+    // A: a Master zone without a single rrset, not even an SOA: what PowerDNS leaves when it
+    // stops between creating a zone and committing its records. Apply deletes and creates it.
+    bool empty_shell = false;
     Plan plan;  // rrset changes
     std::size_t existing_rrsets = 0;
     nlohmann::json create_body;          // the POST body when the zone is created
