@@ -103,6 +103,22 @@ load = measure([ZG, "validate", za, "--origin", "bench.example"])
 d = measure([ZG, "diff", za, zb, "--origin", "bench.example"])
 diff_row = (big, d, load)
 
+# ---- 3b. import the biggest zone by AXFR from BIND -----------------------------------------
+axfr_row = None
+if shutil.which("named") or os.path.exists("/usr/sbin/named"):
+    from servers import Bind
+    bd = os.path.join(a.work, "bind")
+    shutil.rmtree(bd, ignore_errors=True)
+    bind = Bind(bd, {"bench.example.": (open(za).read(), ["127.0.0.1"], [])})
+    try:
+        src = "axfr://127.0.0.1:%d/bench.example" % bind.port
+        ours = measure([ZG, "import", src, "-o", os.path.join(a.work, "imported.zone")], repeat=min(a.repeat, 3))
+        dig = measure(["dig", "+noall", "+answer", "-p", str(bind.port), "@127.0.0.1", "bench.example", "AXFR"],
+                      repeat=min(a.repeat, 3))
+        axfr_row = (big, ours, dig)
+    finally:
+        bind.stop()
+
 # ---- 4. many customers: batch generate vs one process each --------------------------------
 spec_rows = []
 for n in [int(x) for x in a.specs.split() if int(x) > 0]:
@@ -246,6 +262,10 @@ for name, (w, m), peers, target, note in rows:
 big, (dw, dm), (lw, lm) = diff_row
 print("%-42s %9.4fs %8.0f   loading both %.4fs: ratio %.2f  [target <= 1.5: %s]"
       % ("diff %d vs 1%% changed" % big, dw, dm, 2 * lw, dw / (2 * lw), "met" if dw <= 1.5 * 2 * lw else "NOT MET"))
+if axfr_row:
+    n, (w, m), (pw, pm) = axfr_row
+    print("%-42s %9.4fs %8.0f   dig AXFR (prints it) %.4fs %.0fMiB x%.2f"
+          % ("import %d records by AXFR from BIND" % n, w, m, pw, pm, w / pw))
 for n, t, ok in spec_rows:
     print("%-42s %9.3fs %8s   %.0f specs/s; one process per spec: %.0f/s (x%.1f)%s"
           % ("batch generate %d specs (--jobs %d)" % (n, a.jobs), t, "-", n / t, 1 / per_process,
