@@ -10,21 +10,12 @@
 Usage: robustness.py ZONEGEN SOURCE_DIR WORKDIR"""
 import http.server, json, os, shutil, signal, socket, subprocess, sys, threading, time, traceback
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import CAPTURED, make_zg  # noqa: E402
+
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 KEY = "robustness-test-key-77aa"
-CAPTURED = []
-
-
-def zg(*args, check=None, input=None, timeout=60, env=None):
-    e = dict(os.environ, PDNS_API_KEY=KEY, SOURCE_DATE_EPOCH="1795833600")
-    e.update(env or {})
-    t0 = time.time()
-    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=e, cwd=SRC, timeout=timeout, input=input)
-    r.elapsed = time.time() - t0
-    CAPTURED.append(r.stdout + r.stderr)
-    if check is not None and r.returncode != check:
-        raise AssertionError("zonegen %s: exit %d (want %d)\n%s%s" % (" ".join(args), r.returncode, check, r.stdout[-1500:], r.stderr[-1500:]))
-    return r
+zg = make_zg(ZG, SRC, {"PDNS_API_KEY": KEY})
 
 
 def spec(records=None, domain="example.com", server="sv1.example.net", extra=""):
