@@ -194,18 +194,6 @@ void PdnsClient::axfr_retrieve(const Name& zone) {
     impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/axfr-retrieve"), nullptr, {200});
 }
 
-std::vector<std::string> PdnsClient::get_metadata(const Name& zone, const std::string& kind) {
-    auto p = impl_->path("/zones/" + zone_path(zone) + "/metadata/" + kind);
-    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
-    std::vector<std::string> out;
-    if (status != 200) return out;
-    auto j = impl_->parse(body, "GET " + p);
-    if (j.contains("metadata") && j["metadata"].is_array())
-        for (const auto& v : j["metadata"])
-            if (v.is_string()) out.push_back(v.get<std::string>());
-    return out;
-}
-
 std::map<std::string, std::vector<std::string>> PdnsClient::get_all_metadata(const Name& zone) {
     auto p = impl_->path("/zones/" + zone_path(zone) + "/metadata");
     auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});

@@ -48,7 +48,6 @@ class PdnsClient {
     void delete_zone(const Name& zone);
     void notify(const Name& zone);
     void axfr_retrieve(const Name& zone);
-    std::vector<std::string> get_metadata(const Name& zone, const std::string& kind);
     // Every kind at once (one request): kind -> values.
     std::map<std::string, std::vector<std::string>> get_all_metadata(const Name& zone);
     void put_metadata(const Name& zone, const std::string& kind,

@@ -217,9 +217,10 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
         auto [url, sid] = server_for(spec.pattern, profile, opts);
         p.server = url;
         PdnsClient client(pdns_config(url, sid, opts));
-        auto live_doc = client.get_zone(spec.domain);
-        p.exists = live_doc.has_value();
-        if (live_doc) p.live_doc = std::make_shared<const json>(*live_doc);
+        if (auto got = client.get_zone(spec.domain))
+            p.live_doc = std::make_shared<const json>(std::move(*got));
+        const json* live_doc = p.live_doc.get();
+        p.exists = live_doc != nullptr;
         Zone live(spec.domain);
         if (live_doc) {
             p.kind_before = live_doc->value("kind", "");
@@ -491,14 +492,12 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     PdnsClient client(pdns_config(p.server, server_for(p.pattern, profile, opts).second, opts));
     // A reviewed plan is checked against the zone as it is now; a plan made a moment ago in
     // this process starts from what it read.
-    std::optional<json> live_doc;
-    if (check_before || (p.exists && !p.live_doc))
-        live_doc = client.get_zone(p.zone);
-    else if (p.live_doc)
-        live_doc = *p.live_doc;
+    std::optional<json> fetched;
+    if (check_before || (p.exists && !p.live_doc)) fetched = client.get_zone(p.zone);
+    const json* live_doc = fetched ? &*fetched : check_before ? nullptr : p.live_doc.get();
     Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
     if (check_before)
-        check_unchanged(p, live, live_doc.has_value(), live_doc ? live_doc->value("kind", "") : "");
+        check_unchanged(p, live, live_doc != nullptr, live_doc ? live_doc->value("kind", "") : "");
 
     json doc = plan_document(p);
     doc["notified"] = json::array();
@@ -508,7 +507,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     const ProviderNs& primary = profile.primary();
     // The serial the primary holds: its API's view (what it serves once its packet cache
     // has expired), else what it answers over DNS.
-    auto serial_of = [&](const std::optional<json>& z) -> std::optional<std::uint32_t> {
+    auto serial_of = [&](const json* z) -> std::optional<std::uint32_t> {
         if (z && z->contains("serial") && (*z)["serial"].is_number())
             return (*z)["serial"].get<std::uint32_t>();
         auto a = query_soa(first_address(primary), primary.dns_port, p.zone, 1000);
@@ -579,11 +578,13 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
             }
         }
         // What did not stick: reload and diff (the reload also gives the new serial).
-        std::optional<json> now_doc = live_doc;
+        const json* now_doc = live_doc;
+        std::optional<json> reloaded;
         if (wrote) {
-            now_doc = client.get_zone(p.zone);
-            if (!now_doc)
+            reloaded = client.get_zone(p.zone);
+            if (!reloaded)
                 throw BackendError("PowerDNS at " + p.server + ": the zone is missing after apply");
+            now_doc = &*reloaded;
             Zone now = zone_from_pdns(p.zone, *now_doc, nullptr);
             Zone want = now;
             for (const auto& c : p.plan.changes) {
@@ -602,18 +603,19 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         // Then wait (bounded) until each secondary serves the primary's serial; with no wait
         // they are not asked and NOTIFY goes out only for a write.
         bool ask = opts.wait_secondaries > 0;
+        auto in_sync = [&](const SoaAnswer& a) {
+            return a.authoritative && a.serial && serial && *a.serial == *serial;
+        };
         bool lagging = false;
-        std::vector<std::pair<const ProviderNs*, std::optional<std::uint32_t>>> secs;
+        std::vector<std::pair<const ProviderNs*, SoaAnswer>> secs;
         for (const auto& ns : profile.nameservers) {
             if (ns.primary) continue;
-            std::optional<std::uint32_t> got;
+            SoaAnswer a;
             if (ask) {
-                auto a = query_soa(first_address(ns), ns.dns_port, p.zone, 1000);
-                if (!(a.authoritative && a.serial && serial && *a.serial == *serial))
-                    lagging = true;
-                got = a.serial;
+                a = query_soa(first_address(ns), ns.dns_port, p.zone, 1000);
+                lagging |= !in_sync(a);
             }
-            secs.emplace_back(&ns, got);
+            secs.emplace_back(&ns, a);
         }
         if (wrote || lagging) {
             client.notify(p.zone);
@@ -621,19 +623,18 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
                 if (!ns.primary) doc["notified"].push_back(ns.name.to_string());
         }
         json secondaries = json::array();
-        for (const auto& [ns, s] : secs) {
+        for (auto& [ns, a] : secs) {
             if (!ask) {
                 secondaries.push_back(
                     {{"name", ns->name.to_string()}, {"serial", nullptr}, {"in_sync", nullptr}});
                 continue;
             }
-            auto a = lagging ? wait_serving(first_address(*ns), ns->dns_port, p.zone, serial,
-                                            opts.wait_secondaries)
-                             : query_soa(first_address(*ns), ns->dns_port, p.zone, 1000);
-            secondaries.push_back(
-                {{"name", ns->name.to_string()},
-                 {"serial", a.serial ? json(*a.serial) : json(nullptr)},
-                 {"in_sync", a.authoritative && a.serial && serial && *a.serial == *serial}});
+            if (!in_sync(a))
+                a = wait_serving(first_address(*ns), ns->dns_port, p.zone, serial,
+                                 opts.wait_secondaries);
+            secondaries.push_back({{"name", ns->name.to_string()},
+                                   {"serial", a.serial ? json(*a.serial) : json(nullptr)},
+                                   {"in_sync", in_sync(a)}});
         }
         doc["secondaries"] = secondaries;
         doc["applied"] = wrote;
