@@ -8,10 +8,10 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 start=$(date +%s)
 bash scripts/deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZONEGEN_TESTS=ON >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZONEGEN_TESTS=ON -DZONEGEN_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 (cd build && ctest --output-on-failure -j "$jobs" --timeout 600 -L 'unit|e2e|style')
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DZONEGEN_SANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DZONEGEN_SANITIZE=ON -DZONEGEN_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs" --target unit_tests zonegen
 # Everything but the validator oracle (228 zones through three external tools: it tests
 # agreement, not memory safety, and ran above) under the sanitizers, leak checking on.

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <set>
+#include <string_view>
 
 #include "zonegen/errors.hpp"
 
@@ -68,8 +69,12 @@ bool is_spf(const std::string& canonical_txt) {
 
 std::string spf_server_terms(const HostAddrs& server) {
     std::string out;
-    for (const auto& a : server.ipv4) out += (out.empty() ? "" : " ") + std::string("ip4:") + a;
-    for (const auto& a : server.ipv6) out += (out.empty() ? "" : " ") + std::string("ip6:") + a;
+    auto term = [&out](std::string_view kind, const std::string& addr) {
+        if (!out.empty()) out += ' ';
+        out.append(kind).append(addr);
+    };
+    for (const auto& a : server.ipv4) term("ip4:", a);
+    for (const auto& a : server.ipv6) term("ip6:", a);
     return out;
 }
 
