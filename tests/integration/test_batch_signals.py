@@ -37,11 +37,11 @@ def specs(prefix, n):
 def interrupted_batch(prefix, sig, total=200, lines_before=10):
     """Starts a batch apply, sends `sig` once `lines_before` domains have finished, and
     returns (exit code, domain lines, summary, stderr)."""
+    jsonl = os.path.join(WORK, prefix + ".jsonl")
+    open(jsonl, "w").write(specs(prefix, total))
     proc = subprocess.Popen([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", "--profile", world["profile"]],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=open(jsonl), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=SRC, env=ENV)
-    proc.stdin.write(specs(prefix, total))
-    proc.stdin.close()
     lines = []
     try:
         while len(lines) < lines_before:
@@ -92,6 +92,8 @@ def check_interrupted(prefix, sig, want_rc):
     for x in lines:
         a = x["apply"]
         assert x["exit"] == 0 and a["applied"] is True and a["notified"], x
+    print("  %s: %d domains done (%d read before the signal), %d not started"
+          % (name, len(lines), 10, len(not_started)), flush=True)
     check_whole(prefix, total, done, set(not_started))
     # The applied zones are served (a sample).
     p = world["primary"]
