@@ -271,10 +271,12 @@ json summary_json(const std::vector<Item>& items, const std::vector<int>& codes,
 
 int run_batch(const BatchOptions& opts, const Profile& profile) {
     if (opts.action == "apply" && !opts.yes) throw UsageError("batch --action apply needs --yes");
-    InterruptWatch watch("finishing the domains in flight, starting no more");
     std::vector<Item> items;
     for (const auto& in : opts.inputs) collect(in, items);
     if (items.empty()) throw UsageError("batch: no specs");
+    // From here on a signal stops the batch cleanly; while the inputs were read (stdin may
+    // be a terminal) it ended it at once, with nothing started.
+    InterruptWatch watch("finishing the domains in flight, starting no more");
     parse_all(items);
     refuse_duplicates(items);
 

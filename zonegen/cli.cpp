@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cctype>
+#include <csignal>
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -831,6 +832,9 @@ int run_command(int argc, char** argv) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    // A reader that went away is a failed write (exit 3), not a death by SIGPIPE halfway
+    // through a batch.
+    ::signal(SIGPIPE, SIG_IGN);
     int code = run_command(argc, argv);
     // Output the caller never got is a failure (a full disk, a closed pipe), whatever the
     // command: exit 3, said once on stderr.

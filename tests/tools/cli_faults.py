@@ -149,6 +149,21 @@ def test_stdout_write_failure_exits_3_for_every_command():
             assert len(msgs) == 1, (cmd, fmt, r.err)
 
 
+def test_closed_pipe_is_a_write_failure_not_a_death_by_sigpipe():
+    big = path("big.zone") if os.path.exists(path("big.zone")) else big_zone()
+    spec = write("pipe.yaml", spec_a("pipe-zonegen-test.com"))
+    for cmd in (["import", big], ["validate", big], ["batch", spec, "--action", "plan",
+                                                      "--target", path("pipe.zone")]):
+        r, w = os.pipe()
+        os.close(r)  # the reader went away before zonegen wrote
+        try:
+            p = zg(*cmd, stdout=w)
+        finally:
+            os.close(w)
+        assert p.returncode == 3, (cmd, p.returncode, p.err)
+        assert len([l for l in p.err.splitlines() if "standard output" in l]) == 1, (cmd, p.err)
+
+
 # ---- defect 15: secrets typed on the command line, JSON forms, other zones ----------------
 
 def test_unknown_secret_options_are_never_echoed():
