@@ -267,6 +267,15 @@ json summary_json(const std::vector<Item>& items, const std::vector<int>& codes,
     return s;
 }
 
+void print_summary(const json& summary, int sig) {
+    std::cout << dump_json(json{{"summary", summary}}) << "\n" << std::flush;
+    std::cerr << "batch: " << summary["ok"] << " of " << summary["total"] << " succeeded, "
+              << summary["failed"] << " failed";
+    if (summary.contains("not_started"))
+        std::cerr << ", " << summary["not_started"].size() << " not started";
+    std::cerr << (sig ? " (" + signal_name(sig) + ")" : "") << "\n";
+}
+
 }  // namespace
 
 int run_batch(const BatchOptions& opts, const Profile& profile) {
@@ -300,16 +309,18 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
     std::vector<std::thread> pool;
     for (int j = 0; j < jobs; ++j) pool.emplace_back(worker);
     for (auto& t : pool) t.join();
+    // Inputs refused before any work have their lines even when a signal came first.
+    for (std::size_t i = 0; i < items.size() && stdout_ok; ++i) {
+        if (started[i] || !items[i].refused) continue;
+        started[i] = 1;
+        codes[i] = items[i].refused->code;
+        json line = items[i].refused->line;
+        line["exit"] = codes[i];
+        stdout_ok = printer.line(line);
+    }
     printer.end();
-
     int sig = watch.signal();
-    json summary = summary_json(items, codes, started, sig);
-    std::cout << dump_json(json{{"summary", summary}}) << "\n" << std::flush;
-    std::cerr << "batch: " << summary["ok"] << " of " << items.size() << " succeeded, "
-              << summary["failed"] << " failed";
-    if (summary.contains("not_started"))
-        std::cerr << ", " << summary["not_started"].size() << " not started";
-    std::cerr << (sig ? " (" + signal_name(sig) + ")" : "") << "\n";
+    print_summary(summary_json(items, codes, started, sig), sig);
     if (sig) return 128 + sig;
     return *std::max_element(codes.begin(), codes.end());
 }
