@@ -17,6 +17,8 @@ LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts
         case SourceKind::file: {
             ReadOptions ro;
             ro.origin = opts.origin;
+            ro.fallback = opts.fallback_origin;
+            ro.refuse_other_origin = true;
             ro.allow_include_dir = opts.allow_include;
             if (opts.trace) opts.trace("reading " + source);
             ReadResult r = read_zone_file(source, ro);
@@ -31,8 +33,8 @@ LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts
                 } catch (const NameError& e) {
                     throw UsageError("'" + source + "': " + e.what());
                 }
-            } else if (opts.origin) {
-                zone = *opts.origin;
+            } else if (opts.origin || opts.fallback_origin) {
+                zone = opts.origin ? *opts.origin : *opts.fallback_origin;
             } else {
                 throw UsageError("'pdns:' needs a zone: pdns:ZONE, --origin, or a spec");
             }

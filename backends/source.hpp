@@ -14,8 +14,11 @@
 namespace zonegen {
 
 struct SourceOptions {
-    std::optional<Name> origin;  // --origin / the spec's domain
-    std::string allow_include;   // zone files
+    // --origin / the spec's domain: the zone the source must be. A zone file whose leading
+    // $ORIGIN names another zone is refused (InputError).
+    std::optional<Name> origin;
+    std::optional<Name> fallback_origin;  // when the source names no zone itself (diff's NEW)
+    std::string allow_include;            // zone files
     std::string pdns_url, pdns_server_id = "localhost", api_key_file;  // pdns:
     std::optional<TsigKey> tsig;                                       // axfr://
     int timeout_s = 10;

@@ -155,8 +155,15 @@ class Reader {
 };
 
 Name pick_origin(const ReadOptions& opts, const std::string& head, const std::string& name) {
-    if (opts.origin) return *opts.origin;
-    if (auto o = leading_origin(head)) return *o;
+    std::optional<Name> declared = leading_origin(head);
+    if (opts.origin) {
+        if (opts.refuse_other_origin && declared && *declared != *opts.origin)
+            throw InputError(name + " is a zone file of " + declared->to_string() + ", not of " +
+                             opts.origin->to_string());
+        return *opts.origin;
+    }
+    if (declared) return *declared;
+    if (opts.fallback) return *opts.fallback;
     throw InputError(
         name + ": no $ORIGIN at the top of the file: give the zone's name with --origin NAME");
 }
@@ -195,7 +202,7 @@ ReadResult read_zone_file(const std::string& path, const ReadOptions& opts) {
     if (path == "-") return read_zone_text(read_input("-"), "<stdin>", opts);
     // Only the head is needed to find a leading $ORIGIN; the scanner maps the file itself.
     std::string head;
-    if (!opts.origin) head = read_input_head(path, 64 * 1024);
+    if (!opts.origin || opts.refuse_other_origin) head = read_input_head(path, 64 * 1024);
     Name origin = pick_origin(opts, head, path);
     ReadResult res{Zone(origin), {}};
     auto s = make_scanner(origin, opts.default_ttl);

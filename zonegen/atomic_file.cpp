@@ -20,6 +20,7 @@ void write_all(int fd, const std::string& content, const std::string& what) {
         ssize_t n = ::write(fd, content.data() + off, content.size() - off);
         if (n < 0) {
             if (errno == EINTR) continue;
+            if (fd == 1) throw StdoutError(what + ": cannot write: " + std::strerror(errno));
             throw InputError(what + ": cannot write: " + std::strerror(errno));
         }
         off += static_cast<std::size_t>(n);

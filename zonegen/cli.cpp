@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <csignal>
 #include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -17,12 +19,14 @@
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/instructions.hpp"
+#include "zonegen/output.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/verify.hpp"
 #include "zonegen/version.hpp"
+#include "zonegen/yaml_json.hpp"
 
 namespace zonegen {
 namespace {
@@ -117,7 +121,7 @@ int cmd_generate(GenerateArgs& a) {
         out = text;
         print_findings_text(findings, std::cerr);
     } else if (a.common.format == "pdns-json") {
-        out = pdns_create_body(spec, d).dump(2) + "\n";
+        out = dump_json(pdns_create_body(spec, d), 2) + "\n";
         print_findings_text(findings, std::cerr);
     } else {
         json j = {{"zone", spec.domain.to_string()},
@@ -129,7 +133,7 @@ int cmd_generate(GenerateArgs& a) {
                   {"pdns", pdns_create_body(spec, d)},
                   {"findings", findings_json(findings)}};
         if (!spec.import_from.empty()) j["migration"] = migration_json(migration);
-        out = j.dump(2) + "\n";
+        out = dump_json(j, 2) + "\n";
     }
     write_file_atomic(a.output, out);
     if (a.output != "-") trace(a.common, "wrote " + a.output);
@@ -183,7 +187,7 @@ int cmd_validate(ValidateArgs& a) {
                   {"errors", errors},
                   {"warnings", warnings},
                   {"findings", findings_json(findings)}};
-        std::cout << j.dump(2) << "\n";
+        std::cout << dump_json(j, 2) << "\n";
     } else {
         print_findings_text(findings, std::cout);
         std::cout << a.file << ": " << r.zone.origin().to_string() << ": " << r.zone.record_count()
@@ -267,7 +271,9 @@ int cmd_diff(DiffArgs& a) {
     SourceOptions o = source_options(a.src, a.common);
     o.pdns_url = a.src.pdns_url;
     Zone before = load_source(a.old_source, o, a.common);
-    if (!o.origin) o.origin = before.origin();
+    // NEW names its own zone (a leading $ORIGIN, pdns:ZONE, axfr://.../ZONE); OLD's is only
+    // the fallback for a file without $ORIGIN, so two zones are never silently merged.
+    o.fallback_origin = before.origin();
     Zone after = load_source(a.new_source, o, a.common);
     if (before.origin() != after.origin())
         throw UsageError("the two sources are different zones: " + before.origin().to_string() +
@@ -276,7 +282,7 @@ int cmd_diff(DiffArgs& a) {
     leave_to_exit(std::move(before));
     leave_to_exit(std::move(after));
     if (a.common.format == "json")
-        std::cout << plan_json(plan).dump(2) << "\n";
+        std::cout << dump_json(plan_json(plan), 2) << "\n";
     else
         std::cout << plan_text(plan);
     if (a.detailed_exitcode && !plan.empty()) return static_cast<int>(ExitCode::changes);
@@ -295,12 +301,21 @@ int cmd_import(ImportArgs& a) {
     Zone z = load_source(a.source, o, a.common);
     ValidateOptions vo;
     auto findings = validate_zone(z, vo);
-    print_findings_text(findings, std::cerr);
     ZoneTextOptions zo;
     zo.header.push_back("zonegen import of " + z.origin().to_string() + ": " +
                         std::to_string(z.record_count()) + " records");
     if (const RRset* soa = z.find(z.origin(), rrtype::SOA)) zo.default_ttl = soa->ttl();
-    write_file_atomic(a.output, zone_text(z, zo));
+    std::string text = zone_text(z, zo);
+    if (a.common.format == "json") {
+        json j = {{"zone", z.origin().to_string()},
+                  {"records", z.record_count()},
+                  {"text", text},
+                  {"findings", findings_json(findings)}};
+        text = dump_json(j, 2) + "\n";
+    } else {
+        print_findings_text(findings, std::cerr);
+    }
+    write_file_atomic(a.output, text);
     trace(a.common, "wrote " + std::to_string(z.record_count()) + " records to " + a.output);
     return 0;
 }
@@ -356,9 +371,9 @@ int cmd_plan(ProvisionArgs& a) {
     a.opts.trace = [&](const std::string& m) { trace(a.common, m); };
     ProvisionPlan p = make_plan(spec, profile, a.opts);
     json doc = plan_document(p);
-    if (!a.out.empty()) write_file_atomic(a.out, doc.dump(2) + "\n");
+    if (!a.out.empty()) write_file_atomic(a.out, dump_json(doc, 2) + "\n");
     if (a.common.format == "json")
-        std::cout << doc.dump(2) << "\n";
+        std::cout << dump_json(doc, 2) << "\n";
     else
         std::cout << coloured(plan_text_full(p));
     if (a.detailed_exitcode && p.has_changes()) return static_cast<int>(ExitCode::changes);
@@ -411,14 +426,14 @@ int cmd_apply(ProvisionArgs& a) {
     }
     if (!a.yes) {
         if (a.common.format == "json")
-            std::cout << plan_document(p).dump(2) << "\n";
+            std::cout << dump_json(plan_document(p), 2) << "\n";
         else
             std::cout << coloured(plan_text_full(p)) << "not applied: add --yes to apply\n";
         return 0;
     }
     json d = apply_plan(p, spec ? &*spec : nullptr, profile, a.opts, from_file);
     if (a.common.format == "json")
-        std::cout << d.dump(2) << "\n";
+        std::cout << dump_json(d, 2) << "\n";
     else
         std::cout << coloured(plan_text_full(p)) << apply_summary(d);
     return 0;
@@ -459,7 +474,7 @@ int cmd_instructions(InstructionsArgs& a) {
     }
     Instructions in = build_instructions(spec, profile, a.lang, start, records, migration);
     if (a.common.format == "json")
-        std::cout << instructions_json(in).dump(2) << "\n";
+        std::cout << dump_json(instructions_json(in), 2) << "\n";
     else
         std::cout << instructions_text(in, a.common.format == "markdown");
     return 0;
@@ -500,7 +515,7 @@ int cmd_verify(VerifyArgs& a) {
     o.trace = [&](const std::string& m) { trace(a.common, m); };
     VerifyResult r = verify_switch(spec, profile, o);
     if (a.common.format == "json")
-        std::cout << verify_json(r).dump(2) << "\n";
+        std::cout << dump_json(verify_json(r), 2) << "\n";
     else
         std::cout << verify_text(r);
     return r.problem() ? static_cast<int>(ExitCode::invalid) : 0;
@@ -523,12 +538,16 @@ int cmd_batch(BatchArgs& a) {
 // ---- profile ----------------------------------------------------------------------------
 
 int cmd_profile_show(const Common& c) {
-    if (c.profile.empty()) {
-        std::cout << default_profile_text();
-    } else {
+    std::string text = default_profile_text(), source = "built-in";
+    if (!c.profile.empty()) {
         load_profile(c.profile);  // validates it
-        std::cout << read_input(c.profile);
+        text = read_input(c.profile);
+        source = c.profile;
     }
+    if (c.format == "json")
+        std::cout << dump_json(yaml_text_to_json(text, source), 2) << "\n";
+    else
+        std::cout << text;
     return 0;
 }
 
@@ -538,7 +557,7 @@ int cmd_checks(const Common& c) {
         for (const auto& ch : check_table())
             arr.push_back(
                 {{"check", ch.id}, {"severity", to_string(ch.severity)}, {"summary", ch.summary}});
-        std::cout << arr.dump(2) << "\n";
+        std::cout << dump_json(arr, 2) << "\n";
     } else {
         for (const auto& ch : check_table())
             std::cout << ch.id << "\t" << to_string(ch.severity) << "\t" << ch.summary << "\n";
@@ -558,11 +577,11 @@ bool wants_json(int argc, char** argv) {
 }
 
 int report(const Error& e, bool as_json) {
-    if (as_json) {
+    if (as_json && !dynamic_cast<const StdoutError*>(&e)) {
         json err = {{"kind", e.kind()}, {"message", e.what()}};
         if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
             err["findings"] = findings_json(inv->findings());
-        std::cout << json{{"error", err}}.dump(2) << "\n";
+        std::cout << dump_json(json{{"error", err}}, 2) << "\n";
     } else {
         if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
             print_findings_text(inv->findings(), std::cerr);
@@ -571,13 +590,81 @@ int report(const Error& e, bool as_json) {
     return static_cast<int>(e.code());
 }
 
-}  // namespace
+// An option name that suggests a secret: --pdns-api-key, --tsig-secret, --password.
+bool secret_like(std::string name) {
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (const char* w : {"key", "secret", "passw", "token"})
+        if (name.find(w) != std::string::npos) return true;
+    return false;
+}
 
-int run_cli(int argc, char** argv) {
+// The words of the command line never to be echoed: the value of an option whose name
+// suggests a secret (--x=VALUE, or the word after --x).
+std::vector<std::string> secret_values(int argc, char** argv) {
+    std::vector<std::string> out;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a.size() < 2 || a[0] != '-') continue;
+        auto eq = a.find('=');
+        if (!secret_like(a.substr(0, eq))) continue;
+        if (eq != std::string::npos)
+            out.push_back(a.substr(eq + 1));
+        else if (i + 1 < argc && argv[i + 1][0] != '-')
+            out.push_back(argv[i + 1]);
+    }
+    return out;
+}
+
+// CLI11 repeats unexpected arguments whole (`--pdns-api-key=SECRET` included): only the
+// names of unknown options are shown, never a value, nor a word right after one.
+std::string unexpected_message(const std::vector<std::string>& extras) {
+    std::string shown;
+    std::size_t hidden = 0;
+    bool after_option = false;
+    for (const auto& x : extras) {
+        bool option = x.size() > 1 && x[0] == '-';
+        std::string word;
+        if (option && x[1] == '-')
+            word = x.substr(0, x.find('='));
+        else if (option)
+            word = x.substr(0, 2);
+        else if (!after_option)
+            word = x;
+        if (word.empty())
+            ++hidden;
+        else
+            shown += (shown.empty() ? "" : " ") + word;
+        after_option = option;
+    }
+    std::string msg = "unexpected argument" + std::string(extras.size() > 1 ? "s" : "");
+    if (!shown.empty()) msg += ": " + shown;
+    if (hidden)
+        msg +=
+            " (and " + std::to_string(hidden) + " value" + (hidden > 1 ? "s" : "") + ", not shown)";
+    return msg;
+}
+
+std::string parse_error_message(const CLI::ParseError& e, const CLI::App& app, int argc,
+                                char** argv) {
+    std::string msg = e.what();
+    if (dynamic_cast<const CLI::ExtrasError*>(&e)) msg = unexpected_message(app.remaining(true));
+    for (const auto& v : secret_values(argc, argv)) {
+        if (v.size() < 4) continue;
+        for (auto at = msg.find(v); at != std::string::npos; at = msg.find(v, at))
+            msg.replace(at, v.size(), "(not shown)");
+    }
+    return msg;
+}
+
+int run_command(int argc, char** argv) {
     bool as_json = wants_json(argc, argv);
     CLI::App app{"zonegen: authoritative DNS for customer domains on a managed server"};
     app.set_version_flag("--version", std::string("zonegen ") + kVersion);
     app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 success; 1 invalid zone; 2 usage or input error; 3 backend or network "
+        "failure, or standard output cannot be written; 4 refused as unsafe; 10 changes "
+        "(--detailed-exitcode); batch: 130/143 when interrupted by SIGINT/SIGTERM.");
     std::function<int()> run;
 
     GenerateArgs gen;
@@ -623,7 +710,7 @@ int run_cli(int argc, char** argv) {
         ->required();
     im->add_option("-o,--output", imp.output, "write to FILE atomically (default: stdout)");
     add_source_options(im, imp.src);
-    add_common(im, imp.common, {"text"});
+    add_common(im, imp.common, {"text", "json"});
     im->callback([&] { run = [&] { return cmd_import(imp); }; });
 
     ProvisionArgs pl;
@@ -679,6 +766,10 @@ int run_cli(int argc, char** argv) {
     BatchArgs bat;
     auto* bs =
         app.add_subcommand("batch", "many specs at once: one JSON line per domain, then a summary");
+    bs->footer(
+        "Each domain is its own JSON line (a missing or bad input included), then a summary. "
+        "The same domain twice is refused for every copy. SIGINT/SIGTERM: no new domain "
+        "starts, those in flight finish, the summary lists the rest; exit 130/143.");
     bs->add_option("inputs", bat.b.inputs,
                    "spec files, directories, a YAML list of specs, or - (JSON Lines)")
         ->required();
@@ -701,7 +792,7 @@ int run_cli(int argc, char** argv) {
     Common pc;
     auto* p = app.add_subcommand("profile",
                                  "print the provider profile in use (the built-in one by default)");
-    add_common(p, pc, {"text"});
+    add_common(p, pc, {"text", "json"});
     p->callback([&] { run = [&] { return cmd_profile_show(pc); }; });
 
     Common cc;
@@ -718,9 +809,9 @@ int run_cli(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        UsageError u(e.what());
+        UsageError u(parse_error_message(e, app, argc, argv));
         if (as_json) return report(u, true);
-        std::cerr << "zonegen: " << e.what()
+        std::cerr << "zonegen: " << u.what()
                   << "\nRun 'zonegen --help' for the commands, 'zonegen COMMAND --help' for one.\n";
         return static_cast<int>(ExitCode::usage);
     }
@@ -732,7 +823,25 @@ int run_cli(int argc, char** argv) {
         // A bug, not an input problem: say so plainly.
         InputError u(std::string("internal error: ") + e.what());
         return report(u, as_json);
+    } catch (...) {
+        InputError u("internal error: an unknown exception");
+        return report(u, as_json);
     }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+    // A reader that went away is a failed write (exit 3), not a death by SIGPIPE halfway
+    // through a batch.
+    ::signal(SIGPIPE, SIG_IGN);
+    int code = run_command(argc, argv);
+    // Output the caller never got is a failure (a full disk, a closed pipe), whatever the
+    // command: exit 3, said once on stderr.
+    std::string why = stdout_failure();
+    if (why.empty()) return code;
+    std::cerr << "zonegen: cannot write to standard output: " << why << "\n";
+    return static_cast<int>(ExitCode::backend);
 }
 
 }  // namespace zonegen

@@ -64,6 +64,15 @@ class BackendError : public Error {
     const char* kind() const override { return "backend"; }
 };
 
+// Standard output cannot be written (a full disk, a closed pipe): exit 3, the message on
+// stderr only, since stdout is what failed.
+class StdoutError : public Error {
+  public:
+    using Error::Error;
+    ExitCode code() const override { return ExitCode::backend; }
+    const char* kind() const override { return "output"; }
+};
+
 class UnsafeError : public Error {
   public:
     using Error::Error;

@@ -1,0 +1,28 @@
+#include "zonegen/output.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace zonegen {
+
+std::string dump_json(const nlohmann::json& j, int indent) {
+    return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string stdout_failure() {
+    errno = 0;
+    std::cout.flush();
+    int cout_errno = errno;
+    bool cout_failed = !std::cout;
+    errno = 0;
+    bool stdio_failed = std::fflush(stdout) != 0 || std::ferror(stdout);
+    int stdio_errno = errno;
+    if (!cout_failed && !stdio_failed) return "";
+    int e = stdio_errno ? stdio_errno : cout_errno;
+    return e ? std::strerror(e) : "write error";
+}
+
+}  // namespace zonegen
