@@ -288,12 +288,20 @@ def test_422_shows_powerdns_message_and_applies_nothing():
     planfile = os.path.join(WORK, "reject.plan.json")
     zg("plan", f2, "--out", planfile, *P(), check=0)
     doc = json.load(open(planfile))
-    # A reviewer's hand-edit that PowerDNS refuses: a CNAME beside the A at www.
-    doc["changes"].append({"action": "create", "name": "www." + zone, "type": "CNAME", "before": None,
-                           "after": {"ttl": 3600, "rdata": ["elsewhere.example.net."]}})
+    # A reviewer's hand-edit that makes the zone invalid (a CNAME beside the A at www) is
+    # refused before any write, as generate would refuse it (issue 13, defect 2).
+    edited = json.loads(json.dumps(doc))
+    edited["changes"].append({"action": "create", "name": "www." + zone, "type": "CNAME", "before": None,
+                              "after": {"ttl": 3600, "rdata": ["elsewhere.example.net."]}})
+    json.dump(edited, open(planfile, "w"))
+    r = zg("apply", "--plan", planfile, "--yes", *P(), check=1)
+    assert "cname-and-other-data" in r.stderr, r.stderr
+    # One PowerDNS refuses though the zone is valid DNS: an MX target that is not a host name.
+    doc["changes"].append({"action": "create", "name": "mx2." + zone, "type": "MX", "before": None,
+                           "after": {"ttl": 3600, "rdata": ["10 a\\.b.example.net."]}})
     json.dump(doc, open(planfile, "w"))
     r = zg("apply", "--plan", planfile, "--yes", *P(), check=3)
-    assert "HTTP 422" in r.stderr and "CNAME" in r.stderr, r.stderr
+    assert "HTTP 422" in r.stderr and "non-hostname" in r.stderr, r.stderr
     assert dig(p.dns_port, zone, "A") == ["192.0.2.10"], "the PATCH was half applied"
 
 
@@ -453,7 +461,9 @@ def test_a_new_and_an_unchanged_zone_cost_the_documented_requests():
         return calls, json.loads(r.stdout)
 
     calls, doc = primary_requests()
-    assert calls == ["GET /zones/Z", "POST /zones", "PUT /zones/Z/metadata/ALLOW-AXFR-FROM",
+    # The first 404 of a run is confirmed by asking the server itself ("GET " the server:
+    # a wrong URL path or server_id answers 404 too).
+    assert calls == ["GET /zones/Z", "GET ", "POST /zones", "PUT /zones/Z/metadata/ALLOW-AXFR-FROM",
                      "PUT /zones/Z/metadata/ALSO-NOTIFY", "GET /zones/Z", "PUT /zones/Z/notify"], calls
     assert doc["applied"] is True and doc["serial_after"], doc
     assert all(s["in_sync"] is None for s in doc["secondaries"]), doc  # not asked

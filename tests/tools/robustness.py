@@ -141,6 +141,21 @@ class Fault(http.server.BaseHTTPRequestHandler):
             self.reply(404, b'{"error": "Not Found"}')
         elif m == "garbage":
             self.reply(200, b"<html>proxy error</html>")
+        elif m == "huge":  # no Content-Length: a body read until the connection closes
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            chunk = b'{"rrsets": [' + b" " * (1 << 20)
+            try:
+                for _ in range(4):
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif m == "hugelen":  # announces 800 MB
+            self.reply(200, b'{"rrsets": [', length=800 << 20)
+        elif m == "echo":  # a server message that quotes the key it was sent
+            key = self.headers.get("X-API-Key", "")
+            self.reply(401, json.dumps({"error": "API key '%s' is not %s" % (key, json.dumps(key))}).encode())
         elif m == "patch422":
             self.reply(200, json.dumps({"name": "example.com.", "kind": "Master", "serial": 1, "masters": [],
                                         "rrsets": [{"name": "example.com.", "type": "A", "ttl": 3600,
@@ -163,10 +178,15 @@ def test_fault_injecting_server():
     open(s, "w").write(spec())
     try:
         cases = [("500", "HTTP 500 (server error): database is locked"), ("reset", "PowerDNS at"),
-                 ("slow", "read timeout"), ("garbage", "not JSON"), ("patch422", "Conflicts with pre-existing RRset")]
+                 ("slow", "read timeout"), ("garbage", "not JSON"), ("patch422", "Conflicts with pre-existing RRset"),
+                 # Issue 13, defect 15: a reply over --pdns-max-response-mb is never read whole.
+                 ("huge", "larger than the limit of 1 MiB"), ("hugelen", "larger than the limit of 1 MiB"),
+                 # Issue 13, defect 8: a message quoting the key shows "(secret)" instead.
+                 ("echo", "API key '(secret)' is not \"(secret)\"")]
         for mode, want in cases:
             Fault.mode = mode
-            r = zg("apply", s, "--yes", "--force", "--pdns-url", url, "--pdns-timeout", "2", "--format", "json", timeout=30)
+            r = zg("apply", s, "--yes", "--force", "--pdns-url", url, "--pdns-timeout", "2", "--format", "json",
+                   "--pdns-max-response-mb", "1", timeout=30)
             assert r.returncode == 3, (mode, r.returncode, r.stdout, r.stderr)
             err = json.loads(r.stdout)["error"]
             assert err["kind"] == "backend" and want in err["message"], (mode, err)
