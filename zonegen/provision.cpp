@@ -318,6 +318,8 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                                          {"algorithm", spec.tsig->algorithm},
                                          {"secret_file", spec.tsig->secret_file}};
     }
+    // The spec's own warnings first, as generate prints them.
+    p.findings.insert(p.findings.begin(), d.findings.begin(), d.findings.end());
     p.unsafe = safety(p, profile);
     return p;
 }
