@@ -116,15 +116,18 @@ struct PdnsClient::Impl {
 
     // A server's words with every secret we sent replaced, in every form JSON may give it.
     std::string redact(std::string text) const {
+        const std::string mask = "(secret)";
         for (const auto& secret : secrets) {
             if (secret.empty()) continue;
-            std::string escaped = nlohmann::json(secret).dump();
+            std::string escaped = nlohmann::json(secret).dump(
+                -1, ' ', false, nlohmann::json::error_handler_t::replace);
             escaped = escaped.substr(1, escaped.size() - 2);
             std::string slashed;
             for (char c : escaped) slashed += c == '/' ? std::string("\\/") : std::string(1, c);
             for (const std::string& form : {secret, escaped, slashed})
-                for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at))
-                    text.replace(at, form.size(), "(secret)");
+                for (auto at = text.find(form); at != std::string::npos;
+                     at = text.find(form, at + mask.size()))
+                    text.replace(at, form.size(), mask);
         }
         return text;
     }
@@ -149,6 +152,7 @@ struct PdnsClient::Impl {
                            const std::string& body) const {
         // PowerDNS answers {"error": "..."} (sometimes "errors"); a proxy may answer anything.
         std::string why;
+        std::size_t keep = 2000;
         try {
             auto j = nlohmann::json::parse(body);
             if (j.contains("error") && j["error"].is_string()) why = j["error"].get<std::string>();
@@ -157,9 +161,10 @@ struct PdnsClient::Impl {
                     if (e.is_string()) why += "; " + e.get<std::string>();
         } catch (const nlohmann::json::exception&) {
             why = body;
+            keep = 200;
         }
         // Redacted before it is cut short: no part of a secret survives either.
-        why = redact(why).substr(0, 2000);
+        why = redact(why).substr(0, keep);
         for (auto& ch : why)
             if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
         std::string what = status == 401   ? " (the API key was refused)"

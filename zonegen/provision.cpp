@@ -551,7 +551,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     // The API key goes only to this run's server (--pdns-url, else the profile's), never to
     // a URL a plan file names: a plan made against another server is refused.
     auto [url, sid] = server_for(p.pattern, profile, opts);
-    if (same_url(url, p.server) == false)
+    if (!same_url(url, p.server))
         throw InputError("the plan was made against PowerDNS at " + p.server +
                          ", this run's server is " + url +
                          ": nothing was applied (make the plan against this server)");
@@ -768,7 +768,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         // Check what arrived against the pattern's rules.
         // Unchanged and already serving: the zone the plan just read is what arrived.
         std::optional<json> z;
-        if (!wrote && p.live_doc && p.live_doc->value("serial", 0) != 0)
+        if (!wrote && p.live_doc && p.live_doc->value("serial", std::uint64_t{0}) != 0)
             z = *p.live_doc;
         else
             z = client.get_zone(p.zone);
