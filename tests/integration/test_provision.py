@@ -655,10 +655,11 @@ def test_wrong_url_path_or_server_id_is_exit_3_not_an_absent_zone():
 def test_pattern_b_batch_does_not_wait_and_a_rerun_requests_nothing():
     # Issue 13, defect 11 (README, Batch): no 10 s wait per domain, no repeated axfr-retrieve.
     b = world["bind"]
-    lines = [json.dumps({"domain": "b-refused-zonegen-test.org", "dns_pattern": "B", "registrar": "customer",
+    # Zones our BIND does not serve: the worst case, no transfer ever comes.
+    lines = [json.dumps({"domain": "b-batch1-zonegen-test.org", "dns_pattern": "B", "registrar": "customer",
                          "server": {"name": "sv3.example.net", "ipv4": ["192.0.2.30"]},
                          "customer_primary": ["127.0.0.1:%d" % b.port], "customer_nameservers": ["ns1.dns-host.example"]}),
-             json.dumps({"domain": "b-batch-zonegen-test.org", "dns_pattern": "B", "registrar": "customer",
+             json.dumps({"domain": "b-batch2-zonegen-test.org", "dns_pattern": "B", "registrar": "customer",
                          "server": {"name": "sv3.example.net", "ipv4": ["192.0.2.30"]},
                          "customer_primary": ["127.0.0.1:%d" % b.port], "customer_nameservers": ["ns1.dns-host.example"]})]
     e = dict(os.environ, PDNS_API_KEY=API_KEY)
@@ -669,10 +670,10 @@ def test_pattern_b_batch_does_not_wait_and_a_rerun_requests_nothing():
     CAPTURED.append(r.stdout + r.stderr)
     assert r.returncode == 0, r.stdout + r.stderr
     out = [json.loads(l) for l in r.stdout.splitlines()][:-1]
-    assert all(x["apply"]["transfer"] in ("ok", "pending") for x in out), out
+    assert all(x["apply"]["transfer"] == "pending" for x in out), out
     assert elapsed < 10, "a batch of two pattern-B domains took %.1f s: it waited for transfers" % elapsed
-    # An unchanged re-run (the refused one is still pending): one GET, nothing requested.
-    spec = write(os.path.join(WORK, "b-refused-rerun.json"), lines[0])
+    # An unchanged re-run (still pending): one GET, no axfr-retrieve, no wait.
+    spec = write(os.path.join(WORK, "b-batch1-rerun.json"), lines[0])
     for _ in range(2):
         r = zg("apply", spec, "--yes", "--verbose", "--format", "json", *P(), check=0)
         calls = [l.split()[1] for l in r.stderr.splitlines() if re.match(r"zonegen: (GET|POST|PUT|PATCH|DELETE) ", l)]
