@@ -656,7 +656,8 @@ int run_cli(int argc, char** argv) {
     aps->add_flag("--yes", ap.yes, "really apply (without it, only show the plan)");
     aps->add_flag("--force", ap.opts.force, "override the safety limits");
     aps->add_option("--wait-transfer", ap.opts.wait_transfer,
-                    "B: require the first transfer within SECONDS (exit 3 otherwise)");
+                    "B: require the first transfer within SECONDS, asking for it if not served "
+                    "yet (exit 3 otherwise; default: a write waits up to 10 s, pending is fine)");
     aps->add_option("--wait-secondaries", ap.opts.wait_secondaries,
                     "A: wait at most SECONDS for our secondaries to serve the new serial "
                     "(default 10; 0: do not ask them)")
