@@ -177,6 +177,40 @@ struct PdnsClient::Impl {
                            std::to_string(status) + what + (why.empty() ? "" : ": " + why));
     }
 
+    // The server's major version (GET of the server, once per process and server).
+    int major_version() {
+        static std::mutex mu;
+        static std::map<std::string, int> known;
+        std::lock_guard<std::mutex> lock(mu);
+        std::string key = cfg.url + '\n' + cfg.server_id;
+        if (auto it = known.find(key); it != known.end()) return it->second;
+        auto p = path("");
+        auto j = parse(call("GET", p, nullptr, {200}).second, "GET " + p);
+        std::string v = j.is_object() ? j.value("version", "") : "";
+        return known[key] = std::atoi(v.c_str());
+    }
+
+    // LOC content is sent in PowerDNS 4's form (pdns_content); where PowerDNS 5's exact form
+    // differs ("1 0 60.000" against "1 1 0.000"), a server of version 5 or later gets its own.
+    void fit_loc(nlohmann::json& rrsets) {
+        if (!rrsets.is_array()) return;
+        for (auto& rs : rrsets) {
+            if (!rs.is_object() || rs.value("type", "") != "LOC" || !rs.contains("records"))
+                continue;
+            for (auto& r : rs["records"]) {
+                if (!r.is_object() || !r.contains("content") || !r["content"].is_string()) continue;
+                std::string content = r["content"].get<std::string>();
+                std::string exact;
+                try {
+                    exact = pdns_loc_exact(pdns_parse_content(29, content));
+                } catch (const RdataError&) {
+                    continue;  // PowerDNS will say what it thinks of it
+                }
+                if (exact != content && major_version() >= 5) r["content"] = exact;
+            }
+        }
+    }
+
     // PowerDNS answers a 404 "Not Found" alike for an absent zone and for a wrong URL path or
     // server_id: a 404 counts as "absent" only once the server itself answers (asked once
     // per process and server).
@@ -236,12 +270,16 @@ std::optional<nlohmann::json> PdnsClient::get_zone(const Name& zone) {
 }
 
 void PdnsClient::create_zone(const nlohmann::json& body) {
-    std::string b = body.dump();
+    nlohmann::json fitted = body;
+    if (fitted.contains("rrsets")) impl_->fit_loc(fitted["rrsets"]);
+    std::string b = fitted.dump();
     impl_->call("POST", impl_->path("/zones"), &b, {201});
 }
 
 void PdnsClient::patch_rrsets(const Name& zone, const nlohmann::json& rrsets) {
-    std::string b = nlohmann::json{{"rrsets", rrsets}}.dump();
+    nlohmann::json fitted = rrsets;
+    impl_->fit_loc(fitted);
+    std::string b = nlohmann::json{{"rrsets", fitted}}.dump();
     impl_->call("PATCH", impl_->path("/zones/" + zone_path(zone)), &b, {204});
 }
 

@@ -67,14 +67,25 @@ double loc_precision(unsigned char b) {
     return v;
 }
 
-std::string loc_text(std::string_view w) {
+// PowerDNS 5: degrees, minutes and seconds from the integer milliseconds of arc.
+std::string loc_angle_exact(std::uint32_t raw, char positive, char negative) {
+    const std::uint32_t equator = std::uint32_t{1} << 31;
+    char hemisphere = raw >= equator ? positive : negative;
+    std::uint32_t v = raw >= equator ? raw - equator : equator - raw;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%u %u %u.%03u %c", v / 3600000, v / 60000 % 60, v / 1000 % 60,
+                  v % 1000, hemisphere);
+    return buf;
+}
+
+std::string loc_text(std::string_view w, bool exact) {
     if (w.size() != 16 || w[0] != 0) return rdata_text(kLoc, w);
+    auto angle = exact ? loc_angle_exact : loc_angle;
     double altitude = static_cast<std::int32_t>(get32(w, 12)) / 100.0 - 100000;
     char buf[160];
     std::snprintf(buf, sizeof buf, "%s %s %.2fm %.2fm %.2fm %.2fm",
-                  loc_angle(get32(w, 4), 'N', 'S').c_str(),
-                  loc_angle(get32(w, 8), 'E', 'W').c_str(), altitude,
-                  loc_precision(static_cast<unsigned char>(w[1])),
+                  angle(get32(w, 4), 'N', 'S').c_str(), angle(get32(w, 8), 'E', 'W').c_str(),
+                  altitude, loc_precision(static_cast<unsigned char>(w[1])),
                   loc_precision(static_cast<unsigned char>(w[2])),
                   loc_precision(static_cast<unsigned char>(w[3])));
     return buf;
@@ -147,7 +158,7 @@ std::string pdns_type_name(RRType type) {
 }
 
 std::string pdns_content(RRType type, std::string_view wire) {
-    if (type == kLoc) return loc_text(wire);
+    if (type == kLoc) return loc_text(wire, false);
     if (type == rrtype::AAAA && wire.size() == 16) return aaaa_hex(wire);
     std::string text = rdata_text(type, wire);
     if (type == kRt) {
@@ -167,6 +178,10 @@ std::string pdns_content(RRType type, std::string_view wire) {
     }
     if (type == rrtype::SVCB || type == rrtype::HTTPS) return svcb_text(text);
     return text;
+}
+
+std::string pdns_loc_exact(std::string_view wire) {
+    return loc_text(wire, true);
 }
 
 std::string pdns_parse_content(RRType type, const std::string& content) {

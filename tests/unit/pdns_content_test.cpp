@@ -45,3 +45,14 @@ TEST(PdnsContent, OtherTypesPowerDnsPrintsItsOwnWay) {
     round_trips(21, "10 relay.example.net.", "\\# 21 000a0572656c6179076578616d706c65036e657400");
     round_trips(rrtype::TXT, "\"a\" \"b c\"", "\"a\" \"b c\"");
 }
+
+TEST(PdnsContent, LocInPowerDns5Form) {
+    auto w = parse_rdata(29, "1 1 0 N 2 3 0 E 0m", Name::parse("example.com."));
+    EXPECT_EQ(pdns_loc_exact(w), "1 1 0.000 N 2 3 0.000 E 0.00m 1.00m 10000.00m 10.00m");
+    EXPECT_EQ(pdns_parse_content(29, pdns_loc_exact(w)), w);
+    auto origin = parse_rdata(29, "0 0 0 N 0 0 0 E 0m", Name::parse("example.com."));
+    EXPECT_EQ(pdns_loc_exact(origin), "0 0 0.000 N 0 0 0.000 E 0.00m 1.00m 10000.00m 10.00m");
+    auto south =
+        parse_rdata(29, "42 21 43.952 S 71 5 6.344 W -24m 1m 200m", Name::parse("example.com."));
+    EXPECT_EQ(pdns_loc_exact(south), "42 21 43.952 S 71 5 6.344 W -24.00m 1.00m 200.00m 10.00m");
+}
