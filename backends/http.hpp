@@ -6,6 +6,7 @@
 // paid by every control-panel call whether it talks to PowerDNS or not.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -18,6 +19,9 @@ struct HttpSettings {
     int connect_timeout_s = 5;
     int read_timeout_s = 30;
     std::vector<std::pair<std::string, std::string>> headers;  // sent with every request
+    // A larger answer is not read (HttpReply::error says so): a broken or hostile server
+    // cannot make the client hold gigabytes.
+    std::size_t max_body_bytes = std::size_t{256} << 20;
 };
 
 struct HttpReply {

@@ -1,6 +1,9 @@
 // zonegen-http.so: cpp-httplib behind HttpTransport. The only file that includes httplib.
 #include <httplib.h>
 
+#include <cstdint>
+#include <cstdlib>
+
 #include "backends/http.hpp"
 
 namespace zonegen {
@@ -27,7 +30,7 @@ std::string error_name(httplib::Error e) {
 
 class Httplib final : public HttpTransport {
   public:
-    explicit Httplib(const HttpSettings& s) : http_(s.base) {
+    explicit Httplib(const HttpSettings& s) : max_(s.max_body_bytes), http_(s.base) {
         http_.set_connection_timeout(s.connect_timeout_s, 0);
         http_.set_read_timeout(s.read_timeout_s, 0);
         http_.set_write_timeout(s.read_timeout_s, 0);
@@ -57,28 +60,49 @@ class Httplib final : public HttpTransport {
 
   private:
     HttpReply request(const std::string& method, const std::string& p, const std::string* body) {
-        httplib::Result r{nullptr, httplib::Error::Unknown};
-        const char* json = "application/json";
-        if (method == "GET")
-            r = http_.Get(p);
-        else if (method == "POST")
-            r = http_.Post(p, body ? *body : std::string(), json);
-        else if (method == "PATCH")
-            r = http_.Patch(p, body ? *body : std::string(), json);
-        else if (method == "PUT")
-            r = body ? http_.Put(p, *body, json) : http_.Put(p);
-        else if (method == "DELETE")
-            r = http_.Delete(p);
+        httplib::Request req;
+        req.method = method;
+        req.path = p;
+        if (body) {
+            req.body = *body;
+            req.set_header("Content-Type", "application/json");
+        }
+        // The body is read through a receiver that stops at the cap (a Content-Length over
+        // it is refused before any of the body is read).
+        std::string got;
+        bool too_big = false;
+        req.response_handler = [&](const httplib::Response& r) {
+            if (r.has_header("Content-Length")) {
+                auto n = std::strtoull(r.get_header_value("Content-Length").c_str(), nullptr, 10);
+                if (n > max_) too_big = true;
+            }
+            return !too_big;
+        };
+        req.content_receiver = [&](const char* data, std::size_t n, std::uint64_t, std::uint64_t) {
+            if (got.size() + n > max_) {
+                too_big = true;
+                return false;
+            }
+            got.append(data, n);
+            return true;
+        };
+        httplib::Result r = http_.send(req);
         HttpReply out;
+        if (too_big) {
+            out.error = "the answer is larger than the limit of " + std::to_string(max_ >> 20) +
+                        " MiB (--pdns-max-response-mb): not read";
+            return out;
+        }
         if (!r) {
             out.error = error_name(r.error());
             return out;
         }
         out.status = r->status;
-        out.body = std::move(r->body);
+        out.body = got.empty() ? std::move(r->body) : std::move(got);
         return out;
     }
 
+    std::size_t max_;
     httplib::Client http_;
 };
 

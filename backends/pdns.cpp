@@ -6,6 +6,10 @@
 
 #include <cstdlib>
 #include <map>
+#include <mutex>
+#include <set>
+
+#include "backends/pdns_content.hpp"
 
 #include "zonegen/errors.hpp"
 #include "zonegen/spec.hpp"
@@ -66,7 +70,7 @@ namespace {
 std::shared_ptr<HttpTransport> shared_transport(const HttpSettings& hs) {
     thread_local std::map<std::string, std::shared_ptr<HttpTransport>> cache;
     std::string key = hs.base + '\n' + std::to_string(hs.connect_timeout_s) + '\n' +
-                      std::to_string(hs.read_timeout_s);
+                      std::to_string(hs.read_timeout_s) + '\n' + std::to_string(hs.max_body_bytes);
     for (const auto& [k, v] : hs.headers) key += '\n' + k + ':' + v;
     auto& t = cache[key];
     if (!t) t = open_http(hs);
@@ -79,6 +83,8 @@ struct PdnsClient::Impl {
     PdnsConfig cfg;
     std::shared_ptr<HttpTransport> http;
     std::string prefix;  // path before /api/v1
+    // What we send that no message may echo: the API key, a TSIG secret.
+    std::vector<std::string> secrets;
 
     explicit Impl(PdnsConfig c) : cfg(std::move(c)) {
         std::string url = cfg.url;
@@ -94,7 +100,9 @@ struct PdnsClient::Impl {
         while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
         hs.connect_timeout_s = cfg.connect_timeout_s;
         hs.read_timeout_s = cfg.read_timeout_s;
+        hs.max_body_bytes = cfg.max_response_bytes;
         hs.headers = {{"X-API-Key", cfg.api_key}, {"Accept", "application/json"}};
+        secrets.push_back(cfg.api_key);
         try {
             http = shared_transport(hs);
         } catch (const InputError&) {
@@ -106,6 +114,24 @@ struct PdnsClient::Impl {
         return prefix + "/api/v1/servers/" + cfg.server_id + rest;
     }
 
+    // A server's words with every secret we sent replaced, in every form JSON may give it.
+    std::string redact(std::string text) const {
+        const std::string mask = "(secret)";
+        for (const auto& secret : secrets) {
+            if (secret.empty()) continue;
+            std::string escaped = nlohmann::json(secret).dump(
+                -1, ' ', false, nlohmann::json::error_handler_t::replace);
+            escaped = escaped.substr(1, escaped.size() - 2);
+            std::string slashed;
+            for (char c : escaped) slashed += c == '/' ? std::string("\\/") : std::string(1, c);
+            for (const std::string& form : {secret, escaped, slashed})
+                for (auto at = text.find(form); at != std::string::npos;
+                     at = text.find(form, at + mask.size()))
+                    text.replace(at, form.size(), mask);
+        }
+        return text;
+    }
+
     // Sends a request; returns the status and body. Throws BackendError on transport
     // failure and on any status not in `ok`.
     std::pair<int, std::string> call(const std::string& method, const std::string& p,
@@ -113,24 +139,34 @@ struct PdnsClient::Impl {
         if (cfg.trace) cfg.trace(method + " " + cfg.url + p);
         HttpReply r = http->send(method, p, body);
         if (!r.error.empty())
-            throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": " + r.error);
+            throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": " +
+                               redact(r.error));
         int status = r.status;
         if (cfg.trace) cfg.trace("  -> HTTP " + std::to_string(status));
         for (int s : ok)
             if (s == status) return {status, std::move(r.body)};
+        fail(method, p, status, r.body);
+    }
+
+    [[noreturn]] void fail(const std::string& method, const std::string& p, int status,
+                           const std::string& body) const {
         // PowerDNS answers {"error": "..."} (sometimes "errors"); a proxy may answer anything.
         std::string why;
+        std::size_t keep = 2000;
         try {
-            auto j = nlohmann::json::parse(r.body);
+            auto j = nlohmann::json::parse(body);
             if (j.contains("error") && j["error"].is_string()) why = j["error"].get<std::string>();
             if (j.contains("errors") && j["errors"].is_array())
                 for (const auto& e : j["errors"])
                     if (e.is_string()) why += "; " + e.get<std::string>();
         } catch (const nlohmann::json::exception&) {
-            why = r.body.substr(0, 200);
-            for (auto& ch : why)
-                if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
+            why = body;
+            keep = 200;
         }
+        // Redacted before it is cut short: no part of a secret survives either.
+        why = redact(why).substr(0, keep);
+        for (auto& ch : why)
+            if (static_cast<unsigned char>(ch) < 0x20) ch = ' ';
         std::string what = status == 401   ? " (the API key was refused)"
                            : status == 404 ? " (not found)"
                            : status == 409 ? " (conflict: it exists already)"
@@ -139,6 +175,66 @@ struct PdnsClient::Impl {
                                            : "";
         throw BackendError("PowerDNS at " + cfg.url + ": " + method + " " + p + ": HTTP " +
                            std::to_string(status) + what + (why.empty() ? "" : ": " + why));
+    }
+
+    // The server's major version (GET of the server, once per process and server).
+    int major_version() {
+        static std::mutex mu;
+        static std::map<std::string, int> known;
+        std::lock_guard<std::mutex> lock(mu);
+        std::string key = cfg.url + '\n' + cfg.server_id;
+        if (auto it = known.find(key); it != known.end()) return it->second;
+        auto p = path("");
+        auto j = parse(call("GET", p, nullptr, {200}).second, "GET " + p);
+        std::string v = j.is_object() ? j.value("version", "") : "";
+        return known[key] = std::atoi(v.c_str());
+    }
+
+    // LOC content is sent in PowerDNS 4's form (pdns_content); where PowerDNS 5's exact form
+    // differs ("1 0 60.000" against "1 1 0.000"), a server of version 5 or later gets its own.
+    void fit_loc(nlohmann::json& rrsets) {
+        if (!rrsets.is_array()) return;
+        for (auto& rs : rrsets) {
+            if (!rs.is_object() || rs.value("type", "") != "LOC" || !rs.contains("records"))
+                continue;
+            for (auto& r : rs["records"]) {
+                if (!r.is_object() || !r.contains("content") || !r["content"].is_string()) continue;
+                std::string content = r["content"].get<std::string>();
+                std::string exact;
+                try {
+                    exact = pdns_loc_exact(pdns_parse_content(29, content));
+                } catch (const RdataError&) {
+                    continue;  // PowerDNS will say what it thinks of it
+                }
+                if (exact != content && major_version() >= 5) r["content"] = exact;
+            }
+        }
+    }
+
+    // PowerDNS answers a 404 "Not Found" alike for an absent zone and for a wrong URL path or
+    // server_id: a 404 counts as "absent" only once the server itself answers (asked once
+    // per process and server).
+    void confirm_server() {
+        static std::mutex mu;
+        static std::set<std::string> confirmed;
+        std::lock_guard<std::mutex> lock(mu);
+        std::string key = cfg.url + '\n' + cfg.server_id;
+        if (confirmed.count(key)) return;
+        auto p = path("");
+        auto [status, body] = call("GET", p, nullptr, {200, 404});
+        bool ok = false;
+        if (status == 200) {
+            try {
+                auto j = nlohmann::json::parse(body);
+                ok = j.is_object() && j.value("id", "") == cfg.server_id;
+            } catch (const nlohmann::json::exception&) {
+            }
+        }
+        if (!ok)
+            throw BackendError("PowerDNS at " + cfg.url + ": GET " + p + ": no PowerDNS server '" +
+                               cfg.server_id + "' there (HTTP " + std::to_string(status) +
+                               "): check the URL's path (--pdns-url, pdns.url) and pdns.server_id");
+        confirmed.insert(key);
     }
 
     nlohmann::json parse(const std::string& body, const std::string& what) {
@@ -159,7 +255,13 @@ const std::string& PdnsClient::url() const {
 std::optional<nlohmann::json> PdnsClient::get_zone(const Name& zone) {
     auto p = impl_->path("/zones/" + zone_path(zone));
     auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
-    if (status != 200) return std::nullopt;  // 4.7 answers 422 "Could not find domain" too
+    // Some versions answer 422 "Could not find domain" for an absent zone.
+    if (status == 422 && body.find("Could not find domain") == std::string::npos)
+        impl_->fail("GET", p, status, body);
+    if (status != 200) {
+        impl_->confirm_server();
+        return std::nullopt;
+    }
     auto j = impl_->parse(body, "GET " + p);
     if (!j.is_object() || !j.contains("rrsets") || !j["rrsets"].is_array())
         throw BackendError("PowerDNS at " + impl_->cfg.url + ": GET " + p +
@@ -168,12 +270,16 @@ std::optional<nlohmann::json> PdnsClient::get_zone(const Name& zone) {
 }
 
 void PdnsClient::create_zone(const nlohmann::json& body) {
-    std::string b = body.dump();
+    nlohmann::json fitted = body;
+    if (fitted.contains("rrsets")) impl_->fit_loc(fitted["rrsets"]);
+    std::string b = fitted.dump();
     impl_->call("POST", impl_->path("/zones"), &b, {201});
 }
 
 void PdnsClient::patch_rrsets(const Name& zone, const nlohmann::json& rrsets) {
-    std::string b = nlohmann::json{{"rrsets", rrsets}}.dump();
+    nlohmann::json fitted = rrsets;
+    impl_->fit_loc(fitted);
+    std::string b = nlohmann::json{{"rrsets", fitted}}.dump();
     impl_->call("PATCH", impl_->path("/zones/" + zone_path(zone)), &b, {204});
 }
 
@@ -196,9 +302,8 @@ void PdnsClient::axfr_retrieve(const Name& zone) {
 
 std::map<std::string, std::vector<std::string>> PdnsClient::get_all_metadata(const Name& zone) {
     auto p = impl_->path("/zones/" + zone_path(zone) + "/metadata");
-    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
+    auto body = impl_->call("GET", p, nullptr, {200}).second;
     std::map<std::string, std::vector<std::string>> out;
-    if (status != 200) return out;
     auto j = impl_->parse(body, "GET " + p);
     if (!j.is_array()) return out;
     for (const auto& m : j) {
@@ -219,8 +324,9 @@ void PdnsClient::put_metadata(const Name& zone, const std::string& kind,
 
 void PdnsClient::ensure_tsig_key(const Name& name, const std::string& algorithm,
                                  const std::string& secret) {
+    impl_->secrets.push_back(secret);  // never echoed back in a message
     auto p = impl_->path("/tsigkeys/" + zone_path(name));
-    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});
+    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404});
     if (status == 200) {
         auto j = impl_->parse(body, "GET tsigkey");
         if (j.value("key", "") == secret && j.value("algorithm", "") == algorithm) return;
@@ -228,6 +334,7 @@ void PdnsClient::ensure_tsig_key(const Name& name, const std::string& algorithm,
         impl_->call("PUT", p, &b, {200});
         return;
     }
+    impl_->confirm_server();
     std::string n = name.to_string();
     n.pop_back();
     std::string b = nlohmann::json{{"name", n}, {"algorithm", algorithm}, {"key", secret}}.dump();
@@ -261,7 +368,7 @@ Zone zone_from_pdns(const Name& origin, const nlohmann::json& zone,
         for (const auto& r : rs["records"]) {
             if (r.value("disabled", false)) continue;
             try {
-                z.add_loose(owner, *t, ttl, parse_rdata(*t, r.value("content", ""), Name()), 0);
+                z.add_loose(owner, *t, ttl, pdns_parse_content(*t, r.value("content", "")), 0);
             } catch (const RdataError& e) {
                 fail(e.what());
             }
@@ -273,7 +380,7 @@ Zone zone_from_pdns(const Name& origin, const nlohmann::json& zone,
 nlohmann::json pdns_patch_rrsets(const std::vector<RRsetWrite>& writes) {
     auto arr = nlohmann::json::array();
     for (const auto& w : writes) {
-        nlohmann::json rs = {{"name", w.owner.to_string()}, {"type", type_name(w.type)}};
+        nlohmann::json rs = {{"name", w.owner.to_string()}, {"type", pdns_type_name(w.type)}};
         if (w.rdata.empty()) {
             rs["changetype"] = "DELETE";
         } else {
@@ -281,7 +388,7 @@ nlohmann::json pdns_patch_rrsets(const std::vector<RRsetWrite>& writes) {
             rs["ttl"] = w.ttl;
             auto records = nlohmann::json::array();
             for (const auto& r : w.rdata)
-                records.push_back({{"content", rdata_text(w.type, r)}, {"disabled", false}});
+                records.push_back({{"content", pdns_content(w.type, r)}, {"disabled", false}});
             rs["records"] = records;
         }
         arr.push_back(rs);

@@ -1,8 +1,10 @@
 // PowerDNS Authoritative HTTP API client (v1), over the transport of backends/http.hpp.
 //
 // Every failure (refused connection, timeout, 401, 404 where a zone must exist, 409, 422,
-// 5xx) is a BackendError carrying PowerDNS's own message; the API key never appears in
-// any message, trace or error.
+// 5xx) is a BackendError carrying PowerDNS's own message, with the API key and any TSIG
+// secret we sent replaced by "(secret)": neither ever appears in a message, trace or error.
+// A 404 means "absent" only when the server itself answers (a wrong URL path or server_id
+// is a BackendError).
 #pragma once
 
 #include <functional>
@@ -23,6 +25,9 @@ struct PdnsConfig {
     std::string api_key;
     int connect_timeout_s = 5;
     int read_timeout_s = 30;
+    // A larger answer is a BackendError, never read whole: 256 MiB holds a zone of a
+    // million records in PowerDNS's JSON (about 120 bytes a record) twice over.
+    std::size_t max_response_bytes = std::size_t{256} << 20;
     std::function<void(const std::string&)> trace;  // --verbose; never given the key
 };
 

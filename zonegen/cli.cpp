@@ -342,6 +342,9 @@ void add_provision_options(CLI::App* cmd, ProvisionArgs& a) {
                     "seconds to wait for each PowerDNS call (default 30)");
     cmd->add_option("--serial", a.opts.serial,
                     "SOA serial for a new zone or file (default: date-based)");
+    cmd->add_option("--pdns-max-response-mb", a.opts.pdns_max_response_mb,
+                    "refuse (exit 3) a PowerDNS answer larger than this (default 256)")
+        ->check(CLI::Range(1, 4096));
     add_common(cmd, a.common, {"text", "json"});
 }
 
@@ -381,25 +384,34 @@ int cmd_plan(ProvisionArgs& a) {
 }
 
 std::string apply_summary(const json& d) {
+    // Every field may be absent or null (a file target, pattern C, secondaries not asked).
+    auto num = [&](const char* k) {
+        return d.contains(k) && d[k].is_number() ? d[k].dump() : std::string("-");
+    };
+    auto str = [](const json& j, const char* k) {
+        return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+    };
     std::string out;
     out += d.value("applied", false) ? "applied" : "nothing to apply";
-    if (!d["serial_before"].is_null() || !d["serial_after"].is_null())
-        out += "; serial " +
-               (d["serial_before"].is_null() ? std::string("-") : d["serial_before"].dump()) +
-               " -> " + (d["serial_after"].is_null() ? std::string("-") : d["serial_after"].dump());
-    if (!d["notified"].empty()) {
+    if (num("serial_before") != "-" || num("serial_after") != "-")
+        out += "; serial " + num("serial_before") + " -> " + num("serial_after");
+    if (d.contains("notified") && d["notified"].is_array() && !d["notified"].empty()) {
         out += "; notified";
-        for (const auto& n : d["notified"]) out += " " + n.get<std::string>();
+        for (const auto& n : d["notified"])
+            if (n.is_string()) out += " " + n.get<std::string>();
     }
-    if (d.contains("secondaries"))
-        for (const auto& s : d["secondaries"])
-            out += "; " + s["name"].get<std::string>() +
-                   (s["in_sync"].get<bool>() ? " in sync" : " not in sync yet");
-    if (d["transfer"].is_string()) out += "; transfer " + d["transfer"].get<std::string>();
-    if (d.contains("findings"))
+    if (d.contains("secondaries") && d["secondaries"].is_array())
+        for (const auto& s : d["secondaries"]) {
+            const json& sync = s.contains("in_sync") ? s["in_sync"] : json();
+            out += "; " + str(s, "name") +
+                   (sync.is_boolean() ? (sync.get<bool>() ? " in sync" : " not in sync yet")
+                                      : " not asked");
+        }
+    if (!str(d, "transfer").empty()) out += "; transfer " + str(d, "transfer");
+    if (d.contains("findings") && d["findings"].is_array())
         for (const auto& f : d["findings"])
-            out += "\n" + std::string(f["severity"].get<std::string>()) + ": " +
-                   f["message"].get<std::string>() + " (" + f["check"].get<std::string>() + ")";
+            out +=
+                "\n" + str(f, "severity") + ": " + str(f, "message") + " (" + str(f, "check") + ")";
     return out + "\n";
 }
 
@@ -731,7 +743,8 @@ int run_command(int argc, char** argv) {
     aps->add_flag("--yes", ap.yes, "really apply (without it, only show the plan)");
     aps->add_flag("--force", ap.opts.force, "override the safety limits");
     aps->add_option("--wait-transfer", ap.opts.wait_transfer,
-                    "B: require the first transfer within SECONDS (exit 3 otherwise)");
+                    "B: require the first transfer within SECONDS, asking for it if not served "
+                    "yet (exit 3 otherwise; default: a write waits up to 10 s, pending is fine)");
     aps->add_option("--wait-secondaries", ap.opts.wait_secondaries,
                     "A: wait at most SECONDS for our secondaries to serve the new serial "
                     "(default 10; 0: do not ask them)")
@@ -786,6 +799,11 @@ int run_command(int argc, char** argv) {
                    "apply, A: wait at most SECONDS per domain for our secondaries to serve the "
                    "new serial (default 0: not asked; run verify later)")
         ->check(CLI::Range(0, 3600));
+    // B: a batch does not wait for first transfers (transfer "pending"; verify later).
+    bat.p.opts.brief_transfer_wait_s = 0;
+    bs->add_option("--wait-transfer", bat.p.opts.wait_transfer,
+                   "apply, B: require each first transfer within SECONDS (exit 3 otherwise; "
+                   "default: not waited for)");
     add_provision_options(bs, bat.p);
     bs->callback([&] { run = [&] { return cmd_batch(bat); }; });
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "backends/dnsquery.hpp"
 #include "backends/pdns.hpp"
@@ -103,6 +104,7 @@ PdnsConfig pdns_config(const std::string& url, const std::string& server_id,
     c.trace = o.trace;
     c.connect_timeout_s = std::min(o.pdns_timeout_s, 10);
     c.read_timeout_s = o.pdns_timeout_s;
+    c.max_response_bytes = static_cast<std::size_t>(o.pdns_max_response_mb) << 20;
     return c;
 }
 
@@ -116,6 +118,13 @@ std::pair<std::string, std::string> server_for(Pattern p, const Profile& profile
         if (!sec.api_url.empty()) return {sec.api_url, sec.server_id};
     }
     return {url, profile.pdns_server_id};
+}
+
+// Two spellings of one API URL: a trailing slash is not a difference.
+bool same_url(std::string a, std::string b) {
+    while (!a.empty() && a.back() == '/') a.pop_back();
+    while (!b.empty() && b.back() == '/') b.pop_back();
+    return a == b;
 }
 
 std::vector<std::string> json_strings(const json& j, const char* key) {
@@ -136,9 +145,17 @@ Zone read_target_file(const std::string& path, const Name& zone, bool* exists) {
     struct stat st {};
     *exists = ::stat(path.c_str(), &st) == 0;
     if (!*exists) return Zone(zone);
+    // A file of another zone is never rewritten under this one's origin.
+    if (auto o = leading_origin(read_input_head(path, 64 * 1024)); o && *o != zone)
+        throw UsageError("--target " + path + " holds the zone " + o->to_string() + ", not " +
+                         zone.to_string() + ": nothing was written");
     ReadOptions ro;
     ro.origin = zone;
     ReadResult r = read_zone_file(path, ro);
+    for (const RRset& s : r.zone.rrsets())
+        if (s.type == rrtype::SOA && s.owner != zone)
+            throw UsageError("--target " + path + " holds the zone " + s.owner.to_string() +
+                             " (its SOA), not " + zone.to_string() + ": nothing was written");
     if (count_errors(r.findings)) {
         for (auto& f : r.findings)
             if (f.file.empty()) f.file = path;
@@ -146,6 +163,39 @@ Zone read_target_file(const std::string& path, const Name& zone, bool* exists) {
                                r.findings);
     }
     return std::move(r.zone);
+}
+
+// Findings of `after` (what the target will hold) as generate checks them; errors that
+// `live` does not already have refuse the change (exit 1, nothing written), errors already
+// live are reported and do not block a change that does not add to them.
+std::vector<Finding> check_after(const Zone& after, const Zone* live, const ValidateOptions& vo,
+                                 const Name& zone) {
+    auto found = validate_zone(after, vo);
+    if (!count_errors(found)) return found;
+    using Key = std::tuple<std::string, std::string, int>;
+    auto key = [](const Finding& f) { return Key{f.check, f.owner, f.type ? *f.type : -1}; };
+    std::set<Key> old;
+    if (live)
+        for (const auto& f : validate_zone(*live, vo))
+            if (f.severity == Severity::error) old.insert(key(f));
+    for (const auto& f : found)
+        if (f.severity == Severity::error && !old.count(key(f)))
+            throw InvalidZoneError("the zone " + zone.to_string() +
+                                       " would be invalid after this change: nothing was written",
+                                   found);
+    return found;
+}
+
+// The zone a plan's changes make of `live`.
+Zone with_changes(const Zone& live, const Plan& plan) {
+    Zone next = live;
+    for (const auto& c : plan.changes) {
+        if (c.action == Action::remove)
+            next.erase(c.owner, c.type);
+        else if (c.after)
+            next.set(c.owner, c.type, c.after->ttl, c.after->rdata);
+    }
+    return next;
 }
 
 }  // namespace
@@ -200,6 +250,12 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
         throw InvalidZoneError("the zone for " + spec.domain.to_string() + " is invalid",
                                d.findings);
     auto managed = managed_keys(spec, profile);
+    ValidateOptions vo;
+    vo.fragment = d.fragment;
+    vo.spec = &spec;
+    vo.profile = &profile;
+    // B and C: what generate prints for the customer's zone, checked as generate checks it.
+    if (spec.pattern != Pattern::A) p.findings = check_after(d.zone, nullptr, vo, spec.domain);
 
     if (is_file_target(opts.target)) {
         if (spec.pattern != Pattern::A)
@@ -211,6 +267,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
         Zone live = read_target_file(opts.target, spec.domain, &p.exists);
         p.existing_rrsets = live.rrsets().size();
         Zone eff = effective_desired(d.zone, live, managed, opts.full);
+        p.findings = check_after(eff, &live, vo, spec.domain);
         p.plan = diff_zones(live, eff);
         p.plan.exists = p.exists;
     } else {
@@ -238,6 +295,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                 // From B to A: the transferred records are the primary's, not ours to diff.
                 live = Zone(spec.domain);
             }
+            p.findings = check_after(eff, &live, vo, spec.domain);
             p.plan = diff_zones(live, eff);
             if (!p.exists || p.empty_shell) {
                 p.create_body = pdns_create_body(spec, d);
@@ -260,6 +318,8 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                                          {"algorithm", spec.tsig->algorithm},
                                          {"secret_file", spec.tsig->secret_file}};
     }
+    // The spec's own warnings first, as generate prints them.
+    p.findings.insert(p.findings.begin(), d.findings.begin(), d.findings.end());
     p.unsafe = safety(p, profile);
     return p;
 }
@@ -280,6 +340,7 @@ json plan_document(const ProvisionPlan& p) {
     j["unsafe"] = p.unsafe ? json(*p.unsafe) : json(nullptr);
     if (!p.create_body.is_null()) j["create"] = p.create_body;
     if (p.migration) j["migration"] = migration_json(*p.migration);
+    j["findings"] = findings_json(p.findings);
     j["plan_version"] = 1;
     return j;
 }
@@ -368,6 +429,7 @@ std::string plan_text_full(const ProvisionPlan& p) {
     if (p.pattern == Pattern::C && !p.delete_zone)
         out += "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n";
     out += plan_text(p.plan);
+    for (const auto& f : p.findings) out += finding_text(f) + "\n";
     if (p.unsafe) out += "unsafe: " + *p.unsafe + " (--force to apply anyway)\n";
     return out;
 }
@@ -442,7 +504,11 @@ std::string first_address(const ProviderNs& ns) {
 json apply_file(const ProvisionPlan& p, const ProvisionOptions& opts, bool check_before) {
     bool exists = false;
     Zone live = read_target_file(p.server, p.zone, &exists);
-    if (check_before) check_unchanged(p, live, exists, "");
+    if (check_before) {
+        check_unchanged(p, live, exists, "");
+        // A reviewed plan may have been edited: it must not make the zone invalid either.
+        check_after(with_changes(live, p.plan), &live, ValidateOptions{}, p.zone);
+    }
     json doc = plan_document(p);
     auto serial_before = zone_serial(live);
     doc["serial_before"] = serial_before ? json(*serial_before) : json(nullptr);
@@ -453,13 +519,7 @@ json apply_file(const ProvisionPlan& p, const ProvisionOptions& opts, bool check
         doc["serial_after"] = doc["serial_before"];
         return doc;
     }
-    Zone next = live;
-    for (const auto& c : p.plan.changes) {
-        if (c.action == Action::remove)
-            next.erase(c.owner, c.type);
-        else
-            next.set(c.owner, c.type, c.after->ttl, c.after->rdata);
-    }
+    Zone next = with_changes(live, p.plan);
     // The serial moves forward only when the content changes, and never backwards.
     if (const RRset* s = next.find(p.zone, rrtype::SOA)) {
         if (auto soa = parse_soa(s->rrs.front().rdata)) {
@@ -488,16 +548,25 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
                           "; nothing was applied (--force overrides)");
     if (p.file_target) return apply_file(p, opts, check_before);
 
-    // The server the plan was made against (a reviewed plan names it).
-    PdnsClient client(pdns_config(p.server, server_for(p.pattern, profile, opts).second, opts));
+    // The API key goes only to this run's server (--pdns-url, else the profile's), never to
+    // a URL a plan file names: a plan made against another server is refused.
+    auto [url, sid] = server_for(p.pattern, profile, opts);
+    if (!same_url(url, p.server))
+        throw InputError("the plan was made against PowerDNS at " + p.server +
+                         ", this run's server is " + url +
+                         ": nothing was applied (make the plan against this server)");
+    PdnsClient client(pdns_config(url, sid, opts));
     // A reviewed plan is checked against the zone as it is now; a plan made a moment ago in
     // this process starts from what it read.
     std::optional<json> fetched;
     if (check_before || (p.exists && !p.live_doc)) fetched = client.get_zone(p.zone);
     const json* live_doc = fetched ? &*fetched : check_before ? nullptr : p.live_doc.get();
     Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
-    if (check_before)
+    if (check_before) {
         check_unchanged(p, live, live_doc != nullptr, live_doc ? live_doc->value("kind", "") : "");
+        if (p.pattern == Pattern::A)
+            check_after(with_changes(live, p.plan), &live, ValidateOptions{}, p.zone);
+    }
 
     json doc = plan_document(p);
     doc["notified"] = json::array();
@@ -659,10 +728,17 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         client.put_zone(p.zone, fields);  // never a PATCH of a Slave zone
         wrote = true;
     }
+    // A retrieve after a write, or when --wait-transfer asks for the transfer now; nothing
+    // changed and not asked: the secondary's own retries go on, nothing is requested or
+    // waited for (a batch's re-run costs one GET per domain).
     auto before = query_soa(first_address(sec), sec.dns_port, p.zone, 1000);
-    if (wrote || !before.authoritative) client.axfr_retrieve(p.zone);
-    int wait = opts.wait_transfer >= 0 ? opts.wait_transfer : 10;
-    auto a = wait_serving(first_address(sec), sec.dns_port, p.zone, std::nullopt, wait);
+    bool serving = before.authoritative && before.serial;
+    bool asked = opts.wait_transfer >= 0;
+    if (wrote || (asked && !serving)) client.axfr_retrieve(p.zone);
+    int wait = asked ? opts.wait_transfer : wrote ? opts.brief_transfer_wait_s : 0;
+    auto a = serving && !wrote
+                 ? before
+                 : wait_serving(first_address(sec), sec.dns_port, p.zone, std::nullopt, wait);
     bool ok = a.authoritative && a.serial;
     doc["transfer"] = ok ? "ok" : "pending";
     doc["serial_after"] = a.serial ? json(*a.serial) : json(nullptr);
@@ -690,7 +766,13 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     }
     if (ok && spec) {
         // Check what arrived against the pattern's rules.
-        if (auto z = client.get_zone(p.zone)) {
+        // Unchanged and already serving: the zone the plan just read is what arrived.
+        std::optional<json> z;
+        if (!wrote && p.live_doc && p.live_doc->value("serial", std::uint64_t{0}) != 0)
+            z = *p.live_doc;
+        else
+            z = client.get_zone(p.zone);
+        if (z) {
             Zone got = zone_from_pdns(p.zone, *z, nullptr);
             ValidateOptions vo;
             vo.spec = spec;

@@ -24,12 +24,16 @@ struct ProvisionOptions {
     std::string api_key_file;      // else $PDNS_API_KEY
     bool full = false;             // the zone is fully managed: delete what the spec does not make
     bool force = false;            // override the safety limits
-    int wait_transfer = -1;  // B: seconds to require a transfer; -1: wait briefly, pending is fine
+    int wait_transfer = -1;        // B: seconds to require a transfer; -1: not required
+    // B without --wait-transfer: how long a write waits for the first transfer before it
+    // reports "pending" (batch: 0, not waited for).
+    int brief_transfer_wait_s = 10;
     // A: seconds to wait until our secondaries serve the new serial; 0 asks them nothing
     // (batch's default: `verify` checks them later).
     int wait_secondaries = 10;
     std::optional<std::uint32_t> serial;
-    int pdns_timeout_s = 30;  // connect and read timeouts of each API call
+    int pdns_timeout_s = 30;         // connect and read timeouts of each API call
+    int pdns_max_response_mb = 256;  // a larger PowerDNS answer is exit 3, never read whole
     std::function<void(const std::string&)> trace;
 };
 
@@ -51,6 +55,9 @@ struct ProvisionPlan {
     nlohmann::json create_body;          // the POST body when the zone is created
     std::optional<std::string> unsafe;   // why the safety limits refuse it
     std::optional<Migration> migration;  // with import_from: what was kept, replaced, dropped
+    // The zone as it will be, checked as generate checks it: warnings, and errors that are
+    // already live (errors the change would introduce refuse the plan instead).
+    std::vector<Finding> findings;
     // The PowerDNS zone document the plan was made from (never saved in a plan file): an
     // apply right after the plan starts from it instead of reading the zone again.
     std::shared_ptr<const nlohmann::json> live_doc;

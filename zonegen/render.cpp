@@ -1,5 +1,7 @@
 #include "zonegen/render.hpp"
 
+#include "backends/pdns_content.hpp"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -104,9 +106,9 @@ nlohmann::json pdns_rrsets(const Zone& zone) {
     for (const auto* s : ordered(zone)) {
         auto records = nlohmann::json::array();
         for (const auto& rr : s->rrs)
-            records.push_back({{"content", rdata_text(s->type, rr.rdata)}, {"disabled", false}});
+            records.push_back({{"content", pdns_content(s->type, rr.rdata)}, {"disabled", false}});
         arr.push_back({{"name", s->owner.to_string()},
-                       {"type", type_name(s->type)},
+                       {"type", pdns_type_name(s->type)},
                        {"ttl", s->ttl()},
                        {"records", records}});
     }

@@ -141,6 +141,21 @@ class Fault(http.server.BaseHTTPRequestHandler):
             self.reply(404, b'{"error": "Not Found"}')
         elif m == "garbage":
             self.reply(200, b"<html>proxy error</html>")
+        elif m == "huge":  # no Content-Length: a body read until the connection closes
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            chunk = b'{"rrsets": [' + b" " * (1 << 20)
+            try:
+                for _ in range(4):
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif m == "hugelen":  # announces 800 MB
+            self.reply(200, b'{"rrsets": [', length=800 << 20)
+        elif m == "echo":  # a server message that quotes the key it was sent
+            key = self.headers.get("X-API-Key", "")
+            self.reply(401, json.dumps({"error": "API key '%s' is not %s" % (key, json.dumps(key))}).encode())
         elif m == "patch422":
             self.reply(200, json.dumps({"name": "example.com.", "kind": "Master", "serial": 1, "masters": [],
                                         "rrsets": [{"name": "example.com.", "type": "A", "ttl": 3600,
@@ -163,10 +178,15 @@ def test_fault_injecting_server():
     open(s, "w").write(spec())
     try:
         cases = [("500", "HTTP 500 (server error): database is locked"), ("reset", "PowerDNS at"),
-                 ("slow", "read timeout"), ("garbage", "not JSON"), ("patch422", "Conflicts with pre-existing RRset")]
+                 ("slow", "read timeout"), ("garbage", "not JSON"), ("patch422", "Conflicts with pre-existing RRset"),
+                 # Issue 13, defect 15: a reply over --pdns-max-response-mb is never read whole.
+                 ("huge", "larger than the limit of 1 MiB"), ("hugelen", "larger than the limit of 1 MiB"),
+                 # Issue 13, defect 8: a message quoting the key shows "(secret)" instead.
+                 ("echo", "API key '(secret)' is not \"(secret)\"")]
         for mode, want in cases:
             Fault.mode = mode
-            r = zg("apply", s, "--yes", "--force", "--pdns-url", url, "--pdns-timeout", "2", "--format", "json", timeout=30)
+            r = zg("apply", s, "--yes", "--force", "--pdns-url", url, "--pdns-timeout", "2", "--format", "json",
+                   "--pdns-max-response-mb", "1", timeout=30)
             assert r.returncode == 3, (mode, r.returncode, r.stdout, r.stderr)
             err = json.loads(r.stdout)["error"]
             assert err["kind"] == "backend" and want in err["message"], (mode, err)
@@ -179,6 +199,51 @@ def test_fault_injecting_server():
     closed.close()
     r = zg("plan", s, "--pdns-url", "http://127.0.0.1:%d" % port, check=3)
     assert "connection refused" in r.stderr, r.stderr
+
+
+class Version5(http.server.BaseHTTPRequestHandler):
+    """A PowerDNS 5 API as far as creating a zone: what did it get?"""
+    bodies = []
+
+    def log_message(self, *a):
+        pass
+
+    def reply(self, code, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path.rstrip("/").endswith("/servers/localhost"):
+            self.reply(200, {"id": "localhost", "daemon_type": "authoritative", "version": "5.0.1"})
+        else:
+            self.reply(404, {"error": "Not Found"})
+
+    def do_POST(self):
+        Version5.bodies.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
+        self.reply(422, {"error": "stop here"})
+
+
+def test_loc_in_the_form_of_the_servers_version():
+    # Issue 13, defect 14: PowerDNS 4 prints 1 deg 1' 0" as "1 0 60.000", PowerDNS 5 as
+    # "1 1 0.000"; each server is sent its own form.
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Version5)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        s = os.path.join(WORK, "loc5.json")
+        open(s, "w").write(spec([{"name": "l", "type": "LOC", "data": "1 1 0 N 2 3 0 E 0m"},
+                                 {"name": "m", "type": "LOC", "data": "52 22 23 N 4 53 32 E 5m"}]))
+        zg("apply", s, "--yes", "--pdns-url", "http://127.0.0.1:%d" % srv.server_address[1], check=3)
+        locs = {rs["name"]: rs["records"][0]["content"] for rs in Version5.bodies[0]["rrsets"] if rs["type"] == "LOC"}
+        assert locs == {"l.example.com.": "1 1 0.000 N 2 3 0.000 E 0.00m 1.00m 10000.00m 10.00m",
+                        "m.example.com.": "52 22 23.000 N 4 53 32.000 E 5.00m 1.00m 10000.00m 10.00m"}, locs
+        pdns4 = json.loads(zg("generate", s, "--format", "pdns-json", check=0).stdout)
+        assert any(r["records"][0]["content"].startswith("1 0 60.000 N 2 2 60.000 E") for r in pdns4["rrsets"]), pdns4
+    finally:
+        srv.shutdown()
 
 
 def test_http_module_planted_beside_the_program_is_not_loaded():
