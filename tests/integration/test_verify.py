@@ -6,7 +6,7 @@ Usage: test_verify.py ZONEGEN SOURCE_DIR WORKDIR"""
 import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
 from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -55,8 +55,10 @@ def teardown():
 
 
 def verify(*extra, check=None, spec=None):
+    # A per-query timeout far above a loopback answer's time, even on a loaded machine: a
+    # slow answer must not read as "does not answer".
     args = ["verify", spec or world["spec"], "--profile", world["profile"], "--parent-server",
-            "127.0.0.1:%d" % world["tld"].port, "--format", "json", *extra]
+            "127.0.0.1:%d" % world["tld"].port, "--format", "json", "--timeout-ms", "10000", *extra]
     if "--no-old" not in extra:
         args += ["--old-server", "127.0.0.1:%d" % world["old"].port]
     else:
@@ -71,7 +73,7 @@ def check_of(doc, cid):
 
 def sync():
     p, s = world["primary"], world["secondary"]
-    wait_for(lambda: soa_serial(s.dns_port, ZONE) == soa_serial(p.dns_port, ZONE) and soa_serial(p.dns_port, ZONE), 15,
+    wait_for(lambda: soa_serial(s.dns_port, ZONE) == soa_serial(p.dns_port, ZONE) and soa_serial(p.dns_port, ZONE),
              "the secondary to follow")
 
 
@@ -85,7 +87,7 @@ def test_1_before_the_zone_exists_not_ready():
 
 
 def test_2_zone_ready_ready_to_switch():
-    zg("apply", world["spec"], "--yes", "--profile", world["profile"], check=0)
+    zg("apply", world["spec"], "--yes", "--wait-secondaries", str(DEADLINE), "--profile", world["profile"], check=0)
     sync()
     r, d = verify("--state", world["state"], check=0)
     assert d["verdict"] == "ready to switch", d
@@ -98,7 +100,7 @@ def test_3_delegation_changed_parallel_operation():
     world["tld"].update_zone("com.", tld_zone(2, ["ns1.example.net.", "ns2.example.net."]))
     wait_for(lambda: "ns1.example.net." in " ".join(dig(world["tld"].port, ZONE, "NS") +
                                                     [l for l in subprocess.run(["dig", "+norec", "-p", str(world["tld"].port), "@127.0.0.1", ZONE, "NS"], capture_output=True, text=True).stdout.split()]),
-             10, "the TLD to delegate to us")
+             "the TLD to delegate to us")
     r, d = verify("--state", world["state"], check=0)
     assert d["verdict"].startswith("switched, parallel operation until "), d
     assert d["longest_ttl"] >= 172800, d
@@ -125,7 +127,8 @@ def test_5_secondary_lagging_a_serial_behind():
     api(s, "PUT", "/zones/%s." % ZONE, {"masters": ["127.0.0.1:%d" % free_port()]})  # it can no longer refresh
     api(p, "PATCH", "/zones/%s." % ZONE, {"rrsets": [{"name": "lag.%s." % ZONE, "type": "TXT", "ttl": 300,
                                                      "changetype": "REPLACE", "records": [{"content": '"x"', "disabled": False}]}]})
-    time.sleep(1)
+    wait_for(lambda: (soa_serial(p.dns_port, ZONE) or 0) > (soa_serial(s.dns_port, ZONE) or 0),
+             "the primary to serve a serial the secondary has not")
     r, d = verify("--switched-at", "2026-01-01", check=1)
     ev = " ".join(check_of(d, "our-servers")["evidence"])
     assert "ns2.example.net." in ev and "lagging" in ev, ev
@@ -178,7 +181,8 @@ def test_9_a_server_that_does_not_answer_is_reported_within_the_timeout():
                "--old-server", "127.0.0.1:%d" % port, "--timeout-ms", "500", "--format", "json", check=0)
         d = json.loads(r.stdout)
         assert check_of(d, "delegation")["status"] == "unknown" and "does not answer" in check_of(d, "delegation")["message"], d
-        assert r.elapsed < 20, r.elapsed
+        # Bounded: 500 ms per query, a few queries; the bound allows a loaded machine.
+        assert r.elapsed < 60, r.elapsed
     finally:
         silent.close()
 
