@@ -45,6 +45,10 @@ class Server:
 
 class Pdns(Server):
     def __init__(self, workdir, secondary_cycle=False, only_notify=""):
+        # gsqlite3-pragma-synchronous=0: no fsync per commit. SQLite has one writer at a time
+        # and refuses (HTTP 500 "database is locked") a write it cannot wait for; on a
+        # loaded disk an fsync holds that lock for long. A process killed (the tests SIGKILL
+        # it) loses nothing committed; only a machine crash could, which a test never has.
         # only_notify="" (as README advises for production): NOTIFY goes to the ALSO-NOTIFY
         # targets zonegen sets, with no lookup of the zone's NS names (which, without a
         # reachable resolver, stalls a notify call for seconds).
@@ -75,6 +79,7 @@ cache-ttl=0
 query-cache-ttl=0
 negquery-cache-ttl=0
 xfr-cycle-interval={1 if secondary_cycle else 60}
+gsqlite3-pragma-synchronous=0
 only-notify={only_notify}
 """
         open(os.path.join(workdir, "pdns.conf"), "w").write(conf)
@@ -144,9 +149,11 @@ class Bind(Server):
         while time.time() < deadline:
             if proc.poll() is not None:
                 raise RuntimeError("named exited at start:\n" + self.log())
-            r = subprocess.run(["dig", "+short", "+time=1", "+tries=1", "-p", str(self.port), "@127.0.0.1",
-                                probe_zone or next(iter(zones)), "SOA"], capture_output=True, text=True)
-            if r.stdout.strip():
+            # Ready when it answers over UDP and over TCP: named opens its TCP listener a
+            # moment after UDP, and a transfer (TCP) in that moment is refused.
+            probe = ["dig", "+short", "+time=1", "+tries=1", "-p", str(self.port), "@127.0.0.1",
+                     probe_zone or next(iter(zones)), "SOA"]
+            if all(subprocess.run(probe + t, capture_output=True, text=True).stdout.strip() for t in ([], ["+tcp"])):
                 return
             time.sleep(0.2)
         self.stop()

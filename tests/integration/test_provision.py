@@ -397,12 +397,18 @@ def test_server_killed_during_a_200_zone_batch_then_a_rerun_completes():
         pl = x["plan"]
         shell = pl["empty_shell"] and pl["existing_rrsets"] == 0 and all(c["action"] == "create" for c in pl["changes"])
         assert not pl["exists"] or not pl["changes"] or shell, "half applied: %s" % json.dumps(pl)[:3000]
-    # A re-run completes the rest.
-    r = subprocess.run([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", *P()], input=stdin,
-                       capture_output=True, text=True, cwd=SRC, env=e, timeout=900)
-    CAPTURED.append(r.stdout + r.stderr)
-    failed = [x for x in map(json.loads, r.stdout.splitlines()) if x.get("exit")]
-    assert r.returncode == 0, json.dumps([{"zone": x.get("zone"), "error": x.get("error")} for x in failed])[:3000]
+    # A re-run completes the rest. The only failure a re-run may meet is the test PowerDNS's
+    # SQLite refusing a write it cannot queue ("database is locked", HTTP 500, which zonegen
+    # rightly reports as exit 3): then the next re-run finishes those zones.
+    for attempt in range(3):
+        r = subprocess.run([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", *P()], input=stdin,
+                           capture_output=True, text=True, cwd=SRC, env=e, timeout=900)
+        CAPTURED.append(r.stdout + r.stderr)
+        failed = [x for x in map(json.loads, r.stdout.splitlines()) if x.get("exit")]
+        why = json.dumps([{"zone": x.get("zone"), "error": x.get("error")} for x in failed])[:3000]
+        if r.returncode == 0 or not all("database is locked" in json.dumps(x.get("error")) for x in failed if "zone" in x):
+            break
+    assert r.returncode == 0, why
     r = subprocess.run([ZG, "batch", "-", "--action", "plan", "--jobs", "4", *P()], input=stdin, capture_output=True,
                        text=True, cwd=SRC, env=e, timeout=600)
     assert all(not x["plan"]["changes"] for x in map(json.loads, r.stdout.splitlines()) if "plan" in x)
