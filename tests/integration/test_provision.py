@@ -436,7 +436,19 @@ def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
         out = [json.loads(l) for l in r.stdout.splitlines()]
         return r.returncode, [o for o in out if "summary" not in o], out[-1]["summary"]
 
+    def locked(results):
+        return [x for x in results if x["exit"] == 3 and "database is locked" in json.dumps(x.get("error"))]
+
     rc, results, summary = batch()
+    applied = {x["zone"] for x in results if x["exit"] == 0 and x["apply"]["applied"]}
+    # The test PowerDNS keeps its zones in SQLite, which refuses a write it cannot queue
+    # (HTTP 500 "database is locked": exit 3 for that domain, the others unaffected); a busy
+    # machine makes that likelier. A repeat applies those, as a re-run would in production.
+    for _ in range(3):
+        if not locked(results):
+            break
+        rc, results, summary = batch()
+        applied |= {x["zone"] for x in results if x["exit"] == 0 and x["apply"]["applied"]}
     assert rc == 2, (rc, summary)  # the highest code any domain had
     # A batch does not wait on the secondaries (README, Batch): not asked, null.
     assert all(s["in_sync"] is None for x in results if x["exit"] == 0 for s in x["apply"]["secondaries"])
@@ -445,7 +457,7 @@ def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
     for x in failed:
         assert x["error"]["message"], x
     assert sorted(x["exit"] for x in failed) == [1, 2, 2, 2, 2], failed
-    assert all(x["apply"]["applied"] for x in results if x["exit"] == 0)
+    assert all(x["zone"] in applied for x in results if x["exit"] == 0)
     rc, results, summary = batch()
     assert rc == 2 and summary["ok"] == 195, summary
     assert not any(x["apply"]["applied"] for x in results if x["exit"] == 0), "a re-run wrote something"
