@@ -122,7 +122,7 @@ def test_4_parallel_period_over_safe_to_cancel():
     r, d = verify("--switched-at", past, check=0)
     assert d["verdict"] == "safe to cancel the old server (once no more mail arrives there)", d
     r = zg("verify", world["spec"], "--profile", world["profile"], "--parent-server", "127.0.0.1:%d" % world["tld"].port,
-           "--switched-at", past, check=0)
+           "--switched-at", past, "--timeout-ms", "10000", check=0)
     assert r.stdout.splitlines()[0] == "safe to cancel the old server (once no more mail arrives there)", r.stdout
 
 
