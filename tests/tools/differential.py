@@ -170,7 +170,7 @@ def case_rrtype(rtype):
 
 # ---- odd but legal syntax ----------------------------------------------------------------------
 
-def ttl_notation(rng, seconds=None):
+def ttl_notation(rng):
     forms = ["1h30m", "1W", "2d", "90s", "1H", "1w2d3h4m5s", "3600", "30M", "1D12H", "0"]
     return rng.choice(forms)
 
