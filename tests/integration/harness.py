@@ -3,13 +3,13 @@ to grep for secrets), the PowerDNS API, small file helpers, the test profile poi
 our loopback servers, and the runner that prints 'N passed, N failed'."""
 import json, os, subprocess, time, traceback, urllib.request
 
-from servers import API_KEY
+from servers import API_KEY, DEADLINE
 
 CAPTURED = []  # every byte zonegen printed
 
 
 def make_zg(binary, src, extra_env=None):
-    def zg(*args, env=None, check=None, timeout=120, input=None):
+    def zg(*args, env=None, check=None, timeout=3 * DEADLINE, input=None):
         e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
         e.update(extra_env or {})
         e.update(env or {})
@@ -28,7 +28,7 @@ def api(pdns, method, path, body=None):
     req = urllib.request.Request(pdns.url + "/api/v1/servers/localhost" + path, method=method,
                                  data=json.dumps(body).encode() if body is not None else None,
                                  headers={"X-API-Key": API_KEY, "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
+    with urllib.request.urlopen(req, timeout=DEADLINE) as r:
         data = r.read()
         return json.loads(data) if data else None
 
@@ -41,13 +41,16 @@ def write(path, text, mode=None):
     return path
 
 
-def wait_for(pred, seconds=10, what="condition"):
+def wait_for(pred, what="condition", seconds=DEADLINE):
+    """Polls PRED until it holds: an event, not a guess at how long it takes. The deadline
+    is generous (a loaded 2-core CI machine); a healthy run returns in well under a second."""
     end = time.time() + seconds
-    while time.time() < end:
+    while True:
         if pred():
             return
+        if time.time() >= end:
+            raise AssertionError("timed out after %d s waiting for %s" % (seconds, what))
         time.sleep(0.2)
-    raise AssertionError("timed out after %d s waiting for %s" % (seconds, what))
 
 
 def loopback_profile(binary, primary, secondary, path):

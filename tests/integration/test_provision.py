@@ -5,7 +5,7 @@ BIND primary for pattern B, all started here on loopback. Usage:
 import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
 from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -54,6 +54,12 @@ def P():
     return ["--profile", world["profile"]]
 
 
+def WAIT_TRANSFER():
+    # zonegen's own wait for a pattern-B transfer is 10 s unless told: a test that needs the
+    # transfer done gives it the suite's generous deadline (it returns as soon as it is).
+    return ["--wait-transfer", str(DEADLINE)]
+
+
 # ---- tests -------------------------------------------------------------------------------
 
 def test_examples_apply_idempotent_and_served_by_both():
@@ -64,7 +70,7 @@ def test_examples_apply_idempotent_and_served_by_both():
         gen = json.loads(zg("generate", ex, "--format", "json", *P(), check=0).stdout)
         zone = gen["zone"]
         serial = soa_serial(p.dns_port, zone)
-        wait_for(lambda: soa_serial(s.dns_port, zone) == serial, 10, "the secondary to serve " + zone)
+        wait_for(lambda: soa_serial(s.dns_port, zone) == serial, "the secondary to serve " + zone)
         for rs in gen["pdns"]["rrsets"]:
             if rs["type"] == "SOA":
                 continue
@@ -89,7 +95,7 @@ def test_spec_change_one_patch_serial_up_secondary_follows():
     f1 = write(os.path.join(WORK, "move1.yaml"), spec_a("move-zonegen-test.com"))
     f2 = write(os.path.join(WORK, "move2.yaml"), spec_a("move-zonegen-test.com", ipv4="192.0.2.99"))
     zg("apply", f1, "--yes", *P(), check=0)
-    wait_for(lambda: soa_serial(s.dns_port, zone) == soa_serial(p.dns_port, zone), 10, "secondary sync")
+    wait_for(lambda: soa_serial(s.dns_port, zone) == soa_serial(p.dns_port, zone), "secondary sync")
     before = soa_serial(p.dns_port, zone)
     plan = json.loads(zg("plan", f2, "--format", "json", *P(), check=0).stdout)
     got = sorted((c["action"], c["name"], c["type"]) for c in plan["changes"])
@@ -101,7 +107,7 @@ def test_spec_change_one_patch_serial_up_secondary_follows():
     assert r.stderr.count("PATCH ") == 1, r.stderr
     after = soa_serial(p.dns_port, zone)
     assert after > before, (before, after)
-    wait_for(lambda: dig(s.dns_port, "www." + zone, "A") == ["192.0.2.99"], 10, "the secondary to follow")
+    wait_for(lambda: dig(s.dns_port, "www." + zone, "A") == ["192.0.2.99"], "the secondary to follow")
     zg("plan", f2, "--detailed-exitcode", *P(), check=0)
 
 
@@ -134,9 +140,11 @@ def test_pattern_b_transfers_from_bind_and_follows_notify():
                  "server: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
                  "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [{name: ns1.b-ok-zonegen-test.org, ipv4: [198.51.100.53]}]\n" % b.port)
     t0 = time.time()
-    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *WAIT_TRANSFER(), *P(), check=0).stdout)
     assert d["transfer"] == "ok", d
-    assert time.time() - t0 < 10
+    # At once, not at the next refresh (the zone's SOA says 4 hours): the bound allows a
+    # loaded machine; unloaded it takes about a second.
+    assert time.time() - t0 < 60, time.time() - t0
     assert dig(s.dns_port, "www." + zone, "A") == ["192.0.2.30"]
     errors = [f for f in d.get("findings", []) if f["severity"] == "error"]
     assert not errors, errors
@@ -145,7 +153,7 @@ def test_pattern_b_transfers_from_bind_and_follows_notify():
     assert d2["applied"] is False, d2
     # A change on the primary, then its NOTIFY, reaches our secondary.
     b.update_zone(zone, world["customer_zone"]("b-ok-zonegen-test.org", 2, 'new TXT "after notify"\n'))
-    wait_for(lambda: soa_serial(s.dns_port, zone) == 2, 15, "the NOTIFY to reach our secondary")
+    wait_for(lambda: soa_serial(s.dns_port, zone) == 2, "the NOTIFY to reach our secondary")
     assert dig(s.dns_port, "new." + zone, "TXT") == ['"after notify"']
     # A changed customer_primary updates the Slave zone's masters (PUT, never a PATCH).
     moved = write(os.path.join(WORK, "b-ok-moved.yaml"), open(spec).read().replace("'127.0.0.1:%d'" % b.port,
@@ -169,7 +177,7 @@ def test_pattern_b_with_tsig():
     r = zg("apply", spec, "--yes", *P(), check=2)
     assert "chmod 600" in r.stderr, r.stderr
     os.chmod(secret, 0o600)
-    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+    d = json.loads(zg("apply", spec, "--yes", "--format", "json", *WAIT_TRANSFER(), *P(), check=0).stdout)
     assert d["transfer"] == "ok", d
     assert soa_serial(s.dns_port, "b-tsig-zonegen-test.org") == 7
     for out in CAPTURED:
@@ -188,7 +196,7 @@ def test_pattern_b_examples_against_a_real_primary():
         text = text.replace("/etc/zonegen/tsig/xfr-example-org.key", secret)
         assert "127.0.0.1:%d" % b.port in text, text
         spec = write(os.path.join(WORK, os.path.basename(ex)), text)
-        d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+        d = json.loads(zg("apply", spec, "--yes", "--format", "json", *WAIT_TRANSFER(), *P(), check=0).stdout)
         assert d["transfer"] == "ok", d
         assert soa_serial(s.dns_port, zone) == serial
         zg("plan", spec, "--detailed-exitcode", *P(), check=0)
@@ -215,11 +223,11 @@ def test_instructions_primary_snippet_really_works_in_bind():
     conf = snippet.replace("(your zone file)", zfile).replace("(the shared secret we sent you)", TSIG_SECRET)
     b2 = Bind(os.path.join(WORK, "snippet", "bind"), {}, extra_conf=conf, probe_zone=zone, port=port)
     try:
-        d = json.loads(zg("apply", spec, "--yes", "--format", "json", *P(), check=0).stdout)
+        d = json.loads(zg("apply", spec, "--yes", "--format", "json", *WAIT_TRANSFER(), *P(), check=0).stdout)
         assert d["transfer"] == "ok", d
         assert soa_serial(s.dns_port, zone) == 10
         b2.update_zone(zone + ".", world["customer_zone"](zone, 11, 'new TXT "notified"\n'), path=zfile)
-        wait_for(lambda: soa_serial(s.dns_port, zone) == 11, 15, "the snippet's NOTIFY to reach our secondary")
+        wait_for(lambda: soa_serial(s.dns_port, zone) == 11, "the snippet's NOTIFY to reach our secondary")
     finally:
         b2.stop()
 
@@ -364,7 +372,7 @@ def test_server_killed_during_a_200_zone_batch_then_a_rerun_completes():
                                 "server": {"name": "sv.example.net", "ipv4": ["192.0.2.%d" % (i % 250 + 1)]}}) + "\n"
                     for i in range(200))
     e = dict(os.environ, PDNS_API_KEY=API_KEY)
-    proc = subprocess.Popen([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", "--pdns-timeout", "3", *P()],
+    proc = subprocess.Popen([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", "--pdns-timeout", "30", *P()],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=SRC, env=e)
     proc.stdin.write(stdin)
     proc.stdin.close()
@@ -397,12 +405,18 @@ def test_server_killed_during_a_200_zone_batch_then_a_rerun_completes():
         pl = x["plan"]
         shell = pl["empty_shell"] and pl["existing_rrsets"] == 0 and all(c["action"] == "create" for c in pl["changes"])
         assert not pl["exists"] or not pl["changes"] or shell, "half applied: %s" % json.dumps(pl)[:3000]
-    # A re-run completes the rest.
-    r = subprocess.run([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", *P()], input=stdin,
-                       capture_output=True, text=True, cwd=SRC, env=e, timeout=900)
-    CAPTURED.append(r.stdout + r.stderr)
-    failed = [x for x in map(json.loads, r.stdout.splitlines()) if x.get("exit")]
-    assert r.returncode == 0, json.dumps([{"zone": x.get("zone"), "error": x.get("error")} for x in failed])[:3000]
+    # A re-run completes the rest. The only failure a re-run may meet is the test PowerDNS's
+    # SQLite refusing a write it cannot queue ("database is locked", HTTP 500, which zonegen
+    # rightly reports as exit 3): then the next re-run finishes those zones.
+    for attempt in range(3):
+        r = subprocess.run([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", *P()], input=stdin,
+                           capture_output=True, text=True, cwd=SRC, env=e, timeout=900)
+        CAPTURED.append(r.stdout + r.stderr)
+        failed = [x for x in map(json.loads, r.stdout.splitlines()) if x.get("exit")]
+        why = json.dumps([{"zone": x.get("zone"), "error": x.get("error")} for x in failed])[:3000]
+        if r.returncode == 0 or not all("database is locked" in json.dumps(x.get("error")) for x in failed if "zone" in x):
+            break
+    assert r.returncode == 0, why
     r = subprocess.run([ZG, "batch", "-", "--action", "plan", "--jobs", "4", *P()], input=stdin, capture_output=True,
                        text=True, cwd=SRC, env=e, timeout=600)
     assert all(not x["plan"]["changes"] for x in map(json.loads, r.stdout.splitlines()) if "plan" in x)
@@ -430,7 +444,19 @@ def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
         out = [json.loads(l) for l in r.stdout.splitlines()]
         return r.returncode, [o for o in out if "summary" not in o], out[-1]["summary"]
 
+    def locked(results):
+        return [x for x in results if x["exit"] == 3 and "database is locked" in json.dumps(x.get("error"))]
+
     rc, results, summary = batch()
+    applied = {x["zone"] for x in results if x["exit"] == 0 and x["apply"]["applied"]}
+    # The test PowerDNS keeps its zones in SQLite, which refuses a write it cannot queue
+    # (HTTP 500 "database is locked": exit 3 for that domain, the others unaffected); a busy
+    # machine makes that likelier. A repeat applies those, as a re-run would in production.
+    for _ in range(3):
+        if not locked(results):
+            break
+        rc, results, summary = batch()
+        applied |= {x["zone"] for x in results if x["exit"] == 0 and x["apply"]["applied"]}
     assert rc == 2, (rc, summary)  # the highest code any domain had
     # A batch does not wait on the secondaries (README, Batch): not asked, null.
     assert all(s["in_sync"] is None for x in results if x["exit"] == 0 for s in x["apply"]["secondaries"])
@@ -439,7 +465,7 @@ def test_batch_200_specs_5_bad_then_a_rerun_applies_nothing():
     for x in failed:
         assert x["error"]["message"], x
     assert sorted(x["exit"] for x in failed) == [1, 2, 2, 2, 2], failed
-    assert all(x["apply"]["applied"] for x in results if x["exit"] == 0)
+    assert all(x["zone"] in applied for x in results if x["exit"] == 0)
     rc, results, summary = batch()
     assert rc == 2 and summary["ok"] == 195, summary
     assert not any(x["apply"]["applied"] for x in results if x["exit"] == 0), "a re-run wrote something"
@@ -472,7 +498,7 @@ def test_a_new_and_an_unchanged_zone_cost_the_documented_requests():
     assert doc["applied"] is False and doc["serial_after"] == doc["serial_before"], doc
     # And the secondary got the zone all the same (NOTIFY, or its Slave zone's retrieve).
     s = world["secondary"]
-    wait_for(lambda: soa_serial(s.dns_port, "requests-zonegen-test.com") == doc["serial_after"], 20,
+    wait_for(lambda: soa_serial(s.dns_port, "requests-zonegen-test.com") == doc["serial_after"],
              "the secondary to serve requests-zonegen-test.com")
 
 

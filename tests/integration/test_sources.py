@@ -119,7 +119,7 @@ def test_migration_keeps_every_non_web_mail_record():
     assert items[("sel1._domainkey." + zone, "TXT")]["action"] == "kept"
     zg("apply", spec, "--yes", *P(), check=0)
     zg("plan", spec, "--detailed-exitcode", *P(), check=0)
-    wait_for(lambda: soa_serial(s.dns_port, zone) == soa_serial(p.dns_port, zone), 10, "the secondary")
+    wait_for(lambda: soa_serial(s.dns_port, zone) == soa_serial(p.dns_port, zone), "the secondary")
     web_mail = {(zone, "A"), (zone, "AAAA"), (zone, "MX"), (zone, "TXT"), (zone, "NS"), (zone, "SOA"),
                 ("www." + zone, "CNAME")}
     checked = 0
@@ -212,7 +212,8 @@ def test_axfr_failures_exit_3_and_leave_no_file():
     out = os.path.join(WORK, "fail", "out.zone")
     os.makedirs(os.path.dirname(out), exist_ok=True)
 
-    def fails(source, words, *extra, seconds=30):
+    # The bounds prove a failure ends by itself (a timeout works); they allow a loaded machine.
+    def fails(source, words, *extra, seconds=120):
         r = zg("import", source, "-o", out, *extra, check=3)
         assert any(w in r.stderr for w in words), r.stderr
         assert not os.path.exists(out), "a partial file was left"
@@ -230,7 +231,7 @@ def test_axfr_failures_exit_3_and_leave_no_file():
     fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % closed, ["refused", "timed out", "no answer"])
     port, srv, _ = fake_server("silent")
     try:
-        fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["timed out", "no answer", "timeout"], "--timeout", "2", seconds=15)
+        fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["timed out", "no answer", "timeout"], "--timeout", "2", seconds=60)
     finally:
         srv.close()
     port, srv, _ = fake_server("truncated")

@@ -6,7 +6,7 @@ Usage: test_verify.py ZONEGEN SOURCE_DIR WORKDIR"""
 import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servers import API_KEY, Bind, Pdns, dig, free_port, soa_serial
+from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
 from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -55,8 +55,10 @@ def teardown():
 
 
 def verify(*extra, check=None, spec=None):
+    # A per-query timeout far above a loopback answer's time, even on a loaded machine: a
+    # slow answer must not read as "does not answer".
     args = ["verify", spec or world["spec"], "--profile", world["profile"], "--parent-server",
-            "127.0.0.1:%d" % world["tld"].port, "--format", "json", *extra]
+            "127.0.0.1:%d" % world["tld"].port, "--format", "json", "--timeout-ms", "10000", *extra]
     if "--no-old" not in extra:
         args += ["--old-server", "127.0.0.1:%d" % world["old"].port]
     else:
@@ -69,9 +71,15 @@ def check_of(doc, cid):
     return next(c for c in doc["checks"] if c["check"] == cid)
 
 
-def sync():
+def sync(retrieve=False):
+    """Waits for the secondary to serve the primary's serial. RETRIEVE asks it to transfer
+    now, for a change made through the API behind zonegen's back: the primary announces
+    that only at its next check cycle (xfr-cycle-interval, 60 s here), where zonegen sends
+    NOTIFY itself. Waiting on that cycle is what made this test fail on a busy machine."""
     p, s = world["primary"], world["secondary"]
-    wait_for(lambda: soa_serial(s.dns_port, ZONE) == soa_serial(p.dns_port, ZONE) and soa_serial(p.dns_port, ZONE), 15,
+    if retrieve:
+        api(s, "PUT", "/zones/%s./axfr-retrieve" % ZONE)
+    wait_for(lambda: soa_serial(s.dns_port, ZONE) == soa_serial(p.dns_port, ZONE) and soa_serial(p.dns_port, ZONE),
              "the secondary to follow")
 
 
@@ -85,7 +93,7 @@ def test_1_before_the_zone_exists_not_ready():
 
 
 def test_2_zone_ready_ready_to_switch():
-    zg("apply", world["spec"], "--yes", "--profile", world["profile"], check=0)
+    zg("apply", world["spec"], "--yes", "--wait-secondaries", str(DEADLINE), "--profile", world["profile"], check=0)
     sync()
     r, d = verify("--state", world["state"], check=0)
     assert d["verdict"] == "ready to switch", d
@@ -98,7 +106,7 @@ def test_3_delegation_changed_parallel_operation():
     world["tld"].update_zone("com.", tld_zone(2, ["ns1.example.net.", "ns2.example.net."]))
     wait_for(lambda: "ns1.example.net." in " ".join(dig(world["tld"].port, ZONE, "NS") +
                                                     [l for l in subprocess.run(["dig", "+norec", "-p", str(world["tld"].port), "@127.0.0.1", ZONE, "NS"], capture_output=True, text=True).stdout.split()]),
-             10, "the TLD to delegate to us")
+             "the TLD to delegate to us")
     r, d = verify("--state", world["state"], check=0)
     assert d["verdict"].startswith("switched, parallel operation until "), d
     assert d["longest_ttl"] >= 172800, d
@@ -114,7 +122,7 @@ def test_4_parallel_period_over_safe_to_cancel():
     r, d = verify("--switched-at", past, check=0)
     assert d["verdict"] == "safe to cancel the old server (once no more mail arrives there)", d
     r = zg("verify", world["spec"], "--profile", world["profile"], "--parent-server", "127.0.0.1:%d" % world["tld"].port,
-           "--switched-at", past, check=0)
+           "--switched-at", past, "--timeout-ms", "10000", check=0)
     assert r.stdout.splitlines()[0] == "safe to cancel the old server (once no more mail arrives there)", r.stdout
 
 
@@ -122,15 +130,32 @@ def test_4_parallel_period_over_safe_to_cancel():
 
 def test_5_secondary_lagging_a_serial_behind():
     p, s = world["primary"], world["secondary"]
+
+    def lagging():
+        return (soa_serial(p.dns_port, ZONE) or 0) > (soa_serial(s.dns_port, ZONE) or 0)
+
     api(s, "PUT", "/zones/%s." % ZONE, {"masters": ["127.0.0.1:%d" % free_port()]})  # it can no longer refresh
-    api(p, "PATCH", "/zones/%s." % ZONE, {"rrsets": [{"name": "lag.%s." % ZONE, "type": "TXT", "ttl": 300,
-                                                     "changetype": "REPLACE", "records": [{"content": '"x"', "disabled": False}]}]})
-    time.sleep(1)
-    r, d = verify("--switched-at", "2026-01-01", check=1)
-    ev = " ".join(check_of(d, "our-servers")["evidence"])
-    assert "ns2.example.net." in ev and "lagging" in ev, ev
-    zg("apply", world["spec"], "--yes", "--full", "--profile", world["profile"], check=0)  # fixes masters, drops lag.
-    sync()
+    try:
+        # A refresh the secondary queued before its masters changed (a NOTIFY still in
+        # flight on a busy machine) may yet bring it level once: then change the zone again.
+        # A lag that holds from before verify to after it is one verify must have seen.
+        for attempt in range(5):
+            api(p, "PATCH", "/zones/%s." % ZONE, {"rrsets": [{"name": "lag.%s." % ZONE, "type": "TXT", "ttl": 300,
+                                                             "changetype": "REPLACE",
+                                                             "records": [{"content": '"x%d"' % attempt, "disabled": False}]}]})
+            wait_for(lagging, "the primary to serve a serial the secondary has not")
+            r, d = verify("--switched-at", "2026-01-01")
+            if lagging():
+                break
+        else:
+            raise AssertionError("the secondary kept up with the primary although it cannot refresh")
+        assert r.returncode == 1, (r.returncode, d)
+        ev = " ".join(check_of(d, "our-servers")["evidence"])
+        assert "ns2.example.net." in ev and "lagging" in ev, ev
+    finally:
+        # Whatever happened, the next tests start from a healthy world.
+        zg("apply", world["spec"], "--yes", "--full", "--profile", world["profile"], check=0)  # fixes masters, drops lag.
+        sync()
     verify("--switched-at", "2026-01-01", check=0)
 
 
@@ -138,7 +163,7 @@ def test_6_mx_on_our_server_points_at_the_old_mail_host():
     p = world["primary"]
     api(p, "PATCH", "/zones/%s." % ZONE, {"rrsets": [{"name": ZONE + ".", "type": "MX", "ttl": 3600, "changetype": "REPLACE",
                                                      "records": [{"content": "10 mx.oldprovider.example.", "disabled": False}]}]})
-    sync()
+    sync(retrieve=True)
     r, d = verify("--switched-at", "2026-01-01", check=1)
     ev = " ".join(check_of(d, "our-servers")["evidence"])
     assert "ns1.example.net." in ev and "MX is 10 mx.oldprovider.example." in ev, ev
@@ -178,7 +203,8 @@ def test_9_a_server_that_does_not_answer_is_reported_within_the_timeout():
                "--old-server", "127.0.0.1:%d" % port, "--timeout-ms", "500", "--format", "json", check=0)
         d = json.loads(r.stdout)
         assert check_of(d, "delegation")["status"] == "unknown" and "does not answer" in check_of(d, "delegation")["message"], d
-        assert r.elapsed < 20, r.elapsed
+        # Bounded: 500 ms per query, a few queries; the bound allows a loaded machine.
+        assert r.elapsed < 60, r.elapsed
     finally:
         silent.close()
 
