@@ -4,20 +4,27 @@
 #pragma once
 
 #include <compare>
+#include <ctime>
 #include <string>
 #include <vector>
+
+#include "zonegen/time_zone.hpp"
 
 namespace zonegen {
 
 struct Date {
     int y = 1970, m = 1, d = 1;
     static Date parse(const std::string& s);  // YYYY-MM-DD; throws std::invalid_argument
-    static Date today();                      // UTC, or the day of SOURCE_DATE_EPOCH
+    // Today in `time_zone` (the profile's), or the day of SOURCE_DATE_EPOCH there.
+    static Date today(const std::string& time_zone = kDefaultTimeZone);
     std::string to_string() const;
     int weekday() const;  // 0 = Sunday
     Date plus_days(int n) const;
     friend auto operator<=>(const Date&, const Date&) = default;
 };
+
+// The civil date of `t` in `time_zone`.
+Date date_in(std::time_t t, const std::string& time_zone);
 
 struct Holiday {
     Date date;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/calendar.hpp"
 #include "zonegen/finding.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
@@ -30,8 +31,8 @@ struct Desired {
 
 // The time generation runs "at": SOURCE_DATE_EPOCH when set (reproducible output), else now.
 std::time_t generation_time();
-// YYYYMMDD01 for the UTC date of `t`.
-std::uint32_t date_serial(std::time_t t);
+// YYYYMMDD01 for the date of `t` in `time_zone` (the profile's; an IANA name).
+std::uint32_t date_serial(std::time_t t, const std::string& time_zone = kDefaultTimeZone);
 
 // Builds the desired records. Refusals (CNAME beside other data, mixed TTLs...) come back
 // as error findings; the caller validates and decides.
