@@ -15,8 +15,10 @@ namespace zonegen {
 struct Date {
     int y = 1970, m = 1, d = 1;
     static Date parse(const std::string& s);  // YYYY-MM-DD; throws std::invalid_argument
-    // Today in `time_zone` (the profile's), or the day of SOURCE_DATE_EPOCH there.
-    static Date today(const std::string& time_zone = kDefaultTimeZone);
+    // Today in `time_zone`, or the day of SOURCE_DATE_EPOCH there; without one, in the
+    // time zone in use (the loaded profile's time_zone, Asia/Tokyo by default).
+    static Date today(const std::string& time_zone);
+    static Date today() { return today(time_zone_in_use()); }
     std::string to_string() const;
     int weekday() const;  // 0 = Sunday
     Date plus_days(int n) const;

@@ -14,7 +14,8 @@ namespace zonegen {
 namespace {
 
 std::mutex g_mutex;
-std::string g_active;  // the zone TZ was set to here, "" before the first use
+std::string g_tz;      // the zone TZ was last set to here, "" before the first conversion
+std::string g_in_use;  // the zone of the last use_time_zone(), "" before
 
 // A zone name as the tz database spells them: no absolute path, no "..".
 bool plausible(const std::string& name) {
@@ -49,14 +50,14 @@ std::optional<std::string> tz_value(const std::string& name) {
 }
 
 void activate(const std::string& name) {  // with g_mutex held
-    if (g_active == name) return;
+    if (g_tz == name) return;
     auto v = tz_value(name);
     if (!v)
         throw std::invalid_argument("'" + name +
                                     "' is not a time zone of the tz database (such as Asia/Tokyo)");
     ::setenv("TZ", v->c_str(), 1);
     ::tzset();
-    g_active = name;
+    g_tz = name;
 }
 
 }  // namespace
@@ -68,6 +69,12 @@ bool time_zone_known(const std::string& name) {
 void use_time_zone(const std::string& name) {
     std::lock_guard<std::mutex> lock(g_mutex);
     activate(name);
+    g_in_use = name;
+}
+
+std::string time_zone_in_use() {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    return g_in_use.empty() ? kDefaultTimeZone : g_in_use;
 }
 
 std::tm local_time(std::time_t t, const std::string& name) {

@@ -18,6 +18,9 @@ bool time_zone_known(const std::string& name);
 // so that later conversions to the same zone leave the environment alone.
 void use_time_zone(const std::string& name);
 
+// The zone of the last use_time_zone() (the loaded profile's), else kDefaultTimeZone.
+std::string time_zone_in_use();
+
 // `t` as the civil time in zone `name` (use_time_zone, then localtime_r).
 std::tm local_time(std::time_t t, const std::string& name);
 

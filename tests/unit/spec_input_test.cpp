@@ -408,7 +408,8 @@ TEST(SpecServer, LoopbackNameServersInAProfileStayQuiet) {
 // ---- The provider's time zone ---------------------------------------------------------------
 
 TEST(TimeZone, SerialDateIsTheProfilesDay) {
-    EXPECT_EQ(date_serial(kUtcEveningDec1), 2026120201u);  // Asia/Tokyo by default
+    load_profile("");                                      // Asia/Tokyo by default
+    EXPECT_EQ(date_serial(kUtcEveningDec1), 2026120201u);  // in the zone in use
     EXPECT_EQ(date_serial(kUtcEveningDec1, "Asia/Tokyo"), 2026120201u);
     EXPECT_EQ(date_serial(kUtcEveningDec1, "UTC"), 2026120101u);
     EXPECT_EQ(date_serial(kUtcEveningDec1 - 5 * 3600 - 1, "Asia/Tokyo"), 2026120101u);
@@ -435,9 +436,17 @@ TEST(TimeZone, TodayHonoursSourceDateEpochInTheZone) {
     const char* old = std::getenv("SOURCE_DATE_EPOCH");
     std::string saved = old ? old : "";
     ::setenv("SOURCE_DATE_EPOCH", std::to_string(kUtcEveningDec1).c_str(), 1);
+    load_profile("");
     EXPECT_EQ(Date::today().to_string(), "2026-12-02");
     EXPECT_EQ(Date::today("UTC").to_string(), "2026-12-01");
     EXPECT_EQ(date_serial(generation_time()), 2026120201u);
+    // `instructions` and apply take the day of the zone of the profile they loaded.
+    parse_profile(default_profile_text() + "time_zone: UTC\n", "p.yaml");
+    EXPECT_EQ(time_zone_in_use(), "UTC");
+    EXPECT_EQ(Date::today().to_string(), "2026-12-01");
+    EXPECT_EQ(date_serial(generation_time()), 2026120101u);
+    load_profile("");
+    EXPECT_EQ(Date::today().to_string(), "2026-12-02");
     if (old)
         ::setenv("SOURCE_DATE_EPOCH", saved.c_str(), 1);
     else
