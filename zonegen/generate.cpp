@@ -112,8 +112,8 @@ class Builder {
     Builder(const Spec& spec, Desired& out) : spec_(spec), out_(out) {}
 
     void generated(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata) {
-        if (explicit_.count(RRKey{owner, type})) {
-            const RRset* set = out_.zone.find(owner, type);
+        const RRset* set = out_.zone.find(owner, type);
+        if (set && explicit_.count(RRKey{owner, type})) {
             if (set->ttl() != ttl) overridden(*set, ttl, set->ttl(), set->line());
             ttl = set->ttl();
         }

@@ -135,6 +135,8 @@ std::string closest_key(const std::string& key, const std::vector<std::string>& 
     std::string best;
     std::size_t best_d = key.size() >= 6 ? 3 : 2;
     for (const auto& c : candidates) {
+        std::size_t gap = key.size() > c.size() ? key.size() - c.size() : c.size() - key.size();
+        if (gap >= best_d) continue;  // too far apart (and a long key costs nothing)
         std::size_t d = edit_distance(key, c);
         if (d < best_d) {
             best = c;
