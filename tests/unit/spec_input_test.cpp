@@ -79,6 +79,14 @@ std::string yamlx_closest(const std::string& key) {
               "customer_nameservers", "tsig", "ttl", "import_from", "records"});
 }
 
+// The default profile with another time_zone.
+std::string profile_in(const std::string& zone) {
+    std::string text = default_profile_text();
+    const std::string key = "time_zone: Asia/Tokyo";
+    text.replace(text.find(key), key.size(), "time_zone: " + zone);
+    return text;
+}
+
 // 2026-12-01T20:00:00Z, already 2026-12-02 05:00 in Japan.
 constexpr std::time_t kUtcEveningDec1 = 1796155200;
 
@@ -421,7 +429,7 @@ TEST(TimeZone, SerialDateIsTheProfilesDay) {
     go.now = kUtcEveningDec1;
     EXPECT_EQ(build_desired(s, p, go).serial, 2026120201u);
 
-    std::string utc = default_profile_text() + "time_zone: UTC\n";
+    std::string utc = profile_in("UTC");
     EXPECT_EQ(build_desired(s, parse_profile(utc, "p.yaml"), go).serial, 2026120101u);
 }
 
@@ -441,7 +449,7 @@ TEST(TimeZone, TodayHonoursSourceDateEpochInTheZone) {
     EXPECT_EQ(Date::today("UTC").to_string(), "2026-12-01");
     EXPECT_EQ(date_serial(generation_time()), 2026120201u);
     // `instructions` and apply take the day of the zone of the profile they loaded.
-    parse_profile(default_profile_text() + "time_zone: UTC\n", "p.yaml");
+    parse_profile(profile_in("UTC"), "p.yaml");
     EXPECT_EQ(time_zone_in_use(), "UTC");
     EXPECT_EQ(Date::today().to_string(), "2026-12-01");
     EXPECT_EQ(date_serial(generation_time()), 2026120101u);
@@ -456,7 +464,7 @@ TEST(TimeZone, TodayHonoursSourceDateEpochInTheZone) {
 TEST(TimeZone, ProfileRefusesUnknownZones) {
     for (std::string bad :
          {"Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", "JST-9", "Asia/Tokyo/", ""}) {
-        std::string msg = profile_error_of(default_profile_text() + "time_zone: '" + bad + "'\n");
+        std::string msg = profile_error_of(profile_in("'" + bad + "'"));
         EXPECT_NE(msg.find("'time_zone': '" + bad + "' is not a time zone"), std::string::npos)
             << bad << ": " << msg;
     }
