@@ -6,13 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}; shift || true
-harnesses=("$@"); [ ${#harnesses[@]} -gt 0 ] || harnesses=(spec zone rdata axfr pdns_json)
+harnesses=("$@"); [ ${#harnesses[@]} -gt 0 ] || harnesses=(spec spec_cli zone rdata axfr pdns_json)
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)"; exit 1; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DZONEGEN_FUZZ=ON -DZONEGEN_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 seeds=build-fuzz/seeds
-rm -rf "$seeds"; mkdir -p "$seeds"/{spec,zone,rdata,axfr,pdns_json}
+rm -rf "$seeds"; mkdir -p "$seeds"/{spec,spec_cli,zone,rdata,axfr,pdns_json}
 cp examples/*.yaml tests/bad-specs/* tests/fixtures/*.yaml "$seeds/spec/" 2>/dev/null || true
+# spec_cli: a file name line, then the spec (some names not UTF-8, some specs JSON).
+for f in examples/*.yaml tests/bad-specs/* tests/fixtures/*.yaml; do
+  { printf '%s\n' "$(basename "$f")"; cat "$f"; } > "$seeds/spec_cli/$(basename "$f")"
+done
+{ printf 'sp\377ec.yaml\n'; cat examples/a-customer-idn.yaml; } > "$seeds/spec_cli/name-not-utf8"
 cp tests/fixtures/*.zone tests/golden/*.zone tests/malformed/*.zone "$seeds/zone/" 2>/dev/null || true
 [ -d ../shared/corpus ] && find ../shared/corpus -type f ! -name '*.tsv' ! -name '*.md' -size -200k -exec cp {} "$seeds/zone/" \; 2>/dev/null || true
 cp tests/golden/*.pdns.json "$seeds/pdns_json/"

@@ -75,7 +75,11 @@ const std::vector<CheckInfo> kChecks = {
     {"tld-unknown", Severity::warning, "the TLD is not in the Public Suffix List"},
     {"glue-not-needed", Severity::warning, "addresses given for a name server outside the domain"},
     {"ttl-mixed-refused", Severity::error,
-     "generation: a record whose TTL differs from its rrset's (refused)"},
+     "generation: records: gives one rrset two different TTLs (refused)"},
+    {"ttl-explicit", Severity::warning,
+     "generation: a records: TTL differs from the generated rrset's; it applies to all of it"},
+    {"server-address-special", Severity::warning,
+     "a server: address that is loopback, unspecified, multicast or link-local"},
 };
 
 struct Ctx {

@@ -26,6 +26,33 @@ std::optional<std::string> canonical_ipv6(std::string_view s) {
     return std::string(buf);
 }
 
+namespace {
+
+const char* special_ipv4(const unsigned char* b) {
+    if (b[0] == 127) return "loopback";
+    if (b[0] == 0) return "unspecified";  // 0.0.0.0/8, "this network" (RFC 1122)
+    if (b[0] >= 224 && b[0] <= 239) return "multicast";
+    if (b[0] == 169 && b[1] == 254) return "link-local";
+    return nullptr;
+}
+
+}  // namespace
+
+const char* special_address(std::string_view address) {
+    std::string str(address.substr(0, 64));
+    in_addr a4{};
+    if (inet_pton(AF_INET, str.c_str(), &a4) == 1)
+        return special_ipv4(reinterpret_cast<const unsigned char*>(&a4));
+    in6_addr a6{};
+    if (inet_pton(AF_INET6, str.c_str(), &a6) != 1) return nullptr;
+    if (IN6_IS_ADDR_V4MAPPED(&a6)) return special_ipv4(a6.s6_addr + 12);
+    if (IN6_IS_ADDR_LOOPBACK(&a6)) return "loopback";
+    if (IN6_IS_ADDR_UNSPECIFIED(&a6)) return "unspecified";
+    if (IN6_IS_ADDR_MULTICAST(&a6)) return "multicast";
+    if (IN6_IS_ADDR_LINKLOCAL(&a6)) return "link-local";
+    return nullptr;
+}
+
 std::string Endpoint::to_string() const {
     if (!port) return address;
     if (ipv6) return "[" + address + "]:" + std::to_string(*port);

@@ -12,6 +12,11 @@ namespace zonegen {
 std::optional<std::string> canonical_ipv4(std::string_view s);
 std::optional<std::string> canonical_ipv6(std::string_view s);
 
+// What makes an address useless for a server the Internet reaches: "loopback", "unspecified",
+// "multicast" or "link-local" (IPv4 and IPv6, an IPv4-mapped IPv6 address by its IPv4 part),
+// or nullptr for any other address, and for text that is not an address.
+const char* special_address(std::string_view address);
+
 struct Endpoint {
     std::string address;  // canonical
     bool ipv6 = false;

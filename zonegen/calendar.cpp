@@ -73,11 +73,13 @@ Date Date::parse(const std::string& s) {
     return r;
 }
 
-Date Date::today() {
-    std::time_t t = generation_time();
-    std::tm tm{};
-    gmtime_r(&t, &tm);
+Date date_in(std::time_t t, const std::string& time_zone) {
+    std::tm tm = local_time(t, time_zone);
     return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+Date Date::today(const std::string& time_zone) {
+    return date_in(generation_time(), time_zone);
 }
 
 std::string Date::to_string() const {

@@ -4,20 +4,29 @@
 #pragma once
 
 #include <compare>
+#include <ctime>
 #include <string>
 #include <vector>
+
+#include "zonegen/time_zone.hpp"
 
 namespace zonegen {
 
 struct Date {
     int y = 1970, m = 1, d = 1;
     static Date parse(const std::string& s);  // YYYY-MM-DD; throws std::invalid_argument
-    static Date today();                      // UTC, or the day of SOURCE_DATE_EPOCH
+    // Today in `time_zone`, or the day of SOURCE_DATE_EPOCH there; without one, in the
+    // time zone in use (the loaded profile's time_zone, Asia/Tokyo by default).
+    static Date today(const std::string& time_zone);
+    static Date today() { return today(time_zone_in_use()); }
     std::string to_string() const;
     int weekday() const;  // 0 = Sunday
     Date plus_days(int n) const;
     friend auto operator<=>(const Date&, const Date&) = default;
 };
+
+// The civil date of `t` in `time_zone`.
+Date date_in(std::time_t t, const std::string& time_zone);
 
 struct Holiday {
     Date date;

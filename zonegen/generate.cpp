@@ -4,6 +4,7 @@
 #include <set>
 #include <string_view>
 
+#include "zonegen/calendar.hpp"
 #include "zonegen/errors.hpp"
 
 namespace zonegen {
@@ -52,11 +53,9 @@ std::time_t generation_time() {
     return std::time(nullptr);
 }
 
-std::uint32_t date_serial(std::time_t t) {
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    return static_cast<std::uint32_t>((tm.tm_year + 1900) * 1000000u + (tm.tm_mon + 1) * 10000u +
-                                      tm.tm_mday * 100u + 1u);
+std::uint32_t date_serial(std::time_t t, const std::string& time_zone) {
+    Date day = date_in(t, time_zone);
+    return static_cast<std::uint32_t>(day.y * 1000000u + day.m * 10000u + day.d * 100u + 1u);
 }
 
 bool is_spf(const std::string& canonical_txt) {
@@ -103,38 +102,122 @@ std::string merge_spf(const std::string& spf, const std::string& terms) {
     return spf.substr(0, 6) + add + spf.substr(6);
 }
 
+namespace {
+
+// Builds a zone from a spec: strict insertion, refusals kept as findings. Generated records go
+// in first and the spec's records last, so a conflict is refused on the spec's line and never
+// drops a record the pattern needs (which a later check would report as missing).
+class Builder {
+  public:
+    Builder(const Spec& spec, Desired& out) : spec_(spec), out_(out) {}
+
+    void generated(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata) {
+        const RRset* set = out_.zone.find(owner, type);
+        if (set && explicit_.count(RRKey{owner, type})) {
+            if (set->ttl() != ttl) overridden(*set, ttl, set->ttl(), set->line());
+            ttl = set->ttl();
+        }
+        add(owner, type, ttl, std::move(rdata), 0);
+    }
+
+    // A records: entry. Its own `ttl:` applies to the whole rrset, over a generated TTL; one
+    // without `ttl:` joins an existing rrset at that rrset's TTL.
+    void record(const ExtraRecord& r, std::string rdata, std::uint32_t default_ttl) {
+        RRKey key{r.owner, r.type};
+        const RRset* set = out_.zone.find(r.owner, r.type);
+        std::uint32_t ttl = r.ttl.value_or(set ? set->ttl() : default_ttl);
+        if (set && r.ttl && set->ttl() != ttl && !explicit_.count(key)) {
+            overridden(*set, set->ttl(), ttl, r.line);
+            retime(*set, ttl);
+        }
+        if (r.ttl) explicit_.insert(key);
+        add(r.owner, r.type, ttl, std::move(rdata), r.line);
+    }
+
+  private:
+    void add(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata, int line) {
+        if (auto f = out_.zone.add(owner, type, ttl, std::move(rdata), line)) {
+            f->file = line ? spec_.source : "";
+            out_.findings.push_back(std::move(*f));
+        }
+    }
+    void retime(const RRset& set, std::uint32_t ttl) {
+        RRset copy = set;
+        out_.zone.erase(copy.owner, copy.type);
+        for (auto& rr : copy.rrs) add(copy.owner, copy.type, ttl, std::move(rr.rdata), rr.line);
+    }
+    void overridden(const RRset& set, std::uint32_t generated, std::uint32_t given, int line) {
+        out_.findings.push_back(
+            {"ttl-explicit", Severity::warning, set.owner.to_string(), set.type,
+             "records: gives TTL " + std::to_string(given) + " to the " + type_name(set.type) +
+                 " rrset that zonegen generates with TTL " + std::to_string(generated) +
+                 "; the rrset has one TTL (RFC 2181 section 5.2), so " + std::to_string(given) +
+                 " applies to all of it",
+             line, line ? spec_.source : ""});
+    }
+
+    const Spec& spec_;
+    Desired& out_;
+    std::set<RRKey> explicit_;  // rrsets whose TTL a records: entry gives
+};
+
+// The first v=spf1 at the apex among the spec's records, or nullptr.
+const ExtraRecord* spec_spf(const Spec& spec) {
+    for (const auto& r : spec.records)
+        if (r.owner == spec.domain && r.type == rrtype::TXT && is_spf(r.rdata)) return &r;
+    return nullptr;
+}
+
+bool has_apex_spf(const Zone& z, const Name& apex) {
+    if (const RRset* txt = z.find(apex, rrtype::TXT))
+        for (const auto& rr : txt->rrs)
+            if (is_spf(rr.rdata)) return true;
+    return false;
+}
+
+// Merges `terms` into a v=spf1 that a template put at the apex; false when there is none.
+bool merge_zone_spf(Zone& z, const Name& apex, const std::string& terms) {
+    const RRset* txt = z.find(apex, rrtype::TXT);
+    if (!txt || !has_apex_spf(z, apex)) return false;
+    std::vector<std::string> rdata;
+    bool merged = false;
+    for (const auto& rr : txt->rrs) {
+        bool first = !merged && is_spf(rr.rdata);
+        rdata.push_back(first ? txt_wire(merge_spf(join_txt(rr.rdata), terms)) : rr.rdata);
+        merged |= first;
+    }
+    z.set(apex, rrtype::TXT, txt->ttl(), rdata);
+    return true;
+}
+
+}  // namespace
+
 Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOptions& opts) {
     const Name& d = spec.domain;
     Desired out{Zone(d), spec.pattern != Pattern::A, 0, false, spec.warnings};
     Zone& z = out.zone;
+    Builder b(spec, out);
     const std::uint32_t ttl = spec.ttl.value_or(profile.ttl_default);
-    auto add = [&](const Name& owner, RRType type, std::uint32_t t, const std::string& rdata,
-                   int line) {
-        if (auto f = z.add(owner, type, t, rdata, line)) {
-            f->file = line ? spec.source : "";
-            out.findings.push_back(std::move(*f));
-        }
-    };
 
     if (spec.pattern == Pattern::A) {
-        out.serial = opts.serial ? *opts.serial : date_serial(opts.now);
+        out.serial = opts.serial ? *opts.serial : date_serial(opts.now, profile.time_zone);
         Soa soa{profile.soa_mname, profile.soa_rname, out.serial,     profile.refresh,
                 profile.retry,     profile.expire,    profile.minimum};
-        add(d, rrtype::SOA, profile.ttl_soa, soa_wire(soa), 0);
+        b.generated(d, rrtype::SOA, profile.ttl_soa, soa_wire(soa));
         for (const auto& ns : profile.nameservers)
-            add(d, rrtype::NS, profile.ttl_ns, ns.name.wire(), 0);
+            b.generated(d, rrtype::NS, profile.ttl_ns, ns.name.wire());
     } else if (spec.pattern == Pattern::B) {
         const auto& sec = profile.pattern_b_secondary();
-        add(d, rrtype::NS, profile.ttl_ns, sec.name.wire(), 0);
+        b.generated(d, rrtype::NS, profile.ttl_ns, sec.name.wire());
     }
     // One of our name servers inside the customer's domain needs its addresses in the zone.
     for (const auto& ns : profile.nameservers) {
         bool serves = spec.pattern == Pattern::A || (spec.pattern == Pattern::B && ns.pattern_b);
         if (!serves || !ns.name.is_subdomain_of(d)) continue;
         for (const auto& a : ns.ipv4)
-            add(ns.name, rrtype::A, profile.ttl_ns, parse_rdata(rrtype::A, a, d), 0);
+            b.generated(ns.name, rrtype::A, profile.ttl_ns, parse_rdata(rrtype::A, a, d));
         for (const auto& a : ns.ipv6)
-            add(ns.name, rrtype::AAAA, profile.ttl_ns, parse_rdata(rrtype::AAAA, a, d), 0);
+            b.generated(ns.name, rrtype::AAAA, profile.ttl_ns, parse_rdata(rrtype::AAAA, a, d));
     }
 
     auto apply_templates = [&](const std::vector<RecordTemplate>& ts) {
@@ -148,45 +231,32 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
                     throw InputError(profile.source + ":" + std::to_string(t.line) +
                                      ": template: " + e.what());
                 }
-                add(owner, t.type, t.ttl.value_or(ttl), rdata, 0);
+                b.generated(owner, t.type, t.ttl.value_or(ttl), rdata);
             }
         }
     };
     if (spec.web) apply_templates(profile.web);
     if (spec.mail) apply_templates(profile.mail);
 
-    // records: from the spec. A v=spf1 at the apex is where our addresses go.
-    const RRset* user_spf_set = nullptr;
-    std::string user_spf;
-    for (const auto& r : spec.records) {
-        add(r.owner, r.type, r.ttl.value_or(ttl), r.rdata, r.line);
+    // Our addresses go into a v=spf1 at the apex: the spec's, else a template's, else ours.
+    const ExtraRecord* user_spf = spec_spf(spec);
+    const std::string terms = spf_server_terms(spec.server);
+    if (spec.mail && !user_spf) {
+        out.spf_merged = merge_zone_spf(z, d, terms);
+        if (!out.spf_merged)
+            b.generated(d, rrtype::TXT, ttl, txt_wire("v=spf1 " + terms + " " + profile.spf_all));
     }
-    if (const RRset* txt = z.find(d, rrtype::TXT)) {
-        for (const auto& rr : txt->rrs)
-            if (is_spf(rr.rdata)) {
-                user_spf_set = txt;
-                user_spf = rr.rdata;
-                break;
-            }
+    for (const auto& r : spec.records) {
+        bool merge = spec.mail && &r == user_spf;
+        b.record(r, merge ? txt_wire(merge_spf(join_txt(r.rdata), terms)) : r.rdata, ttl);
+        out.spf_merged |= merge;
     }
 
-    if (spec.mail) {
-        std::string terms = spf_server_terms(spec.server);
-        if (user_spf_set) {
-            std::string merged = merge_spf(join_txt(user_spf), terms);
-            std::vector<std::string> rdata;
-            for (const auto& rr : user_spf_set->rrs)
-                rdata.push_back(rr.rdata == user_spf ? txt_wire(merged) : rr.rdata);
-            z.set(d, rrtype::TXT, user_spf_set->ttl(), rdata);
-            out.spf_merged = true;
-        } else {
-            add(d, rrtype::TXT, ttl, txt_wire("v=spf1 " + terms + " " + profile.spf_all), 0);
-        }
-    } else if (spec.pattern == Pattern::A && !z.find(d, rrtype::MX)) {
+    if (!spec.mail && spec.pattern == Pattern::A && !z.find(d, rrtype::MX)) {
         // (B and C: the customer's own zone keeps whatever MX it has.)
         if (profile.null_mx_without_mail) {
-            add(d, rrtype::MX, ttl, std::string("\0\0\0", 3), 0);
-            if (!user_spf_set) add(d, rrtype::TXT, ttl, txt_wire("v=spf1 -all"), 0);
+            b.generated(d, rrtype::MX, ttl, std::string("\0\0\0", 3));
+            if (!has_apex_spf(z, d)) b.generated(d, rrtype::TXT, ttl, txt_wire("v=spf1 -all"));
         } else {
             out.findings.push_back({"no-mail", Severity::warning, d.to_string(), rrtype::MX,
                                     "mail is not a service and records: has no MX: " +

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/calendar.hpp"
 #include "zonegen/finding.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
@@ -30,8 +31,12 @@ struct Desired {
 
 // The time generation runs "at": SOURCE_DATE_EPOCH when set (reproducible output), else now.
 std::time_t generation_time();
-// YYYYMMDD01 for the UTC date of `t`.
-std::uint32_t date_serial(std::time_t t);
+// YYYYMMDD01 for the date of `t` in `time_zone` (the profile's; an IANA name); without
+// one, in the time zone in use (the loaded profile's, Asia/Tokyo by default).
+std::uint32_t date_serial(std::time_t t, const std::string& time_zone);
+inline std::uint32_t date_serial(std::time_t t) {
+    return date_serial(t, time_zone_in_use());
+}
 
 // Builds the desired records. Refusals (CNAME beside other data, mixed TTLs...) come back
 // as error findings; the caller validates and decides.

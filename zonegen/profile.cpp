@@ -7,6 +7,7 @@
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
 
 namespace zonegen {
@@ -25,7 +26,7 @@ std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& sr
     const Name probe = Name::parse("example.");
     for (std::size_t i = 0; i < n.size(); ++i) {
         std::string p = path + "[" + std::to_string(i) + "]";
-        Map m(n[i], src, p);
+        Map m(n[i], src, p, {"owner", "type", "data", "ttl"});
         RecordTemplate t;
         t.line = yamlx::line_of(n[i]);
         t.owner = yamlx::scalar(m.require("owner"), src, m.path("owner"));
@@ -90,9 +91,12 @@ bool Profile::is_ours(const Name& n) const {
 
 Profile parse_profile(const std::string& text, const std::string& src) {
     auto root = yamlx::load(text, src);
-    Map top(root, src, "");
+    Map top(root, src, "",
+            {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
+             "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
+             "pdns", "safety"});
     Profile p;
-    p.source = src;
+    p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
 
     auto nss = top.require("nameservers");
@@ -100,7 +104,8 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     int primaries = 0, pattern_b = 0;
     for (std::size_t i = 0; i < nss.size(); ++i) {
         std::string path = "nameservers[" + std::to_string(i) + "]";
-        Map m(nss[i], src, path);
+        Map m(nss[i], src, path,
+              {"name", "role", "pattern_b", "ipv4", "ipv6", "dns_port", "api_url", "server_id"});
         ProviderNs ns;
         ns.name = yamlx::host_name(m.require("name"), src, m.path("name"));
         ns.primary =
@@ -137,7 +142,8 @@ Profile parse_profile(const std::string& text, const std::string& src) {
                     "at least two name servers are needed (RFC 1034 section 4.1)");
 
     {
-        Map soa(top.require("soa"), src, "soa");
+        Map soa(top.require("soa"), src, "soa",
+                {"mname", "rname", "refresh", "retry", "expire", "minimum"});
         p.soa_mname = yamlx::host_name(soa.require("mname"), src, "soa.mname");
         auto rname = yamlx::scalar(soa.require("rname"), src, "soa.rname");
         if (rname.find('@') != std::string::npos)
@@ -155,7 +161,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
                         "the SOA MNAME must be one of our name servers");
     }
     if (auto t = top.get("ttl"); t.IsDefined()) {
-        Map m(t, src, "ttl");
+        Map m(t, src, "ttl", {"default", "ns", "soa"});
         if (auto v = m.get("default"); v.IsDefined())
             p.ttl_default = yamlx::ttl(v, src, "ttl.default");
         if (auto v = m.get("ns"); v.IsDefined()) p.ttl_ns = yamlx::ttl(v, src, "ttl.ns");
@@ -163,13 +169,13 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         m.finish();
     }
     if (auto t = top.get("templates"); t.IsDefined()) {
-        Map m(t, src, "templates");
+        Map m(t, src, "templates", {"web", "mail"});
         p.web = templates(m.get("web"), src, "templates.web");
         p.mail = templates(m.get("mail"), src, "templates.mail");
         m.finish();
     }
     if (auto t = top.get("mail"); t.IsDefined()) {
-        Map m(t, src, "mail");
+        Map m(t, src, "mail", {"spf_all", "null_mx_without_mail"});
         if (auto v = m.get("spf_all"); v.IsDefined()) {
             const std::vector<std::string> all = {"~all", "-all", "?all"};
             p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];
@@ -191,7 +197,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         Map m(v, src, "durations");
         for (auto it = v.begin(); it != v.end(); ++it) {
             auto key = it->first.Scalar();
-            Map d(m.get(key), src, m.path(key));
+            Map d(m.get(key), src, m.path(key), {"min", "max", "unit"});
             Duration dur;
             dur.min = static_cast<int>(yamlx::uint32(d.require("min"), src, d.path("min"), 10000));
             dur.max = static_cast<int>(yamlx::uint32(d.require("max"), src, d.path("max"), 10000));
@@ -205,17 +211,27 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     }
     if (auto v = top.get("closed_days"); v.IsDefined())
         p.closed_days = yamlx::strings(v, src, "closed_days");
+    if (auto v = top.get("time_zone"); v.IsDefined()) {
+        p.time_zone = yamlx::scalar(v, src, "time_zone");
+        if (!time_zone_known(p.time_zone))
+            yamlx::fail(src, v, "time_zone",
+                        "'" + p.time_zone +
+                            "' is not a time zone of the tz database (an IANA name such as "
+                            "Asia/Tokyo; install tzdata for others)");
+    }
+    // Now, before any thread starts: TZ is set once for the whole run (see time_zone.hpp).
+    use_time_zone(p.time_zone);
     if (auto v = top.get("parallel_min_days"); v.IsDefined())
         p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
     if (auto v = top.get("pdns"); v.IsDefined()) {
-        Map m(v, src, "pdns");
+        Map m(v, src, "pdns", {"url", "server_id"});
         if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");
         if (auto u = m.get("server_id"); u.IsDefined())
             p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
         m.finish();
     }
     if (auto v = top.get("safety"); v.IsDefined()) {
-        Map m(v, src, "safety");
+        Map m(v, src, "safety", {"max_change_fraction", "min_rrsets"});
         if (auto u = m.get("max_change_fraction"); u.IsDefined()) {
             auto s = yamlx::scalar(u, src, "safety.max_change_fraction");
             try {

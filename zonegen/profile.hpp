@@ -11,6 +11,7 @@
 
 #include "zonegen/name.hpp"
 #include "zonegen/rdata.hpp"
+#include "zonegen/time_zone.hpp"
 
 namespace zonegen {
 
@@ -56,6 +57,8 @@ struct Profile {
     std::vector<std::string> transferable_tlds;
     std::map<std::string, Duration> durations;
     std::vector<std::string> closed_days;  // "MM-DD" or "MM-DD..MM-DD"
+    // Where the provider works: the SOA serial's date and the default start day are its days.
+    std::string time_zone = kDefaultTimeZone;
     int parallel_min_days = 14;
     // PowerDNS
     std::string pdns_url;

@@ -11,6 +11,7 @@
 
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
 
 namespace zonegen {
@@ -24,7 +25,7 @@ HostAddrs nameserver(const YAML::Node& n, const std::string& src, const std::str
         h.name = yamlx::host_name(n, src, path);
         return h;
     }
-    Map m(n, src, path);
+    Map m(n, src, path, {"name", "ipv4", "ipv6"});
     h.name = yamlx::host_name(m.require("name"), src, m.path("name"));
     h.ipv4 = yamlx::addresses(m.get("ipv4"), src, m.path("ipv4"), false);
     h.ipv6 = yamlx::addresses(m.get("ipv6"), src, m.path("ipv6"), true);
@@ -60,6 +61,32 @@ Name owner_name(const std::string& owner, const Name& domain) {
     return wildcard ? base.prepend("*") : base;
 }
 
+// A warning for each server address that no one on the Internet reaches: the A and AAAA
+// records zonegen writes for the web and mail would point there.
+void warn_special_addresses(const Map& server, Spec& s, const std::string& src) {
+    for (const char* family : {"ipv4", "ipv6"}) {
+        const auto list = server.node()[family];
+        const auto& addrs = family[3] == '4' ? s.server.ipv4 : s.server.ipv6;
+        for (std::size_t i = 0; i < addrs.size(); ++i) {
+            const char* kind = special_address(addrs[i]);
+            if (!kind) continue;
+            s.warnings.push_back(
+                {"server-address-special", Severity::warning, s.server.name.to_string(),
+                 family[3] == '4' ? rrtype::A : rrtype::AAAA,
+                 "'server." + std::string(family) + "[" + std::to_string(i) + "]': " + addrs[i] +
+                     " is " + kind +
+                     ", not an address the Internet reaches: the web and mail records for the "
+                     "server would point there",
+                 yamlx::line_of(list[i]), src});
+        }
+    }
+}
+
+const std::vector<std::string> kSpecKeys = {
+    "domain",           "dns_pattern",          "registrar", "server", "services",
+    "customer_primary", "customer_nameservers", "tsig",      "ttl",    "import_from",
+    "records"};
+
 }  // namespace
 
 const char* to_string(Pattern p) {
@@ -87,11 +114,11 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
     int fd = 0;
     if (path != "-") {
         fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw InputError(path + ": cannot open: " + std::strerror(errno));
+        if (fd < 0) throw InputError(printable(path) + ": cannot open: " + std::strerror(errno));
         struct stat st {};
         if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
             ::close(fd);
-            throw InputError(path + ": is a directory");
+            throw InputError(printable(path) + ": is a directory");
         }
     }
     char buf[65536];
@@ -101,14 +128,15 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
             if (errno == EINTR) continue;
             int e = errno;
             if (fd != 0) ::close(fd);
-            throw InputError((path == "-" ? std::string("standard input") : path) +
+            throw InputError((path == "-" ? std::string("standard input") : printable(path)) +
                              ": cannot read: " + std::strerror(e));
         }
         if (n == 0) break;
         data.append(buf, static_cast<std::size_t>(n));
         if (data.size() > max_bytes) {
             if (fd != 0) ::close(fd);
-            throw InputError(path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB");
+            throw InputError(printable(path) + ": larger than " + std::to_string(max_bytes >> 20) +
+                             " MiB");
         }
     }
     if (fd != 0) ::close(fd);
@@ -117,11 +145,11 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
 
 std::string read_input_head(const std::string& path, std::size_t max_bytes) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw InputError(path + ": cannot open: " + std::strerror(errno));
+    if (fd < 0) throw InputError(printable(path) + ": cannot open: " + std::strerror(errno));
     struct stat st {};
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         ::close(fd);
-        throw InputError(path + ": is a directory");
+        throw InputError(printable(path) + ": is a directory");
     }
     std::string data(max_bytes, '\0');
     std::size_t got = 0;
@@ -136,9 +164,10 @@ std::string read_input_head(const std::string& path, std::size_t max_bytes) {
     return data;
 }
 
-Spec parse_spec(const std::string& text, const std::string& src) {
+Spec parse_spec(const std::string& text, const std::string& file) {
+    const std::string src = printable(file);  // for messages; `file` for paths
     auto root = yamlx::load(text, src);
-    Map top(root, src, "");
+    Map top(root, src, "", kSpecKeys);
     Spec s;
     s.source = src;
 
@@ -163,13 +192,14 @@ Spec parse_spec(const std::string& text, const std::string& src) {
 
     {
         auto sn = top.require("server");
-        Map m(sn, src, "server");
+        Map m(sn, src, "server", {"name", "ipv4", "ipv6"});
         s.server.name = yamlx::host_name(m.require("name"), src, "server.name");
         s.server.ipv4 = yamlx::addresses(m.get("ipv4"), src, "server.ipv4", false);
         s.server.ipv6 = yamlx::addresses(m.get("ipv6"), src, "server.ipv6", true);
         m.finish();
         if (s.server.ipv4.empty() && s.server.ipv6.empty())
             yamlx::fail(src, sn, "server", "needs at least one address in ipv4 or ipv6");
+        warn_special_addresses(m, s, src);
     }
 
     if (auto sv = top.get("services"); sv.IsDefined()) {
@@ -238,7 +268,7 @@ Spec parse_spec(const std::string& text, const std::string& src) {
     if (auto t = top.get("tsig"); t.IsDefined()) {
         if (s.pattern != Pattern::B)
             yamlx::fail(src, t, "tsig", "a TSIG key is only used for pattern B's transfers");
-        Map m(t, src, "tsig");
+        Map m(t, src, "tsig", {"name", "algorithm", "secret", "secret_file"});
         TsigRef k;
         auto kn = yamlx::scalar(m.require("name"), src, "tsig.name");
         try {
@@ -279,12 +309,13 @@ Spec parse_spec(const std::string& text, const std::string& src) {
         for (char c : s.import_from)
             if (static_cast<unsigned char>(c) < 0x20)
                 yamlx::fail(src, t, "import_from", "control character");
-        bool file = s.import_from.rfind("pdns:", 0) != 0 && s.import_from.rfind("axfr://", 0) != 0;
+        bool is_file =
+            s.import_from.rfind("pdns:", 0) != 0 && s.import_from.rfind("axfr://", 0) != 0;
         if (s.import_from.empty()) yamlx::fail(src, t, "import_from", "empty");
-        if (file && s.import_from.front() != '/' && src != "<stdin>") {
-            auto slash = src.rfind('/');
+        if (is_file && s.import_from.front() != '/' && file != "<stdin>") {
+            auto slash = file.rfind('/');
             if (slash != std::string::npos)
-                s.import_from = src.substr(0, slash + 1) + s.import_from;
+                s.import_from = file.substr(0, slash + 1) + s.import_from;
         }
     }
 
@@ -292,7 +323,7 @@ Spec parse_spec(const std::string& text, const std::string& src) {
         yamlx::sequence(rs, src, "records");
         for (std::size_t i = 0; i < rs.size(); ++i) {
             std::string p = "records[" + std::to_string(i) + "]";
-            Map m(rs[i], src, p);
+            Map m(rs[i], src, p, {"name", "type", "ttl", "data"});
             ExtraRecord r;
             r.line = yamlx::line_of(rs[i]);
             auto on = m.require("name");

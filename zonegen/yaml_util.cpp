@@ -1,12 +1,74 @@
 #include "zonegen/yaml_util.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 
 #include "zonegen/address.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/utf8.hpp"
 
 namespace zonegen::yamlx {
+namespace {
+
+// "not valid UTF-8 (byte 0x82, WHERE): ..." for the byte at `at` of `s`.
+std::string not_utf8(std::string_view s, std::size_t at, const std::string& where) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(s[at]));
+    return std::string("not valid UTF-8 (byte ") + byte + ", " + where +
+           "): save the file as UTF-8 (Shift_JIS and other encodings are not read)";
+}
+
+// The first key or value of `n` that is not UTF-8 (a raw byte, or an escape such as
+// "\ud800" that decodes to no character), reported with its key path and line.
+void require_utf8(const YAML::Node& n, const std::string& source, const std::string& path) {
+    if (n.IsScalar()) {
+        if (auto at = utf8_error_at(n.Scalar()); at != std::string::npos)
+            fail(source, n, path,
+                 "the value is " + not_utf8(n.Scalar(), at, "its octet " + std::to_string(at + 1)));
+    } else if (n.IsSequence()) {
+        std::size_t i = 0;
+        for (auto it = n.begin(); it != n.end(); ++it, ++i)
+            require_utf8(*it, source, path + "[" + std::to_string(i) + "]");
+    } else if (n.IsMap()) {
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            const auto& k = it->first;
+            std::string key = k.IsScalar() ? k.Scalar() : "?";
+            std::string p = path.empty() ? printable(key) : path + "." + printable(key);
+            if (auto at = utf8_error_at(key); at != std::string::npos)
+                fail(source, k, p,
+                     "the key is " + not_utf8(key, at, "its octet " + std::to_string(at + 1)));
+            require_utf8(k, source, path);
+            require_utf8(it->second, source, p);
+        }
+    }
+}
+
+// The line of byte `at` of `text`, 1-based.
+int line_at(const std::string& text, std::size_t at) {
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+// Optimal string alignment distance (Levenshtein with transpositions), ignoring case.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    auto lower = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+                lower(a[i - 2]) == lower(b[j - 1]))
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+}  // namespace
 
 int line_of(const YAML::Node& n) {
     if (!n.IsDefined()) return 0;
@@ -16,16 +78,18 @@ int line_of(const YAML::Node& n) {
 
 void fail(const std::string& source, const YAML::Node& at, const std::string& path,
           const std::string& message) {
-    std::string where = source;
+    std::string where = printable(source);
     int line = line_of(at);
     if (line > 0) where += ":" + std::to_string(line);
-    throw InputError(where + ": " + (path.empty() ? "" : "'" + path + "': ") + message);
+    throw InputError(where + ": " + (path.empty() ? "" : "'" + printable(path) + "': ") +
+                     printable(message));
 }
 
 YAML::Node load(const std::string& text, const std::string& source) {
     for (char c : text)
         if (c == '\0')
-            throw InputError(source + ": contains a NUL byte; not a YAML or JSON document");
+            throw InputError(printable(source) +
+                             ": contains a NUL byte; not a YAML or JSON document");
     // One document only. (YAML::LoadAll is not used: yaml-cpp 0.7 loops forever on some
     // malformed streams there; found by fuzzing.)
     bool content = false;
@@ -37,26 +101,54 @@ YAML::Node load(const std::string& text, const std::string& source) {
         std::string_view l(text.data() + i, e - i);
         bool marker = l.substr(0, 3) == "---" && (l.size() == 3 || l[3] == ' ' || l[3] == '\r');
         if (marker && content)
-            throw InputError(source + ":" + std::to_string(line) + ": more than one YAML document");
+            throw InputError(printable(source) + ":" + std::to_string(line) +
+                             ": more than one YAML document");
         auto b = l.find_first_not_of(" \t\r");
         if (!marker && b != std::string_view::npos && l[b] != '#') content = true;
         i = e + 1;
         ++line;
     }
+    const std::size_t bad = utf8_error_at(text);
+    auto refuse_text = [&] {
+        std::size_t bol = text.rfind('\n', bad);
+        bol = bol == std::string::npos ? 0 : bol + 1;
+        throw InputError(printable(source) + ":" + std::to_string(line_at(text, bad)) + ": " +
+                         not_utf8(text, bad, "column " + std::to_string(bad - bol + 1)));
+    };
+    YAML::Node doc;
     try {
-        YAML::Node doc = YAML::Load(text);
-        if (!doc.IsDefined() || doc.IsNull())
-            throw InputError(source + ": empty document, or not a YAML mapping");
-        return doc;
+        doc = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        std::string where = source;
+        if (bad != std::string::npos) refuse_text();
+        std::string where = printable(source);
         if (!e.mark.is_null()) where += ":" + std::to_string(e.mark.line + 1);
-        throw InputError(where + ": not valid YAML or JSON: " + e.msg);
+        throw InputError(where + ": not valid YAML or JSON: " + printable(e.msg));
     }
+    if (!doc.IsDefined() || doc.IsNull())
+        throw InputError(printable(source) + ": empty document, or not a YAML mapping");
+    require_utf8(doc, source, "");
+    if (bad != std::string::npos) refuse_text();  // in a comment, say
+    return doc;
 }
 
-Map::Map(const YAML::Node& node, std::string source, std::string path)
-    : node_(node), source_(std::move(source)), path_(std::move(path)) {
+std::string closest_key(const std::string& key, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_d = key.size() >= 6 ? 3 : 2;
+    for (const auto& c : candidates) {
+        std::size_t gap = key.size() > c.size() ? key.size() - c.size() : c.size() - key.size();
+        if (gap >= best_d) continue;  // too far apart (and a long key costs nothing)
+        std::size_t d = edit_distance(key, c);
+        if (d < best_d) {
+            best = c;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+Map::Map(const YAML::Node& node, std::string source, std::string path,
+         std::vector<std::string> keys)
+    : node_(node), source_(std::move(source)), path_(std::move(path)), keys_(std::move(keys)) {
     if (!node.IsMap()) fail(source_, node, path_, "must be a mapping of keys to values");
     std::set<std::string> seen;
     for (auto it = node.begin(); it != node.end(); ++it) {
@@ -64,6 +156,23 @@ Map::Map(const YAML::Node& node, std::string source, std::string path)
         const auto& k = it->first.Scalar();
         if (!seen.insert(k).second) fail(source_, it->first, this->path(k), "duplicated key");
     }
+    if (keys_.empty()) return;
+    std::string known;
+    for (const auto& k : keys_) known += (known.empty() ? "" : ", ") + k;
+    for (auto it = node.begin(); it != node.end(); ++it)
+        if (std::find(keys_.begin(), keys_.end(), it->first.Scalar()) == keys_.end())
+            unknown(it->first, known);
+}
+
+void Map::unknown(const YAML::Node& key, const std::string& known_here) const {
+    const auto& k = key.Scalar();
+    std::vector<std::string> known = keys_;
+    if (known.empty()) known.assign(asked_.begin(), asked_.end());
+    std::string guess = closest_key(k, known);
+    fail(source_, key, path(k),
+         "unknown key `" + k + "` " +
+             (guess.empty() ? "(known here: " + known_here + ")"
+                            : "(did you mean `" + guess + "`?)"));
 }
 
 YAML::Node Map::get(const std::string& key) {
@@ -87,11 +196,10 @@ bool Map::has(const std::string& key) const {
 
 void Map::finish() const {
     for (auto it = node_.begin(); it != node_.end(); ++it) {
-        const auto& k = it->first.Scalar();
-        if (!asked_.count(k)) {
+        if (!asked_.count(it->first.Scalar())) {
             std::string known;
             for (const auto& a : asked_) known += (known.empty() ? "" : ", ") + a;
-            fail(source_, it->first, path(k), "unknown key (known here: " + known + ")");
+            unknown(it->first, known);
         }
     }
 }
@@ -113,49 +221,44 @@ std::uint32_t uint32(const YAML::Node& n, const std::string& source, const std::
 
 std::uint32_t ttl(const YAML::Node& n, const std::string& source, const std::string& path) {
     auto s = scalar(n, source, path);
+    auto refuse = [&](const std::string& why) {
+        fail(source, n, path,
+             "'" + s + "' is not a TTL (" + why +
+                 "): a TTL is whole seconds from 0 to 2147483647, or units such as 1h30m or 2d");
+    };
+    std::string_view v = s;
+    if (!v.empty() && v.front() == '-') refuse("negative");
+    // 3600.0, as JSON encoders (PHP's json_encode) write a float with no fraction.
+    if (auto dot = v.find('.'); dot != std::string_view::npos) {
+        if (dot == 0 || v.substr(dot + 1).find_first_not_of('0') != std::string_view::npos ||
+            v.substr(0, dot).find_first_not_of("0123456789") != std::string_view::npos)
+            refuse("not a whole number");
+        v = v.substr(0, dot);
+    }
+    if (v.empty()) refuse("empty");
     std::uint64_t total = 0, cur = 0;
-    bool digits = false, any = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
+    bool digits = false;
+    for (char c : v) {
         if (c >= '0' && c <= '9') {
             cur = cur * 10 + static_cast<unsigned>(c - '0');
             digits = true;
-            if (cur > 0xffffffffull) break;
+            if (cur > 2147483647ull) refuse("above 2147483647 (RFC 2181 section 8)");
             continue;
         }
-        std::uint64_t mult = 0;
-        switch (c | 0x20) {
-            case 's':
-                mult = 1;
-                break;
-            case 'm':
-                mult = 60;
-                break;
-            case 'h':
-                mult = 3600;
-                break;
-            case 'd':
-                mult = 86400;
-                break;
-            case 'w':
-                mult = 604800;
-                break;
-            default:
-                mult = 0;
-        }
-        if (!digits || mult == 0) {
-            total = ~0ull;
-            break;
-        }
-        total += cur * mult;
+        static const std::string units = "smhdw";
+        static const std::uint64_t mult[] = {1, 60, 3600, 86400, 604800};
+        auto u = units.find(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        if (!digits || u == std::string::npos)
+            refuse(c == 'e' || c == 'E' ? "an exponent"
+                   : c == '_'           ? "a digit separator"
+                                        : std::string("unexpected '") + c + "'");
+        total += cur * mult[u];
         cur = 0;
         digits = false;
-        any = true;
+        if (total > 2147483647ull) refuse("above 2147483647 (RFC 2181 section 8)");
     }
     total += cur;
-    if (s.empty() || (!digits && !any) || total > 2147483647ull)
-        fail(source, n, path,
-             "'" + s + "' is not a TTL (seconds from 0 to 2147483647, or units such as 1h, 2d)");
+    if (total > 2147483647ull) refuse("above 2147483647 (RFC 2181 section 8)");
     return static_cast<std::uint32_t>(total);
 }
 

@@ -14,7 +14,9 @@
 
 namespace zonegen::yamlx {
 
-// Loads one document; a YAML syntax error becomes an InputError naming the line.
+// Loads one document; a YAML syntax error becomes an InputError naming the line. A document
+// that is not UTF-8 is refused naming the key (or the line) where it stops being UTF-8, so
+// nothing read from it can carry another encoding into a message or JSON output.
 YAML::Node load(const std::string& text, const std::string& source);
 
 [[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& path,
@@ -22,8 +24,11 @@ YAML::Node load(const std::string& text, const std::string& source);
 
 class Map {
   public:
-    // `node` must be a mapping; duplicated keys are refused here.
-    Map(const YAML::Node& node, std::string source, std::string path);
+    // `node` must be a mapping; duplicated keys are refused here, and so is every key not in
+    // `keys` when they are given (an unknown key is reported before a missing one, with the
+    // known key it is closest to).
+    Map(const YAML::Node& node, std::string source, std::string path,
+        std::vector<std::string> keys = {});
 
     // The value of `key`, or an undefined node. Marks the key as known.
     YAML::Node get(const std::string& key);
@@ -43,14 +48,22 @@ class Map {
     std::string source_;
     std::string path_;
     std::set<std::string> asked_;
+    std::vector<std::string> keys_;
+    [[noreturn]] void unknown(const YAML::Node& key, const std::string& known_here) const;
 };
+
+// The candidate `key` is most likely a misspelling of: at most one edit (two for keys of six
+// letters or more) away, ignoring case; "" when none is.
+std::string closest_key(const std::string& key, const std::vector<std::string>& candidates);
 
 int line_of(const YAML::Node& n);  // 1-based, 0 when unknown
 
 std::string scalar(const YAML::Node& n, const std::string& source, const std::string& path);
 std::uint32_t uint32(const YAML::Node& n, const std::string& source, const std::string& path,
                      std::uint32_t max = 0xffffffffu);
-// A TTL: seconds, or BIND's units (1h30m, 2d, 1w).
+// A TTL: whole seconds (3600, or 3600.0 as JSON encoders write a float), or BIND's units
+// (1h30m, 2d, 1w); from 0 to 2147483647. A fraction, an exponent, a sign or a digit separator
+// is an error naming the key.
 std::uint32_t ttl(const YAML::Node& n, const std::string& source, const std::string& path);
 bool boolean(const YAML::Node& n, const std::string& source, const std::string& path);
 // A sequence of scalars.

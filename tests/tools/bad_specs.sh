@@ -18,9 +18,22 @@ for spec in "$src"/tests/bad-specs/*; do
   ls "$work" | grep -q . && { echo "FAIL $name: left files: $(ls "$work")"; rm -f "$work"/*; ok=0; }
   j=$("$zg" generate "$spec" --format json 2>/dev/null); jrc=$?
   [ $jrc -eq 2 ] || { echo "FAIL $name: --format json exit $jrc"; ok=0; }
-  printf '%s' "$j" | python3 -c 'import json,sys; e=json.load(sys.stdin)["error"]; assert e["kind"]=="input", e' \
-    || { echo "FAIL $name: --format json did not print an input error"; ok=0; }
+  printf '%s' "$j" | EXPECT=$expect python3 -c 'import json,os,sys; e=json.load(sys.stdin)["error"]; assert e["kind"]=="input" and os.environ["EXPECT"] in e["message"], e' \
+    || { echo "FAIL $name: --format json did not print the input error"; ok=0; }
   if [ $ok = 1 ]; then pass=$((pass+1)); else fail=$((fail+1)); fi
 done
+# A spec whose file name is not UTF-8 (and whose ttl is bad): the name is printed escaped,
+# in text and in JSON (which stays valid UTF-8).
+odd="$work/names/sp$(printf '\377')ec.yaml"
+mkdir -p "$work/names"
+cp "$src/tests/bad-specs/ttl-separator.yaml" "$odd"
+msg=$("$zg" generate "$odd" 2>&1 >/dev/null); rc=$?
+j=$("$zg" generate "$odd" --format json 2>/dev/null)
+if [ $rc -eq 2 ] && [[ "$msg" == *'sp\xFFec.yaml:6: '"'ttl'"* ]] &&
+   printf '%s' "$j" | python3 -c 'import json,sys; e=json.loads(sys.stdin.buffer.read().decode("utf-8"))["error"]; assert "sp\\xFFec.yaml:6:" in e["message"], e'; then
+  pass=$((pass+1))
+else
+  echo "FAIL non-UTF-8 file name: exit $rc, '$msg'"; fail=$((fail+1))
+fi
 echo "bad specs: $pass passed, $fail failed"
 [ $pass -ge 10 ] && [ $fail -eq 0 ]
