@@ -37,6 +37,8 @@ SPEC_ONLY = {
     "tld-unknown": "a spec whose domain's TLD is not in the Public Suffix List",
     "dnssec-in-source": "a spec whose import_from zone is signed (a migration warning)",
     "no-mail": "a spec whose services leave out mail",
+    "ttl-explicit": "a spec whose extra record sets its rrset's TTL over the generated one",
+    "server-address-special": "a spec whose managed server has a loopback, unspecified or multicast address",
 }
 
 # ---- building blocks -----------------------------------------------------------------------
