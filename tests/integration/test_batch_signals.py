@@ -4,7 +4,7 @@ secondary started here on loopback): the domains in flight finish, each gets its
 summary names the signal and the domains not started, the exit code is 128 + the signal,
 and every zone is either whole (and NOTIFY sent) or untouched. Usage:
   test_batch_signals.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, signal, subprocess, sys
+import json, os, shutil, signal, subprocess, sys, threading
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Pdns, soa_serial
@@ -40,9 +40,14 @@ def interrupted_batch(prefix, sig, total=200, lines_before=10):
     returns (exit code, domain lines, summary, stderr)."""
     jsonl = os.path.join(WORK, prefix + ".jsonl")
     open(jsonl, "w").write(specs(prefix, total))
+    errfile = os.path.join(WORK, prefix + ".stderr")
+    # stderr to a file and stdout read through one buffered reader only: communicate() would
+    # read the pipe's descriptor directly and lose lines readline() had already buffered.
     proc = subprocess.Popen([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", "4", "--profile", world["profile"]],
-                            stdin=open(jsonl), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=open(jsonl), stdout=subprocess.PIPE, stderr=open(errfile, "w"), text=True,
                             cwd=SRC, env=ENV)
+    killer = threading.Timer(300, proc.kill)  # a hung batch fails the test, not the suite
+    killer.start()
     lines = []
     try:
         while len(lines) < lines_before:
@@ -50,11 +55,14 @@ def interrupted_batch(prefix, sig, total=200, lines_before=10):
             assert l, "the batch ended before the signal could be sent"
             lines.append(l)
         proc.send_signal(sig)
-        rest, err = proc.communicate(timeout=300)
+        rest = proc.stdout.read()
+        proc.wait()
     finally:
+        killer.cancel()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+    err = open(errfile).read()
     CAPTURED.append("".join(lines) + rest + err)
     docs = [json.loads(l) for l in lines + rest.splitlines() if l.strip()]
     assert docs and "summary" in docs[-1], "no summary:\n" + "".join(lines)[-2000:] + rest[-2000:] + err[-2000:]
