@@ -91,6 +91,18 @@ struct OneRecord {
     }
 };
 
+// RFC 8659 4.1.1: a CAA tag is one or more ASCII letters and digits. libknot's scanner takes
+// any octets and its printer writes some (a parenthesis) unescaped, so what it printed would
+// not parse back: such a tag is refused wherever rdata enters.
+void check_caa_tag(std::string_view w) {
+    std::size_t len = w.size() > 1 ? static_cast<unsigned char>(w[1]) : 0;
+    bool ok = len > 0 && 2 + len <= w.size();
+    for (std::size_t i = 2; ok && i < 2 + len; ++i)
+        ok = std::isalnum(static_cast<unsigned char>(w[i])) &&
+             static_cast<unsigned char>(w[i]) < 0x80;
+    if (!ok) throw RdataError("CAA tag must be ASCII letters and digits (RFC 8659 4.1.1)");
+}
+
 }  // namespace
 
 std::string type_name(RRType t) {
@@ -148,6 +160,7 @@ bool rdata_well_formed(RRType type, std::string_view w) {
 
 void canonicalize_rdata(RRType type, std::string& wire) {
     if (!rdata_well_formed(type, wire)) throw RdataError("malformed " + type_name(type) + " rdata");
+    if (type == rrtype::CAA) check_caa_tag(wire);
     // Only the types of RFC 4034 section 6.2 (as libknot lists them) carry names to fold.
     const knot_rdata_descriptor_t* desc = knot_get_rdata_descriptor(type);
     bool has_name = false;

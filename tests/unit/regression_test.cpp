@@ -44,3 +44,18 @@ TEST(Regression, RdataShapeIsChecked) {
     std::string bad("\0\x0a\x04mai", 7);
     EXPECT_THROW(canonicalize_rdata(rrtype::MX, bad), RdataError);
 }
+
+// The rdata fuzzer's round trip: libknot printed a CAA tag's ')' unescaped, so the printed
+// record did not parse back. Tags are letters and digits (RFC 8659), refused otherwise.
+TEST(Regression, CaaTagIsLettersAndDigits) {
+    std::string input = slurp("fuzz/regressions/rdata/caa-tag-paren");
+    ASSERT_FALSE(input.empty());
+    const Name origin = Name::parse("example.");
+    EXPECT_THROW(parse_rdata(rrtype::CAA, input.substr(1), origin), RdataError);
+    EXPECT_THROW(parse_rdata(rrtype::CAA, "0 is\\)sue \"ca.example\"", origin), RdataError);
+    EXPECT_THROW(parse_rdata(rrtype::CAA, "0 \"\" \"ca.example\"", origin), RdataError);
+    std::string wire = parse_rdata(rrtype::CAA, "128 issuewild \"ca.example\"", origin);
+    EXPECT_EQ(rdata_text(rrtype::CAA, wire), "128 issuewild \"ca.example\"");
+    std::string raw("\0\x02i)ca", 6);  // from a zone file or a transfer: refused the same way
+    EXPECT_THROW(canonicalize_rdata(rrtype::CAA, raw), RdataError);
+}
