@@ -653,6 +653,10 @@ std::string unexpected_message(const std::vector<std::string>& extras) {
     if (hidden)
         msg +=
             " (and " + std::to_string(hidden) + " value" + (hidden > 1 ? "s" : "") + ", not shown)";
+    if (shown.find("--pdns-api-key ") != std::string::npos || shown.ends_with("--pdns-api-key"))
+        msg +=
+            "; the API key is never taken on the command line: set PDNS_API_KEY or give "
+            "--pdns-api-key-file FILE";
     return msg;
 }
 

@@ -183,6 +183,7 @@ def test_unknown_secret_options_are_never_echoed():
                 assert "zonegen: " in r.err, r.err
     r = zg("plan", spec, "--pdns-api-key=" + secret)
     assert "--pdns-api-key" in r.err, r.err  # the name is said, to fix the typo
+    assert "PDNS_API_KEY or give --pdns-api-key-file" in r.err, r.err  # and where the key goes
 
 
 def test_profile_and_import_take_format_json():
