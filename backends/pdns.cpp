@@ -58,7 +58,15 @@ std::string read_secret_file(const std::string& path, const std::string& what) {
 
 std::string read_api_key(const std::string& key_file) {
     if (!key_file.empty()) return read_secret_file(key_file, "API key");
-    if (const char* k = std::getenv("PDNS_API_KEY"); k && *k) return k;
+    if (const char* k = std::getenv("PDNS_API_KEY"); k && *k) {
+        // It becomes a header line: a line break in it would add headers of its own.
+        for (const char* c = k; *c; ++c)
+            if (static_cast<unsigned char>(*c) < 0x20 || *c == 0x7f)
+                throw InputError(
+                    "PDNS_API_KEY holds a control character (a line break?): set it "
+                    "to the key alone");
+        return k;
+    }
     throw InputError("no PowerDNS API key: set PDNS_API_KEY or give --pdns-api-key-file FILE");
 }
 
@@ -94,6 +102,12 @@ struct PdnsClient::Impl {
         if (scheme == std::string::npos)
             throw InputError("PowerDNS URL '" + url + "' has no scheme (http://...)");
         auto slash = url.find('/', scheme + 3);
+        // Credentials in the URL would be printed wherever the URL is (traces, errors, the
+        // plan): refused, without repeating them. The API key authenticates.
+        if (url.substr(0, slash).find('@', scheme + 3) != std::string::npos)
+            throw InputError(
+                "the PowerDNS URL carries credentials (USER:PASSWORD@): give it "
+                "without them; the API key (PDNS_API_KEY) is what authenticates");
         HttpSettings hs;
         hs.base = slash == std::string::npos ? url : url.substr(0, slash);
         prefix = slash == std::string::npos ? "" : url.substr(slash);

@@ -186,6 +186,27 @@ def test_unknown_secret_options_are_never_echoed():
     assert "PDNS_API_KEY or give --pdns-api-key-file" in r.err, r.err  # and where the key goes
 
 
+def test_a_key_with_a_line_break_and_credentials_in_the_url_are_refused_unsent():
+    """PDNS_API_KEY becomes a header line: a line break in it would add headers (found by a
+    user trial: a fake server received `X-Evil: 1`). Credentials in --pdns-url would be
+    printed wherever the URL is. Both refused before any connection, neither repeated."""
+    spec = write("s15k.yaml", spec_a("s15k-zonegen-test.com"))
+    global ENV
+    saved = ENV
+    try:
+        ENV = dict(saved, PDNS_API_KEY="abc\r\nX-Evil: 1")
+        for fmt in ([], ["--format", "json"]):
+            r = zg("plan", spec, "--pdns-url", "http://127.0.0.1:9/", *fmt)
+            assert r.returncode == 2, (r.returncode, r.out, r.err)
+            assert "X-Evil" not in r.out + r.err and "control character" in r.out + r.err, (r.out, r.err)
+        ENV = dict(saved, PDNS_API_KEY="k3y-0123456789")
+        for fmt in ([], ["--format", "json"]):
+            r = zg("plan", spec, "--pdns-url", "http://admin:Passw0rd-XYZ@127.0.0.1:9/", "--verbose", *fmt)
+            assert r.returncode == 2, (r.returncode, r.out, r.err)
+            assert "Passw0rd-XYZ" not in r.out + r.err and "credentials" in r.out + r.err, (r.out, r.err)
+    finally:
+        ENV = saved
+
 def test_profile_and_import_take_format_json():
     r = zg("profile", "--format", "json")
     assert r.returncode == 0, r.err
