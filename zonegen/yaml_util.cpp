@@ -34,14 +34,15 @@ void require_utf8(const YAML::Node& n, const std::string& source, const std::str
             require_utf8(*it, source, path + "[" + std::to_string(i) + "]");
     } else if (n.IsMap()) {
         for (auto it = n.begin(); it != n.end(); ++it) {
-            const auto& k = it->first;
+            // Copies: `it->first` is a member of a temporary the iterator hands out.
+            const YAML::Node k = it->first, v = it->second;
             std::string key = k.IsScalar() ? k.Scalar() : "?";
             std::string p = path.empty() ? printable(key) : path + "." + printable(key);
             if (auto at = utf8_error_at(key); at != std::string::npos)
                 fail(source, k, p,
                      "the key is " + not_utf8(key, at, "its octet " + std::to_string(at + 1)));
             require_utf8(k, source, path);
-            require_utf8(it->second, source, p);
+            require_utf8(v, source, p);
         }
     }
 }
