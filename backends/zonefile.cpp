@@ -157,7 +157,9 @@ class Reader {
 Name pick_origin(const ReadOptions& opts, const std::string& head, const std::string& name) {
     std::optional<Name> declared = leading_origin(head);
     if (opts.origin) {
-        if (opts.refuse_other_origin && declared && *declared != *opts.origin)
+        // A parent's $ORIGIN ("$ORIGIN ." and absolute owners, as BIND dumps) declares no
+        // zone: the SOA says whose the file is (refuse_other_soa).
+        if (opts.refuse_other_origin && declared && !opts.origin->is_subdomain_of(*declared))
             throw InputError(name + " is a zone file of " + declared->to_string() + ", not of " +
                              opts.origin->to_string());
         return *opts.origin;

@@ -291,6 +291,13 @@ def test_a_file_of_another_zone_without_origin_is_refused_by_diff_and_validate()
     assert r.returncode == 2 and "no $ORIGIN" in r.err, (r.returncode, r.err)
     r = zg("validate", mine, "--origin", "mine-zonegen-test.com")
     assert r.returncode in (0, 1), (r.returncode, r.err)
+    # A parent's $ORIGIN with absolute owners (as BIND dumps) is the zone its SOA names.
+    dump = write("dump.zone", "$ORIGIN .\n$TTL 300\nmine-zonegen-test.com SOA ns1.example.net. h.example.net. 1 14400 3600 1209600 300\n"
+                              "mine-zonegen-test.com NS ns1.example.net.\n$ORIGIN mine-zonegen-test.com.\nwww A 192.0.2.1\n")
+    r = zg("validate", dump, "--origin", "mine-zonegen-test.com")
+    assert r.returncode in (0, 1) and ": 3 records" in r.out, (r.returncode, r.out, r.err)
+    r = zg("validate", dump, "--origin", "other-zonegen-test.com")
+    assert r.returncode == 2 and "is a zone file of mine-zonegen-test.com." in r.err, (r.returncode, r.err)
 
 
 def test_apply_says_it_applied_when_stdout_fails_and_force_is_not_suggested_once_given():
