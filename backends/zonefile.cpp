@@ -157,7 +157,9 @@ class Reader {
 Name pick_origin(const ReadOptions& opts, const std::string& head, const std::string& name) {
     std::optional<Name> declared = leading_origin(head);
     if (opts.origin) {
-        if (opts.refuse_other_origin && declared && *declared != *opts.origin)
+        // A parent's $ORIGIN ("$ORIGIN ." and absolute owners, as BIND dumps) declares no
+        // zone: the SOA says whose the file is (refuse_other_soa).
+        if (opts.refuse_other_origin && declared && !opts.origin->is_subdomain_of(*declared))
             throw InputError(name + " is a zone file of " + declared->to_string() + ", not of " +
                              opts.origin->to_string());
         return *opts.origin;
@@ -166,6 +168,18 @@ Name pick_origin(const ReadOptions& opts, const std::string& head, const std::st
     if (opts.fallback) return *opts.fallback;
     throw InputError(
         name + ": no $ORIGIN at the top of the file: give the zone's name with --origin NAME");
+}
+
+// A file without $ORIGIN but with absolute owners is as much another zone's as one with a
+// foreign $ORIGIN: its SOA says whose it is. (An SOA below an apex that has its own is a
+// finding of the zone, soa-not-at-apex.)
+void refuse_other_soa(const ReadOptions& opts, const ReadResult& res, const std::string& name) {
+    const Name& origin = res.zone.origin();
+    if (!opts.refuse_other_origin || res.zone.find(origin, rrtype::SOA)) return;
+    for (const RRset& s : res.zone.rrsets())
+        if (s.type == rrtype::SOA && s.owner != origin)
+            throw InputError(name + " is a zone file of " + s.owner.to_string() +
+                             " (its SOA), not of " + origin.to_string());
 }
 
 }  // namespace
@@ -210,6 +224,7 @@ ReadResult read_zone_file(const std::string& path, const ReadOptions& opts) {
         throw InputError(path + ": cannot read: " + zs_strerror(s->error.code));
     Reader r(opts, res);
     r.run(s.get(), path, 0);
+    refuse_other_soa(opts, res, path);
     return res;
 }
 
@@ -222,6 +237,7 @@ ReadResult read_zone_text(const std::string& text, const std::string& name,
         throw InputError(name + ": cannot read: " + zs_strerror(s->error.code));
     Reader r(opts, res);
     r.run(s.get(), name, 0);
+    refuse_other_soa(opts, res, name);
     return res;
 }
 

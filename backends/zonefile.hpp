@@ -14,8 +14,9 @@ namespace zonegen {
 struct ReadOptions {
     std::optional<Name> origin;    // --origin or the spec's domain; else the file's $ORIGIN
     std::optional<Name> fallback;  // when neither `origin` nor a leading $ORIGIN names one
-    // A file whose leading $ORIGIN names another zone than `origin` is refused (InputError
-    // naming both) rather than read with its records under the wrong origin.
+    // A file whose leading $ORIGIN names another zone than `origin`, or whose SOA owner is
+    // not the origin it is read under (`origin`, its $ORIGIN or `fallback`), is refused
+    // (InputError naming both) rather than read with its records under the wrong origin.
     bool refuse_other_origin = false;
     std::string allow_include_dir;     // "" refuses every $INCLUDE
     std::uint32_t default_ttl = 3600;  // for records before any $TTL without a TTL

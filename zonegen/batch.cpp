@@ -276,6 +276,16 @@ void print_summary(const json& summary, int sig) {
     std::cerr << (sig ? " (" + signal_name(sig) + ")" : "") << "\n";
 }
 
+// A zone file holds one zone: domains applied to the same file would overwrite each other.
+void refuse_shared_file_target(const BatchOptions& opts, std::size_t specs) {
+    const std::string& t = opts.provision.target;
+    if (opts.action == "generate" || specs < 2 || t.rfind("pdns:", 0) == 0) return;
+    throw UsageError("--target " + t + " is a zone file, which holds one zone: a batch of " +
+                     std::to_string(specs) +
+                     " specs cannot share it; nothing was done (use a pdns: target, or one "
+                     "spec per run)");
+}
+
 }  // namespace
 
 int run_batch(const BatchOptions& opts, const Profile& profile) {
@@ -283,6 +293,7 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
     std::vector<Item> items;
     for (const auto& in : opts.inputs) collect(in, items);
     if (items.empty()) throw UsageError("batch: no specs");
+    refuse_shared_file_target(opts, items.size());
     // From here on a signal stops the batch cleanly; while the inputs were read (stdin may
     // be a terminal) it ended it at once, with nothing started.
     InterruptWatch watch("finishing the domains in flight, starting no more");

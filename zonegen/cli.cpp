@@ -161,6 +161,8 @@ int cmd_validate(ValidateArgs& a) {
         ro.origin = spec->domain;
     }
     if (auto o = origin_flag(a.origin)) ro.origin = o;
+    // A file of another zone than the one asked for is one error, not a cascade of findings.
+    ro.refuse_other_origin = ro.origin.has_value();
     ro.allow_include_dir = a.allow_include;
     trace(a.common, "reading " + a.file);
     ReadResult r = read_zone_file(a.file, ro);
@@ -440,14 +442,17 @@ int cmd_apply(ProvisionArgs& a) {
         if (a.common.format == "json")
             std::cout << dump_json(plan_document(p), 2) << "\n";
         else
-            std::cout << coloured(plan_text_full(p)) << "not applied: add --yes to apply\n";
+            std::cout << coloured(plan_text_full(p, a.opts.force))
+                      << "not applied: add --yes to apply\n";
         return 0;
     }
     json d = apply_plan(p, spec ? &*spec : nullptr, profile, a.opts, from_file);
+    if (d.value("applied", false))
+        note_done("applied to " + (p.file_target ? p.server : "pdns:" + p.zone.to_string()));
     if (a.common.format == "json")
         std::cout << dump_json(d, 2) << "\n";
     else
-        std::cout << coloured(plan_text_full(p)) << apply_summary(d);
+        std::cout << coloured(plan_text_full(p, a.opts.force)) << apply_summary(d);
     return 0;
 }
 
@@ -785,7 +790,8 @@ int run_command(int argc, char** argv) {
         app.add_subcommand("batch", "many specs at once: one JSON line per domain, then a summary");
     bs->footer(
         "Each domain is its own JSON line (a missing or bad input included), then a summary. "
-        "The same domain twice is refused for every copy. SIGINT/SIGTERM: no new domain "
+        "The same domain twice is refused for every copy. A zone-file --target holds one "
+        "zone: plan and apply refuse it for more than one spec. SIGINT/SIGTERM: no new domain "
         "starts, those in flight finish, the summary lists the rest; exit 130/143.");
     bs->add_option("inputs", bat.b.inputs,
                    "spec files, directories, a YAML list of specs, or - (JSON Lines)")
@@ -862,7 +868,8 @@ int run_cli(int argc, char** argv) {
     // command: exit 3, said once on stderr.
     std::string why = stdout_failure();
     if (why.empty()) return code;
-    std::cerr << "zonegen: cannot write to standard output: " << why << "\n";
+    std::string done = done_note().empty() ? "" : done_note() + "; but ";
+    std::cerr << "zonegen: " << done << "cannot write to standard output: " << why << "\n";
     return static_cast<int>(ExitCode::backend);
 }
 

@@ -25,4 +25,19 @@ std::string stdout_failure() {
     return e ? std::strerror(e) : "write error";
 }
 
+namespace {
+std::string& done_text() {
+    static std::string text;
+    return text;
+}
+}  // namespace
+
+void note_done(const std::string& what) {
+    done_text() = what;
+}
+
+const std::string& done_note() {
+    return done_text();
+}
+
 }  // namespace zonegen

@@ -14,4 +14,9 @@ std::string dump_json(const nlohmann::json& j, int indent = -1);
 // standard output, else what went wrong ("No space left on device").
 std::string stdout_failure();
 
+// What the command has already done to the world ("applied to pdns:example.co.jp."), said
+// before a standard-output failure so that the exit 3 is not taken for "nothing happened".
+void note_done(const std::string& what);
+const std::string& done_note();
+
 }  // namespace zonegen

@@ -145,17 +145,12 @@ Zone read_target_file(const std::string& path, const Name& zone, bool* exists) {
     struct stat st {};
     *exists = ::stat(path.c_str(), &st) == 0;
     if (!*exists) return Zone(zone);
-    // A file of another zone is never rewritten under this one's origin.
-    if (auto o = leading_origin(read_input_head(path, 64 * 1024)); o && *o != zone)
-        throw UsageError("--target " + path + " holds the zone " + o->to_string() + ", not " +
-                         zone.to_string() + ": nothing was written");
+    // A file of another zone (its leading $ORIGIN or its SOA) is never rewritten under this
+    // one's origin: refused, exit 2, as every command refuses it.
     ReadOptions ro;
     ro.origin = zone;
+    ro.refuse_other_origin = true;
     ReadResult r = read_zone_file(path, ro);
-    for (const RRset& s : r.zone.rrsets())
-        if (s.type == rrtype::SOA && s.owner != zone)
-            throw UsageError("--target " + path + " holds the zone " + s.owner.to_string() +
-                             " (its SOA), not " + zone.to_string() + ": nothing was written");
     if (count_errors(r.findings)) {
         for (auto& f : r.findings)
             if (f.file.empty()) f.file = path;
@@ -345,6 +340,29 @@ json plan_document(const ProvisionPlan& p) {
     return j;
 }
 
+namespace {
+
+// An edited plan file must not write outside its zone: every change, and the zone a
+// creation makes, belongs to the plan's "zone".
+void refuse_out_of_zone(const ProvisionPlan& p) {
+    auto refuse = [&](const std::string& owner) {
+        throw InputError("plan file: " + owner + " is not in the plan's zone " +
+                         p.zone.to_string() + ": nothing was applied");
+    };
+    for (const auto& c : p.plan.changes)
+        if (!c.owner.is_subdomain_of(p.zone)) refuse(c.owner.to_string() + " " + type_name(c.type));
+    if (!p.create_body.is_object()) return;
+    if (Name::parse(p.create_body.at("name").get<std::string>()) != p.zone)
+        refuse("the created zone " + p.create_body["name"].get<std::string>());
+    if (p.create_body.contains("rrsets"))
+        for (const auto& r : p.create_body["rrsets"]) {
+            std::string n = r.at("name").get<std::string>();
+            if (!Name::parse(n).is_subdomain_of(p.zone)) refuse(n);
+        }
+}
+
+}  // namespace
+
 ProvisionPlan plan_from_document(const json& j) {
     try {
         if (j.value("plan_version", 0) != 1)
@@ -392,6 +410,7 @@ ProvisionPlan plan_from_document(const json& j) {
             ch.after = state(c.at("after"));
             p.plan.changes.push_back(std::move(ch));
         }
+        refuse_out_of_zone(p);
         return p;
     } catch (const json::exception& e) {
         throw InputError(std::string("plan file: ") + e.what());
@@ -400,7 +419,7 @@ ProvisionPlan plan_from_document(const json& j) {
     }
 }
 
-std::string plan_text_full(const ProvisionPlan& p) {
+std::string plan_text_full(const ProvisionPlan& p, bool forced) {
     std::string out = "target: " + (p.file_target ? p.server : "PowerDNS " + p.server) + "\n";
     if (p.migration)
         out += "migration from the imported zone:\n" + migration_text(*p.migration) + "changes:\n";
@@ -430,7 +449,9 @@ std::string plan_text_full(const ProvisionPlan& p) {
         out += "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n";
     out += plan_text(p.plan);
     for (const auto& f : p.findings) out += finding_text(f) + "\n";
-    if (p.unsafe) out += "unsafe: " + *p.unsafe + " (--force to apply anyway)\n";
+    if (p.unsafe)
+        out += "unsafe: " + *p.unsafe +
+               (forced ? " (overridden by --force)\n" : " (--force to apply anyway)\n");
     return out;
 }
 

@@ -75,7 +75,8 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
 // --plan needs to apply exactly this.
 nlohmann::json plan_document(const ProvisionPlan& p);
 ProvisionPlan plan_from_document(const nlohmann::json& doc);
-std::string plan_text_full(const ProvisionPlan& p);
+// `forced`: --force was given, so an unsafe plan is not told to use it.
+std::string plan_text_full(const ProvisionPlan& p, bool forced = false);
 
 // Applies a plan (refusing, exit 4, when it is unsafe without --force). With
 // `check_before`, the live state must still match the plan's "before" (apply --plan).

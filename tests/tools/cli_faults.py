@@ -251,6 +251,95 @@ def test_diff_of_two_zones_and_import_from_of_another_zone_are_refused():
     assert r.returncode == 0, r.err
 
 
+# ---- user trial: a shared zone-file target, edited plans, files of another zone, output --
+
+def test_batch_of_several_domains_refuses_a_zone_file_target_before_any_work():
+    a = write("shared-a.yaml", spec_a("shared-a-zonegen-test.com"))
+    b = write("shared-b.yaml", spec_a("shared-b-zonegen-test.com"))
+    target = path("shared.zone")
+    for action in (["apply", "--yes"], ["plan"]):
+        for fmt in ([], ["--format", "json"]):
+            r = zg("batch", a, b, "--action", *action, "--target", target, *fmt)
+            assert r.returncode == 2, (action, fmt, r.returncode, r.out, r.err)
+            msg = one_json(r)["error"]["message"] if fmt else r.err
+            assert "--target" in msg and target in msg, (action, msg)
+            assert not os.path.exists(target), action
+    r = zg("batch", a, "--action", "apply", "--yes", "--target", target)  # one domain: fine
+    assert r.returncode == 0 and os.path.exists(target), (r.returncode, r.out, r.err)
+    r = zg("batch", a, b, "--action", "generate")  # no target involved
+    assert r.returncode == 0, (r.returncode, r.err)
+
+
+def test_apply_of_a_plan_edited_to_another_zone_is_refused_before_any_write():
+    spec = write("edit.yaml", spec_a("edit-zonegen-test.com"))
+    target, saved = path("edit.zone"), path("edit-plan.json")
+    r = zg("plan", spec, "--target", target, "--out", saved)
+    assert r.returncode == 0, r.err
+    doc = json.load(open(saved))
+    doc["zone"] = "other-edit-zonegen-test.com."
+    edited = write("edit-plan-other.json", json.dumps(doc))
+    r = zg("apply", "--plan", edited, "--yes")
+    assert r.returncode == 2, (r.returncode, r.out, r.err)
+    assert "plan file: edit-zonegen-test.com. " in r.err, r.err  # the owner, and the zone:
+    assert "is not in the plan's zone other-edit-zonegen-test.com." in r.err, r.err
+    assert not os.path.exists(target)
+    # The same against PowerDNS: refused from the file alone, before any request.
+    doc.update(target="pdns:", server="http://127.0.0.1:9/")
+    edited = write("edit-plan-pdns.json", json.dumps(doc))
+    r = zg("apply", "--plan", edited, "--yes", "--pdns-url", "http://127.0.0.1:9/")
+    assert r.returncode == 2 and "is not in the plan's zone other-edit-zonegen-test.com." in r.err, (r.returncode, r.err)
+    r = zg("apply", "--plan", saved, "--yes")  # the plan as made still applies
+    assert r.returncode == 0 and os.path.exists(target), (r.returncode, r.err)
+
+
+def test_a_file_of_another_zone_without_origin_is_refused_by_diff_and_validate():
+    mine = write("mine.zone", "$ORIGIN mine-zonegen-test.com.\n$TTL 300\n@ SOA ns1.example.net. h.example.net. 1 14400 3600 1209600 300\n"
+                              "@ NS ns1.example.net.\nwww A 192.0.2.1\n")
+    other = write("other-abs.zone", "$TTL 300\nother-zonegen-test.com. SOA ns1.example.net. h.example.net. 1 14400 3600 1209600 300\n"
+                                    "other-zonegen-test.com. NS ns1.example.net.\nwww.other-zonegen-test.com. A 192.0.2.1\n")
+    r = zg("diff", mine, other)
+    assert r.returncode == 2, (r.returncode, r.out, r.err)
+    assert "mine-zonegen-test.com." in r.err and "other-zonegen-test.com." in r.err, r.err
+    spec = write("mine.yaml", spec_a("mine-zonegen-test.com"))
+    foreign = write("other-origin.zone", "$ORIGIN other-zonegen-test.com.\n@ 300 SOA ns1.example.net. h.example.net. 1 14400 3600 1209600 300\n")
+    for args in ([other, "--spec", spec], [other, "--origin", "mine-zonegen-test.com"], [foreign, "--spec", spec]):
+        r = zg("validate", *args)
+        assert r.returncode == 2, (args, r.returncode, r.out, r.err)
+        lines = r.err.splitlines()
+        assert len(lines) == 1 and "is a zone file of other-zonegen-test.com." in lines[0], (args, r.err)
+        assert "not of mine-zonegen-test.com." in lines[0] and r.out == "", (args, r.out, r.err)
+    r = zg("validate", other)  # no zone asked for: the file is read as whatever it is
+    assert r.returncode == 2 and "no $ORIGIN" in r.err, (r.returncode, r.err)
+    r = zg("validate", mine, "--origin", "mine-zonegen-test.com")
+    assert r.returncode in (0, 1), (r.returncode, r.err)
+    # A parent's $ORIGIN with absolute owners (as BIND dumps) is the zone its SOA names.
+    dump = write("dump.zone", "$ORIGIN .\n$TTL 300\nmine-zonegen-test.com SOA ns1.example.net. h.example.net. 1 14400 3600 1209600 300\n"
+                              "mine-zonegen-test.com NS ns1.example.net.\n$ORIGIN mine-zonegen-test.com.\nwww A 192.0.2.1\n")
+    r = zg("validate", dump, "--origin", "mine-zonegen-test.com")
+    assert r.returncode in (0, 1) and ": 3 records" in r.out, (r.returncode, r.out, r.err)
+    r = zg("validate", dump, "--origin", "other-zonegen-test.com")
+    assert r.returncode == 2 and "is a zone file of mine-zonegen-test.com." in r.err, (r.returncode, r.err)
+
+
+def test_apply_says_it_applied_when_stdout_fails_and_force_is_not_suggested_once_given():
+    spec = write("done.yaml", spec_a("done-zonegen-test.com"))
+    for i, fmt in enumerate(([], ["--format", "json"])):
+        target = path("done-%d.zone" % i)
+        with open("/dev/full", "wb") as full:
+            r = zg("apply", spec, "--target", target, "--yes", *fmt, stdout=full)
+        assert r.returncode == 3 and os.path.exists(target), (fmt, r.returncode, r.err)
+        msgs = [l for l in r.err.splitlines() if "standard output" in l]
+        assert len(msgs) == 1 and ("applied to " + target) in msgs[0], (fmt, r.err)
+    live = write("unsafe.zone", "$ORIGIN done-zonegen-test.com.\n$TTL 300\n@ SOA ns9.example.org. h.example.org. 5 14400 3600 1209600 300\n"
+                                "@ NS ns9.example.org.\n@ NS ns8.example.org.\nwww A 192.0.2.7\n")
+    r = zg("apply", spec, "--target", live)
+    assert r.returncode == 0 and "unsafe: " in r.out and "(--force to apply anyway)" in r.out, r.out
+    for extra in ([], ["--yes"]):
+        r = zg("apply", spec, "--target", live, "--force", *extra)
+        assert r.returncode == 0 and "unsafe: " in r.out, (extra, r.returncode, r.out, r.err)
+        assert "--force to apply anyway" not in r.out and "overridden by --force" in r.out, (extra, r.out)
+
+
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
