@@ -50,5 +50,20 @@ assert lines[2]["summary"]["total"] == 2, lines'; then
 else
   echo "FAIL batch JSON line with trailing text: exit $rc, '$out'"; fail=$((fail+1))
 fi
+# A batch file listing specs whose items nest aliases of each other ("billion laughs" across
+# items): each item is refused for its aliases, quickly (no expansion).
+cp "$src/tests/bad-specs/yaml-aliases.yaml" "$work/aliases.yaml"
+sed -i '1d; s/^/- /' "$work/aliases.yaml"
+out=$(timeout 60 "$zg" batch "$work/aliases.yaml" --action generate 2>/dev/null); rc=$?
+if [ $rc -eq 2 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+assert lines[-1]["summary"]["total"] == 8, lines[-1]
+assert any("YAML aliases are not accepted in a spec" in l["error"]["message"] for l in lines[:-1]), lines'; then
+  pass=$((pass+1))
+else
+  echo "FAIL batch list with nested aliases: exit $rc, '$out'"; fail=$((fail+1))
+fi
+rm -f "$work/aliases.yaml"
 echo "bad specs: $pass passed, $fail failed"
 [ $pass -ge 10 ] && [ $fail -eq 0 ]
