@@ -58,12 +58,13 @@ void require_clean(const YAML::Node& n, const std::string& source, const std::st
             require_clean(*it, source, path + "[" + std::to_string(i) + "]", spec);
     } else if (n.IsMap()) {
         for (auto it = n.begin(); it != n.end(); ++it) {
-            const auto& k = it->first;
+            // Copies: `it->first` is a member of a temporary the iterator hands out.
+            const YAML::Node k = it->first, v = it->second;
             std::string key = k.IsScalar() ? k.Scalar() : "?";
             std::string p = path.empty() ? printable(key) : path + "." + printable(key);
             if (auto why = scalar_problem(key, spec, "key"); !why.empty()) fail(source, k, p, why);
             require_clean(k, source, path, spec);
-            require_clean(it->second, source, p, spec);
+            require_clean(v, source, p, spec);
         }
     }
 }
