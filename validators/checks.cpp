@@ -79,7 +79,8 @@ const std::vector<CheckInfo> kChecks = {
     {"ttl-explicit", Severity::warning,
      "generation: a records: TTL differs from the generated rrset's; it applies to all of it"},
     {"server-address-special", Severity::warning,
-     "a server: address that is loopback, unspecified, multicast or link-local"},
+     "a server: address that is loopback, unspecified, multicast, link-local, broadcast or "
+     "reserved"},
 };
 
 struct Ctx {

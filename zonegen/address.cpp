@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <charconv>
+#include <cstring>
 
 namespace zonegen {
 
@@ -33,6 +34,8 @@ const char* special_ipv4(const unsigned char* b) {
     if (b[0] == 0) return "unspecified";  // 0.0.0.0/8, "this network" (RFC 1122)
     if (b[0] >= 224 && b[0] <= 239) return "multicast";
     if (b[0] == 169 && b[1] == 254) return "link-local";
+    if (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255) return "the broadcast address";
+    if (b[0] >= 240) return "reserved (240.0.0.0/4)";
     return nullptr;
 }
 
@@ -50,6 +53,8 @@ const char* special_address(std::string_view address) {
     if (IN6_IS_ADDR_UNSPECIFIED(&a6)) return "unspecified";
     if (IN6_IS_ADDR_MULTICAST(&a6)) return "multicast";
     if (IN6_IS_ADDR_LINKLOCAL(&a6)) return "link-local";
+    static const unsigned char discard[8] = {0x01, 0x00, 0, 0, 0, 0, 0, 0};  // 100::/64
+    if (std::memcmp(a6.s6_addr, discard, sizeof discard) == 0) return "discard-only (100::/64)";
     return nullptr;
 }
 

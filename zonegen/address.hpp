@@ -14,6 +14,7 @@ std::optional<std::string> canonical_ipv6(std::string_view s);
 
 // What makes an address useless for a server the Internet reaches: "loopback", "unspecified",
 // "multicast" or "link-local" (IPv4 and IPv6, an IPv4-mapped IPv6 address by its IPv4 part),
+// IPv4's broadcast 255.255.255.255 and reserved 240.0.0.0/4, IPv6's discard-only 100::/64;
 // or nullptr for any other address, and for text that is not an address.
 const char* special_address(std::string_view address);
 

@@ -90,7 +90,7 @@ bool Profile::is_ours(const Name& n) const {
 }
 
 Profile parse_profile(const std::string& text, const std::string& src) {
-    auto root = yamlx::load(text, src);
+    auto root = yamlx::load(text, src, yamlx::Doc::profile);
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",

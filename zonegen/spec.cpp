@@ -82,6 +82,20 @@ void warn_special_addresses(const Map& server, Spec& s, const std::string& src) 
     }
 }
 
+// A warning for a `records:` entry that repeats an earlier one (name, type and data): an
+// rrset holds each record once, so the repeat is dropped.
+void warn_duplicate(const ExtraRecord& r, Spec& s, const std::string& src) {
+    for (const auto& prev : s.records)
+        if (prev.owner == r.owner && prev.type == r.type && prev.rdata == r.rdata) {
+            s.warnings.push_back({"duplicate-record", Severity::warning, r.owner.to_string(),
+                                  r.type,
+                                  "this records: entry repeats the one at line " +
+                                      std::to_string(prev.line) + " (it is written once)",
+                                  r.line, src});
+            return;
+        }
+}
+
 const std::vector<std::string> kSpecKeys = {
     "domain",           "dns_pattern",          "registrar", "server", "services",
     "customer_primary", "customer_nameservers", "tsig",      "ttl",    "import_from",
@@ -368,6 +382,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
                 yamlx::fail(src, dn2, m.path("data"), e.what());
             }
             m.finish();
+            warn_duplicate(r, s, src);
             s.records.push_back(std::move(r));
         }
     }

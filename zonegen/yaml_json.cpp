@@ -49,7 +49,7 @@ json to_json(const YAML::Node& n) {
 }  // namespace
 
 json yaml_text_to_json(const std::string& text, const std::string& source) {
-    return to_json(yamlx::load(text, source));
+    return to_json(yamlx::load(text, source, yamlx::Doc::profile));
 }
 
 }  // namespace zonegen

@@ -4,6 +4,9 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
 
 #include "zonegen/address.hpp"
 #include "zonegen/domain.hpp"
@@ -21,30 +24,114 @@ std::string not_utf8(std::string_view s, std::size_t at, const std::string& wher
            "): save the file as UTF-8 (Shift_JIS and other encodings are not read)";
 }
 
-// The first key or value of `n` that is not UTF-8 (a raw byte, or an escape such as
-// "\ud800" that decodes to no character), reported with its key path and line.
-void require_utf8(const YAML::Node& n, const std::string& source, const std::string& path) {
+// The first control character (a NUL, a newline...; a tab is allowed) in `s`, or npos.
+std::size_t control_at(std::string_view s) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if ((c < 0x20 && c != '\t') || c == 0x7f) return i;
+    }
+    return std::string_view::npos;
+}
+
+// What is wrong with one key or value, or "": not UTF-8 (a raw byte, or an escape such as
+// "\ud800" that decodes to no character), or, in a spec, a control character ("\u0000").
+// `what` is "key" or "value".
+std::string scalar_problem(const std::string& s, bool spec, const char* what) {
+    if (auto at = utf8_error_at(s); at != std::string::npos)
+        return std::string("the ") + what + " is " +
+               not_utf8(s, at, "its octet " + std::to_string(at + 1));
+    if (auto at = control_at(s); spec && at != std::string::npos)
+        return "control character (octet " + std::to_string(at + 1) + ") in the " + what +
+               ", which no name or record data may hold: '" + printable(s) + "'";
+    return "";
+}
+
+// The first key or value of `n` that scalar_problem() refuses, with its key path and line.
+void require_clean(const YAML::Node& n, const std::string& source, const std::string& path,
+                   bool spec) {
     if (n.IsScalar()) {
-        if (auto at = utf8_error_at(n.Scalar()); at != std::string::npos)
-            fail(source, n, path,
-                 "the value is " + not_utf8(n.Scalar(), at, "its octet " + std::to_string(at + 1)));
+        if (auto why = scalar_problem(n.Scalar(), spec, "value"); !why.empty())
+            fail(source, n, path, why);
     } else if (n.IsSequence()) {
         std::size_t i = 0;
         for (auto it = n.begin(); it != n.end(); ++it, ++i)
-            require_utf8(*it, source, path + "[" + std::to_string(i) + "]");
+            require_clean(*it, source, path + "[" + std::to_string(i) + "]", spec);
     } else if (n.IsMap()) {
         for (auto it = n.begin(); it != n.end(); ++it) {
             // Copies: `it->first` is a member of a temporary the iterator hands out.
             const YAML::Node k = it->first, v = it->second;
             std::string key = k.IsScalar() ? k.Scalar() : "?";
             std::string p = path.empty() ? printable(key) : path + "." + printable(key);
-            if (auto at = utf8_error_at(key); at != std::string::npos)
-                fail(source, k, p,
-                     "the key is " + not_utf8(key, at, "its octet " + std::to_string(at + 1)));
-            require_utf8(k, source, path);
-            require_utf8(v, source, p);
+            if (auto why = scalar_problem(key, spec, "key"); !why.empty()) fail(source, k, p, why);
+            require_clean(k, source, path, spec);
+            require_clean(v, source, p, spec);
         }
     }
+}
+
+// A byte-order mark of UTF-16 or UTF-32 (Notepad's "Unicode"), refused by name rather than
+// as the NUL bytes it is full of.
+void refuse_utf16_32(std::string_view text, const std::string& source) {
+    const char* enc = nullptr;
+    if (text.substr(0, 4) == std::string_view("\xFF\xFE\0\0", 4) ||
+        text.substr(0, 4) == std::string_view("\0\0\xFE\xFF", 4))
+        enc = "UTF-32";
+    else if (text.substr(0, 2) == "\xFF\xFE" || text.substr(0, 2) == "\xFE\xFF")
+        enc = "UTF-16";
+    if (enc) throw InputError(printable(source) + ": the file is " + enc + "; save it as UTF-8");
+}
+
+// A pass over the parse events, linear in the text, before any node is walked: a spec may
+// hold no anchor or alias (nested aliases make a walk exponential: "billion laughs").
+class AliasRefuser : public YAML::EventHandler {
+  public:
+    explicit AliasRefuser(const std::string& source) : source_(source) {}
+    int first_line = 0;  // of the document's first node
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& m, YAML::anchor_t a) override { node(m, a); }
+    void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { refuse(m); }
+    void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                  const std::string&) override {
+        node(m, a);
+    }
+    void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                         YAML::EmitterStyle::value) override {
+        node(m, a);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
+                    YAML::EmitterStyle::value) override {
+        node(m, a);
+    }
+    void OnMapEnd() override {}
+    void OnAnchor(const YAML::Mark& m, const std::string&) override { refuse(m); }
+
+  private:
+    const std::string& source_;
+    void node(const YAML::Mark& m, YAML::anchor_t anchor) {
+        if (first_line == 0) first_line = m.line + 1;
+        if (anchor != YAML::NullAnchor) refuse(m);
+    }
+    [[noreturn]] void refuse(const YAML::Mark& m) {
+        throw InputError(printable(source_) + ":" + std::to_string(m.line + 1) +
+                         ": YAML aliases are not accepted in a spec (nor anchors, & and *): "
+                         "write each value out");
+    }
+};
+
+// Spec documents: no anchors or aliases, and nothing after the one document (a second
+// JSON object after the first, say).
+void check_spec_events(const std::string& text, const std::string& source) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    AliasRefuser first(source);
+    if (!parser.HandleNextDocument(first)) return;
+    AliasRefuser rest(source);
+    if (parser.HandleNextDocument(rest))
+        throw InputError(printable(source) + ":" + std::to_string(rest.first_line) +
+                         ": text after the end of the spec document at line " +
+                         std::to_string(rest.first_line));
 }
 
 // The line of byte `at` of `text`, 1-based.
@@ -86,7 +173,8 @@ void fail(const std::string& source, const YAML::Node& at, const std::string& pa
                      printable(message));
 }
 
-YAML::Node load(const std::string& text, const std::string& source) {
+YAML::Node load(const std::string& text, const std::string& source, Doc kind) {
+    refuse_utf16_32(text, source);
     for (char c : text)
         if (c == '\0')
             throw InputError(printable(source) +
@@ -118,6 +206,7 @@ YAML::Node load(const std::string& text, const std::string& source) {
     };
     YAML::Node doc;
     try {
+        if (kind == Doc::spec) check_spec_events(text, source);
         doc = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         if (bad != std::string::npos) refuse_text();
@@ -127,7 +216,7 @@ YAML::Node load(const std::string& text, const std::string& source) {
     }
     if (!doc.IsDefined() || doc.IsNull())
         throw InputError(printable(source) + ": empty document, or not a YAML mapping");
-    require_utf8(doc, source, "");
+    require_clean(doc, source, "", kind == Doc::spec);
     if (bad != std::string::npos) refuse_text();  // in a comment, say
     return doc;
 }
@@ -177,6 +266,11 @@ void Map::unknown(const YAML::Node& key, const std::string& known_here) const {
 }
 
 YAML::Node Map::get(const std::string& key) {
+    auto n = raw(key);
+    return n.IsNull() ? YAML::Node(YAML::NodeType::Undefined) : n;
+}
+
+YAML::Node Map::raw(const std::string& key) {
     asked_.insert(key);
     for (auto it = node_.begin(); it != node_.end(); ++it)
         if (it->first.Scalar() == key) return it->second;
@@ -184,14 +278,15 @@ YAML::Node Map::get(const std::string& key) {
 }
 
 YAML::Node Map::require(const std::string& key) {
-    auto n = get(key);
-    if (!n.IsDefined() || n.IsNull()) fail(source_, node_, path(key), "required key is missing");
+    auto n = raw(key);
+    if (!n.IsDefined()) fail(source_, node_, path(key), "required key is missing");
+    if (n.IsNull()) fail(source_, n, path(key), "required key `" + key + "` is null");
     return n;
 }
 
 bool Map::has(const std::string& key) const {
     for (auto it = node_.begin(); it != node_.end(); ++it)
-        if (it->first.Scalar() == key) return true;
+        if (it->first.Scalar() == key) return !it->second.IsNull();
     return false;
 }
 

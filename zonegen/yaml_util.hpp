@@ -17,7 +17,11 @@ namespace zonegen::yamlx {
 // Loads one document; a YAML syntax error becomes an InputError naming the line. A document
 // that is not UTF-8 is refused naming the key (or the line) where it stops being UTF-8, so
 // nothing read from it can carry another encoding into a message or JSON output.
-YAML::Node load(const std::string& text, const std::string& source);
+// A spec (Doc::spec) is also refused for a YAML anchor or alias (before anything walks the
+// tree), text after its one document, and a control character in any key or value; a
+// profile (trusted, and its templates hold newlines) is not.
+enum class Doc { spec, profile };
+YAML::Node load(const std::string& text, const std::string& source, Doc kind = Doc::spec);
 
 [[noreturn]] void fail(const std::string& source, const YAML::Node& at, const std::string& path,
                        const std::string& message);
@@ -30,10 +34,12 @@ class Map {
     Map(const YAML::Node& node, std::string source, std::string path,
         std::vector<std::string> keys = {});
 
-    // The value of `key`, or an undefined node. Marks the key as known.
+    // The value of `key`, or an undefined node when it is absent or null (JSON encoders
+    // write null for an unset optional key). Marks the key as known.
     YAML::Node get(const std::string& key);
+    // The value of `key`; absent or null is an error.
     YAML::Node require(const std::string& key);
-    bool has(const std::string& key) const;
+    bool has(const std::string& key) const;  // present and not null
     // Refuses every key that was never asked for.
     void finish() const;
 
@@ -44,6 +50,7 @@ class Map {
     const YAML::Node& node() const { return node_; }
 
   private:
+    YAML::Node raw(const std::string& key);  // null stays null
     YAML::Node node_;
     std::string source_;
     std::string path_;

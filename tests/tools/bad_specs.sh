@@ -35,5 +35,35 @@ if [ $rc -eq 2 ] && [[ "$msg" == *'sp\xFFec.yaml:6: '"'ttl'"* ]] &&
 else
   echo "FAIL non-UTF-8 file name: exit $rc, '$msg'"; fail=$((fail+1))
 fi
+# One `batch -` JSON line with a second object after the spec: that line alone is refused.
+head='{"domain": "DOM", "dns_pattern": "A", "registrar": "transfer", "server": {"name": "sv1.example.net", "ipv4": ["192.0.2.10"]}}'
+out=$(printf '%s {"domain": "evil.com"}\n%s\n' "${head/DOM/example.com}" "${head/DOM/example.org}" |
+      "$zg" batch - --action generate 2>/dev/null); rc=$?
+if [ $rc -eq 2 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+bad, good = lines[0] if "error" in lines[0] else lines[1], lines[1] if "error" in lines[0] else lines[0]
+assert bad["exit"] == 2 and "text after the end of the spec document at line 1" in bad["error"]["message"], bad
+assert good["exit"] == 0 and good["zone"] == "example.org.", good
+assert lines[2]["summary"]["total"] == 2, lines'; then
+  pass=$((pass+1))
+else
+  echo "FAIL batch JSON line with trailing text: exit $rc, '$out'"; fail=$((fail+1))
+fi
+# A batch file listing specs whose items nest aliases of each other ("billion laughs" across
+# items): each item is refused for its aliases, quickly (no expansion).
+cp "$src/tests/bad-specs/yaml-aliases.yaml" "$work/aliases.yaml"
+sed -i '1d; s/^/- /' "$work/aliases.yaml"
+out=$(timeout 60 "$zg" batch "$work/aliases.yaml" --action generate 2>/dev/null); rc=$?
+if [ $rc -eq 2 ] && printf '%s' "$out" | python3 -c '
+import json, sys
+lines = [json.loads(l) for l in sys.stdin if l.strip()]
+assert lines[-1]["summary"]["total"] == 8, lines[-1]
+assert any("YAML aliases are not accepted in a spec" in l["error"]["message"] for l in lines[:-1]), lines'; then
+  pass=$((pass+1))
+else
+  echo "FAIL batch list with nested aliases: exit $rc, '$out'"; fail=$((fail+1))
+fi
+rm -f "$work/aliases.yaml"
 echo "bad specs: $pass passed, $fail failed"
 [ $pass -ge 10 ] && [ $fail -eq 0 ]

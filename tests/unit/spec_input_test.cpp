@@ -2,6 +2,7 @@
 // records: beside generated rrsets, server addresses, and the provider's time zone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -481,4 +482,129 @@ TEST(TimeZone, TokyoAndUtcWorkWithoutTheDatabase) {
         ::setenv("TZDIR", saved.c_str(), 1);
     else
         ::unsetenv("TZDIR");
+}
+
+// ---- User trial (issue 13, second round) ----------------------------------------------------
+
+TEST(SpecTrial, YamlAliasesAndAnchorsAreRefusedBeforeAnyWalk) {
+    // Eight levels of nine aliases: 9^8 leaves for a walk; refused at once, naming the line.
+    std::string laughs = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+    for (char c = 'b'; c <= 'h'; ++c) {
+        std::string prev = std::string(1, static_cast<char>(c - 1));
+        laughs += std::string(1, c) + ": &" + c + " [";
+        for (int i = 0; i < 9; ++i) laughs += (i ? ", *" : "*") + prev;
+        laughs += "]\n";
+    }
+    EXPECT_EQ(error_of(laughs),
+              "t.yaml:1: YAML aliases are not accepted in a spec (nor anchors, & and *): write "
+              "each value out");
+    EXPECT_EQ(error_of("x: &v 1\n" + kHead), error_of(laughs));  // an anchor alone
+    EXPECT_EQ(error_of(kHead + "ttl: &t 60\nimport_from: *t\n").substr(0, 30),
+              "t.yaml:5: YAML aliases are not");
+    // A profile is trusted: anchors stay allowed there.
+    std::string profile = default_profile_text();
+    profile.replace(profile.find("time_zone: Asia/Tokyo"), 21, "time_zone: &tz Asia/Tokyo");
+    EXPECT_EQ(parse_profile(profile, "p.yaml").time_zone, "Asia/Tokyo");
+}
+
+TEST(SpecTrial, TextAfterTheSpecDocumentIsRefused) {
+    EXPECT_EQ(error_of(kJsonHead + R"(} {"domain": "evil.com"})", "t.json"),
+              "t.json:1: text after the end of the spec document at line 1");
+    EXPECT_EQ(error_of(kJsonHead + "}\n\n[1]\n", "t.json"),
+              "t.json:3: text after the end of the spec document at line 3");
+    EXPECT_EQ(error_of(kJsonHead + "}\n# a comment\n", "t.json"), "(accepted)");
+    EXPECT_EQ(error_of(kHead + "...\n"), "(accepted)");
+}
+
+TEST(SpecTrial, NullIsAbsentForOptionalKeys) {
+    Spec s = parse_spec(kJsonHead + R"(, "services": null, "customer_primary": null,)"
+                                    R"( "customer_nameservers": null, "tsig": null, "ttl": null,)"
+                                    R"( "import_from": null, "records": null})",
+                        "t.json");
+    EXPECT_TRUE(s.web && s.mail);
+    EXPECT_FALSE(s.ttl);
+    EXPECT_FALSE(s.tsig);
+    EXPECT_TRUE(s.import_from.empty());
+    EXPECT_TRUE(s.records.empty());
+    s = parse_spec(kJsonHead + R"(, "records": [{"name": "www", "type": "A", "ttl": null,)"
+                               R"( "data": "192.0.2.1"}]})",
+                   "t.json");
+    ASSERT_EQ(s.records.size(), 1u);
+    EXPECT_FALSE(s.records[0].ttl);
+    EXPECT_EQ(error_of(R"({"domain": null})", "t.json"),
+              "t.json:1: 'domain': required key `domain` is null");
+    EXPECT_EQ(error_of(kHead + "records:\n  - {name: www, type: A, data: ~}\n"),
+              "t.yaml:6: 'records[0].data': required key `data` is null");
+}
+
+TEST(SpecTrial, ControlCharactersInAnyStringAreRefusedEscaped) {
+    const std::string json = R"({"domain": "example.com\u0000evil"})";
+    EXPECT_EQ(error_of(json, "t.json"),
+              "t.json:1: 'domain': control character (octet 12) in the value, which no name or "
+              "record data may hold: 'example.com\\x00evil'");
+    EXPECT_EQ(error_of("domain: \"example.com\\0\"\n"),
+              "t.yaml:1: 'domain': control character (octet 12) in the value, which no name or "
+              "record data may hold: 'example.com\\x00'");
+    EXPECT_NE(error_of(kHead + "records:\n  - {name: www, type: TXT, data: \"a\\x1bb\"}\n")
+                  .find("t.yaml:6: 'records[0].data': control character (octet 2)"),
+              std::string::npos);
+    EXPECT_NE(error_of(kHead + "\"tt\\nl\": 60\n").find("t.yaml:5: 'tt\\x0Al': control character"),
+              std::string::npos);
+    expect_printable(error_of(json, "t.json"));
+    // A tab is not refused here (the value's own parser decides).
+    EXPECT_EQ(error_of(kHead + "records:\n  - {name: www, type: TXT, data: \"a\\tb\"}\n"),
+              "(accepted)");
+}
+
+TEST(SpecTrial, Utf16And32FilesAreNamed) {
+    const std::string le(
+        "\xFF\xFE"
+        "d\0o\0",
+        6),
+        be("\xFE\xFF\0d\0o", 6);
+    EXPECT_EQ(error_of(le), "t.yaml: the file is UTF-16; save it as UTF-8");
+    EXPECT_EQ(error_of(be), "t.yaml: the file is UTF-16; save it as UTF-8");
+    EXPECT_EQ(error_of(std::string("\xFF\xFE\0\0d\0\0\0", 8)),
+              "t.yaml: the file is UTF-32; save it as UTF-8");
+    EXPECT_EQ(error_of(std::string("\0\0\xFE\xFF\0\0\0d", 8)),
+              "t.yaml: the file is UTF-32; save it as UTF-8");
+    EXPECT_EQ(profile_error_of(le), "p.yaml: the file is UTF-16; save it as UTF-8");
+}
+
+TEST(SpecTrial, BroadcastReservedAndDiscardAddressesAreSpecial) {
+    EXPECT_STREQ(special_address("255.255.255.255"), "the broadcast address");
+    EXPECT_STREQ(special_address("240.0.0.1"), "reserved (240.0.0.0/4)");
+    EXPECT_STREQ(special_address("254.1.2.3"), "reserved (240.0.0.0/4)");
+    EXPECT_STREQ(special_address("::ffff:255.255.255.255"), "the broadcast address");
+    EXPECT_STREQ(special_address("100::1"), "discard-only (100::/64)");
+    EXPECT_EQ(special_address("100:0:0:1::1"), nullptr);
+    EXPECT_EQ(special_address("239.255.255.255"), std::string("multicast"));
+    Spec s = parse_spec(
+        "domain: example.com\ndns_pattern: A\nregistrar: transfer\nserver:\n"
+        "  name: sv1.example.net\n  ipv4: [192.0.2.10, 255.255.255.255]\n",
+        "t.yaml");
+    ASSERT_EQ(s.warnings.size(), 1u);
+    EXPECT_EQ(s.warnings[0].check, "server-address-special");
+    EXPECT_EQ(s.warnings[0].line, 6);
+    EXPECT_NE(s.warnings[0].message.find("'server.ipv4[1]': 255.255.255.255 is the broadcast"),
+              std::string::npos);
+}
+
+TEST(SpecTrial, RepeatedRecordsEntryWarnsAtItsLine) {
+    Spec s = parse_spec(kHead +
+                            "records:\n"
+                            "  - {name: www, type: TXT, data: \"x\"}\n"
+                            "  - {name: www, type: TXT, data: \"y\"}\n"
+                            "  - {name: WWW, type: TXT, data: \"x\"}\n",
+                        "t.yaml");
+    ASSERT_EQ(s.warnings.size(), 1u);
+    EXPECT_EQ(s.warnings[0].check, "duplicate-record");
+    EXPECT_EQ(s.warnings[0].severity, Severity::warning);
+    EXPECT_EQ(s.warnings[0].line, 8);
+    EXPECT_EQ(s.warnings[0].owner, "www.example.com.");
+    EXPECT_NE(s.warnings[0].message.find("repeats the one at line 6"), std::string::npos);
+    auto fs = all_findings(s, load_profile(""));
+    EXPECT_EQ(count_errors(fs), 0u);
+    auto ids = checks_of(fs);
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), "duplicate-record"), 1) << fs.size();
 }
