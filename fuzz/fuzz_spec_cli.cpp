@@ -12,6 +12,7 @@
 #include "validators/checks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/output.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec.hpp"
 
@@ -39,9 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                   {"text", zonegen::generated_text(s, profile, d)},
                   {"pdns", zonegen::pdns_create_body(s, d)},
                   {"findings", zonegen::findings_json(d.findings)}};
-        (void)j.dump(2);
+        (void)zonegen::dump_json(j, 2);  // as the CLI prints it: a message may quote raw octets
     } catch (const zonegen::Error& e) {
-        (void)json{{"error", {{"kind", e.kind()}, {"message", e.what()}}}}.dump(2);
+        (void)zonegen::dump_json(json{{"error", {{"kind", e.kind()}, {"message", e.what()}}}}, 2);
     }
     return 0;
 }
