@@ -65,6 +65,13 @@ def loopback_profile(binary, primary, secondary, path):
     return write(path, prof)
 
 
+def test_no_output_ever_holds_the_key():
+    """Run last (a script imports it): no byte zonegen printed held the API key."""
+    assert CAPTURED, "nothing was captured"
+    for out in CAPTURED:
+        assert API_KEY not in out, "the API key leaked: " + out[:500]
+
+
 def run(tests, setup, teardown):
     passed = failed = 0
     try:
