@@ -57,13 +57,26 @@ class PdnsClient {
     std::map<std::string, std::vector<std::string>> get_all_metadata(const Name& zone);
     void put_metadata(const Name& zone, const std::string& kind,
                       const std::vector<std::string>& values);
-    // Creates the TSIG key when absent; an existing key with another secret is replaced.
-    void ensure_tsig_key(const Name& name, const std::string& algorithm, const std::string& secret);
+    // A TSIG key (server-wide): its algorithm, and whether its secret equals `secret`,
+    // compared here in memory (the live secret goes nowhere else); nullopt when absent.
+    struct TsigKeyState {
+        std::string algorithm;
+        bool same_secret = false;
+    };
+    std::optional<TsigKeyState> get_tsig_key(const Name& name, const std::string& secret);
+    // Creates (POST) or, when `exists`, replaces (PUT) the key.
+    void set_tsig_key(const Name& name, const std::string& algorithm, const std::string& secret,
+                      bool exists);
 
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// The zone's `account` (the control panel's customer id; "" for none).
+std::string zone_account(const nlohmann::json& zone);
+// The TSIG keys a Slave zone transfers with (`slave_tsig_key_ids`), as names.
+std::vector<Name> zone_slave_tsig_keys(const nlohmann::json& zone);
 
 // A PowerDNS zone document's rrsets as a Zone (contents parsed with the same parser as
 // every other source, so the diff compares like with like). Records PowerDNS has disabled

@@ -3,6 +3,7 @@
 #include "backends/pdns.hpp"
 #include "backends/zonefile.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/tenancy.hpp"
 
 namespace zonegen {
 
@@ -38,6 +39,11 @@ LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts
             } else {
                 throw UsageError("'pdns:' needs a zone: pdns:ZONE, --origin, or a spec");
             }
+            if (opts.control_panel && !opts.account)
+                throw InputError("'" + source +
+                                 "': the control panel's mode (control_panel: true) reads a zone "
+                                 "of our PowerDNS only for an account (the spec's account, or "
+                                 "--account)");
             PdnsConfig c;
             c.url = opts.pdns_url;
             c.server_id = opts.pdns_server_id;
@@ -48,6 +54,7 @@ LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts
             if (!doc)
                 throw BackendError("PowerDNS at " + opts.pdns_url + " has no zone " +
                                    zone.to_string());
+            check_account(zone, zone_account(*doc), opts.account, opts.control_panel);
             LoadedZone out{Zone(zone), {}};
             out.zone = zone_from_pdns(zone, *doc, &out.findings);
             return out;

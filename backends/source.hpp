@@ -23,6 +23,10 @@ struct SourceOptions {
     std::optional<TsigKey> tsig;                                       // axfr://
     int timeout_s = 10;
     std::function<void(const std::string&)> trace;
+    // pdns: tenancy (zonegen/tenancy.hpp): the zone must be this account's (exit 4 otherwise);
+    // in the control panel's mode an account is required and a zone without one refused.
+    std::optional<std::string> account;
+    bool control_panel = false;
 };
 
 struct LoadedZone {

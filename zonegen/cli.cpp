@@ -24,6 +24,7 @@
 #include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/tenancy.hpp"
 #include "zonegen/verify.hpp"
 #include "zonegen/version.hpp"
 #include "zonegen/yaml_json.hpp"
@@ -158,6 +159,7 @@ int cmd_validate(ValidateArgs& a) {
     if (!a.spec.empty()) {
         profile = load_profile(a.common.profile);
         spec = load_spec(a.spec);
+        check_panel_spec(*spec, *profile);
         ro.origin = spec->domain;
     }
     if (auto o = origin_flag(a.origin)) ro.origin = o;
@@ -206,6 +208,7 @@ struct SourceArgs {
     std::string origin, allow_include, pdns_url, api_key_file;
     std::string tsig_name, tsig_algorithm = "hmac-sha256", tsig_secret_file;
     int timeout = 10;
+    std::string account;  // pdns: sources: the zone must be this account's (tenancy.hpp)
 };
 
 void add_source_options(CLI::App* cmd, SourceArgs& a) {
@@ -220,6 +223,9 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
     cmd->add_option("--tsig-secret-file", a.tsig_secret_file,
                     "file with the TSIG secret (base64), mode 0600");
     cmd->add_option("--timeout", a.timeout, "seconds to wait for an AXFR peer (default 10)");
+    cmd->add_option("--account", a.account,
+                    "pdns: sources: read the zone only if PowerDNS keeps it for this account "
+                    "(required with control_panel: true)");
 }
 
 SourceOptions source_options(const SourceArgs& a, const Common& c) {
@@ -229,6 +235,10 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
     o.api_key_file = a.api_key_file;
     o.timeout_s = a.timeout;
     o.trace = [&c](const std::string& m) { trace(c, m); };
+    if (!a.account.empty()) {
+        if (auto why = account_syntax_error(a.account)) throw UsageError("--account: " + *why);
+        o.account = a.account;
+    }
     if (!a.tsig_name.empty() || !a.tsig_secret_file.empty()) {
         if (a.tsig_name.empty() || a.tsig_secret_file.empty())
             throw UsageError("TSIG needs both --tsig-name and --tsig-secret-file");
@@ -247,10 +257,13 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
 
 // Loads a source for diff/import: one with syntax errors is refused with its findings.
 Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
-    if (source_kind(source) == SourceKind::pdns && o.pdns_url.empty()) {
+    if (source_kind(source) == SourceKind::pdns) {
         Profile profile = load_profile(c.profile);
-        o.pdns_url = profile.pdns_url;
-        o.pdns_server_id = profile.pdns_server_id;
+        o.control_panel = profile.control_panel;
+        if (o.pdns_url.empty()) {
+            o.pdns_url = profile.pdns_url;
+            o.pdns_server_id = profile.pdns_server_id;
+        }
     }
     LoadedZone r = load_zone_source(source, o);
     std::size_t errors = count_errors(r.findings);
@@ -466,6 +479,7 @@ struct InstructionsArgs {
 int cmd_instructions(InstructionsArgs& a) {
     Profile profile = load_profile(a.common.profile);
     Spec spec = load_spec(a.spec);
+    if (spec.import_from.empty()) check_panel_spec(spec, profile);  // else in desired_for
     Date start;
     try {
         start = a.start.empty() ? Date::today() : Date::parse(a.start);
@@ -515,6 +529,7 @@ Endpoint endpoint_flag(const std::string& flag, const std::string& v) {
 int cmd_verify(VerifyArgs& a) {
     Profile profile = load_profile(a.common.profile);
     Spec spec = load_spec(a.spec);
+    check_panel_spec(spec, profile);
     VerifyOptions o;
     if (!a.old_server.empty()) o.old_server = endpoint_flag("--old-server", a.old_server);
     if (!a.parent_server.empty())

@@ -94,7 +94,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
-             "pdns", "safety"});
+             "pdns", "safety",
+             // tenancy (zonegen/tenancy.hpp)
+             "control_panel"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
@@ -248,6 +250,8 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
         m.finish();
     }
+    if (auto v = top.get("control_panel"); v.IsDefined())
+        p.control_panel = yamlx::boolean(v, src, "control_panel");
     top.finish();
     return p;
 }

@@ -66,6 +66,7 @@ struct Profile {
     // Safety limits of plan/apply
     double max_change_fraction = 0.30;
     std::size_t safety_min_rrsets = 10;
+    bool control_panel = false;  // the control panel's mode (profile key control_panel)
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;

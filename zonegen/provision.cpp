@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/tenancy.hpp"
 
 namespace zonegen {
 namespace {
@@ -193,10 +195,8 @@ Zone with_changes(const Zone& live, const Plan& plan) {
     return next;
 }
 
-}  // namespace
-
-Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
-                    const ProvisionOptions& opts, Migration* migration) {
+Desired desired_unchecked(const Spec& spec, const Profile& profile, const GenerateOptions& go,
+                          const ProvisionOptions& opts, Migration* migration) {
     if (spec.import_from.empty()) return build_desired(spec, profile, go);
     SourceOptions so;
     so.origin = spec.domain;
@@ -204,6 +204,8 @@ Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOpti
     so.pdns_server_id = profile.pdns_server_id;
     so.api_key_file = opts.api_key_file;
     so.trace = opts.trace;
+    so.account = spec.account;
+    so.control_panel = profile.control_panel;
     LoadedZone old = load_zone_source(spec.import_from, so);
     if (count_errors(old.findings)) {
         for (auto& f : old.findings)
@@ -216,9 +218,74 @@ Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOpti
     return build_migrated(spec, profile, old.zone, go, migration);
 }
 
+std::vector<std::string> key_names(const std::vector<Name>& keys) {
+    std::vector<std::string> out;
+    for (const auto& k : keys) out.push_back(k.to_string());
+    return out;
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// What apply does to pattern B's TSIG key. PowerDNS's keys are server-wide: an existing key
+// with another secret or algorithm is replaced only when it is this zone's own (named below
+// the zone, and the zone already transfers with it); any other is refused, exit 4, never
+// overwritten. The secrets are compared in memory; only the verdict is kept.
+ProvisionPlan::TsigKeyStep plan_tsig_key(PdnsClient& client, const TsigRef& t, const Name& zone,
+                                         const std::vector<std::string>& zone_keys) {
+    ProvisionPlan::TsigKeyStep step;
+    step.name = t.name;
+    step.algorithm = t.algorithm;
+    step.secret_file = t.secret_file;
+    std::string secret = read_secret_file(t.secret_file, "TSIG secret");
+    auto live = client.get_tsig_key(t.name, secret);
+    std::fill(secret.begin(), secret.end(), '\0');
+    if (!live) {
+        step.action = "create";
+        return step;
+    }
+    step.algorithm_before = live->algorithm;
+    step.secret_changed = !live->same_secret;
+    if (live->algorithm == t.algorithm && live->same_secret) {
+        step.action = "none";
+        return step;
+    }
+    bool own = tsig_name_belongs_to(t.name, zone) && contains(zone_keys, t.name.to_string());
+    if (!own)
+        throw UnsafeError(
+            "PowerDNS already has a TSIG key " + t.name.to_string() + " with another " +
+            (live->same_secret ? "algorithm" : "secret") + ", and it is not the zone " +
+            zone.to_string() + "'s own (" +
+            (tsig_name_belongs_to(t.name, zone) ? "the zone does not transfer with it"
+                                                : "its name is not below the zone") +
+            "): it may be another zone's key, and zonegen never replaces one; nothing was "
+            "changed. Name the zone's own key (" +
+            default_tsig_name(zone).to_string() +
+            "), or remove a stale key by hand (pdnsutil delete-tsig-key)");
+    step.action = "update";
+    return step;
+}
+}  // namespace
+
+Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
+                    const ProvisionOptions& opts, Migration* migration) {
+    Desired d = desired_unchecked(spec, profile, go, opts, migration);
+    // After any account check of a pdns: source: another account's zone is exit 4 in any
+    // spelling; only then is a spelling the control panel's mode does not take exit 2.
+    check_panel_spec(spec, profile);
+    return d;
+}
+
+bool ProvisionPlan::account_changes() const {
+    return exists && !delete_zone && account_after != account_before;
+}
+
 bool ProvisionPlan::has_changes() const {
     return !plan.empty() || delete_zone || (!exists && !kind_after.empty()) ||
-           (exists && kind_before != kind_after) || masters_before != masters_after;
+           (exists && kind_before != kind_after) || masters_before != masters_after ||
+           account_changes() || (tsig_key && tsig_key->action != "none") ||
+           (exists && zone_keys_before != zone_keys_after);
 }
 
 ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts) {
@@ -234,6 +301,22 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                 throw UsageError("--target " + opts.target +
                                  " names another zone than the spec's " + spec.domain.to_string());
         }
+    }
+    // Tenancy first, before anything else is read: a zone of another account is refused
+    // (exit 4) whatever the spelling of the spec's domain (tenancy.hpp).
+    std::unique_ptr<PdnsClient> client;
+    if (!is_file_target(opts.target)) {
+        require_account(spec.account, profile, spec.source);
+        auto [url, sid] = server_for(spec.pattern, profile, opts);
+        p.server = url;
+        client = std::make_unique<PdnsClient>(pdns_config(url, sid, opts));
+        if (auto got = client->get_zone(spec.domain))
+            p.live_doc = std::make_shared<const json>(std::move(*got));
+        if (p.live_doc) {
+            p.account_before = zone_account(*p.live_doc);
+            check_account(spec.domain, p.account_before, spec.account, profile.control_panel);
+        }
+        p.account_after = spec.account ? *spec.account : p.account_before;
     }
     GenerateOptions go;
     go.serial = opts.serial;
@@ -266,11 +349,6 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
         p.plan = diff_zones(live, eff);
         p.plan.exists = p.exists;
     } else {
-        auto [url, sid] = server_for(spec.pattern, profile, opts);
-        p.server = url;
-        PdnsClient client(pdns_config(url, sid, opts));
-        if (auto got = client.get_zone(spec.domain))
-            p.live_doc = std::make_shared<const json>(std::move(*got));
         const json* live_doc = p.live_doc.get();
         p.exists = live_doc != nullptr;
         Zone live(spec.domain);
@@ -301,17 +379,17 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
             if (!p.exists) p.create_body = pdns_create_body(spec, d);
             if (p.exists && p.kind_before == "Slave")
                 p.masters_before = json_strings(*live_doc, "masters");
+            if (live_doc) p.zone_keys_before = key_names(zone_slave_tsig_keys(*live_doc));
+            if (spec.tsig) {
+                p.zone_keys_after = {spec.tsig->name.to_string()};
+                p.tsig_key = plan_tsig_key(*client, *spec.tsig, spec.domain, p.zone_keys_before);
+            }
         } else {
             p.delete_zone = p.exists;  // C: nothing of the zone on our servers
         }
         p.plan.zone = spec.domain;
         p.plan.exists = p.exists;
         if (spec.pattern != Pattern::B && spec.pattern != Pattern::A) p.masters_before.clear();
-    }
-    if (spec.pattern == Pattern::B && spec.tsig) {
-        p.create_body["zonegen_tsig"] = {{"name", spec.tsig->name.to_string()},
-                                         {"algorithm", spec.tsig->algorithm},
-                                         {"secret_file", spec.tsig->secret_file}};
     }
     // The spec's own warnings first, as generate prints them.
     p.findings.insert(p.findings.begin(), d.findings.begin(), d.findings.end());
@@ -337,6 +415,23 @@ json plan_document(const ProvisionPlan& p) {
     if (p.migration) j["migration"] = migration_json(*p.migration);
     j["findings"] = findings_json(p.findings);
     j["plan_version"] = 1;
+    // Tenancy (tenancy.hpp): the account, pattern B's TSIG key (never its secret) and the
+    // keys the Slave zone transfers with.
+    auto or_null = [](const std::string& v) { return v.empty() ? json(nullptr) : json(v); };
+    if (!p.file_target)
+        j["account"] = {{"before", or_null(p.account_before)}, {"after", or_null(p.account_after)}};
+    j["tsig_key"] = nullptr;
+    if (const auto& t = p.tsig_key)
+        j["tsig_key"] = {{"name", t->name.to_string()},
+                         {"algorithm", t->algorithm},
+                         {"algorithm_before", or_null(t->algorithm_before)},
+                         {"action", t->action},
+                         {"secret", t->action == "create" ? "new"
+                                    : t->secret_changed   ? "changed"
+                                                          : "unchanged"},
+                         {"secret_file", t->secret_file}};
+    if (p.pattern == Pattern::B)
+        j["transfer_keys"] = {{"before", p.zone_keys_before}, {"after", p.zone_keys_after}};
     return j;
 }
 
@@ -359,6 +454,44 @@ void refuse_out_of_zone(const ProvisionPlan& p) {
             std::string n = r.at("name").get<std::string>();
             if (!Name::parse(n).is_subdomain_of(p.zone)) refuse(n);
         }
+}
+
+// The plan's account, TSIG key step and transfer keys. The zone a creation makes carries the
+// plan's account, whatever an edited "create" body says.
+void read_tenancy(const json& j, ProvisionPlan& p) {
+    if (p.create_body.is_object() && p.create_body.contains("zonegen_tsig"))
+        throw InputError("plan file: made by an older zonegen (zonegen_tsig): make a new plan");
+    auto str = [](const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); };
+    if (j.contains("account")) {
+        p.account_before = str(j["account"].at("before"));
+        p.account_after = str(j["account"].at("after"));
+        for (const auto* a : {&p.account_before, &p.account_after})
+            if (!a->empty())
+                if (auto why = account_syntax_error(*a))
+                    throw InputError("plan file: account '" + a->substr(0, 60) + "': " + *why);
+    }
+    if (p.create_body.is_object()) {
+        p.create_body.erase("account");
+        if (!p.account_after.empty()) p.create_body["account"] = p.account_after;
+    }
+    if (j.contains("tsig_key") && j["tsig_key"].is_object()) {
+        const json& t = j["tsig_key"];
+        ProvisionPlan::TsigKeyStep step;
+        step.name = Name::parse(t.at("name").get<std::string>());
+        step.algorithm = t.at("algorithm").get<std::string>();
+        step.algorithm_before = str(t.at("algorithm_before"));
+        step.action = t.at("action").get<std::string>();
+        if (step.action != "create" && step.action != "update" && step.action != "none")
+            throw InputError("plan file: tsig_key.action " + t["action"].dump());
+        step.secret_changed = t.at("secret").get<std::string>() == "changed";
+        step.secret_file = t.at("secret_file").get<std::string>();
+        p.tsig_key = step;
+    }
+    if (j.contains("transfer_keys")) {
+        p.zone_keys_before = j["transfer_keys"].at("before").get<std::vector<std::string>>();
+        p.zone_keys_after = j["transfer_keys"].at("after").get<std::vector<std::string>>();
+        for (auto& k : p.zone_keys_after) k = Name::parse(k).to_string();
+    }
 }
 
 }  // namespace
@@ -410,6 +543,7 @@ ProvisionPlan plan_from_document(const json& j) {
             ch.after = state(c.at("after"));
             p.plan.changes.push_back(std::move(ch));
         }
+        read_tenancy(j, p);
         refuse_out_of_zone(p);
         return p;
     } catch (const json::exception& e) {
@@ -419,6 +553,41 @@ ProvisionPlan plan_from_document(const json& j) {
     }
 }
 
+namespace {
+
+// The plan's tenancy steps: the account adopted, the TSIG key created or changed (never its
+// secret: only whether it changes), the keys the Slave zone transfers with.
+std::string tenancy_text(const ProvisionPlan& p) {
+    std::string out;
+    auto shown = [](const std::string& v) { return v.empty() ? std::string("(none)") : v; };
+    if (p.account_changes())
+        out += "~ account " + shown(p.account_before) + " -> " + shown(p.account_after) + "\n";
+    if (const auto& t = p.tsig_key) {
+        std::string key = "TSIG key " + t->name.to_string();
+        if (t->action == "create")
+            out += "+ " + key + " (" + t->algorithm + "), the secret from " + t->secret_file + "\n";
+        else if (t->action == "update")
+            out += "~ " + key +
+                   (t->algorithm_before != t->algorithm
+                        ? " algorithm " + t->algorithm_before + " -> " + t->algorithm
+                        : " (" + t->algorithm + ")") +
+                   ", secret " + (t->secret_changed ? "changed" : "unchanged") + " (from " +
+                   t->secret_file + ")\n";
+    }
+    if (p.exists && p.zone_keys_before != p.zone_keys_after) {
+        auto join = [&](const std::vector<std::string>& v) {
+            std::string s;
+            for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+            return shown(s);
+        };
+        out +=
+            "~ transfer keys " + join(p.zone_keys_before) + " -> " + join(p.zone_keys_after) + "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string plan_text_full(const ProvisionPlan& p, bool forced) {
     std::string out = "target: " + (p.file_target ? p.server : "PowerDNS " + p.server) + "\n";
     if (p.migration)
@@ -426,7 +595,8 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
     if (p.delete_zone)
         out += "- zone " + p.zone.to_string() + " (" + p.kind_before + ")\n";
     else if (!p.exists && !p.kind_after.empty())
-        out += "+ zone " + p.zone.to_string() + " (" + p.kind_after + ")\n";
+        out += "+ zone " + p.zone.to_string() + " (" + p.kind_after + ")" +
+               (p.account_after.empty() ? "" : ", account " + p.account_after) + "\n";
     else if (p.empty_shell)
         out += "~ zone " + p.zone.to_string() +
                " exists without records (a creation that did "
@@ -445,6 +615,7 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
         };
         out += "~ masters " + join(p.masters_before) + " -> " + join(p.masters_after) + "\n";
     }
+    out += tenancy_text(p);
     if (p.pattern == Pattern::C && !p.delete_zone)
         out += "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n";
     out += plan_text(p.plan);
@@ -560,6 +731,48 @@ json apply_file(const ProvisionPlan& p, const ProvisionOptions& opts, bool check
     return doc;
 }
 
+// apply --plan: the tenancy of a reviewed plan, checked against PowerDNS as it is now. The
+// account must be the plan's "before" and may not move to another account (an edited plan
+// included); the TSIG key and the keys the zone transfers with must be as the plan saw them.
+void check_tenancy_unchanged(const ProvisionPlan& p, const json* live_doc, PdnsClient& client,
+                             const Profile& profile) {
+    auto refuse = [&](const std::string& why) {
+        throw UnsafeError("the live zone changed since the plan was made (" + why +
+                          "): nothing was applied; make a new plan and review it");
+    };
+    std::optional<std::string> want;
+    if (!p.account_after.empty()) want = p.account_after;
+    require_account(want, profile, "the plan file");
+    if (profile.control_panel) {
+        // What the panel's specs could name: keys of the zone's own only.
+        auto own = [&](const std::string& k) {
+            if (!tsig_name_belongs_to(Name::parse(k), p.zone))
+                throw InputError("plan file: the TSIG key " + k + " is not " + p.zone.to_string() +
+                                 " or a name below it");
+        };
+        for (const auto& k : p.zone_keys_after) own(k);
+        if (p.tsig_key) own(p.tsig_key->name.to_string());
+    }
+    if (live_doc) {
+        std::string live = zone_account(*live_doc);
+        check_account(p.zone, live, want, profile.control_panel);
+        if (live != p.account_before)
+            refuse("its account is now " + (live.empty() ? std::string("none") : "another"));
+    }
+    if (p.pattern == Pattern::B) {
+        std::vector<std::string> keys;
+        if (live_doc) keys = key_names(zone_slave_tsig_keys(*live_doc));
+        if (keys != p.zone_keys_before) refuse("the keys it transfers with");
+    }
+    if (const auto& t = p.tsig_key) {
+        TsigRef ref{t->name, t->algorithm, t->secret_file};
+        auto now = plan_tsig_key(client, ref, p.zone, p.zone_keys_before);
+        if (now.action != t->action || now.algorithm_before != t->algorithm_before ||
+            now.secret_changed != t->secret_changed)
+            refuse("the TSIG key " + t->name.to_string() + " or its secret file");
+    }
+}
+
 }  // namespace
 
 json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
@@ -584,6 +797,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     const json* live_doc = fetched ? &*fetched : check_before ? nullptr : p.live_doc.get();
     Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
     if (check_before) {
+        check_tenancy_unchanged(p, live_doc, client, profile);
         check_unchanged(p, live, live_doc != nullptr, live_doc ? live_doc->value("kind", "") : "");
         if (p.pattern == Pattern::A)
             check_after(with_changes(live, p.plan), &live, ValidateOptions{}, p.zone);
@@ -604,7 +818,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         if (a.authoritative && a.serial) return a.serial;
         return std::nullopt;
     };
-    bool wrote = false;
+    bool wrote = false, adopted = false;
 
     if (p.delete_zone) {
         client.delete_zone(p.zone);
@@ -625,6 +839,10 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
             client.create_zone(p.create_body);
             wrote = true;
         } else {
+            if (p.account_changes()) {
+                client.put_zone(p.zone, {{"account", p.account_after}});  // adopted: a plan step
+                adopted = true;
+            }
             if (p.kind_before != "Master") {
                 client.put_zone(
                     p.zone,
@@ -657,9 +875,11 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
             PdnsClient sec(pdns_config(ns.api_url, ns.server_id, opts));
             auto z = sec.get_zone(p.zone);
             if (!z) {
-                sec.create_zone({{"name", p.zone.to_string()},
-                                 {"kind", "Slave"},
-                                 {"masters", primary.endpoints()}});
+                json body = {{"name", p.zone.to_string()},
+                             {"kind", "Slave"},
+                             {"masters", primary.endpoints()}};
+                if (!p.account_after.empty()) body["account"] = p.account_after;
+                sec.create_zone(body);
                 sec.axfr_retrieve(p.zone);
             } else if (z->value("kind", "") != "Slave" ||
                        json_strings(*z, "masters") != primary.endpoints()) {
@@ -727,37 +947,46 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
                                    {"in_sync", in_sync(a)}});
         }
         doc["secondaries"] = secondaries;
-        doc["applied"] = wrote;
+        doc["applied"] = wrote || adopted;
         return doc;
     }
 
-    // Pattern B: our secondary transfers the zone from the customer's primary.
+    // Pattern B: our secondary transfers the zone from the customer's primary. The TSIG key
+    // first (the zone names it), as the plan says: created, replaced, or left alone.
     const ProviderNs& sec = profile.pattern_b_secondary();
-    if (p.create_body.contains("zonegen_tsig")) {
-        const auto& t = p.create_body["zonegen_tsig"];
-        std::string secret = read_secret_file(t["secret_file"].get<std::string>(), "TSIG secret");
-        client.ensure_tsig_key(Name::parse(t["name"].get<std::string>()),
-                               t["algorithm"].get<std::string>(), secret);
+    bool keyed = false;
+    if (p.tsig_key && p.tsig_key->action != "none") {
+        std::string secret = read_secret_file(p.tsig_key->secret_file, "TSIG secret");
+        client.set_tsig_key(p.tsig_key->name, p.tsig_key->algorithm, secret,
+                            p.tsig_key->action == "update");
+        std::fill(secret.begin(), secret.end(), '\0');
+        keyed = true;
     }
-    json body = p.create_body;
-    if (body.is_object()) body.erase("zonegen_tsig");
+    bool transfer_changed = keyed;
     if (!p.exists) {
-        client.create_zone(body);
-        wrote = true;
-    } else if (p.kind_before != "Slave" || p.masters_before != p.masters_after) {
+        client.create_zone(p.create_body);
+        wrote = transfer_changed = true;
+    } else if (p.kind_before != "Slave" || p.masters_before != p.masters_after ||
+               p.zone_keys_before != p.zone_keys_after || p.account_changes()) {
         json fields = {{"kind", "Slave"}, {"masters", p.masters_after}};
+        if (p.zone_keys_before != p.zone_keys_after)
+            fields["slave_tsig_key_ids"] = p.zone_keys_after;
+        if (p.account_changes()) fields["account"] = p.account_after;
         client.put_zone(p.zone, fields);  // never a PATCH of a Slave zone
         wrote = true;
+        transfer_changed |= p.kind_before != "Slave" || p.masters_before != p.masters_after ||
+                            p.zone_keys_before != p.zone_keys_after;
     }
+    wrote |= keyed;
     // A retrieve after a write, or when --wait-transfer asks for the transfer now; nothing
     // changed and not asked: the secondary's own retries go on, nothing is requested or
     // waited for (a batch's re-run costs one GET per domain).
     auto before = query_soa(first_address(sec), sec.dns_port, p.zone, 1000);
     bool serving = before.authoritative && before.serial;
     bool asked = opts.wait_transfer >= 0;
-    if (wrote || (asked && !serving)) client.axfr_retrieve(p.zone);
-    int wait = asked ? opts.wait_transfer : wrote ? opts.brief_transfer_wait_s : 0;
-    auto a = serving && !wrote
+    if (transfer_changed || (asked && !serving)) client.axfr_retrieve(p.zone);
+    int wait = asked ? opts.wait_transfer : transfer_changed ? opts.brief_transfer_wait_s : 0;
+    auto a = serving && !transfer_changed
                  ? before
                  : wait_serving(first_address(sec), sec.dns_port, p.zone, std::nullopt, wait);
     bool ok = a.authoritative && a.serial;
@@ -778,18 +1007,18 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         std::string allow;
         for (const auto& x : sec.ipv4) allow += (allow.empty() ? "" : ", ") + x;
         for (const auto& x : sec.ipv6) allow += (allow.empty() ? "" : ", ") + x;
-        throw BackendError("our secondary " + sec.name.to_string() + " has not transferred " +
-                           p.zone.to_string() + " within " + std::to_string(opts.wait_transfer) +
-                           " s: the customer's primary must allow AXFR (and send NOTIFY) to " +
-                           allow +
-                           (p.create_body.contains("zonegen_tsig") ? " with the TSIG key" : "") +
-                           ", and be reachable on the address in customer_primary");
+        throw BackendError(
+            "our secondary " + sec.name.to_string() + " has not transferred " + p.zone.to_string() +
+            " within " + std::to_string(opts.wait_transfer) +
+            " s: the customer's primary must allow AXFR (and send NOTIFY) to " + allow +
+            (p.tsig_key ? " with the TSIG key " + p.tsig_key->name.to_string() : "") +
+            ", and be reachable on the address in customer_primary");
     }
     if (ok && spec) {
         // Check what arrived against the pattern's rules.
         // Unchanged and already serving: the zone the plan just read is what arrived.
         std::optional<json> z;
-        if (!wrote && p.live_doc && p.live_doc->value("serial", std::uint64_t{0}) != 0)
+        if (!transfer_changed && p.live_doc && p.live_doc->value("serial", std::uint64_t{0}) != 0)
             z = *p.live_doc;
         else
             z = client.get_zone(p.zone);

@@ -58,6 +58,22 @@ struct ProvisionPlan {
     // The zone as it will be, checked as generate checks it: warnings, and errors that are
     // already live (errors the change would introduce refuse the plan instead).
     std::vector<Finding> findings;
+    // Tenancy (zonegen/tenancy.hpp): the zone's account on PowerDNS before and after the plan
+    // ("" for none; after: the spec's, else the live one kept).
+    std::string account_before, account_after;
+    // Pattern B's TSIG key, server-wide on PowerDNS: what apply does to it. The secret is
+    // compared in memory and never kept: a plan says only whether it changes.
+    struct TsigKeyStep {
+        Name name;
+        std::string algorithm, secret_file;
+        std::string action;            // create | update | none
+        std::string algorithm_before;  // the live key's, "" when absent
+        bool secret_changed = false;   // the live secret differs from the file's
+    };
+    std::optional<TsigKeyStep> tsig_key;
+    // B: the keys the Slave zone transfers with (PowerDNS's slave_tsig_key_ids).
+    std::vector<std::string> zone_keys_before, zone_keys_after;
+    bool account_changes() const;
     // The PowerDNS zone document the plan was made from (never saved in a plan file): an
     // apply right after the plan starts from it instead of reading the zone again.
     std::shared_ptr<const nlohmann::json> live_doc;

@@ -115,7 +115,9 @@ nlohmann::json pdns_rrsets(const Zone& zone) {
     return arr;
 }
 
-nlohmann::json pdns_create_body(const Spec& spec, const Desired& desired) {
+namespace {
+
+nlohmann::json pdns_create_body_of(const Spec& spec, const Desired& desired) {
     switch (spec.pattern) {
         case Pattern::A:
             // INCREASE: after creation PowerDNS owns the serial and adds one per change, so it
@@ -137,6 +139,15 @@ nlohmann::json pdns_create_body(const Spec& spec, const Desired& desired) {
             return nullptr;
     }
     return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json pdns_create_body(const Spec& spec, const Desired& desired) {
+    nlohmann::json body = pdns_create_body_of(spec, desired);
+    // Tenancy: the control panel's customer id, PowerDNS's zone account.
+    if (spec.account && body.is_object()) body["account"] = *spec.account;
+    return body;
 }
 
 nlohmann::json finding_json(const Finding& f) {

@@ -11,6 +11,7 @@
 
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
 
@@ -96,10 +97,18 @@ void warn_duplicate(const ExtraRecord& r, Spec& s, const std::string& src) {
         }
 }
 
-const std::vector<std::string> kSpecKeys = {
-    "domain",           "dns_pattern",          "registrar", "server", "services",
-    "customer_primary", "customer_nameservers", "tsig",      "ttl",    "import_from",
-    "records"};
+const std::vector<std::string> kSpecKeys = {"domain",
+                                            "dns_pattern",
+                                            "registrar",
+                                            "server",
+                                            "services",
+                                            "customer_primary",
+                                            "customer_nameservers",
+                                            "tsig",
+                                            "ttl",
+                                            "import_from",
+                                            "records",
+                                            "account"};
 
 }  // namespace
 
@@ -187,7 +196,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
 
     auto dn = top.require("domain");
     try {
-        Name d = to_a_labels(yamlx::scalar(dn, src, "domain"));
+        s.domain_written = yamlx::scalar(dn, src, "domain");
+        Name d = to_a_labels(s.domain_written);
         auto check = check_registrable(d);
         s.domain = check.domain;
         if (!check.tld_known)
@@ -284,14 +294,24 @@ Spec parse_spec(const std::string& text, const std::string& file) {
             yamlx::fail(src, t, "tsig", "a TSIG key is only used for pattern B's transfers");
         Map m(t, src, "tsig", {"name", "algorithm", "secret", "secret_file"});
         TsigRef k;
-        auto kn = yamlx::scalar(m.require("name"), src, "tsig.name");
-        try {
-            k.name = Name::parse(kn.back() == '.' ? kn : kn + ".");
-            if (!is_hostname(k.name, false))
-                throw NameError("letters, digits and inner hyphens only");
-        } catch (const NameError& e) {
-            yamlx::fail(src, m.get("name"), "tsig.name",
-                        "'" + kn + "' is not a key name: " + e.what());
+        if (m.has("name")) {
+            auto kn = yamlx::scalar(m.get("name"), src, "tsig.name");
+            try {
+                k.name = Name::parse(kn.back() == '.' ? kn : kn + ".");
+                if (!is_hostname(k.name, false))
+                    throw NameError("letters, digits and inner hyphens only");
+            } catch (const NameError& e) {
+                yamlx::fail(src, m.get("name"), "tsig.name",
+                            "'" + kn + "' is not a key name: " + e.what());
+            }
+        } else {
+            try {
+                k.name = default_tsig_name(s.domain);
+            } catch (const NameError& e) {
+                yamlx::fail(src, t, "tsig.name",
+                            std::string("xfr.<domain> is too long a key name: give one (") +
+                                e.what() + ")");
+            }
         }
         k.algorithm = yamlx::scalar(m.require("algorithm"), src, "tsig.algorithm");
         static const char* algs[] = {"hmac-md5",    "hmac-sha1",   "hmac-sha224",
@@ -313,6 +333,16 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     }
 
     if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
+
+    if (auto a = top.get("account"); a.IsDefined()) {
+        std::string id = yamlx::scalar(a, src, "account");
+        if (auto why = account_syntax_error(id))
+            yamlx::fail(src, a, "account",
+                        "'" + id.substr(0, 60) + "' is not an account id: " + *why +
+                            " (1 to 40 ASCII letters, digits, '.', '_' or '-', starting with a "
+                            "letter or digit)");
+        s.account = id;
+    }
 
     if (auto t = top.get("import_from"); t.IsDefined()) {
         if (s.pattern != Pattern::A)

@@ -21,7 +21,7 @@ const char* to_string(Pattern p);
 const char* to_string(Registrar r);
 
 struct TsigRef {
-    Name name;
+    Name name;  // default: xfr.<domain> (tenancy.hpp)
     std::string algorithm;
     std::string secret_file;  // the secret itself never appears in the spec
 };
@@ -50,6 +50,10 @@ struct Spec {
     // a relative file path is relative to the spec's directory. Pattern A only.
     std::string import_from;
     std::vector<Finding> warnings;  // remarks about the spec that do not stop generation
+    // Tenancy (zonegen/tenancy.hpp): the control panel's customer id, kept in PowerDNS's
+    // zone `account`; and the domain as the spec wrote it, before IDN mapping.
+    std::optional<std::string> account;
+    std::string domain_written;
 };
 
 // Parses a spec document (YAML or JSON). Throws InputError naming the key and line.
