@@ -41,13 +41,13 @@ std::string error_text() {
     return std::strerror(errno);
 }
 
-void write_all(int fd, const std::string& content, const std::string& what) {
+void write_all(int fd, const std::string& content, const std::string& what, bool is_stdout) {
     std::size_t off = 0;
     while (off < content.size()) {
         ssize_t n = ::write(fd, content.data() + off, content.size() - off);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (fd == 1) throw StdoutError(what + ": cannot write: " + error_text());
+            if (is_stdout) throw StdoutError(what + ": cannot write: " + error_text());
             throw InputError(what + ": cannot write: " + error_text());
         }
         off += static_cast<std::size_t>(n);
@@ -131,7 +131,7 @@ void write_into(int dfd, const std::string& base, const std::string& path,
     try {
         if (mode && ::fchmod(fd.get(), *mode) != 0)
             throw InputError(path + ": cannot set the mode of " + tmp + ": " + error_text());
-        write_all(fd.get(), content, path);
+        write_all(fd.get(), content, path, false);
         if (::fsync(fd.get()) != 0) throw InputError(path + ": cannot sync: " + error_text());
         if (::close(fd.release()) != 0) throw InputError(path + ": cannot close: " + error_text());
         put_in_place(dfd, tmp, base, path, mode.has_value());
@@ -145,7 +145,7 @@ void write_into(int dfd, const std::string& base, const std::string& path,
 
 void write_file_atomic(const std::string& path, const std::string& content) {
     if (path == "-") {
-        write_all(1, content, "standard output");
+        write_all(1, content, "standard output", true);
         return;
     }
     std::string dir = ".", base = path;
