@@ -7,23 +7,137 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <vector>
+#include <optional>
+#include <random>
+#include <utility>
 
 #include "zonegen/errors.hpp"
 
 namespace zonegen {
 namespace {
 
-void write_all(int fd, const std::string& content, const std::string& what) {
+class Fd {
+  public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+    int release() { return std::exchange(fd_, -1); }
+
+  private:
+    int fd_;
+};
+
+std::string octal(mode_t m) {
+    char b[8];
+    std::snprintf(b, sizeof b, "%04o", static_cast<unsigned>(m & 07777));
+    return b;
+}
+
+std::string error_text() {
+    return std::strerror(errno);
+}
+
+void write_all(int fd, const std::string& content, const std::string& what, bool is_stdout) {
     std::size_t off = 0;
     while (off < content.size()) {
         ssize_t n = ::write(fd, content.data() + off, content.size() - off);
         if (n < 0) {
             if (errno == EINTR) continue;
-            if (fd == 1) throw StdoutError(what + ": cannot write: " + std::strerror(errno));
-            throw InputError(what + ": cannot write: " + std::strerror(errno));
+            if (is_stdout) throw StdoutError(what + ": cannot write: " + error_text());
+            throw InputError(what + ": cannot write: " + error_text());
         }
         off += static_cast<std::size_t>(n);
+    }
+}
+
+// The directory the file goes into, opened once: everything after is done relative to it.
+// One that others may write to without the sticky bit is refused: anyone there could replace
+// or remove the file once written.
+int open_dir(const std::string& dir, const std::string& path) {
+    Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dfd.get() < 0)
+        throw InputError(path + ": cannot open its directory " + dir + ": " + error_text());
+    struct stat st {};
+    if (::fstat(dfd.get(), &st) != 0)
+        throw InputError(path + ": cannot read its directory " + dir + ": " + error_text());
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+        throw InputError(path + ": not written: its directory " + dir +
+                         " is writable by group or others without the sticky bit (mode " +
+                         octal(st.st_mode) + "), so another user could replace the file");
+    return dfd.release();
+}
+
+// The permission bits of the file being replaced, from the entry itself (lstat): never a
+// symbolic link's target's, never set-user-ID, set-group-ID or sticky. nullopt: no file yet.
+std::optional<mode_t> replaced_mode(int dfd, const std::string& base, const std::string& path) {
+    struct stat st {};
+    if (::fstatat(dfd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) return std::nullopt;
+        throw InputError(path + ": " + error_text());
+    }
+    if (S_ISLNK(st.st_mode))
+        throw InputError(path +
+                         ": is a symbolic link: not followed and not replaced (name the file "
+                         "itself, or remove the link)");
+    if (!S_ISREG(st.st_mode)) throw InputError(path + ": exists and is not a regular file");
+    if (st.st_uid != ::geteuid())
+        throw InputError(path + ": belongs to another user (uid " + std::to_string(st.st_uid) +
+                         "): not replaced");
+    return st.st_mode & 0777;
+}
+
+// A new file beside the target, PATH.zonegen-XXXXXX, created exclusively (never through a
+// link or over anything). Its mode is 0644 less the umask until set.
+int create_temp(int dfd, const std::string& base, const std::string& path, std::string& name) {
+    static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    std::random_device rd;
+    std::uniform_int_distribution<std::size_t> pick(0, sizeof kChars - 2);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        name = base + ".zonegen-";
+        for (int i = 0; i < 6; ++i) name += kChars[pick(rd)];
+        int fd =
+            ::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd >= 0) return fd;
+        if (errno != EEXIST) break;
+    }
+    throw InputError(path + ": cannot create a temporary file beside it: " + error_text());
+}
+
+// Renames the written temporary file over the target. When there was none, a file that
+// appears meanwhile is not replaced (where the file system can tell).
+void put_in_place(int dfd, const std::string& tmp, const std::string& base, const std::string& path,
+                  bool replacing) {
+    if (!replacing) {
+        if (::renameat2(dfd, tmp.c_str(), dfd, base.c_str(), RENAME_NOREPLACE) == 0) return;
+        if (errno == EEXIST)
+            throw InputError(path + ": appeared while it was being written: not replaced");
+        if (errno != EINVAL && errno != ENOSYS)
+            throw InputError(path +
+                             ": cannot rename the temporary file into place: " + error_text());
+    }
+    if (::renameat(dfd, tmp.c_str(), dfd, base.c_str()) != 0)
+        throw InputError(path + ": cannot rename the temporary file into place: " + error_text());
+}
+
+void write_into(int dfd, const std::string& base, const std::string& path,
+                const std::string& content) {
+    std::optional<mode_t> mode = replaced_mode(dfd, base, path);
+    std::string tmp;
+    Fd fd(create_temp(dfd, base, path, tmp));
+    try {
+        if (mode && ::fchmod(fd.get(), *mode) != 0)
+            throw InputError(path + ": cannot set the mode of " + tmp + ": " + error_text());
+        write_all(fd.get(), content, path, false);
+        if (::fsync(fd.get()) != 0) throw InputError(path + ": cannot sync: " + error_text());
+        if (::close(fd.release()) != 0) throw InputError(path + ": cannot close: " + error_text());
+        put_in_place(dfd, tmp, base, path, mode.has_value());
+    } catch (...) {
+        ::unlinkat(dfd, tmp.c_str(), 0);
+        throw;
     }
 }
 
@@ -31,55 +145,20 @@ void write_all(int fd, const std::string& content, const std::string& what) {
 
 void write_file_atomic(const std::string& path, const std::string& content) {
     if (path == "-") {
-        write_all(1, content, "standard output");
+        write_all(1, content, "standard output", true);
         return;
     }
-    std::string dir = ".";
-    if (auto slash = path.rfind('/'); slash != std::string::npos)
+    std::string dir = ".", base = path;
+    if (auto slash = path.rfind('/'); slash != std::string::npos) {
         dir = slash == 0 ? "/" : path.substr(0, slash);
-    struct stat st {};
-    mode_t mode = 0644;
-    bool exists = ::stat(path.c_str(), &st) == 0;
-    if (exists) {
-        if (!S_ISREG(st.st_mode)) throw InputError(path + ": exists and is not a regular file");
-        mode = st.st_mode & 07777;
-    } else {
-        mode_t mask = ::umask(0);
-        ::umask(mask);
-        mode = 0666 & ~mask;
+        base = path.substr(slash + 1);
     }
-    std::string tmpl = path + ".zonegen-XXXXXX";
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    int fd = ::mkstemp(name.data());
-    if (fd < 0)
-        throw InputError(path + ": cannot create a temporary file in " + dir + ": " +
-                         std::strerror(errno));
-    std::string tmp(name.data());
-    try {
-        if (::fchmod(fd, mode) != 0)
-            throw InputError(tmp + ": cannot set mode: " + std::strerror(errno));
-        write_all(fd, content, tmp);
-        if (::fsync(fd) != 0) throw InputError(tmp + ": cannot sync: " + std::strerror(errno));
-        if (::close(fd) != 0) {
-            fd = -1;
-            throw InputError(tmp + ": cannot close: " + std::strerror(errno));
-        }
-        fd = -1;
-        if (::rename(tmp.c_str(), path.c_str()) != 0)
-            throw InputError(
-                path + ": cannot rename the temporary file into place: " + std::strerror(errno));
-    } catch (...) {
-        if (fd >= 0) ::close(fd);
-        ::unlink(tmp.c_str());
-        throw;
-    }
+    if (base.empty() || base == "." || base == "..")
+        throw InputError(path + ": names a directory, not a file");
+    Fd dfd(open_dir(dir, path));
+    write_into(dfd.get(), base, path, content);
     // Make the rename durable too.
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        ::fsync(dfd);
-        ::close(dfd);
-    }
+    ::fsync(dfd.get());
 }
 
 }  // namespace zonegen
