@@ -71,9 +71,25 @@ int open_dir(const std::string& dir, const std::string& path) {
     return dfd.release();
 }
 
-// The permission bits of the file being replaced, from the entry itself (lstat): never a
-// symbolic link's target's, never set-user-ID, set-group-ID or sticky. nullopt: no file yet.
-std::optional<mode_t> replaced_mode(int dfd, const std::string& base, const std::string& path) {
+// The file being replaced, read from the entry itself (lstat): its permission bits (never a
+// symbolic link's target's, never set-user-ID, set-group-ID or sticky) and its owner.
+struct Replaced {
+    mode_t mode = 0;
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+
+// Whether others may create entries in the directory (it is then sticky: open_dir refused
+// the rest).
+bool dir_shared(int dfd) {
+    struct stat st {};
+    return ::fstat(dfd, &st) != 0 || (st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+// nullopt: no file yet. Another user's file is refused in a shared directory, where it may
+// have been planted there; elsewhere it is replaced, and root keeps its owner (a zone file
+// of the name server's user stays that user's).
+std::optional<Replaced> replaced_file(int dfd, const std::string& base, const std::string& path) {
     struct stat st {};
     if (::fstatat(dfd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT) return std::nullopt;
@@ -84,10 +100,18 @@ std::optional<mode_t> replaced_mode(int dfd, const std::string& base, const std:
                          ": is a symbolic link: not followed and not replaced (name the file "
                          "itself, or remove the link)");
     if (!S_ISREG(st.st_mode)) throw InputError(path + ": exists and is not a regular file");
-    if (st.st_uid != ::geteuid())
+    if (st.st_uid != ::geteuid() && dir_shared(dfd))
         throw InputError(path + ": belongs to another user (uid " + std::to_string(st.st_uid) +
-                         "): not replaced");
-    return st.st_mode & 0777;
+                         ") in a directory others may write to: not replaced");
+    return Replaced{static_cast<mode_t>(st.st_mode & 0777), st.st_uid, st.st_gid};
+}
+
+// The replaced file's mode and, when root replaces another user's file, its owner.
+void keep_attributes(int fd, const Replaced& old, const std::string& path, const std::string& tmp) {
+    if (old.uid != ::geteuid() && ::geteuid() == 0 && ::fchown(fd, old.uid, old.gid) != 0)
+        throw InputError(path + ": cannot keep the owner on " + tmp + ": " + error_text());
+    if (::fchmod(fd, old.mode) != 0)
+        throw InputError(path + ": cannot set the mode of " + tmp + ": " + error_text());
 }
 
 // A new file beside the target, PATH.zonegen-XXXXXX, created exclusively (never through a
@@ -125,16 +149,15 @@ void put_in_place(int dfd, const std::string& tmp, const std::string& base, cons
 
 void write_into(int dfd, const std::string& base, const std::string& path,
                 const std::string& content) {
-    std::optional<mode_t> mode = replaced_mode(dfd, base, path);
+    std::optional<Replaced> old = replaced_file(dfd, base, path);
     std::string tmp;
     Fd fd(create_temp(dfd, base, path, tmp));
     try {
-        if (mode && ::fchmod(fd.get(), *mode) != 0)
-            throw InputError(path + ": cannot set the mode of " + tmp + ": " + error_text());
+        if (old) keep_attributes(fd.get(), *old, path, tmp);
         write_all(fd.get(), content, path, false);
         if (::fsync(fd.get()) != 0) throw InputError(path + ": cannot sync: " + error_text());
         if (::close(fd.release()) != 0) throw InputError(path + ": cannot close: " + error_text());
-        put_in_place(dfd, tmp, base, path, mode.has_value());
+        put_in_place(dfd, tmp, base, path, old.has_value());
     } catch (...) {
         ::unlinkat(dfd, tmp.c_str(), 0);
         throw;

@@ -18,8 +18,8 @@ for f in tests/fixtures/*.zone tests/fixtures/*.yaml; do
     out=$("$zg" generate "$f" 2>&1 >/dev/null)
   fi
   if [ "$exp" = nothing ]; then
-    if printf '%s' "$out" | grep -q "0 errors, 0 warnings"; then pass=$((pass+1)); else echo "FAIL $f: expected no findings: $out"; fail=$((fail+1)); fi
-  elif printf '%s' "$out" | grep -q "($exp)\$\|($exp)$"; then
+    if grep -q "0 errors, 0 warnings" <<<"$out"; then pass=$((pass+1)); else echo "FAIL $f: expected no findings: $out"; fail=$((fail+1)); fi
+  elif grep -q "($exp)\$\|($exp)$" <<<"$out"; then
     pass=$((pass+1)); covered[$exp]=1
   else
     echo "FAIL $f: '$exp' not reported:"; printf '%s\n' "$out" | head -5; fail=$((fail+1))

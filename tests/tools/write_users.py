@@ -112,7 +112,7 @@ def test_sticky_shared_directory_bs_link_and_file_are_refused():
     r = generate_as_a(os.path.join(d, "zone2"))
     assert r.returncode == 2, (r.returncode, r.stderr)
     uid_b = lu.ensure_user(B)[0]
-    assert "%s/zone2: belongs to another user (uid %d): not replaced" % (d, uid_b) in r.stderr, r.stderr
+    assert "%s/zone2: belongs to another user (uid %d) in a directory others may write to: not replaced" % (d, uid_b) in r.stderr, r.stderr
     assert open(theirs).read() == "B's file\n" and os.stat(theirs).st_mode & 0o7777 == 0o6777
     assert open(os.path.join(d, "zone2")).read() == "B's file\n"
     assert sorted(os.listdir(d)) == ["theirs", "zone", "zone2"], os.listdir(d)
@@ -138,6 +138,25 @@ def test_sticky_shared_directory_as_writes_are_as_alone():
     assert r.returncode != 0, "B replaced A's file"
     assert "$ORIGIN" in open(out).read() or "SOA" in open(out).read()
     assert_no_file_of_a_open_to_others(d)
+
+
+def test_root_replaces_a_name_server_users_zone_file_keeping_its_owner():
+    """A directory only root may write (as /etc/bind): root replaces B's zone file (as the
+    name server's user's) and the file stays B's, with its own mode."""
+    import subprocess
+    d = shared_dir("root-only", 0o755)
+    zone = os.path.join(d, "zone")
+    open(zone, "w").write("B's file\n")
+    uid_b, gid_b = lu.ensure_user(B)
+    os.chown(zone, uid_b, gid_b)
+    os.chmod(zone, 0o640)
+    r = subprocess.run([ZGA, "generate", path("spec.yaml"), "-o", zone], capture_output=True, text=True,
+                       env=user_env())
+    assert r.returncode == 0, (r.returncode, r.stderr)
+    st = os.lstat(zone)
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o7777) == (uid_b, gid_b, 0o640), (st.st_uid, st.st_gid, oct(st.st_mode))
+    assert "SOA" in open(zone).read()
+    assert sorted(os.listdir(d)) == ["zone"], os.listdir(d)
 
 
 def main():
