@@ -15,6 +15,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/utf8.hpp"
 
 namespace zonegen {
 namespace {
@@ -197,8 +198,13 @@ Zone with_changes(const Zone& live, const Plan& plan) {
 
 Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
                     const ProvisionOptions& opts, Migration* migration) {
+    check_customer_addresses(spec, profile);  // before anything is sent anywhere
     if (spec.import_from.empty()) return build_desired(spec, profile, go);
     SourceOptions so;
+    so.max_records = profile.max_transfer_records;
+    so.max_bytes = profile.max_transfer_bytes;
+    so.customer_networks.emplace(profile);
+    so.customer_key = printable(spec.source) + ": 'import_from'";
     so.origin = spec.domain;
     so.pdns_url = opts.pdns_url.empty() ? profile.pdns_url : opts.pdns_url;
     so.pdns_server_id = profile.pdns_server_id;
