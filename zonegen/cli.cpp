@@ -206,7 +206,7 @@ int cmd_validate(ValidateArgs& a) {
 struct SourceArgs {
     std::string origin, allow_include, pdns_url, api_key_file;
     std::string tsig_name, tsig_algorithm = "hmac-sha256", tsig_secret_file;
-    int timeout = 10;
+    int timeout = 0;  // the profile's zone_transfer.max_seconds
 };
 
 void add_source_options(CLI::App* cmd, SourceArgs& a) {
@@ -221,7 +221,8 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
     cmd->add_option("--tsig-secret-file", a.tsig_secret_file,
                     "file with the TSIG secret (base64), mode 0600");
     cmd->add_option("--timeout", a.timeout,
-                    "seconds an AXFR may take in all, connecting to the last message (default 10)")
+                    "seconds an AXFR may take in all, connecting to the last message (default: "
+                    "the profile's zone_transfer.max_seconds, 10)")
         ->check(CLI::Range(1, 86400));
 }
 
@@ -259,6 +260,7 @@ Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
         Profile profile = load_profile(c.profile);  // panel's mode, its network boundary
         o.max_records = profile.max_transfer_records;
         o.max_bytes = profile.max_transfer_bytes;
+        if (o.timeout_s == 0) o.timeout_s = profile.max_transfer_seconds;
         if (profile.control_panel) o.customer_networks.emplace(profile);
         o.customer_key = "'" + printable(source) + "'";
     }

@@ -77,13 +77,19 @@ void network_settings(Map& top, Profile& p, const std::string& src) {
         }
     }
     if (auto v = top.get("zone_transfer"); v.IsDefined()) {
-        Map m(v, src, "zone_transfer", {"max_records", "max_bytes"});
+        Map m(v, src, "zone_transfer", {"max_records", "max_bytes", "max_seconds"});
         for (auto [key, field] : {std::pair{"max_records", &p.max_transfer_records},
                                   std::pair{"max_bytes", &p.max_transfer_bytes}}) {
             auto n = m.get(key);
             if (!n.IsDefined()) continue;
             *field = yamlx::uint32(n, src, m.path(key));
             if (*field == 0) yamlx::fail(src, n, m.path(key), "must be at least 1");
+        }
+        if (auto n = m.get("max_seconds"); n.IsDefined()) {
+            p.max_transfer_seconds =
+                static_cast<int>(yamlx::uint32(n, src, m.path("max_seconds"), 86400));
+            if (p.max_transfer_seconds == 0)
+                yamlx::fail(src, n, m.path("max_seconds"), "must be at least 1");
         }
         m.finish();
     }

@@ -203,6 +203,7 @@ Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOpti
     SourceOptions so;
     so.max_records = profile.max_transfer_records;
     so.max_bytes = profile.max_transfer_bytes;
+    so.timeout_s = profile.max_transfer_seconds;
     so.customer_networks.emplace(profile);
     so.customer_key = printable(spec.source) + ": 'import_from'";
     so.origin = spec.domain;

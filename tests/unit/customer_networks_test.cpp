@@ -176,6 +176,7 @@ TEST(CustomerNetworks, ProfileKeysAreChecked) {
     EXPECT_TRUE(p.control_panel);
     EXPECT_EQ(p.max_transfer_records, 200000u);
     EXPECT_EQ(p.max_transfer_bytes, 64u << 20);
+    EXPECT_EQ(p.max_transfer_seconds, 10);
     std::string text = default_profile_text();
     text.replace(text.find("max_records: 200000"), 19, "max_records: 0");
     try {
