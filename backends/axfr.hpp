@@ -26,9 +26,21 @@ struct TsigKey {
 // Parses "axfr://HOST[:PORT]/ZONE" ("[V6]:PORT" for IPv6). Throws UsageError.
 AxfrSource parse_axfr_url(const std::string& url);
 
-// Transfers the zone. Throws BackendError naming the cause: refused, not authoritative,
-// TSIG failure, timeout, connection refused, or a stream that ends before the closing SOA.
-Zone axfr_zone(const AxfrSource& src, const std::optional<TsigKey>& tsig, int timeout_s,
+// What bounds one transfer from a server we do not control.
+struct AxfrLimits {
+    int timeout_s = 10;  // the whole transfer: connecting, the query, every message
+    std::size_t max_records = 200000;
+    std::size_t max_bytes = 64u << 20;  // on the wire, length prefixes included
+    // A server a customer named: a failure without any DNS answer (refused, reset, silence,
+    // bytes that are not DNS) waits out the timeout too, so that neither the message nor the
+    // time tells a closed port from an open one.
+    bool uniform_failure = false;
+};
+
+// Transfers the zone (ldns builds and parses every message; this reads them under one
+// deadline). Throws BackendError naming the cause: refused, not authoritative, TSIG failure,
+// no DNS answer, the deadline, a cap, or a stream that ends before the closing SOA.
+Zone axfr_zone(const AxfrSource& src, const std::optional<TsigKey>& tsig, const AxfrLimits& limits,
                const std::function<void(const std::string&)>& trace);
 
 }  // namespace zonegen

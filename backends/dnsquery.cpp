@@ -3,7 +3,12 @@
 #include <ldns/ldns.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "zonegen/address.hpp"
 
@@ -113,6 +118,45 @@ DnsAnswer parse_dns_message(std::string_view wire) {
         return DnsAnswer{};
     std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
     return answer_of(pkt.get());
+}
+
+std::vector<DnsAnswer> query_all(const std::vector<DnsQuestion>& questions,
+                                 const QueryBudget& budget) {
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(budget.deadline_ms);
+    std::vector<DnsAnswer> out(questions.size());
+    std::mutex mu;
+    std::map<std::pair<std::string, std::uint16_t>, int> unanswered_in_a_row;
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+        for (std::size_t i = next++; i < questions.size(); i = next++) {
+            const DnsQuestion& q = questions[i];
+            const auto server = std::pair{q.address, q.port};
+            {
+                std::lock_guard<std::mutex> lock(mu);
+                if (unanswered_in_a_row[server] >= budget.give_up_after) continue;
+            }
+            auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+            if (left.count() <= 0) continue;
+            int timeout = static_cast<int>(std::min<long long>(budget.timeout_ms, left.count()));
+            DnsAnswer a;
+            try {
+                a = query(q.address, q.port, q.name, q.type, timeout);
+            } catch (const std::exception&) {
+                // left unanswered (out of memory in ldns, say): never ends a worker thread
+            }
+            std::lock_guard<std::mutex> lock(mu);
+            unanswered_in_a_row[server] = a.answered ? 0 : unanswered_in_a_row[server] + 1;
+            out[i] = std::move(a);
+        }
+    };
+    std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(std::max(budget.in_flight, 1)),
+                                          questions.size());
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < n; ++t) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
+    return out;
 }
 
 SoaAnswer query_soa(const std::string& address, std::uint16_t port, const Name& zone,

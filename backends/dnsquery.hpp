@@ -47,4 +47,26 @@ DnsAnswer parse_dns_message(std::string_view wire);
 DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,
                 int timeout_ms);
 
+struct DnsQuestion {
+    std::string address;
+    std::uint16_t port = 53;
+    Name name;
+    RRType type = 0;
+};
+
+// What bounds a run of queries against servers that may be hostile or dead.
+struct QueryBudget {
+    int timeout_ms = 2000;    // one query (UDP, and TCP when truncated)
+    int deadline_ms = 30000;  // all of them, from the call
+    int in_flight = 8;        // queries at once
+    int give_up_after = 3;    // a server that left this many in a row unanswered is asked no more
+};
+
+// Asks every question, at most `in_flight` at once, each bounded by the time left before the
+// deadline. A server that stopped answering (`give_up_after` unanswered in a row) and any
+// question left when the deadline comes are not sent. The answers are in the questions'
+// order; one not sent or not answered has `answered == false`.
+std::vector<DnsAnswer> query_all(const std::vector<DnsQuestion>& questions,
+                                 const QueryBudget& budget);
+
 }  // namespace zonegen

@@ -61,7 +61,13 @@ LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts
         }
         case SourceKind::axfr: {
             AxfrSource a = parse_axfr_url(source);
-            return {axfr_zone(a, opts.tsig, opts.timeout_s, opts.trace), {}};
+            AxfrLimits limits{opts.timeout_s, opts.max_records, opts.max_bytes, false};
+            if (opts.customer_networks) {
+                a.address =
+                    opts.customer_networks->resolve_checked(a.host, a.port, opts.customer_key);
+                limits.uniform_failure = true;
+            }
+            return {axfr_zone(a, opts.tsig, limits, opts.trace), {}};
         }
     }
     throw UsageError("unknown source " + source);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "backends/axfr.hpp"
+#include "zonegen/customer_networks.hpp"
 #include "zonegen/finding.hpp"
 #include "zonegen/zone.hpp"
 
@@ -21,7 +22,13 @@ struct SourceOptions {
     std::string allow_include;            // zone files
     std::string pdns_url, pdns_server_id = "localhost", api_key_file;  // pdns:
     std::optional<TsigKey> tsig;                                       // axfr://
-    int timeout_s = 10;
+    int timeout_s = 10;  // axfr://: the whole transfer
+    // axfr://: the profile's caps (zone_transfer), and for a server a customer named, the
+    // network boundary it must pass (checked before any packet is sent) and the spec key or
+    // argument a refusal names.
+    std::size_t max_records = 200000, max_bytes = 64u << 20;
+    std::optional<CustomerNetworks> customer_networks;
+    std::string customer_key;
     std::function<void(const std::string&)> trace;
     // pdns: tenancy (zonegen/tenancy.hpp): the zone must be this account's (exit 4 otherwise);
     // in the control panel's mode an account is required and a zone without one refused.

@@ -25,6 +25,7 @@
 #include "zonegen/render.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/tenancy.hpp"
+#include "zonegen/utf8.hpp"
 #include "zonegen/verify.hpp"
 #include "zonegen/version.hpp"
 #include "zonegen/yaml_json.hpp"
@@ -207,7 +208,7 @@ int cmd_validate(ValidateArgs& a) {
 struct SourceArgs {
     std::string origin, allow_include, pdns_url, api_key_file;
     std::string tsig_name, tsig_algorithm = "hmac-sha256", tsig_secret_file;
-    int timeout = 10;
+    int timeout = 0;      // the profile's zone_transfer.max_seconds
     std::string account;  // pdns: sources: the zone must be this account's (tenancy.hpp)
 };
 
@@ -222,7 +223,10 @@ void add_source_options(CLI::App* cmd, SourceArgs& a) {
     cmd->add_option("--tsig-algorithm", a.tsig_algorithm, "TSIG algorithm (default hmac-sha256)");
     cmd->add_option("--tsig-secret-file", a.tsig_secret_file,
                     "file with the TSIG secret (base64), mode 0600");
-    cmd->add_option("--timeout", a.timeout, "seconds to wait for an AXFR peer (default 10)");
+    cmd->add_option("--timeout", a.timeout,
+                    "seconds an AXFR may take in all, connecting to the last message (default: "
+                    "the profile's zone_transfer.max_seconds, 10)")
+        ->check(CLI::Range(1, 86400));
     cmd->add_option("--account", a.account,
                     "pdns: sources: read the zone only if PowerDNS keeps it for this account "
                     "(required with control_panel: true)");
@@ -264,6 +268,14 @@ Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
             o.pdns_url = profile.pdns_url;
             o.pdns_server_id = profile.pdns_server_id;
         }
+    }
+    if (source_kind(source) == SourceKind::axfr) {  // the profile's caps; in the control
+        Profile profile = load_profile(c.profile);  // panel's mode, its network boundary
+        o.max_records = profile.max_transfer_records;
+        o.max_bytes = profile.max_transfer_bytes;
+        if (o.timeout_s == 0) o.timeout_s = profile.max_transfer_seconds;
+        if (profile.control_panel) o.customer_networks.emplace(profile);
+        o.customer_key = "'" + printable(source) + "'";
     }
     LoadedZone r = load_zone_source(source, o);
     std::size_t errors = count_errors(r.findings);
@@ -517,6 +529,7 @@ struct VerifyArgs {
     Common common;
     std::string spec, old_server, parent_server, state, switched_at;
     int timeout_ms = 2000;
+    int deadline_ms = 30000;
 };
 
 Endpoint endpoint_flag(const std::string& flag, const std::string& v) {
@@ -543,6 +556,7 @@ int cmd_verify(VerifyArgs& a) {
         }
     }
     o.timeout_ms = a.timeout_ms;
+    o.deadline_ms = a.deadline_ms;
     o.now = std::time(nullptr);
     o.trace = [&](const std::string& m) { trace(a.common, m); };
     VerifyResult r = verify_switch(spec, profile, o);
@@ -797,6 +811,9 @@ int run_command(int argc, char** argv) {
     vs->add_option("--switched-at", ver.switched_at,
                    "the switch time (2026-11-01T10:00:00Z, a date, or epoch seconds)");
     vs->add_option("--timeout-ms", ver.timeout_ms, "per-query timeout (default 2000)");
+    vs->add_option("--deadline-ms", ver.deadline_ms,
+                   "all of the run's queries (8 at a time) end within this (default 30000)")
+        ->check(CLI::Range(1, 3600000));
     add_common(vs, ver.common, {"text", "json"});
     vs->callback([&] { run = [&] { return cmd_verify(ver); }; });
 

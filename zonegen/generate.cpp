@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "zonegen/calendar.hpp"
+#include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 
 namespace zonegen {
@@ -193,6 +194,7 @@ bool merge_zone_spf(Zone& z, const Name& apex, const std::string& terms) {
 }  // namespace
 
 Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOptions& opts) {
+    check_customer_addresses(spec, profile);  // what the spec names must be the customer's to name
     const Name& d = spec.domain;
     Desired out{Zone(d), spec.pattern != Pattern::A, 0, false, spec.warnings};
     Zone& z = out.zone;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "zonegen/address.hpp"
+#include "zonegen/customer_networks.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/spec.hpp"
@@ -61,6 +62,39 @@ std::vector<RecordTemplate> templates(const YAML::Node& n, const std::string& sr
     return out;
 }
 
+// allowed_customer_networks, zone_transfer and control_panel: the network trust boundary.
+void network_settings(Map& top, Profile& p, const std::string& src) {
+    if (auto v = top.get("control_panel"); v.IsDefined())
+        p.control_panel = yamlx::boolean(v, src, "control_panel");
+    if (auto v = top.get("allowed_customer_networks"); v.IsDefined()) {
+        yamlx::sequence(v, src, "allowed_customer_networks");
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            std::string path = "allowed_customer_networks[" + std::to_string(i) + "]";
+            std::string why;
+            auto c = parse_cidr(yamlx::scalar(v[i], src, path), &why);
+            if (!c) yamlx::fail(src, v[i], path, why);
+            p.allowed_customer_networks.push_back(c->to_string());
+        }
+    }
+    if (auto v = top.get("zone_transfer"); v.IsDefined()) {
+        Map m(v, src, "zone_transfer", {"max_records", "max_bytes", "max_seconds"});
+        for (auto [key, field] : {std::pair{"max_records", &p.max_transfer_records},
+                                  std::pair{"max_bytes", &p.max_transfer_bytes}}) {
+            auto n = m.get(key);
+            if (!n.IsDefined()) continue;
+            *field = yamlx::uint32(n, src, m.path(key));
+            if (*field == 0) yamlx::fail(src, n, m.path(key), "must be at least 1");
+        }
+        if (auto n = m.get("max_seconds"); n.IsDefined()) {
+            p.max_transfer_seconds =
+                static_cast<int>(yamlx::uint32(n, src, m.path("max_seconds"), 86400));
+            if (p.max_transfer_seconds == 0)
+                yamlx::fail(src, n, m.path("max_seconds"), "must be at least 1");
+        }
+        m.finish();
+    }
+}
+
 }  // namespace
 
 const ProviderNs& Profile::primary() const {
@@ -94,9 +128,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
-             "pdns", "safety",
-             // tenancy (zonegen/tenancy.hpp)
-             "control_panel"});
+             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
@@ -250,8 +282,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
         m.finish();
     }
-    if (auto v = top.get("control_panel"); v.IsDefined())
-        p.control_panel = yamlx::boolean(v, src, "control_panel");
+    network_settings(top, p, src);
     top.finish();
     return p;
 }

@@ -67,6 +67,13 @@ struct Profile {
     double max_change_fraction = 0.30;
     std::size_t safety_min_rrsets = 10;
     bool control_panel = false;  // the control panel's mode (profile key control_panel)
+    // Networks a customer may name beyond the public Internet (allowed_customer_networks:
+    // canonical CIDRs; see customer_networks.hpp), and the caps on one zone transfer
+    // (zone_transfer: max_records, max_bytes, max_seconds).
+    std::vector<std::string> allowed_customer_networks;
+    std::size_t max_transfer_records = 200000;
+    std::size_t max_transfer_bytes = 64u << 20;
+    int max_transfer_seconds = 10;
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;

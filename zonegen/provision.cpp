@@ -17,6 +17,7 @@
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/tenancy.hpp"
+#include "zonegen/utf8.hpp"
 
 namespace zonegen {
 namespace {
@@ -199,6 +200,11 @@ Desired desired_unchecked(const Spec& spec, const Profile& profile, const Genera
                           const ProvisionOptions& opts, Migration* migration) {
     if (spec.import_from.empty()) return build_desired(spec, profile, go);
     SourceOptions so;
+    so.max_records = profile.max_transfer_records;
+    so.max_bytes = profile.max_transfer_bytes;
+    so.timeout_s = profile.max_transfer_seconds;
+    so.customer_networks.emplace(profile);
+    so.customer_key = printable(spec.source) + ": 'import_from'";
     so.origin = spec.domain;
     so.pdns_url = opts.pdns_url.empty() ? profile.pdns_url : opts.pdns_url;
     so.pdns_server_id = profile.pdns_server_id;
@@ -270,6 +276,7 @@ ProvisionPlan::TsigKeyStep plan_tsig_key(PdnsClient& client, const TsigRef& t, c
 
 Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
                     const ProvisionOptions& opts, Migration* migration) {
+    check_customer_addresses(spec, profile);  // before anything is sent anywhere
     Desired d = desired_unchecked(spec, profile, go, opts, migration);
     // After any account check of a pdns: source: another account's zone is exit 4 in any
     // spelling; only then is a spelling the control panel's mode does not take exit 2.

@@ -7,6 +7,7 @@
 
 #include "backends/dnsquery.hpp"
 #include "zonegen/atomic_file.hpp"
+#include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 
@@ -36,6 +37,67 @@ Server server_of(const ProviderNs& ns) {
 Server server_of(const Endpoint& e, const std::string& what) {
     return {what + " " + e.to_string(), e.address, e.port.value_or(53)};
 }
+
+// Every query verify makes, asked up front in parallel (see query_all): the checks below
+// then read the answers. The list follows the checks' own order and conditions.
+class Answers {
+  public:
+    Answers(const Spec& spec, const VerifyOptions& opts, const Desired& want,
+            const std::vector<Server>& ours) {
+        const Name& zone = spec.domain;
+        for (const auto& s : ours) {
+            add(s, zone, rrtype::SOA);
+            for (const RRset& set : want.zone.rrsets())
+                if (set.type != rrtype::SOA &&
+                    (set.type != rrtype::NS || spec.pattern == Pattern::A))
+                    add(s, set.owner, set.type);
+        }
+        if (spec.pattern == Pattern::B && !spec.customer_primary.empty()) {
+            Server p = server_of(spec.customer_primary.front(), "customer primary");
+            add(p, zone, rrtype::SOA);
+            add(p, zone, rrtype::NS);
+        }
+        if (opts.parent_server) {
+            Server p = server_of(*opts.parent_server, "parent");
+            add(p, zone, rrtype::NS);
+            add(p, zone, rrtype::DS);
+        }
+        if (opts.old_server) {
+            Server o = server_of(*opts.old_server, "old server");
+            add(o, zone, rrtype::SOA);
+            for (const RRset& set : want.zone.rrsets())
+                if (set.type != rrtype::SOA && set.type != rrtype::NS && set.type != rrtype::TXT)
+                    add(o, set.owner, set.type);
+            add(o, zone, rrtype::NS);
+        }
+        if (opts.trace)
+            for (std::size_t i = 0; i < questions_.size(); ++i)
+                opts.trace("query " + labels_[i] + " " + questions_[i].name.to_string() + " " +
+                           type_name(questions_[i].type));
+        QueryBudget budget;
+        budget.timeout_ms = opts.timeout_ms;
+        budget.deadline_ms = opts.deadline_ms;
+        answers_ = query_all(questions_, budget);
+    }
+
+    // The answer to a question asked above (an unanswered one when it was not asked).
+    DnsAnswer get(const Server& s, const Name& n, RRType t) const {
+        for (std::size_t i = 0; i < questions_.size(); ++i)
+            if (questions_[i].address == s.address && questions_[i].port == s.port &&
+                questions_[i].type == t && questions_[i].name == n)
+                return answers_[i];
+        return {};
+    }
+
+  private:
+    void add(const Server& s, const Name& n, RRType t) {
+        questions_.push_back({s.address, s.port, n, t});
+        labels_.push_back(s.label);
+    }
+    std::vector<DnsQuestion> questions_;
+    std::vector<std::string> labels_;
+    std::vector<DnsAnswer> answers_;
+};
 
 std::optional<std::time_t> read_state(const std::string& path) {
     try {
@@ -83,12 +145,13 @@ std::string format_time(std::time_t t) {
 }
 
 VerifyResult verify_switch(const Spec& spec, const Profile& profile, const VerifyOptions& opts) {
+    // In the control panel's mode the old server is the customer's word: checked before any
+    // query (the spec's own addresses are checked by build_desired).
+    if (profile.control_panel && opts.old_server)
+        CustomerNetworks(profile).check(opts.old_server->address,
+                                        opts.old_server->port.value_or(53), "--old-server");
     VerifyResult r;
     const Name& zone = spec.domain;
-    auto q = [&](const Server& s, const Name& n, RRType t) {
-        if (opts.trace) opts.trace("query " + s.label + " " + n.to_string() + " " + type_name(t));
-        return query(s.address, s.port, n, t, opts.timeout_ms);
-    };
     GenerateOptions go;
     go.serial = 1;
     Desired want = build_desired(spec, profile, go);
@@ -99,6 +162,8 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
         for (const auto& ns : profile.nameservers) ours.push_back(server_of(ns));
     else if (spec.pattern == Pattern::B)
         ours.push_back(server_of(profile.pattern_b_secondary()));
+    const Answers answers(spec, opts, want, ours);
+    auto q = [&](const Server& s, const Name& n, RRType t) { return answers.get(s, n, t); };
     std::set<Name> our_names;
     for (const auto& ns : profile.nameservers) our_names.insert(ns.name);
     std::set<Name> serving;  // ours that serve the zone
@@ -136,7 +201,14 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
                 const RRKey k{set.owner, set.type};
                 if (k.type == rrtype::SOA || (k.type == rrtype::NS && spec.pattern != Pattern::A))
                     continue;
-                auto got = q(s, k.owner, k.type).rdata(k.owner, k.type);
+                auto ra = q(s, k.owner, k.type);
+                if (!ra.answered) {
+                    c.status = "problem";
+                    c.evidence.push_back(s.label + ": " + k.owner.to_string() + " " +
+                                         type_name(k.type) + ": no answer");
+                    continue;
+                }
+                auto got = ra.rdata(k.owner, k.type);
                 auto exp = set.rdata();
                 if (k.type == rrtype::TXT) {  // other TXT values may stand beside ours
                     bool all = std::all_of(exp.begin(), exp.end(), [&](const std::string& x) {
@@ -304,11 +376,16 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
             } else {
                 c.status = "ok";
                 std::vector<std::string> differ;
+                std::size_t unanswered = 0;
                 for (const RRset& set : want.zone.rrsets()) {
                     const RRKey k{set.owner, set.type};
                     if (k.type == rrtype::SOA || k.type == rrtype::NS || k.type == rrtype::TXT)
                         continue;
                     auto a = q(o, k.owner, k.type);
+                    if (!a.answered) {
+                        ++unanswered;
+                        continue;
+                    }
                     for (const auto& rr : a.answer) r.longest_ttl = std::max(r.longest_ttl, rr.ttl);
                     auto got = a.rdata(k.owner, k.type);
                     if (got != set.rdata())
@@ -322,6 +399,10 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
                                 : std::to_string(differ.size()) +
                                       " names still answer differently on the old server";
                 for (const auto& d : differ) c.evidence.push_back(o.label + ": " + d);
+                if (unanswered)
+                    c.evidence.push_back(o.label + ": " + std::to_string(unanswered) +
+                                         " queries unanswered (it stopped answering, or "
+                                         "verify's --deadline-ms came first)");
             }
             c.evidence.push_back("longest TTL in play: " + std::to_string(r.longest_ttl) + " s");
         }

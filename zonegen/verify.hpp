@@ -20,7 +20,8 @@ struct VerifyOptions {
     std::optional<Endpoint> old_server, parent_server;
     std::string state_file;                  // remembers when the new delegation was first seen
     std::optional<std::time_t> switched_at;  // overrides the state file
-    int timeout_ms = 2000;
+    int timeout_ms = 2000;                   // one query
+    int deadline_ms = 30000;  // every query of the run, asked in parallel (8 at a time)
     std::time_t now = 0;
     std::function<void(const std::string&)> trace;
 };

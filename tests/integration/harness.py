@@ -61,7 +61,11 @@ def loopback_profile(binary, primary, secondary, path):
     prof = prof.replace("    ipv4: [198.51.100.53]\n    ipv6: [\"2001:db8:1::53\"]\n",
                         "    ipv4: [127.0.0.1]\n    dns_port: %d\n    api_url: %s\n" % (secondary.dns_port, secondary.url))
     prof = prof.replace("url: http://127.0.0.1:8081", "url: " + primary.url)
+    # The test servers a spec names (BIND as a customer's primary, fake servers) live on
+    # loopback, which a customer may not name otherwise.
+    prof = prof.replace("allowed_customer_networks: []", "allowed_customer_networks: [127.0.0.0/8]")
     assert str(primary.dns_port) in prof and secondary.url in prof, "profile rewrite failed"
+    assert "allowed_customer_networks: [127.0.0.0/8]" in prof, "profile rewrite failed"
     return write(path, prof)
 
 

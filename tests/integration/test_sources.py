@@ -227,13 +227,17 @@ def test_axfr_failures_exit_3_and_leave_no_file():
     good = write(os.path.join(WORK, "keys", "good.key"), TSIG_SECRET + "\n", 0o600)
     zg("import", axfr("tsig-zonegen-test.com"), "-o", os.path.join(WORK, "tsig.zone"), "--tsig-name", "xfr",
        "--tsig-secret-file", good, check=0)
+    # A closed port and a silent one give the same message (no port scanning through it).
     closed = free_port()
-    fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % closed, ["refused", "timed out", "no answer"])
+    r1 = fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % closed, ["no DNS answer from 127.0.0.1:%d" % closed])
     port, srv, _ = fake_server("silent")
     try:
-        fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["timed out", "no answer", "timeout"], "--timeout", "2", seconds=60)
+        r2 = fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["no DNS answer from 127.0.0.1:%d" % port],
+                   "--timeout", "2", seconds=60)
     finally:
         srv.close()
+    assert r1.stderr.replace(str(closed), "P").replace("10 s", "N s") == \
+        r2.stderr.replace(str(port), "P").replace("2 s", "N s"), (r1.stderr, r2.stderr)
     port, srv, _ = fake_server("truncated")
     try:
         fails("axfr://127.0.0.1:%d/x-zonegen-test.com" % port, ["truncated", "ended", "closing SOA"])

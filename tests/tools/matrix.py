@@ -39,7 +39,7 @@ for (dom, (fam, v4, v6), svc, extra, pattern, reg) in itertools.product(
     if v4: spec["server"]["ipv4"] = v4
     if v6: spec["server"]["ipv6"] = v6
     if pattern == "B":
-        spec["customer_primary"] = ["198.51.100.53"]
+        spec["customer_primary"] = ["203.0.113.53"]
     if pattern in "BC":
         spec["customer_nameservers"] = ["ns1.dns-host.example", "ns2.dns-host.example"]
     if n % 5 == 0:
