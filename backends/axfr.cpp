@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <cstring>
 #include <memory>
 
 #include "zonegen/address.hpp"
@@ -13,7 +14,13 @@ namespace zonegen {
 namespace {
 
 struct ResolverDeleter {
-    void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
+    void operator()(ldns_resolver* r) const {
+        // ldns keeps its own copy of a TSIG secret (strdup, handed out as const): wiped
+        // before it is freed.
+        if (const char* k = ldns_resolver_tsig_keydata(r))
+            wipe_bytes(const_cast<char*>(k), std::strlen(k));
+        ldns_resolver_deep_free(r);
+    }
 };
 struct RdfDeleter {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }

@@ -66,6 +66,10 @@ struct Profile {
     // Safety limits of plan/apply
     double max_change_fraction = 0.30;
     std::size_t safety_min_rrsets = 10;
+    // Where files a spec names may be (spec_paths.hpp): tsig.secret_file under secrets_dir,
+    // an import_from file under one of import_dirs. Absolute; unset: the spec's directory.
+    std::string secrets_dir;
+    std::vector<std::string> import_dirs;
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;

@@ -15,6 +15,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/spec_paths.hpp"
 
 namespace zonegen {
 namespace {
@@ -193,6 +194,28 @@ Zone with_changes(const Zone& live, const Plan& plan) {
     return next;
 }
 
+// The zone import_from names: a file only under the profile's import_dirs (read once,
+// beneath the directory, checked on its descriptor), pdns: and axfr:// as any source.
+LoadedZone import_zone(const Spec& spec, const Profile& profile, const SourceOptions& so) {
+    if (source_kind(spec.import_from) != SourceKind::file)
+        return load_zone_source(spec.import_from, so);
+    if (so.trace) so.trace("reading " + spec.import_from);
+    ReadOptions ro;
+    ro.origin = so.origin;
+    ro.refuse_other_origin = true;
+    ReadResult r = read_zone_text(read_import_file(spec, profile), spec.import_from, ro);
+    return {std::move(r.zone), std::move(r.findings)};
+}
+
+// The TSIG secret a spec names, where it must be; read now, so a refusal comes before any
+// request (exit 2), and forgotten.
+std::optional<ConfinedPath> spec_tsig_secret(const Spec& spec, const Profile& profile) {
+    if (spec.pattern != Pattern::B || !spec.tsig) return std::nullopt;
+    auto at = locate_spec_secret(spec, profile, "tsig.secret_file", spec.tsig->secret_file);
+    read_tsig_secret(at, "tsig.secret_file");
+    return at;
+}
+
 }  // namespace
 
 Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
@@ -204,7 +227,7 @@ Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOpti
     so.pdns_server_id = profile.pdns_server_id;
     so.api_key_file = opts.api_key_file;
     so.trace = opts.trace;
-    LoadedZone old = load_zone_source(spec.import_from, so);
+    LoadedZone old = import_zone(spec, profile, so);
     if (count_errors(old.findings)) {
         for (auto& f : old.findings)
             if (f.file.empty()) f.file = spec.import_from;
@@ -235,6 +258,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                                  " names another zone than the spec's " + spec.domain.to_string());
         }
     }
+    auto tsig_secret = spec_tsig_secret(spec, profile);
     GenerateOptions go;
     go.serial = opts.serial;
     go.now = generation_time();
@@ -311,7 +335,10 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     if (spec.pattern == Pattern::B && spec.tsig) {
         p.create_body["zonegen_tsig"] = {{"name", spec.tsig->name.to_string()},
                                          {"algorithm", spec.tsig->algorithm},
-                                         {"secret_file", spec.tsig->secret_file}};
+                                         {"secret_file", tsig_secret->rel}};
+        // Beneath the profile's secrets_dir (apply reads it there), else the spec's directory.
+        if (!tsig_secret->from_profile)
+            p.create_body["zonegen_tsig"]["secrets_dir"] = tsig_secret->dir;
     }
     // The spec's own warnings first, as generate prints them.
     p.findings.insert(p.findings.begin(), d.findings.begin(), d.findings.end());
@@ -735,7 +762,12 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     const ProviderNs& sec = profile.pattern_b_secondary();
     if (p.create_body.contains("zonegen_tsig")) {
         const auto& t = p.create_body["zonegen_tsig"];
-        std::string secret = read_secret_file(t["secret_file"].get<std::string>(), "TSIG secret");
+        std::string planned_dir = t.contains("secrets_dir") && t["secrets_dir"].is_string()
+                                      ? t["secrets_dir"].get<std::string>()
+                                      : "";
+        auto at = locate_planned_secret(planned_dir, profile, "tsig.secret_file",
+                                        t["secret_file"].get<std::string>());
+        SecretString secret = read_tsig_secret(at, "tsig.secret_file");
         client.ensure_tsig_key(Name::parse(t["name"].get<std::string>()),
                                t["algorithm"].get<std::string>(), secret);
     }
