@@ -207,13 +207,49 @@ LoadedZone import_zone(const Spec& spec, const Profile& profile, const SourceOpt
     return {std::move(r.zone), std::move(r.findings)};
 }
 
+// The API key is never a TSIG secret: a secret_file that holds it (a copy, a hard link)
+// would hand it to our secondary and to whoever the TSIG key is shared with.
+void refuse_api_key_as_tsig(const SecretString& secret, const ProvisionOptions& o) {
+    SecretString key;
+    try {
+        key = read_api_key(o.api_key_file);
+    } catch (const InputError&) {
+        return;  // no key: the request that needs one says so
+    }
+    if (secret == key)
+        throw InputError(
+            "tsig.secret_file: refused: the file holds the PowerDNS API key, which is never "
+            "used as a TSIG secret");
+}
+
 // The TSIG secret a spec names, where it must be; read now, so a refusal comes before any
 // request (exit 2), and forgotten.
-std::optional<ConfinedPath> spec_tsig_secret(const Spec& spec, const Profile& profile) {
+std::optional<ConfinedPath> spec_tsig_secret(const Spec& spec, const Profile& profile,
+                                             const ProvisionOptions& o) {
     if (spec.pattern != Pattern::B || !spec.tsig) return std::nullopt;
     auto at = locate_spec_secret(spec, profile, "tsig.secret_file", spec.tsig->secret_file);
-    read_tsig_secret(at, "tsig.secret_file");
+    refuse_api_key_as_tsig(read_tsig_secret(at, "tsig.secret_file"), o);
     return at;
+}
+
+// The TSIG secret of a plan (apply): where the plan says, under the profile's secrets_dir
+// (or the spec's directory the plan recorded), read before any request.
+std::optional<SecretString> planned_tsig_secret(const ProvisionPlan& p, const Profile& profile,
+                                                const ProvisionOptions& o) {
+    if (!p.create_body.is_object() || !p.create_body.contains("zonegen_tsig")) return std::nullopt;
+    const auto& t = p.create_body["zonegen_tsig"];
+    try {
+        std::string planned_dir = t.contains("secrets_dir") && t["secrets_dir"].is_string()
+                                      ? t["secrets_dir"].get<std::string>()
+                                      : "";
+        auto at = locate_planned_secret(planned_dir, profile, "tsig.secret_file",
+                                        t.at("secret_file").get<std::string>());
+        SecretString secret = read_tsig_secret(at, "tsig.secret_file");
+        refuse_api_key_as_tsig(secret, o);
+        return secret;
+    } catch (const json::exception& e) {
+        throw InputError(std::string("plan file: zonegen_tsig: ") + e.what());
+    }
 }
 
 }  // namespace
@@ -258,7 +294,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                                  " names another zone than the spec's " + spec.domain.to_string());
         }
     }
-    auto tsig_secret = spec_tsig_secret(spec, profile);
+    auto tsig_secret = spec_tsig_secret(spec, profile, opts);
     GenerateOptions go;
     go.serial = opts.serial;
     go.now = generation_time();
@@ -595,6 +631,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         throw UnsafeError("refused as unsafe: " + *p.unsafe +
                           "; nothing was applied (--force overrides)");
     if (p.file_target) return apply_file(p, opts, check_before);
+    auto tsig_secret = planned_tsig_secret(p, profile, opts);
 
     // The API key goes only to this run's server (--pdns-url, else the profile's), never to
     // a URL a plan file names: a plan made against another server is refused.
@@ -762,14 +799,8 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     const ProviderNs& sec = profile.pattern_b_secondary();
     if (p.create_body.contains("zonegen_tsig")) {
         const auto& t = p.create_body["zonegen_tsig"];
-        std::string planned_dir = t.contains("secrets_dir") && t["secrets_dir"].is_string()
-                                      ? t["secrets_dir"].get<std::string>()
-                                      : "";
-        auto at = locate_planned_secret(planned_dir, profile, "tsig.secret_file",
-                                        t["secret_file"].get<std::string>());
-        SecretString secret = read_tsig_secret(at, "tsig.secret_file");
         client.ensure_tsig_key(Name::parse(t["name"].get<std::string>()),
-                               t["algorithm"].get<std::string>(), secret);
+                               t["algorithm"].get<std::string>(), *tsig_secret);
     }
     json body = p.create_body;
     if (body.is_object()) body.erase("zonegen_tsig");
