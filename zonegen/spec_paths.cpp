@@ -130,13 +130,18 @@ ConfinedPath locate_planned_secret(const std::string& planned_dir, const Profile
     return confine(planned_dir, false, key, path);
 }
 
-SecretString read_tsig_secret(const ConfinedPath& at, const std::string& key) {
+SecretString read_spec_secret(const ConfinedPath& at, const std::string& key) {
     FileDescriptor root = open_root(at.dir, "secrets_dir", at.from_profile);
     FileDescriptor fd(open_beneath(root.get(), at.rel));
     if (!fd) refuse(key, "secret", "secrets_dir", at.from_profile);
     SecretString s;
     if (auto r = read_checked(fd.get(), FileUse::secret, kMaxSecretBytes, s); !r)
         refuse_file(key, at.rel, "secrets_dir", at.from_profile, r.why);
+    return s;
+}
+
+SecretString read_tsig_secret(const ConfinedPath& at, const std::string& key) {
+    SecretString s = read_spec_secret(at, key);
     auto bad = [&](const std::string& why) {
         refuse_file(key, at.rel, "secrets_dir", at.from_profile,
                     why + " (its content is not shown)");

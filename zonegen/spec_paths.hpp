@@ -40,6 +40,10 @@ ConfinedPath locate_spec_secret(const Spec& spec, const Profile& profile, const 
 ConfinedPath locate_planned_secret(const std::string& planned_dir, const Profile& profile,
                                    const std::string& key, const std::string& path);
 
+// The secret file at `where` (a TSIG secret, a later dkim.key_file), whole: opened once
+// beneath its directory and checked on the descriptor as a secret (at most 64 KiB). Throws
+// InputError naming `key`.
+SecretString read_spec_secret(const ConfinedPath& where, const std::string& key);
 // The TSIG secret at `where`: opened once beneath its directory, checked on the descriptor
 // as a secret, one line of base64. Throws InputError naming `key`.
 SecretString read_tsig_secret(const ConfinedPath& where, const std::string& key);
