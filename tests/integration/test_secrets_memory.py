@@ -7,7 +7,7 @@ A fake PowerDNS (started here, on loopback) takes zonegen's request and never an
 zonegen waits holding the API key (read from a file). zonegen runs as the unprivileged user
 zgtest-a with an unlimited core size; then, while it waits: its /proc files belong to root,
 neither zgtest-a itself nor zgtest-b can open its /proc/PID/mem or environ, its core limit
-is 0; and after a SIGSEGV no core file is left. A control process (`sleep`) of the same user,
+is 0; and after a SIGABRT no core file is left. A control process (`sleep`) of the same user,
 started the same way, does leave one where the kernel writes cores into the working
 directory, so the check is not vacuous. Needs root (tests/tools/local_users.py). Usage:
   test_secrets_memory.py ZONEGEN SOURCE_DIR WORKDIR"""
@@ -150,9 +150,9 @@ def test_a_waiting_plan_holding_the_api_key_is_closed_to_its_own_user_and_leaves
     line = [l for l in limits.splitlines() if l.startswith("Max core file size")][0]
     assert line.split()[4:6] == ["0", "0"], line  # soft and hard, though started unlimited
     # A crash now leaves no core.
-    os.kill(pid, signal.SIGSEGV)
+    os.kill(pid, signal.SIGABRT)
     p.wait(timeout=DEADLINE)
-    assert p.returncode == -signal.SIGSEGV, p.returncode
+    assert p.returncode == -signal.SIGABRT, p.returncode
     assert not cores(), "zonegen left a core file: %s" % cores()
 
 
@@ -165,7 +165,7 @@ def test_the_same_crash_of_an_ordinary_process_does_leave_a_core():
     assert os.stat("/proc/%d/environ" % p.pid).st_uid == ensure_user("zgtest-a")[0], "the control is not dumpable"
     r = run_as("zgtest-a", ["python3", "-c", "open('/proc/%d/mem', 'rb')" % p.pid])
     assert r.returncode == 0, r.stderr
-    os.kill(p.pid, signal.SIGSEGV)
+    os.kill(p.pid, signal.SIGABRT)
     p.wait(timeout=DEADLINE)
     if plain_core_pattern():
         wait_for(lambda: cores(), "the control process's core file")
