@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "zonegen/secret.hpp"
 #include "zonegen/zone.hpp"
 
 namespace zonegen {
@@ -20,7 +21,7 @@ struct AxfrSource {
 struct TsigKey {
     Name name;
     std::string algorithm;  // hmac-sha256 ...
-    std::string secret;     // base64; never printed
+    SecretString secret;    // base64; never printed, wiped
 };
 
 // Parses "axfr://HOST[:PORT]/ZONE" ("[V6]:PORT" for IPv6). Throws UsageError.

@@ -13,7 +13,9 @@
 #include "backends/pdns_content.hpp"
 
 #include "zonegen/errors.hpp"
+#include "zonegen/secure_file.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/utf8.hpp"
 
 namespace zonegen {
 namespace {
@@ -33,31 +35,21 @@ std::string zone_path(const Name& z) {
     return out;
 }
 
-void check_secret_file(const std::string& path, const std::string& what) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        throw InputError(what + " file " + path + ": cannot be read");
-    if (st.st_mode & 077)
-        throw InputError(what + " file " + path + " may be read by group or others (mode " +
-                         std::to_string((st.st_mode >> 6) & 7) +
-                         std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) +
-                         "): chmod 600 it");
-}
-
 }  // namespace
 
-std::string read_secret_file(const std::string& path, const std::string& what) {
-    check_secret_file(path, what);
-    std::string s = read_input(path, 64 * 1024);
+SecretString read_secret_file(const std::string& path, const std::string& what) {
+    // Opened once with O_NOFOLLOW and judged by its descriptor (secure_file.hpp).
+    SecretString s = read_operator_secret(path, what);
+    const std::string name = what + " file " + printable(path);
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-    if (s.empty()) throw InputError(what + " file " + path + " is empty");
-    for (char c : s)
+    if (s.empty()) throw InputError(name + " is empty");
+    for (char c : s.view())
         if (static_cast<unsigned char>(c) < 0x20)
-            throw InputError(what + " file " + path + " holds more than one line");
+            throw InputError(name + " holds more than one line");
     return s;
 }
 
-std::string read_api_key(const std::string& key_file) {
+SecretString read_api_key(const std::string& key_file) {
     if (!key_file.empty()) return read_secret_file(key_file, "API key");
     if (const char* k = std::getenv("PDNS_API_KEY"); k && *k) {
         // It becomes a header line: a line break in it would add headers of its own.
@@ -66,7 +58,7 @@ std::string read_api_key(const std::string& key_file) {
                 throw InputError(
                     "PDNS_API_KEY holds a control character (a line break?): set it "
                     "to the key alone");
-        return k;
+        return SecretString(k);
     }
     throw InputError("no PowerDNS API key: set PDNS_API_KEY or give --pdns-api-key-file FILE");
 }
@@ -75,16 +67,37 @@ namespace {
 
 // One transport per thread and server, kept open between requests (HTTP keep-alive): a
 // batch sends thousands of requests and a new connection each time would cost a third of
-// them. Keyed by everything the transport was made with.
+// them. Keyed by everything the transport was made with but the header values (the API
+// key): those are kept beside it as secrets and compared in constant time, so no map key
+// holds the API key for the rest of the process.
 std::shared_ptr<HttpTransport> shared_transport(const HttpSettings& hs) {
-    thread_local std::map<std::string, std::shared_ptr<HttpTransport>> cache;
+    struct Entry {
+        std::vector<SecretString> values;
+        std::shared_ptr<HttpTransport> transport;
+    };
+    thread_local std::map<std::string, Entry> cache;
     std::string key = hs.base + '\n' + std::to_string(hs.connect_timeout_s) + '\n' +
                       std::to_string(hs.read_timeout_s) + '\n' + std::to_string(hs.max_body_bytes);
-    for (const auto& [k, v] : hs.headers) key += '\n' + k + ':' + v;
-    auto& t = cache[key];
-    if (!t) t = open_http(hs);
-    return t;
+    std::vector<SecretString> values;
+    for (const auto& [k, v] : hs.headers) {
+        key += '\n' + k;
+        values.emplace_back(v);
+    }
+    auto& e = cache[key];
+    if (!e.transport || e.values != values) {
+        e.transport = open_http(hs);
+        e.values = std::move(values);
+    }
+    return e.transport;
 }
+
+// Wipes the header values (the API key) of settings once the transport has its own copy.
+struct WipeHeaders {
+    HttpSettings& hs;
+    ~WipeHeaders() {
+        for (auto& h : hs.headers) wipe_string(h.second);
+    }
+};
 
 }  // namespace
 
@@ -93,7 +106,7 @@ struct PdnsClient::Impl {
     std::shared_ptr<HttpTransport> http;
     std::string prefix;  // path before /api/v1
     // What we send that no message may echo: the API key, a TSIG secret.
-    std::vector<std::string> secrets;
+    std::vector<SecretString> secrets;
 
     explicit Impl(PdnsConfig c) : cfg(std::move(c)) {
         std::string url = cfg.url;
@@ -116,7 +129,9 @@ struct PdnsClient::Impl {
         hs.connect_timeout_s = cfg.connect_timeout_s;
         hs.read_timeout_s = cfg.read_timeout_s;
         hs.max_body_bytes = cfg.max_response_bytes;
-        hs.headers = {{"X-API-Key", cfg.api_key}, {"Accept", "application/json"}};
+        WipeHeaders wipe{hs};
+        hs.headers = {{"X-API-Key", std::string(cfg.api_key.view())},
+                      {"Accept", "application/json"}};
         secrets.push_back(cfg.api_key);
         try {
             http = shared_transport(hs);
@@ -134,15 +149,19 @@ struct PdnsClient::Impl {
         const std::string mask = "(secret)";
         for (const auto& secret : secrets) {
             if (secret.empty()) continue;
-            std::string escaped = nlohmann::json(secret).dump(
+            std::string plain(secret.view());
+            std::string escaped = nlohmann::json(plain).dump(
                 -1, ' ', false, nlohmann::json::error_handler_t::replace);
             escaped = escaped.substr(1, escaped.size() - 2);
             std::string slashed;
             for (char c : escaped) slashed += c == '/' ? std::string("\\/") : std::string(1, c);
-            for (const std::string& form : {secret, escaped, slashed})
-                for (auto at = text.find(form); at != std::string::npos;
-                     at = text.find(form, at + mask.size()))
-                    text.replace(at, form.size(), mask);
+            for (const std::string* form : {&plain, &escaped, &slashed})
+                for (auto at = text.find(*form); at != std::string::npos;
+                     at = text.find(*form, at + mask.size()))
+                    text.replace(at, form->size(), mask);
+            wipe_string(plain);
+            wipe_string(escaped);
+            wipe_string(slashed);
         }
         return text;
     }
@@ -337,44 +356,61 @@ void PdnsClient::put_metadata(const Name& zone, const std::string& kind,
     impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/metadata/" + kind), &b, {200});
 }
 
+namespace {
+
+// A request or answer body that held a secret, wiped when it goes.
+struct SecretBody {
+    std::string text;
+    ~SecretBody() { wipe_string(text); }
+};
+
+}  // namespace
+
 std::optional<PdnsClient::TsigKeyState> PdnsClient::get_tsig_key(const Name& name,
-                                                                 const std::string& secret) {
+                                                                 const SecretString& secret) {
     impl_->secrets.push_back(secret);  // never echoed back in a message
     auto p = impl_->path("/tsigkeys/" + zone_path(name));
-    auto [status, body] = impl_->call("GET", p, nullptr, {200, 404});
+    SecretBody got;
+    int status = 0;
+    std::tie(status, got.text) = impl_->call("GET", p, nullptr, {200, 404});
     if (status != 200) {
         impl_->confirm_server();
         return std::nullopt;
     }
-    auto j = impl_->parse(body, "GET tsigkey");
+    auto j = impl_->parse(got.text, "GET tsigkey");
     TsigKeyState st;
     if (j.is_object() && j.contains("algorithm") && j["algorithm"].is_string())
         st.algorithm = j["algorithm"].get<std::string>();
-    std::string live;
-    if (j.is_object() && j.contains("key") && j["key"].is_string())
-        live = j["key"].get<std::string>();
-    // Compared without an early exit; only the verdict leaves this function.
-    unsigned char diff = live.size() == secret.size() ? 0 : 1;
-    for (std::size_t i = 0; i < live.size() && i < secret.size(); ++i)
-        diff |= static_cast<unsigned char>(live[i] ^ secret[i]);
-    st.same_secret = diff == 0;
-    std::fill(live.begin(), live.end(), '\0');
-    std::fill(body.begin(), body.end(), '\0');
+    if (j.is_object() && j.contains("key") && j["key"].is_string()) {
+        auto& have = j["key"].get_ref<std::string&>();
+        st.same_secret = SecretString(have) == secret;  // in constant time; only the verdict
+        wipe_string(have);                              // leaves this function
+    }
     return st;
 }
 
 void PdnsClient::set_tsig_key(const Name& name, const std::string& algorithm,
-                              const std::string& secret, bool exists) {
+                              const SecretString& secret, bool exists) {
+    // The API key is never sent as a TSIG secret (a secret_file pointed at the key's file
+    // would otherwise hand it to whoever the key is shared with).
+    if (secret == impl_->cfg.api_key)
+        throw InputError(
+            "tsig.secret_file: refused: the file holds the PowerDNS API key, which is never "
+            "used as a TSIG secret");
     impl_->secrets.push_back(secret);
+    SecretBody b;
     if (exists) {
-        std::string b = nlohmann::json{{"algorithm", algorithm}, {"key", secret}}.dump();
-        impl_->call("PUT", impl_->path("/tsigkeys/" + zone_path(name)), &b, {200});
+        b.text =
+            nlohmann::json{{"algorithm", algorithm}, {"key", std::string(secret.view())}}.dump();
+        impl_->call("PUT", impl_->path("/tsigkeys/" + zone_path(name)), &b.text, {200});
         return;
     }
     std::string n = name.to_string();
     n.pop_back();
-    std::string b = nlohmann::json{{"name", n}, {"algorithm", algorithm}, {"key", secret}}.dump();
-    impl_->call("POST", impl_->path("/tsigkeys"), &b, {201});
+    b.text =
+        nlohmann::json{{"name", n}, {"algorithm", algorithm}, {"key", std::string(secret.view())}}
+            .dump();
+    impl_->call("POST", impl_->path("/tsigkeys"), &b.text, {201});
 }
 
 std::string zone_account(const nlohmann::json& zone) {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "zonegen/finding.hpp"
+#include "zonegen/secret.hpp"
 #include "zonegen/zone.hpp"
 
 namespace zonegen {
@@ -22,7 +23,7 @@ namespace zonegen {
 struct PdnsConfig {
     std::string url;  // http://127.0.0.1:8081 (a path prefix is kept)
     std::string server_id = "localhost";
-    std::string api_key;
+    SecretString api_key;
     int connect_timeout_s = 5;
     int read_timeout_s = 30;
     // A larger answer is a BackendError, never read whole: 256 MiB holds a zone of a
@@ -31,11 +32,13 @@ struct PdnsConfig {
     std::function<void(const std::string&)> trace;  // --verbose; never given the key
 };
 
-// The API key: from the file when `key_file` is set (refused when group or others may read
-// it, as ssh does), else from $PDNS_API_KEY. Throws InputError when there is none.
-std::string read_api_key(const std::string& key_file);
-// A secret from a file (TSIG), with the same permission rule; trailing newlines dropped.
-std::string read_secret_file(const std::string& path, const std::string& what);
+// The API key: from the file when `key_file` is set (opened once with O_NOFOLLOW; refused
+// unless it is a regular file of this user or root that group and others cannot read or
+// write, as ssh does), else from $PDNS_API_KEY. Throws InputError when there is none.
+SecretString read_api_key(const std::string& key_file);
+// A secret from a file the operator names (--tsig-secret-file), with the same rules; trailing
+// newlines dropped, one line.
+SecretString read_secret_file(const std::string& path, const std::string& what);
 
 class PdnsClient {
   public:
@@ -63,9 +66,10 @@ class PdnsClient {
         std::string algorithm;
         bool same_secret = false;
     };
-    std::optional<TsigKeyState> get_tsig_key(const Name& name, const std::string& secret);
-    // Creates (POST) or, when `exists`, replaces (PUT) the key.
-    void set_tsig_key(const Name& name, const std::string& algorithm, const std::string& secret,
+    std::optional<TsigKeyState> get_tsig_key(const Name& name, const SecretString& secret);
+    // Creates (POST) or, when `exists`, replaces (PUT) the key. The API key itself is refused
+    // (InputError).
+    void set_tsig_key(const Name& name, const std::string& algorithm, const SecretString& secret,
                       bool exists);
 
   private:

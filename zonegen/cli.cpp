@@ -23,6 +23,7 @@
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/secret.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
@@ -254,7 +255,10 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
         }
         k.algorithm = a.tsig_algorithm;
         k.secret = read_secret_file(a.tsig_secret_file, "TSIG secret");
-        o.tsig = k;
+        if (!is_base64(k.secret.view()))
+            throw InputError("TSIG secret file " + printable(a.tsig_secret_file) +
+                             " does not hold one line of base64 (its content is not shown)");
+        o.tsig = std::move(k);
     }
     return o;
 }
@@ -892,6 +896,8 @@ int run_command(int argc, char** argv) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    // Any command may hold the API key or a TSIG secret: no core dump, no /proc/PID/mem.
+    keep_secrets_out_of_dumps();
     // A reader that went away is a failed write (exit 3), not a death by SIGPIPE halfway
     // through a batch.
     ::signal(SIGPIPE, SIG_IGN);

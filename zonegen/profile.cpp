@@ -95,6 +95,32 @@ void network_settings(Map& top, Profile& p, const std::string& src) {
     }
 }
 
+// A directory of the profile: absolute, no "..", kept without a trailing '/'.
+std::string profile_dir(const YAML::Node& n, const std::string& src, const std::string& path) {
+    std::string d = yamlx::scalar(n, src, path);
+    if (d.empty() || d.front() != '/')
+        yamlx::fail(src, n, path, "'" + d + "' is not an absolute path");
+    for (char c : d)
+        if (static_cast<unsigned char>(c) < 0x20) yamlx::fail(src, n, path, "control character");
+    if (("/" + d + "/").find("/../") != std::string::npos)
+        yamlx::fail(src, n, path, "'" + d + "' holds '..'");
+    while (d.size() > 1 && d.back() == '/') d.pop_back();
+    return d;
+}
+
+// secrets_dir and import_dirs: where the files a spec names may be.
+void parse_spec_dirs(Map& top, const std::string& src, Profile& p) {
+    if (auto v = top.get("secrets_dir"); v.IsDefined())
+        p.secrets_dir = profile_dir(v, src, "secrets_dir");
+    if (auto v = top.get("import_dirs"); v.IsDefined()) {
+        yamlx::sequence(v, src, "import_dirs");
+        for (std::size_t i = 0; i < v.size(); ++i)
+            p.import_dirs.push_back(
+                profile_dir(v[i], src, "import_dirs[" + std::to_string(i) + "]"));
+        if (p.import_dirs.empty()) yamlx::fail(src, v, "import_dirs", "an empty list");
+    }
+}
+
 }  // namespace
 
 const ProviderNs& Profile::primary() const {
@@ -128,7 +154,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
-             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel"});
+             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
+             // where spec paths may point (spec_paths.hpp)
+             "secrets_dir", "import_dirs"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
@@ -283,6 +311,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
         m.finish();
     }
     network_settings(top, p, src);
+    parse_spec_dirs(top, src, p);
     top.finish();
     return p;
 }

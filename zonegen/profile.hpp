@@ -74,6 +74,10 @@ struct Profile {
     std::size_t max_transfer_records = 200000;
     std::size_t max_transfer_bytes = 64u << 20;
     int max_transfer_seconds = 10;
+    // Where files a spec names may be (spec_paths.hpp): tsig.secret_file under secrets_dir,
+    // an import_from file under one of import_dirs. Absolute; unset: the spec's directory.
+    std::string secrets_dir;
+    std::vector<std::string> import_dirs;
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;

@@ -16,6 +16,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/spec_paths.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 
@@ -196,6 +197,61 @@ Zone with_changes(const Zone& live, const Plan& plan) {
     return next;
 }
 
+// The zone import_from names: a file only under the profile's import_dirs (read once,
+// beneath the directory, checked on its descriptor), pdns: and axfr:// as any source.
+LoadedZone import_zone(const Spec& spec, const Profile& profile, const SourceOptions& so) {
+    if (source_kind(spec.import_from) != SourceKind::file)
+        return load_zone_source(spec.import_from, so);
+    if (so.trace) so.trace("reading " + spec.import_from);
+    ReadOptions ro;
+    ro.origin = so.origin;
+    ro.refuse_other_origin = true;
+    ReadResult r = read_zone_text(read_import_file(spec, profile), spec.import_from, ro);
+    return {std::move(r.zone), std::move(r.findings)};
+}
+
+// The API key is never a TSIG secret: a secret_file that holds it (a copy, a hard link)
+// would hand it to our secondary and to whoever the TSIG key is shared with.
+void refuse_api_key_as_tsig(const SecretString& secret, const ProvisionOptions& o) {
+    SecretString key;
+    try {
+        key = read_api_key(o.api_key_file);
+    } catch (const InputError&) {
+        return;  // no key: the request that needs one says so
+    }
+    if (secret == key)
+        throw InputError(
+            "tsig.secret_file: refused: the file holds the PowerDNS API key, which is never "
+            "used as a TSIG secret");
+}
+
+// The TSIG secret a spec names, where it must be; read before any request, so a refusal
+// is exit 2 with nothing sent.
+struct TsigSecret {
+    ConfinedPath at;
+    SecretString secret;
+};
+std::optional<TsigSecret> spec_tsig_secret(const Spec& spec, const Profile& profile,
+                                           const ProvisionOptions& o) {
+    if (spec.pattern != Pattern::B || !spec.tsig) return std::nullopt;
+    auto at = locate_spec_secret(spec, profile, "tsig.secret_file", spec.tsig->secret_file);
+    SecretString secret = read_tsig_secret(at, "tsig.secret_file");
+    refuse_api_key_as_tsig(secret, o);
+    return TsigSecret{std::move(at), std::move(secret)};
+}
+
+// The TSIG secret of a plan (apply): where the plan says, under the profile's secrets_dir
+// (or the spec's directory the plan recorded), read before any request.
+std::optional<SecretString> planned_tsig_secret(const ProvisionPlan& p, const Profile& profile,
+                                                const ProvisionOptions& o) {
+    if (!p.tsig_key) return std::nullopt;
+    auto at = locate_planned_secret(p.tsig_key->secrets_dir, profile, "tsig.secret_file",
+                                    p.tsig_key->secret_file);
+    SecretString secret = read_tsig_secret(at, "tsig.secret_file");
+    refuse_api_key_as_tsig(secret, o);
+    return secret;
+}
+
 Desired desired_unchecked(const Spec& spec, const Profile& profile, const GenerateOptions& go,
                           const ProvisionOptions& opts, Migration* migration) {
     if (spec.import_from.empty()) return build_desired(spec, profile, go);
@@ -212,7 +268,7 @@ Desired desired_unchecked(const Spec& spec, const Profile& profile, const Genera
     so.trace = opts.trace;
     so.account = spec.account;
     so.control_panel = profile.control_panel;
-    LoadedZone old = load_zone_source(spec.import_from, so);
+    LoadedZone old = import_zone(spec, profile, so);
     if (count_errors(old.findings)) {
         for (auto& f : old.findings)
             if (f.file.empty()) f.file = spec.import_from;
@@ -238,15 +294,13 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 // with another secret or algorithm is replaced only when it is this zone's own (named below
 // the zone, and the zone already transfers with it); any other is refused, exit 4, never
 // overwritten. The secrets are compared in memory; only the verdict is kept.
-ProvisionPlan::TsigKeyStep plan_tsig_key(PdnsClient& client, const TsigRef& t, const Name& zone,
+ProvisionPlan::TsigKeyStep plan_tsig_key(PdnsClient& client, const TsigRef& t,
+                                         const SecretString& secret, const Name& zone,
                                          const std::vector<std::string>& zone_keys) {
     ProvisionPlan::TsigKeyStep step;
     step.name = t.name;
     step.algorithm = t.algorithm;
-    step.secret_file = t.secret_file;
-    std::string secret = read_secret_file(t.secret_file, "TSIG secret");
     auto live = client.get_tsig_key(t.name, secret);
-    std::fill(secret.begin(), secret.end(), '\0');
     if (!live) {
         step.action = "create";
         return step;
@@ -309,6 +363,8 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                                  " names another zone than the spec's " + spec.domain.to_string());
         }
     }
+    // The spec's TSIG secret, read and checked before any request (exit 2, nothing sent).
+    auto tsig_secret = spec_tsig_secret(spec, profile, opts);
     // Tenancy first, before anything else is read: a zone of another account is refused
     // (exit 4) whatever the spelling of the spec's domain (tenancy.hpp).
     std::unique_ptr<PdnsClient> client;
@@ -389,7 +445,12 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
             if (live_doc) p.zone_keys_before = key_names(zone_slave_tsig_keys(*live_doc));
             if (spec.tsig) {
                 p.zone_keys_after = {spec.tsig->name.to_string()};
-                p.tsig_key = plan_tsig_key(*client, *spec.tsig, spec.domain, p.zone_keys_before);
+                p.tsig_key = plan_tsig_key(*client, *spec.tsig, tsig_secret->secret, spec.domain,
+                                           p.zone_keys_before);
+                // Beneath the profile's secrets_dir (apply reads it there), else the spec's
+                // directory, recorded in the plan.
+                p.tsig_key->secret_file = tsig_secret->at.rel;
+                if (!tsig_secret->at.from_profile) p.tsig_key->secrets_dir = tsig_secret->at.dir;
             }
         } else {
             p.delete_zone = p.exists;  // C: nothing of the zone on our servers
@@ -437,6 +498,8 @@ json plan_document(const ProvisionPlan& p) {
                                     : t->secret_changed   ? "changed"
                                                           : "unchanged"},
                          {"secret_file", t->secret_file}};
+    if (p.tsig_key && !p.tsig_key->secrets_dir.empty())
+        j["tsig_key"]["secrets_dir"] = p.tsig_key->secrets_dir;
     if (p.pattern == Pattern::B)
         j["transfer_keys"] = {{"before", p.zone_keys_before}, {"after", p.zone_keys_after}};
     return j;
@@ -492,6 +555,7 @@ void read_tenancy(const json& j, ProvisionPlan& p) {
             throw InputError("plan file: tsig_key.action " + t["action"].dump());
         step.secret_changed = t.at("secret").get<std::string>() == "changed";
         step.secret_file = t.at("secret_file").get<std::string>();
+        if (t.contains("secrets_dir")) step.secrets_dir = t["secrets_dir"].get<std::string>();
         p.tsig_key = step;
     }
     if (j.contains("transfer_keys")) {
@@ -742,7 +806,7 @@ json apply_file(const ProvisionPlan& p, const ProvisionOptions& opts, bool check
 // account must be the plan's "before" and may not move to another account (an edited plan
 // included); the TSIG key and the keys the zone transfers with must be as the plan saw them.
 void check_tenancy_unchanged(const ProvisionPlan& p, const json* live_doc, PdnsClient& client,
-                             const Profile& profile) {
+                             const Profile& profile, const std::optional<SecretString>& secret) {
     auto refuse = [&](const std::string& why) {
         throw UnsafeError("the live zone changed since the plan was made (" + why +
                           "): nothing was applied; make a new plan and review it");
@@ -773,7 +837,7 @@ void check_tenancy_unchanged(const ProvisionPlan& p, const json* live_doc, PdnsC
     }
     if (const auto& t = p.tsig_key) {
         TsigRef ref{t->name, t->algorithm, t->secret_file};
-        auto now = plan_tsig_key(client, ref, p.zone, p.zone_keys_before);
+        auto now = plan_tsig_key(client, ref, *secret, p.zone, p.zone_keys_before);
         if (now.action != t->action || now.algorithm_before != t->algorithm_before ||
             now.secret_changed != t->secret_changed)
             refuse("the TSIG key " + t->name.to_string() + " or its secret file");
@@ -788,6 +852,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         throw UnsafeError("refused as unsafe: " + *p.unsafe +
                           "; nothing was applied (--force overrides)");
     if (p.file_target) return apply_file(p, opts, check_before);
+    auto tsig_secret = planned_tsig_secret(p, profile, opts);
 
     // The API key goes only to this run's server (--pdns-url, else the profile's), never to
     // a URL a plan file names: a plan made against another server is refused.
@@ -804,7 +869,7 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     const json* live_doc = fetched ? &*fetched : check_before ? nullptr : p.live_doc.get();
     Zone live = live_doc ? zone_from_pdns(p.zone, *live_doc, nullptr) : Zone(p.zone);
     if (check_before) {
-        check_tenancy_unchanged(p, live_doc, client, profile);
+        check_tenancy_unchanged(p, live_doc, client, profile, tsig_secret);
         check_unchanged(p, live, live_doc != nullptr, live_doc ? live_doc->value("kind", "") : "");
         if (p.pattern == Pattern::A)
             check_after(with_changes(live, p.plan), &live, ValidateOptions{}, p.zone);
@@ -963,10 +1028,8 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
     const ProviderNs& sec = profile.pattern_b_secondary();
     bool keyed = false;
     if (p.tsig_key && p.tsig_key->action != "none") {
-        std::string secret = read_secret_file(p.tsig_key->secret_file, "TSIG secret");
-        client.set_tsig_key(p.tsig_key->name, p.tsig_key->algorithm, secret,
+        client.set_tsig_key(p.tsig_key->name, p.tsig_key->algorithm, *tsig_secret,
                             p.tsig_key->action == "update");
-        std::fill(secret.begin(), secret.end(), '\0');
         keyed = true;
     }
     bool transfer_changed = keyed;

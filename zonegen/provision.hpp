@@ -65,7 +65,10 @@ struct ProvisionPlan {
     // compared in memory and never kept: a plan says only whether it changes.
     struct TsigKeyStep {
         Name name;
-        std::string algorithm, secret_file;
+        std::string algorithm;
+        // The secret's file beneath the profile's secrets_dir, or beneath `secrets_dir`, the
+        // spec's directory, when the profile sets none (spec_paths.hpp).
+        std::string secret_file, secrets_dir;
         std::string action;            // create | update | none
         std::string algorithm_before;  // the live key's, "" when absent
         bool secret_changed = false;   // the live secret differs from the file's

@@ -193,6 +193,11 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     Map top(root, src, "", kSpecKeys);
     Spec s;
     s.source = src;
+    // Standard input (and a batch's JSON Lines) has no directory.
+    if (file != "<stdin>" && file.rfind("<stdin>:", 0) != 0) {
+        auto slash = file.rfind('/');
+        s.dir = slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
+    }
 
     auto dn = top.require("domain");
     try {
@@ -353,14 +358,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         for (char c : s.import_from)
             if (static_cast<unsigned char>(c) < 0x20)
                 yamlx::fail(src, t, "import_from", "control character");
-        bool is_file =
-            s.import_from.rfind("pdns:", 0) != 0 && s.import_from.rfind("axfr://", 0) != 0;
+        // A file is read under the profile's import_dirs, as written (spec_paths.hpp).
         if (s.import_from.empty()) yamlx::fail(src, t, "import_from", "empty");
-        if (is_file && s.import_from.front() != '/' && file != "<stdin>") {
-            auto slash = file.rfind('/');
-            if (slash != std::string::npos)
-                s.import_from = file.substr(0, slash + 1) + s.import_from;
-        }
     }
 
     if (auto rs = top.get("records"); rs.IsDefined()) {

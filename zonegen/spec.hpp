@@ -46,9 +46,12 @@ struct Spec {
     std::optional<TsigRef> tsig;
     std::optional<std::uint32_t> ttl;
     std::vector<ExtraRecord> records;
-    // Migration: the zone to start from (a zone file, pdns:ZONE, axfr://HOST[:PORT]/ZONE);
-    // a relative file path is relative to the spec's directory. Pattern A only.
+    // Migration: the zone to start from (a zone file, pdns:ZONE, axfr://HOST[:PORT]/ZONE),
+    // as written: a file is read under the profile's import_dirs (spec_paths.hpp). Pattern A.
     std::string import_from;
+    // The spec file's directory ("" for standard input): where the files it names resolve
+    // when the profile sets no secrets_dir or import_dirs (spec_paths.hpp).
+    std::string dir;
     std::vector<Finding> warnings;  // remarks about the spec that do not stop generation
     // Tenancy (zonegen/tenancy.hpp): the control panel's customer id, kept in PowerDNS's
     // zone `account`; and the domain as the spec wrote it, before IDN mapping.
