@@ -363,7 +363,9 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
                                  " names another zone than the spec's " + spec.domain.to_string());
         }
     }
-    // The spec's TSIG secret, read and checked before any request (exit 2, nothing sent).
+    // Before any request (exit 2, nothing sent): the addresses a customer names, and the
+    // spec's TSIG secret, read and checked.
+    check_customer_addresses(spec, profile);
     auto tsig_secret = spec_tsig_secret(spec, profile, opts);
     // Tenancy first, before anything else is read: a zone of another account is refused
     // (exit 4) whatever the spelling of the spec's domain (tenancy.hpp).

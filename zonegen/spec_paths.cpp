@@ -57,8 +57,14 @@ std::string real_dir(const std::string& dir) {
     return ::realpath(dir.c_str(), buf) ? std::string(buf) : std::string();
 }
 
-// The spec's own directory, absolute; "" for a spec from standard input.
-std::string spec_directory(const Spec& spec, const std::string& key, const std::string& dir_key) {
+// The spec's own directory, absolute, where the profile sets no directory. Not in the
+// control panel's mode: the panel writes the specs, so their directory says nothing about
+// what they may read.
+std::string spec_directory(const Spec& spec, const Profile& profile, const std::string& key,
+                           const std::string& dir_key) {
+    if (profile.control_panel)
+        throw InputError(key + ": in the control panel's mode (control_panel: true) a spec may " +
+                         "name files only under the profile's " + dir_key + ", and it sets none");
     if (spec.dir.empty())
         throw InputError(key + ": a spec read from standard input may name files only under the " +
                          "profile's " + dir_key + ", and it sets none");
@@ -120,13 +126,13 @@ std::optional<std::string> path_beneath(const std::string& dir, const std::strin
 ConfinedPath locate_spec_secret(const Spec& spec, const Profile& profile, const std::string& key,
                                 const std::string& path) {
     if (!profile.secrets_dir.empty()) return confine(profile.secrets_dir, true, key, path);
-    return confine(spec_directory(spec, key, "secrets_dir"), false, key, path);
+    return confine(spec_directory(spec, profile, key, "secrets_dir"), false, key, path);
 }
 
 ConfinedPath locate_planned_secret(const std::string& planned_dir, const Profile& profile,
                                    const std::string& key, const std::string& path) {
     if (!profile.secrets_dir.empty()) return confine(profile.secrets_dir, true, key, path);
-    if (planned_dir.empty()) refuse(key, "secret", "secrets_dir", true);
+    if (planned_dir.empty() || profile.control_panel) refuse(key, "secret", "secrets_dir", true);
     return confine(planned_dir, false, key, path);
 }
 
@@ -156,7 +162,7 @@ std::string read_import_file(const Spec& spec, const Profile& profile) {
     const std::string key = "import_from";
     bool from_profile = !profile.import_dirs.empty();
     std::vector<std::string> dirs = profile.import_dirs;
-    if (!from_profile) dirs = {spec_directory(spec, key, "import_dirs")};
+    if (!from_profile) dirs = {spec_directory(spec, profile, key, "import_dirs")};
     for (const auto& dir : dirs) {
         auto rel = path_beneath(dir, spec.import_from);
         if (!rel) continue;

@@ -426,7 +426,7 @@ def test_flooding_server_is_stopped_by_the_caps():
     r = zg("import", "axfr://127.0.0.1:%d/%s" % (big_txt, DOMAIN), "--profile", small, check=3)
     assert "more than 100000 bytes" in r.stderr and "zone_transfer.max_bytes" in r.stderr, r.stderr
     # The spec's import_from is bound by the same caps.
-    r = zg("plan", spec_import("i-flood", src), "--profile", small, check=3)
+    r = zg("generate", spec_import("i-flood", src), "--profile", small, check=3)
     assert "more than 1000 records" in r.stderr, r.stderr
 
 

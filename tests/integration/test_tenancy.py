@@ -54,6 +54,8 @@ def setup():
     world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
     p, s = world["primary"], world["secondary"]
     world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
+    # The secrets the specs name live under the test's directory (secrets_dir).
+    write(world["profile"], open(world["profile"]).read() + "secrets_dir: %s\n" % os.path.abspath(WORK))
     # The control panel's profile: the same servers, control_panel: true.
     world["panel"] = write(os.path.join(WORK, "panel.yaml"), open(world["profile"]).read() + "control_panel: true\n")
     world["bind"] = Bind(os.path.join(WORK, "bind"), {
@@ -211,10 +213,11 @@ def test_key_create_and_change_are_plan_steps_and_apply_plan_refuses_a_key_chang
                  spec_b(zone, account="cust-keys", tsig="{algorithm: hmac-sha256, secret_file: %s}" % secret_file))
     r = zg("plan", spec, "--detailed-exitcode", *PANEL(), check=10)
     assert "+ zone %s. (Slave), account cust-keys" % zone in r.stdout, r.stdout
-    assert "+ TSIG key %s (hmac-sha256), the secret from %s" % (key, secret_file) in r.stdout, r.stdout
+    rel = os.path.relpath(secret_file, WORK)  # the plan records it beneath secrets_dir
+    assert "+ TSIG key %s (hmac-sha256), the secret from %s" % (key, rel) in r.stdout, r.stdout
     plan = json.loads(zg("plan", spec, "--format", "json", *PANEL(), check=0).stdout)
     assert plan["tsig_key"] == {"name": key, "algorithm": "hmac-sha256", "algorithm_before": None, "action": "create",
-                                "secret": "new", "secret_file": secret_file}, plan["tsig_key"]
+                                "secret": "new", "secret_file": rel}, plan["tsig_key"]
     assert plan["account"] == {"before": None, "after": "cust-keys"}, plan["account"]
     d = json.loads(zg("apply", spec, "--yes", "--format", "json", "--wait-transfer", str(DEADLINE), *PANEL(), check=0).stdout)
     assert d["transfer"] == "ok", d

@@ -58,7 +58,7 @@ def spec_b(secret_file, where=None):
     path = os.path.join(where or W("specs"), "b.yaml")
     return put(path, "domain: paths-zonegen-test.org\ndns_pattern: B\nregistrar: customer\n"
                      "server: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
-                     "customer_primary: ['198.51.100.53']\ncustomer_nameservers: [ns1.dns-host.example]\n"
+                     "customer_primary: ['198.51.100.10']\ncustomer_nameservers: [ns1.dns-host.example]\n"
                      "tsig: {name: xfr-paths, algorithm: hmac-sha256, secret_file: '%s'}\n" % secret_file, 0o644)
 
 
@@ -163,10 +163,12 @@ def test_apply_of_a_plan_file_keeps_the_confinement():
     def plan_doc(tsig):
         return {"plan_version": 1, "target": "pdns:", "server": NO_SERVER, "zone": "paths-zonegen-test.org.",
                 "dns_pattern": "B", "exists": False, "kind": {"before": None, "after": "Slave"},
-                "masters": {"before": [], "after": ["198.51.100.53"]}, "delete_zone": False,
+                "masters": {"before": [], "after": ["198.51.100.10"]}, "delete_zone": False,
                 "existing_rrsets": 0, "unsafe": None, "changes": [],
-                "create": {"name": "paths-zonegen-test.org.", "kind": "Slave", "masters": ["198.51.100.53"],
-                           "zonegen_tsig": dict({"name": "xfr-paths.", "algorithm": "hmac-sha256"}, **tsig)}}
+                "create": {"name": "paths-zonegen-test.org.", "kind": "Slave", "masters": ["198.51.100.10"]},
+                "tsig_key": dict({"name": "xfr-paths.", "algorithm": "hmac-sha256", "algorithm_before": None,
+                                  "action": "create", "secret": "new"}, **tsig),
+                "transfer_keys": {"before": [], "after": ["xfr-paths."]}}
 
     def apply(tsig):
         f = put(W("specs", "plan.json"), json.dumps(plan_doc(tsig)), 0o644)

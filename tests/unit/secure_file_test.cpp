@@ -271,6 +271,21 @@ TEST(SpecPaths, WithoutSecretsDirTheSpecsDirectoryConfines) {
               std::string::npos);
 }
 
+TEST(SpecPaths, ControlPanelModeHasNoSpecDirectoryFallback) {
+    Tree t;
+    Profile p = profile_with("");
+    p.control_panel = true;
+    Spec s = b_spec(t.secrets);
+    EXPECT_NE(message_of([&] {
+                  locate_spec_secret(s, p, "tsig.secret_file", "k.key");
+              }).find("only under the profile's secrets_dir"),
+              std::string::npos);
+    EXPECT_NE(message_of([&] {
+                  locate_planned_secret(t.secrets, p, "tsig.secret_file", "k.key");
+              }).find("not a readable secret"),
+              std::string::npos);
+}
+
 TEST(SpecPaths, ImportFromIsReadUnderOneOfTheImportDirs) {
     Tree t;
     std::string a = t.root + "/a", b = t.root + "/b";
