@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "zonegen/errors.hpp"
+#include "zonegen/secure_file.hpp"
 
 // The installed module directory, and the same relative to the installation prefix (both set
 // by CMake from its LIBDIR); no build-tree path.
@@ -34,33 +35,12 @@ namespace {
 // are then used: the directory is opened once, the module once inside it (neither through a
 // symbolic link), and dlopen reads the module through /proc/self/fd, never by its name again.
 
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-  private:
-    int fd_;
-};
-
-std::string octal(mode_t m) {
-    char b[8];
-    std::snprintf(b, sizeof b, "%04o", static_cast<unsigned>(m & 07777));
-    return b;
-}
-
 // Empty when root or this user owns it and neither group nor others may write it.
 std::string untrusted(const struct stat& st) {
     if (st.st_uid != 0 && st.st_uid != ::geteuid())
         return "is owned by uid " + std::to_string(st.st_uid) + ", not by root or by this user";
     if (st.st_mode & (S_IWGRP | S_IWOTH))
-        return "is writable by group or others (mode " + octal(st.st_mode) + ")";
+        return "is writable by group or others (mode " + octal_mode(st.st_mode) + ")";
     return "";
 }
 
@@ -118,10 +98,11 @@ int open_dir(const std::string& dir) {
 // The module's descriptor in `dir`, checked (the directory first, then the file);
 // nullopt when `dir` holds none.
 std::optional<int> open_module(const std::string& dir) {
-    Fd dfd(open_dir(dir));
+    FileDescriptor dfd(open_dir(dir));
     if (dfd.get() < 0) return std::nullopt;
     std::string path = dir + "/" + kHttpModuleFile;
-    Fd file(::openat(dfd.get(), kHttpModuleFile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    FileDescriptor file(
+        ::openat(dfd.get(), kHttpModuleFile, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     int open_errno = errno;
     if (file.get() < 0 && open_errno == ENOENT) return std::nullopt;
     struct stat st {};
@@ -139,7 +120,7 @@ std::optional<int> open_module(const std::string& dir) {
 }
 
 HttpOpenFn load_from(const std::string& dir, int fd) {
-    Fd file(fd);
+    FileDescriptor file(fd);
     std::string path = dir + "/" + kHttpModuleFile;
     // The descriptor's own file: a rename or a new link at `path` since the checks changes
     // nothing.

@@ -12,30 +12,10 @@
 #include <utility>
 
 #include "zonegen/errors.hpp"
+#include "zonegen/secure_file.hpp"
 
 namespace zonegen {
 namespace {
-
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    int release() { return std::exchange(fd_, -1); }
-
-  private:
-    int fd_;
-};
-
-std::string octal(mode_t m) {
-    char b[8];
-    std::snprintf(b, sizeof b, "%04o", static_cast<unsigned>(m & 07777));
-    return b;
-}
 
 std::string error_text() {
     return std::strerror(errno);
@@ -58,7 +38,7 @@ void write_all(int fd, const std::string& content, const std::string& what, bool
 // One that others may write to without the sticky bit is refused: anyone there could replace
 // or remove the file once written.
 int open_dir(const std::string& dir, const std::string& path) {
-    Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    FileDescriptor dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dfd.get() < 0)
         throw InputError(path + ": cannot open its directory " + dir + ": " + error_text());
     struct stat st {};
@@ -67,7 +47,7 @@ int open_dir(const std::string& dir, const std::string& path) {
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
         throw InputError(path + ": not written: its directory " + dir +
                          " is writable by group or others without the sticky bit (mode " +
-                         octal(st.st_mode) + "), so another user could replace the file");
+                         octal_mode(st.st_mode) + "), so another user could replace the file");
     return dfd.release();
 }
 
@@ -151,7 +131,7 @@ void write_into(int dfd, const std::string& base, const std::string& path,
                 const std::string& content) {
     std::optional<Replaced> old = replaced_file(dfd, base, path);
     std::string tmp;
-    Fd fd(create_temp(dfd, base, path, tmp));
+    FileDescriptor fd(create_temp(dfd, base, path, tmp));
     try {
         if (old) keep_attributes(fd.get(), *old, path, tmp);
         write_all(fd.get(), content, path, false);
@@ -178,7 +158,7 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     }
     if (base.empty() || base == "." || base == "..")
         throw InputError(path + ": names a directory, not a file");
-    Fd dfd(open_dir(dir, path));
+    FileDescriptor dfd(open_dir(dir, path));
     write_into(dfd.get(), base, path, content);
     // Make the rename durable too.
     ::fsync(dfd.get());

@@ -34,12 +34,6 @@ bool components(const std::string& rel, std::vector<std::string>& out) {
     return !out.empty();
 }
 
-std::string octal_mode(mode_t m) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%03o", static_cast<unsigned>(m & 0777));
-    return buf;
-}
-
 template <class Out>
 FileResult read_into(int fd, FileUse use, std::size_t max_bytes, Out& out) {
     struct stat st {};
@@ -168,6 +162,12 @@ SecretString read_operator_secret(const std::string& path, const std::string& wh
     SecretString out;
     if (auto r = read_checked(fd.get(), FileUse::secret, 64 * 1024, out); !r) fail(r.why);
     return out;
+}
+
+std::string octal_mode(mode_t m) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
+    return buf;
 }
 
 }  // namespace zonegen

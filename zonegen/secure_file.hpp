@@ -74,6 +74,9 @@ int open_beneath(int dirfd, const std::string& rel);
 // O_PATH | O_DIRECTORY | O_NOFOLLOW from the one before, the file with O_NOFOLLOW.
 int open_beneath_walk(int dirfd, const std::string& rel);
 
+// A file mode's permission bits as messages print them: "0640", "1777".
+std::string octal_mode(mode_t m);
+
 // The checks on an open file's status for `use`, as `euid` would run them.
 FileResult check_file_status(const struct stat& st, FileUse use, uid_t euid);
 
