@@ -76,8 +76,29 @@ def test_no_output_ever_holds_the_key():
         assert API_KEY not in out, "the API key leaked: " + out[:500]
 
 
+def collect(namespace, last=()):
+    """A script's test_ functions in name order, those named in LAST at the end (a check over
+    everything the others printed, say)."""
+    tests = [v for k, v in sorted(namespace.items()) if k.startswith("test_") and callable(v)]
+    return sorted(tests, key=lambda t: t.__name__ in last)
+
+
+def run_each(tests):
+    """Runs TESTS, printing PASS or FAIL (with the traceback) for each; the number failed."""
+    failed = 0
+    for t in tests:
+        start = time.time()
+        try:
+            t()
+            print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL %s" % t.__name__, flush=True)
+            traceback.print_exc()
+    return failed
+
+
 def run(tests, setup, teardown):
-    passed = failed = 0
     try:
         setup()
     except Exception:
@@ -86,19 +107,10 @@ def run(tests, setup, teardown):
         teardown()
         return 1
     try:
-        for t in tests:
-            start = time.time()
-            try:
-                t()
-                passed += 1
-                print("PASS %s (%.1f s)" % (t.__name__, time.time() - start), flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL %s" % t.__name__, flush=True)
-                traceback.print_exc()
+        failed = run_each(tests)
     finally:
         teardown()
-    print("%d passed, %d failed" % (passed, failed))
+    print("%d passed, %d failed" % (len(tests) - failed, failed))
     return 1 if failed else 0
 
 

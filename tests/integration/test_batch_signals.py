@@ -8,7 +8,7 @@ import json, os, shutil, signal, subprocess, sys, threading
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Pdns, soa_serial
-from harness import CAPTURED, loopback_profile, run, stop_all, test_no_output_ever_holds_the_key
+from harness import CAPTURED, collect, loopback_profile, run, stop_all, test_no_output_ever_holds_the_key
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 world = {}
@@ -127,6 +127,5 @@ def test_sigterm_during_batch_apply_finishes_in_flight_domains_and_exits_143():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    tests.sort(key=lambda f: f.__name__ == "test_no_output_ever_holds_the_key")  # last
+    tests = collect(globals(), last=["test_no_output_ever_holds_the_key"])
     sys.exit(run(tests, setup, teardown))

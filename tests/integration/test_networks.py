@@ -15,7 +15,7 @@ import json, os, re, selectors, shutil, socket, struct, subprocess, sys, threadi
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import free_port
-from harness import CAPTURED, loopback_profile, make_zg, run, test_no_output_ever_holds_the_key, write
+from harness import CAPTURED, collect, loopback_profile, make_zg, run, test_no_output_ever_holds_the_key, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -459,6 +459,4 @@ def teardown():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)
-             and k != "test_no_output_ever_holds_the_key"]
-    sys.exit(run(tests + [test_no_output_ever_holds_the_key], setup, teardown))
+    sys.exit(run(collect(globals(), last=["test_no_output_ever_holds_the_key"]), setup, teardown))

@@ -6,7 +6,7 @@ import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+from harness import CAPTURED, collect, api, loopback_profile, make_zg, run, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -778,8 +778,7 @@ def test_every_rrtype_round_trips_through_powerdns():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    tests.sort(key=lambda f: f.__name__ == "test_no_output_ever_holds_the_key")  # last
+    tests = collect(globals(), last=["test_no_output_ever_holds_the_key"])
     if len(sys.argv) > 4:  # only the tests named after WORKDIR (and the key check)
         tests = [t for t in tests if t.__name__ in sys.argv[4:] or t.__name__ == "test_no_output_ever_holds_the_key"]
     sys.exit(run(tests, setup, teardown))

@@ -8,7 +8,7 @@ import json, os, shutil, socket, struct, subprocess, sys, threading, time, trace
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
+from harness import CAPTURED, collect, api, loopback_profile, make_zg, run, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -248,5 +248,5 @@ def test_axfr_failures_exit_3_and_leave_no_file():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
+    tests = collect(globals())
     sys.exit(run(tests, setup, teardown))

@@ -4,7 +4,10 @@ UTF-8, inputs that are missing, the same domain twice in a batch, standard outpu
 cannot be written (/dev/full), secrets typed as unknown options, zone files of another
 zone, and the JSON forms of profile and import. Usage:
   cli_faults.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, subprocess, sys, traceback
+import json, os, shutil, subprocess, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import collect, run_each  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1795833600")
@@ -343,16 +346,8 @@ def test_apply_says_it_applied_when_stdout_fails_and_force_is_not_suggested_once
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    failed = 0
-    for t in tests:
-        try:
-            t()
-            print("PASS", t.__name__, flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL", t.__name__, flush=True)
-            traceback.print_exc()
+    tests = collect(globals())
+    failed = run_each(tests)
     print("%d passed, %d failed" % (len(tests) - failed, failed))
     return 1 if failed else 0
 

@@ -15,7 +15,10 @@ guard stays). All pass now, the races with no load in any run.
 No server is started: the module is loaded on the first PowerDNS request, which goes to a
 closed port on 127.0.0.1 (exit 3, "connection refused") once the module is in.
 Usage: module_users.py ZONEGEN SOURCE_DIR WORKDIR (root; CI runs as root)"""
-import os, shutil, subprocess, sys, time, traceback
+import os, shutil, subprocess, sys, time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import collect, run_each  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import local_users as lu  # noqa: E402
@@ -268,16 +271,8 @@ def main():
         os.chmod(path("marker"), 0o777)
         shutil.copyfile(os.path.join(SRC, "examples", "a-transfer.yaml"), path("spec.yaml"))
         os.chmod(path("spec.yaml"), 0o644)
-        tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-        failed = 0
-        for t in tests:
-            try:
-                t()
-                print("PASS", t.__name__, flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL", t.__name__, flush=True)
-                traceback.print_exc()
+        tests = collect(globals())
+        failed = run_each(tests)
         print("%d passed, %d failed" % (len(tests) - failed, failed))
         return 1 if failed else 0
     finally:

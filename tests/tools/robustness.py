@@ -8,10 +8,10 @@
   refused, reset mid-body, 5xx, a server slower than the timeout, a body that is not
   JSON, a 422 on the PATCH — each exits 3 with a clear message and never the key.
 Usage: robustness.py ZONEGEN SOURCE_DIR WORKDIR"""
-import http.server, json, os, shutil, signal, socket, subprocess, sys, threading, time, traceback
+import http.server, json, os, shutil, signal, socket, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import CAPTURED, loopback_profile, make_zg  # noqa: E402
+from harness import CAPTURED, collect, run_each, loopback_profile, make_zg  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 KEY = "robustness-test-key-77aa"
@@ -308,19 +308,9 @@ def test_no_output_holds_the_key():
 def main():
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
-    tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
-    tests.sort(key=lambda f: f.__name__ == "test_no_output_holds_the_key")
-    passed = failed = 0
-    for t in tests:
-        try:
-            t()
-            passed += 1
-            print("PASS", t.__name__, flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL", t.__name__, flush=True)
-            traceback.print_exc()
-    print("%d passed, %d failed" % (passed, failed))
+    tests = collect(globals(), last=["test_no_output_holds_the_key"])
+    failed = run_each(tests)
+    print("%d passed, %d failed" % (len(tests) - failed, failed))
     return 1 if failed else 0
 
 

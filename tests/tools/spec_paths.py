@@ -10,7 +10,10 @@ any request. zonegen runs as root (which can read every file, so only the confin
 it) and, for the tests about other local users, as the unprivileged users zgtest-a and
 zgtest-b (tests/tools/local_users.py; root is required, CI runs as root). Usage:
   spec_paths.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, subprocess, sys, traceback
+import json, os, shutil, subprocess, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import collect, run_each  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from local_users import as_user_argv, ensure_user, public_copy, public_dir, require_root, run_as
@@ -283,16 +286,8 @@ def main():
     # The HTTP module beside it, where the program looks first.
     public_copy(os.path.join(os.path.dirname(os.path.abspath(ZG)), "zonegen-http.so"), bindir)
     PUBLIC.append(bindir)
-    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-    failed = 0
-    for t in tests:
-        try:
-            t()
-            print("PASS", t.__name__, flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL", t.__name__, flush=True)
-            traceback.print_exc()
+    tests = collect(globals())
+    failed = run_each(tests)
     for out in OUTPUT:
         if API_KEY in out or TSIG in out or TEXT in out:
             failed += 1

@@ -14,7 +14,10 @@ sticky directory the old write failed too (exit 2, the kernel refusing the renam
 entry), with another message; A's own writes there are a guard. All pass now.
 Usage: write_users.py ZONEGEN SOURCE_DIR WORKDIR (root; CI runs as root; WORKDIR unused:
 the users' files live in a fresh directory both can reach)"""
-import os, shutil, stat, sys, traceback
+import os, shutil, stat, sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from harness import collect, run_each  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import local_users as lu  # noqa: E402
@@ -170,16 +173,8 @@ def main():
         ZGA = lu.public_copy(ZG, path())
         shutil.copyfile(os.path.join(SRC, "examples", "a-transfer.yaml"), path("spec.yaml"))
         os.chmod(path("spec.yaml"), 0o644)
-        tests = [v for k, v in sorted(globals().items()) if k.startswith("test_") and callable(v)]
-        failed = 0
-        for t in tests:
-            try:
-                t()
-                print("PASS", t.__name__, flush=True)
-            except Exception:
-                failed += 1
-                print("FAIL", t.__name__, flush=True)
-                traceback.print_exc()
+        tests = collect(globals())
+        failed = run_each(tests)
         print("%d passed, %d failed" % (len(tests) - failed, failed))
         return 1 if failed else 0
     finally:
