@@ -1,9 +1,9 @@
 """What every integration test script shares: running zonegen (recording all it prints,
 to grep for secrets), the PowerDNS API, small file helpers, the test profile pointing at
 our loopback servers, and the runner that prints 'N passed, N failed'."""
-import json, os, subprocess, time, traceback, urllib.request
+import json, os, shutil, subprocess, time, traceback, urllib.request
 
-from servers import API_KEY, DEADLINE
+from servers import API_KEY, DEADLINE, Pdns
 
 CAPTURED = []  # every byte zonegen printed
 
@@ -74,6 +74,18 @@ def test_no_output_ever_holds_the_key():
     assert CAPTURED, "nothing was captured"
     for out in CAPTURED:
         assert API_KEY not in out, "the API key leaked: " + out[:500]
+
+
+def start_our_servers(world, binary, work):
+    """A fresh WORK, our PowerDNS primary and secondary started in it (world["primary"],
+    world["secondary"]) and the profile pointing at them (world["profile"])."""
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    world["primary"] = Pdns(os.path.join(work, "primary"))
+    world["secondary"] = Pdns(os.path.join(work, "secondary"), secondary_cycle=True)
+    p, s = world["primary"], world["secondary"]
+    world["profile"] = loopback_profile(binary, p, s, os.path.join(work, "profile.yaml"))
+    return p, s
 
 
 def collect(namespace, last=()):

@@ -6,7 +6,7 @@ import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, collect, api, loopback_profile, make_zg, run, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+from harness import CAPTURED, api, collect, loopback_profile, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -23,12 +23,7 @@ TSIG_SECRET = "c2VjcmV0LWZvci16b25lZ2VuLXRlc3RzLW9ubHktMDEyMzQ1Njc4OQ=="  # test
 
 
 def setup():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    world["primary"] = Pdns(os.path.join(WORK, "primary"))
-    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
-    p, s = world["primary"], world["secondary"]
-    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
+    p, s = start_our_servers(world, ZG, WORK)
     # The customer's primary for pattern B (BIND): one zone that allows our secondary to
     # transfer it and notifies it, one that refuses.
     def customer_zone(name, serial, extra=""):

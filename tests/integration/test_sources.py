@@ -8,7 +8,7 @@ import json, os, shutil, socket, struct, subprocess, sys, threading, time, trace
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
-from harness import CAPTURED, collect, api, loopback_profile, make_zg, run, stop_all, wait_for, write
+from harness import CAPTURED, api, collect, loopback_profile, make_zg, run, start_our_servers, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -54,12 +54,7 @@ world = {}
 
 
 def setup():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    world["primary"] = Pdns(os.path.join(WORK, "primary"))
-    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
-    p, s = world["primary"], world["secondary"]
-    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
+    p, s = start_our_servers(world, ZG, WORK)
     world["bind"] = Bind(os.path.join(WORK, "bind"), {
         "oldzone-zonegen-test.com.": (OLD, ["127.0.0.1"], []),
         "refused-zonegen-test.com.": (OLD.replace("oldzone-zonegen-test.com", "refused-zonegen-test.com"), [], []),

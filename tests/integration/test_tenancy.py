@@ -9,7 +9,7 @@ import json, os, shutil, sys, urllib.error
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import DEADLINE, Bind, Pdns, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+from harness import CAPTURED, api, loopback_profile, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -48,12 +48,7 @@ def customer_zone(name, serial, extra=""):
 
 
 def setup():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    world["primary"] = Pdns(os.path.join(WORK, "primary"))
-    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
-    p, s = world["primary"], world["secondary"]
-    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
+    p, s = start_our_servers(world, ZG, WORK)
     # The secrets the specs name live under the test's directory (secrets_dir).
     write(world["profile"], open(world["profile"]).read() + "secrets_dir: %s\n" % os.path.abspath(WORK))
     # The control panel's profile: the same servers, control_panel: true.

@@ -7,7 +7,7 @@ import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.reques
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, stop_all, wait_for, write
+from harness import CAPTURED, api, loopback_profile, make_zg, run, start_our_servers, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -36,12 +36,7 @@ world = {}
 
 
 def setup():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    world["primary"] = Pdns(os.path.join(WORK, "primary"))
-    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
-    p, s = world["primary"], world["secondary"]
-    world["profile"] = loopback_profile(ZG, p, s, os.path.join(WORK, "profile.yaml"))
+    p, s = start_our_servers(world, ZG, WORK)
     world["tld"] = Bind(os.path.join(WORK, "tld"), {"com.": (tld_zone(1, ["ns1.oldprovider.example."]), [], [])})
     world["old"] = Bind(os.path.join(WORK, "old"), {ZONE + ".": (OLD, [], []),
                                                    "b-" + ZONE + ".": (OLD.replace(ZONE, "b-" + ZONE), [], [])})
