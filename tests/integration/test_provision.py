@@ -36,9 +36,9 @@ def setup():
         "b-refused-zonegen-test.org.": (customer_zone("b-refused-zonegen-test.org", 1), [], []),
         "b-tsig-zonegen-test.org.": (customer_zone("b-tsig-zonegen-test.org", 7), ['key "xfr-zonegen-test"'], []),
         # The pattern-B examples' own zones (their customer_primary is rewritten to this BIND).
-        "example.org.": (customer_zone("example.org", 3), ['key "xfr-example-org"'], []),
+        "example.org.": (customer_zone("example.org", 3), ['key "xfr.example.org"'], []),
         "example.com.": (customer_zone("example.com", 4), ["127.0.0.1"], []),
-    }, tsig_keys={"xfr-zonegen-test": ("hmac-sha256", TSIG_SECRET), "xfr-example-org": ("hmac-sha256", TSIG_SECRET)})
+    }, tsig_keys={"xfr-zonegen-test": ("hmac-sha256", TSIG_SECRET), "xfr.example.org": ("hmac-sha256", TSIG_SECRET)})
 
 
 def teardown():
@@ -188,7 +188,7 @@ def test_pattern_b_examples_against_a_real_primary():
         # Documentation addresses are never contacted: the primary becomes our BIND.
         text = re.sub(r"customer_primary:\n(  - .*\n)+", "customer_primary: ['127.0.0.1:%d']\n" % b.port, text)
         text = re.sub(r"customer_primary: \[.*\]", "customer_primary: ['127.0.0.1:%d']" % b.port, text)
-        text = text.replace("/etc/zonegen/tsig/xfr-example-org.key", secret)
+        text = text.replace("secret_file: xfr.example.org.key", "secret_file: " + secret)
         assert "127.0.0.1:%d" % b.port in text, text
         spec = write(os.path.join(WORK, os.path.basename(ex)), text)
         d = json.loads(zg("apply", spec, "--yes", "--format", "json", *WAIT_TRANSFER(), *P(), check=0).stdout)
