@@ -14,6 +14,7 @@
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
 #include "zonegen/atomic_file.hpp"
+#include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
@@ -326,6 +327,20 @@ ProvisionPlan::TsigKeyStep plan_tsig_key(PdnsClient& client, const TsigRef& t,
     step.action = "update";
     return step;
 }
+// The zone on every other PowerDNS of ours with an API (the secondaries apply gives a Slave
+// zone, the pattern-B secondary): another account's zone there is refused as on the server
+// the plan is made against (exit 4), so no spec reaches another customer's zone through a
+// secondary.
+void check_account_on_secondaries(const Spec& spec, const Profile& profile,
+                                  const ProvisionOptions& opts, const std::string& checked) {
+    for (const auto& ns : profile.nameservers) {
+        if (ns.api_url.empty() || same_url(ns.api_url, checked)) continue;
+        PdnsClient other(pdns_config(ns.api_url, ns.server_id, opts));
+        if (auto z = other.get_zone(spec.domain))
+            check_account(spec.domain, zone_account(*z), spec.account, profile.control_panel);
+    }
+}
+
 }  // namespace
 
 Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOptions& go,
@@ -382,6 +397,7 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
             check_account(spec.domain, p.account_before, spec.account, profile.control_panel);
         }
         p.account_after = spec.account ? *spec.account : p.account_before;
+        check_account_on_secondaries(spec, profile, opts, url);
     }
     GenerateOptions go;
     go.serial = opts.serial;
@@ -542,10 +558,6 @@ void read_tenancy(const json& j, ProvisionPlan& p) {
                 if (auto why = account_syntax_error(*a))
                     throw InputError("plan file: account '" + a->substr(0, 60) + "': " + *why);
     }
-    if (p.create_body.is_object()) {
-        p.create_body.erase("account");
-        if (!p.account_after.empty()) p.create_body["account"] = p.account_after;
-    }
     if (j.contains("tsig_key") && j["tsig_key"].is_object()) {
         const json& t = j["tsig_key"];
         ProvisionPlan::TsigKeyStep step;
@@ -565,6 +577,21 @@ void read_tenancy(const json& j, ProvisionPlan& p) {
         p.zone_keys_after = j["transfer_keys"].at("after").get<std::vector<std::string>>();
         for (auto& k : p.zone_keys_after) k = Name::parse(k).to_string();
     }
+}
+
+// The zone a plan file creates carries the plan's account and, for pattern B, exactly the
+// masters and transfer keys the plan shows (and apply checks), whatever an edited "create"
+// body says.
+void rebuild_create_body(ProvisionPlan& p) {
+    if (!p.create_body.is_object()) return;
+    p.create_body.erase("account");
+    if (!p.account_after.empty()) p.create_body["account"] = p.account_after;
+    if (p.pattern != Pattern::B) return;
+    p.create_body["name"] = p.zone.to_string();
+    p.create_body["kind"] = "Slave";
+    p.create_body["masters"] = p.masters_after;
+    p.create_body.erase("slave_tsig_key_ids");
+    if (!p.zone_keys_after.empty()) p.create_body["slave_tsig_key_ids"] = p.zone_keys_after;
 }
 
 }  // namespace
@@ -618,6 +645,7 @@ ProvisionPlan plan_from_document(const json& j) {
         }
         read_tenancy(j, p);
         refuse_out_of_zone(p);
+        rebuild_create_body(p);
         return p;
     } catch (const json::exception& e) {
         throw InputError(std::string("plan file: ") + e.what());
@@ -846,6 +874,16 @@ void check_tenancy_unchanged(const ProvisionPlan& p, const json* live_doc, PdnsC
     }
 }
 
+void check_masters(const ProvisionPlan& p, const Profile& profile) {
+    CustomerNetworks networks(profile);
+    for (std::size_t i = 0; i < p.masters_after.size(); ++i) {
+        auto e = parse_endpoint(p.masters_after[i]);
+        std::string where = "plan file: masters[" + std::to_string(i) + "]";
+        if (!e) throw InputError(where + ": not an address or ADDRESS:PORT");
+        networks.check(e->address, e->port.value_or(53), where);
+    }
+}
+
 }  // namespace
 
 json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
@@ -948,18 +986,22 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
             if (ns.primary || ns.api_url.empty()) continue;
             PdnsClient sec(pdns_config(ns.api_url, ns.server_id, opts));
             auto z = sec.get_zone(p.zone);
+            json fields = {{"kind", "Slave"}, {"masters", primary.endpoints()}};
+            if (!p.account_after.empty()) fields["account"] = p.account_after;
             if (!z) {
-                json body = {{"name", p.zone.to_string()},
-                             {"kind", "Slave"},
-                             {"masters", primary.endpoints()}};
-                if (!p.account_after.empty()) body["account"] = p.account_after;
-                sec.create_zone(body);
+                fields["name"] = p.zone.to_string();
+                sec.create_zone(fields);
                 sec.axfr_retrieve(p.zone);
-            } else if (z->value("kind", "") != "Slave" ||
-                       json_strings(*z, "masters") != primary.endpoints()) {
-                sec.put_zone(p.zone, {{"kind", "Slave"}, {"masters", primary.endpoints()}});
-                sec.axfr_retrieve(p.zone);
+                continue;
             }
+            std::string account = zone_account(*z);
+            if (account != p.account_after && !account.empty())
+                throw UnsafeError("the zone " + p.zone.to_string() + " on " + ns.name.to_string() +
+                                  " belongs to another account: nothing more was changed there");
+            bool transfer = z->value("kind", "") != "Slave" ||
+                            json_strings(*z, "masters") != primary.endpoints();
+            if (transfer || account != p.account_after) sec.put_zone(p.zone, fields);
+            if (transfer) sec.axfr_retrieve(p.zone);
         }
         // What did not stick: reload and diff (the reload also gives the new serial).
         const json* now_doc = live_doc;
@@ -1025,8 +1067,10 @@ json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile
         return doc;
     }
 
-    // Pattern B: our secondary transfers the zone from the customer's primary. The TSIG key
-    // first (the zone names it), as the plan says: created, replaced, or left alone.
+    // Pattern B: our secondary transfers the zone from the customer's primary, an address a
+    // customer named: checked again here, since a plan file is text anyone could edit. The
+    // TSIG key first (the zone names it), as the plan says: created, replaced, or left alone.
+    check_masters(p, profile);
     const ProviderNs& sec = profile.pattern_b_secondary();
     bool keyed = false;
     if (p.tsig_key && p.tsig_key->action != "none") {

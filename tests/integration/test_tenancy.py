@@ -25,6 +25,8 @@ LEGACY_KEY = "xfr-shared-zonegen-test"  # a key named outside any domain, as bef
 VICTIM_B = "victim-b-zonegen-test.org"
 VICTIM_A = "victim-panel-zonegen-test.com"
 VICTIM_TXT = "victim-only-zonegen-marker"
+SECONDARY_ONLY = "victim-secondary-zonegen-test.org"  # a pattern-B zone: on our secondary only
+EDITED = "edited-plan-zonegen-test.org"
 
 # Every spelling that maps to the same domain (issue 14, item 4).
 def spellings(domain):
@@ -57,6 +59,8 @@ def setup():
         VICTIM_B + ".": (customer_zone(VICTIM_B, 1), ['key "%s"' % LEGACY_KEY], []),
         "keys-zonegen-test.org.": (customer_zone("keys-zonegen-test.org", 1), ['key "xfr.keys-zonegen-test.org"'], []),
         "b-account-zonegen-test.org.": (customer_zone("b-account-zonegen-test.org", 1), ["127.0.0.1"], []),
+        SECONDARY_ONLY + ".": (customer_zone(SECONDARY_ONLY, 1), ["127.0.0.1"], []),
+        EDITED + ".": (customer_zone(EDITED, 1), ["127.0.0.1"], []),
     }, tsig_keys={LEGACY_KEY: ("hmac-sha256", VICTIM_SECRET),
                   "xfr.keys-zonegen-test.org": ("hmac-sha256", VICTIM_SECRET)})
     for name, secret in (("victim", VICTIM_SECRET), ("attacker", ATTACKER_SECRET), ("rotated", ROTATED_SECRET)):
@@ -410,6 +414,55 @@ def test_a_zone_without_account_the_engineer_adopts_the_panel_refuses():
     assert zone_doc(p, zone)["account"] == "cust-adopt"
 
 
+# ---- the secondaries and edited plans (found in review) ------------------------------------
+
+def test_another_accounts_zone_on_our_secondary_only_is_refused():
+    """A pattern-B zone lives on our secondary alone. A pattern-A spec for that domain from
+    another account finds no zone on the primary; apply would have created one there and
+    re-pointed the victim's Slave zone on the secondary to our primary. Every server of ours
+    with an API is checked: exit 4, nothing changed on either."""
+    p, s = world["primary"], world["secondary"]
+    victim = write(os.path.join(WORK, "secondary-only", "victim.yaml"), spec_b(SECONDARY_ONLY, account="cust-victim-sec"))
+    d = json.loads(zg("apply", victim, "--yes", "--format", "json", "--wait-transfer", str(DEADLINE), *PANEL(), check=0).stdout)
+    assert d["transfer"] == "ok", d
+    assert zone_doc(s, SECONDARY_ONLY)["account"] == "cust-victim-sec"
+    before = (everything(p), everything(s))
+    attacker = write(os.path.join(WORK, "secondary-only", "attacker.yaml"), spec_a(SECONDARY_ONLY, account="cust-attacker-sec"))
+    for profile in (PANEL(), P()):
+        r = zg("plan", attacker, *profile, check=4)
+        assert SECONDARY_ONLY in r.stderr and "cust-victim-sec" not in r.stderr, r.stderr
+        zg("apply", attacker, "--yes", "--force", *profile, check=4)
+    assert (everything(p), everything(s)) == before
+
+
+def test_apply_plan_creates_exactly_the_plan_fields_whatever_an_edited_create_body_says():
+    """A plan file is text: the zone apply creates takes its masters and transfer keys from
+    the plan's checked fields (masters.after, transfer_keys.after), never from an edited
+    "create" body, and masters a customer may not name are refused before any write."""
+    s = world["secondary"]
+    spec = write(os.path.join(WORK, "edited", "spec.yaml"), spec_b(EDITED, account="cust-edited"))
+    planfile = os.path.join(WORK, "edited", "plan.json")
+    zg("plan", spec, "--out", planfile, *PANEL(), check=0)
+    plan = json.load(open(planfile))
+    masters = plan["masters"]["after"]
+    # Another zone's key and another primary slipped into the body only.
+    plan["create"]["slave_tsig_key_ids"] = [LEGACY_KEY + "."]
+    plan["create"]["masters"] = ["127.0.0.9:5353"]
+    write(planfile, json.dumps(plan))
+    zg("apply", "--plan", planfile, "--yes", *PANEL(), check=0)
+    doc = zone_doc(s, EDITED)
+    assert doc["masters"] == masters and not doc.get("slave_tsig_key_ids"), doc
+    assert doc["account"] == "cust-edited", doc
+    # The masters themselves edited to a private address: refused, exit 2, nothing written.
+    api(s, "DELETE", "/zones/" + EDITED + ".")
+    plan["masters"]["after"] = ["10.0.0.1"]
+    write(planfile, json.dumps(plan))
+    before = everything(s)
+    r = zg("apply", "--plan", planfile, "--yes", *PANEL(), check=2)
+    assert "plan file: masters[0]" in r.stderr and "10.0.0.1" in r.stderr, r.stderr
+    assert everything(s) == before
+
+
 if __name__ == "__main__":
     tests = [test_item1_another_domain_with_the_same_key_name_no_longer_overwrites_the_victims_key,
              test_item1_a_spec_naming_another_zones_key_is_a_spec_error,
@@ -422,6 +475,8 @@ if __name__ == "__main__":
              test_panel_takes_only_the_canonical_spelling_of_its_own_or_a_new_domain,
              test_panel_needs_an_account_before_any_request,
              test_a_zone_without_account_the_engineer_adopts_the_panel_refuses,
+             test_another_accounts_zone_on_our_secondary_only_is_refused,
+             test_apply_plan_creates_exactly_the_plan_fields_whatever_an_edited_create_body_says,
              no_secret_printed,
              test_no_output_ever_holds_the_key]
     sys.exit(run(tests, setup, teardown))
