@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
-#include <cstring>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -22,15 +21,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct ResolverDeleter {
-    void operator()(ldns_resolver* r) const {
-        // ldns keeps its own copy of a TSIG secret (strdup, handed out as const): wiped
-        // before it is freed.
-        if (const char* k = ldns_resolver_tsig_keydata(r))
-            wipe_bytes(const_cast<char*>(k), std::strlen(k));
-        ldns_resolver_deep_free(r);
-    }
-};
 struct RdfDeleter {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
 };

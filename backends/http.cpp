@@ -8,11 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <optional>
-#include <utility>
 #include <vector>
 
 #include "zonegen/errors.hpp"

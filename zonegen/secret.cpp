@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <cctype>
+#include <utility>
 
 namespace zonegen {
 
@@ -26,14 +27,16 @@ SecretString& SecretString::operator=(const SecretString& o) {
     return *this;
 }
 
-SecretString::SecretString(SecretString&& o) noexcept : s_(o.s_.data(), o.s_.size()) {
+// Moves take the buffer (the allocator is stateless: nothing is allocated or copied, but a
+// short secret's bytes, which clear() then wipes in the source object).
+SecretString::SecretString(SecretString&& o) noexcept : s_(std::move(o.s_)) {
     o.clear();
 }
 
 SecretString& SecretString::operator=(SecretString&& o) noexcept {
     if (this != &o) {
         clear();
-        s_.assign(o.s_.data(), o.s_.size());
+        s_ = std::move(o.s_);
         o.clear();
     }
     return *this;
