@@ -41,7 +41,7 @@ SecretString read_secret_file(const std::string& path, const std::string& what) 
     // Opened once with O_NOFOLLOW and judged by its descriptor (secure_file.hpp).
     SecretString s = read_operator_secret(path, what);
     const std::string name = what + " file " + printable(path);
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    trim_line_end(s);
     if (s.empty()) throw InputError(name + " is empty");
     for (char c : s.view())
         if (static_cast<unsigned char>(c) < 0x20)

@@ -57,6 +57,10 @@ bool operator==(const SecretString& a, const SecretString& b) noexcept {
     return diff == 0;
 }
 
+void trim_line_end(SecretString& s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+}
+
 bool is_base64(std::string_view s) {
     if (s.empty() || s.size() % 4) return false;
     std::size_t pad = 0;

@@ -63,6 +63,9 @@ class SecretString {
     std::basic_string<char, std::char_traits<char>, WipingAllocator<char>> s_;
 };
 
+// Drops the line end (and trailing spaces) after a one-line secret read from a file.
+void trim_line_end(SecretString& s);
+
 // Standard base64 (RFC 4648, padded), as a TSIG secret is written: not empty, no space.
 bool is_base64(std::string_view s);
 

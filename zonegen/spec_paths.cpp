@@ -152,7 +152,7 @@ SecretString read_tsig_secret(const ConfinedPath& at, const std::string& key) {
         refuse_file(key, at.rel, "secrets_dir", at.from_profile,
                     why + " (its content is not shown)");
     };
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    trim_line_end(s);
     if (s.empty()) bad("is empty");
     if (!is_base64(s.view())) bad("does not hold one line of base64, as a TSIG secret is");
     return s;
