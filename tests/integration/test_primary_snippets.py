@@ -358,5 +358,28 @@ def test_ipv6_and_a_port_in_each_servers_syntax():
                 p.stop()
 
 
+def test_customer_primary_at_our_name_servers_address_is_refused():
+    """customer_primary at an address of our name servers is exit 2 naming the key, at any
+    port, even where allowed_customer_networks lists our addresses; nothing is sent (no
+    server is needed: the documentation addresses are never contacted)."""
+    workdir = os.path.join(WORK, "ours")
+    prof = zg("profile", check=0).stdout.replace(
+        "allowed_customer_networks: []", "allowed_customer_networks: [198.51.100.0/24, \"2001:db8::/32\"]")
+    assert "198.51.100.0/24" in prof
+    profile = write(os.path.join(workdir, "profile.yaml"), prof)
+    for primary, shown in (("198.51.100.53:5300", "198.51.100.53:5300"), ("[2001:db8:1::53]:5353", "[2001:db8:1::53]:5353")):
+        spec = write(os.path.join(workdir, "b.yaml"),
+                     "domain: ours-zonegen-test.com\ndns_pattern: B\nregistrar: customer\n"
+                     "server: {name: sv3.example.net, ipv4: [192.0.2.30]}\n"
+                     "customer_primary: [203.0.113.53, '%s']\ncustomer_nameservers: [ns1.dns-host.example]\n" % primary)
+        for cmd in (["instructions"], ["generate"], ["plan"]):
+            r = zg(*cmd, spec, "--profile", profile, check=2)
+            want = "'customer_primary[1]': %s is the address of our name server ns2.example.net." % shown
+            assert want in r.stderr, (cmd, r.stderr)
+    # A neighbouring address the profile allows is the customer's to name.
+    spec = write(os.path.join(workdir, "b.yaml"), open(spec).read().replace(primary, "198.51.100.54:5300"))
+    zg("instructions", spec, "--profile", profile, check=0)
+
+
 if __name__ == "__main__":
     sys.exit(run(collect(globals(), last=["test_no_output_ever_holds_the_key"]), setup, teardown))
