@@ -292,12 +292,46 @@ std::string CustomerNetworks::resolve_checked(const std::string& host, std::uint
     return address;
 }
 
+namespace {
+
+bool loopback(const std::string& address) {
+    auto ab = address_bytes(address);
+    if (!ab) return false;
+    static const Bytes v6_loopback = net_bytes("::1", true);
+    return ab->first ? ab->second == v6_loopback : ab->second[0] == 127;
+}
+
+// customer_primary at an address of one of our name servers, whatever its port and whatever
+// allowed_customer_networks lists: our secondary would transfer the customer's zone from our
+// own host. Loopback alone is let through: name servers on loopback are a test bench, where
+// every server shares the host and the port tells them apart (our DNS port stays refused).
+void check_primary_not_ours(const Spec& spec, const Profile& profile, const std::string& src) {
+    for (std::size_t i = 0; i < spec.customer_primary.size(); ++i) {
+        const Endpoint& e = spec.customer_primary[i];
+        const std::string a = normal(e.address);
+        if (loopback(a)) continue;
+        for (const auto& ns : profile.nameservers)
+            for (const auto* list : {&ns.ipv4, &ns.ipv6})
+                for (const auto& ours : *list)
+                    if (normal(ours) == a)
+                        throw InputError(
+                            src + "'customer_primary[" + std::to_string(i) +
+                            "]': " + printable(shown(a, e.port)) +
+                            " is the address of our name server " + ns.name.to_string() +
+                            ": give the address of the customer's own primary (our secondary "
+                            "transfers the zone from it)");
+    }
+}
+
+}  // namespace
+
 void check_customer_addresses(const Spec& spec, const Profile& profile) {
     bool any = !spec.customer_primary.empty() || spec.import_from.rfind("axfr://", 0) == 0;
     for (const auto& ns : spec.customer_nameservers) any |= !ns.ipv4.empty() || !ns.ipv6.empty();
     if (!any) return;
     const CustomerNetworks nets(profile);
     const std::string src = printable(spec.source) + ": ";
+    check_primary_not_ours(spec, profile, src);
     for (std::size_t i = 0; i < spec.customer_primary.size(); ++i) {
         const Endpoint& e = spec.customer_primary[i];
         nets.check(e.address, e.port.value_or(53),

@@ -77,92 +77,6 @@ struct Builder {
         return s;
     }
 
-    // The secondary's addresses in each server's syntax.
-    std::vector<std::string> secondary_addrs(const char* port_sep) const {
-        const auto& sec = profile.pattern_b_secondary();
-        std::vector<std::string> v;
-        std::string port =
-            sec.dns_port == 53 ? "" : std::string(port_sep) + std::to_string(sec.dns_port);
-        for (const auto& a : sec.ipv4) v.push_back(a + port);
-        for (const auto& a : sec.ipv6) v.push_back(a + port);
-        return v;
-    }
-
-    void build_snippets() {
-        const auto& sec = profile.pattern_b_secondary();
-        std::string z = bare(spec.domain);
-        std::string key = spec.tsig ? bare(spec.tsig->name) : "";
-        std::string alg = spec.tsig ? spec.tsig->algorithm : "";
-        std::vector<std::string> plain;
-        for (const auto& a : sec.ipv4) plain.push_back(a);
-        for (const auto& a : sec.ipv6) plain.push_back(a);
-        // BIND
-        {
-            std::string s;
-            if (spec.tsig)
-                s += "key \"" + key + "\" {\n    algorithm " + alg + ";\n    secret \"" +
-                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") +
-                     "\";\n};\n";
-            s += "zone \"" + z + "\" {\n    type primary;\n    file \"" +
-                 L("(ゾーンファイル)", "(your zone file)") + "\";\n";
-            std::vector<std::string> allow, notify;
-            for (const auto& a : plain) allow.push_back(spec.tsig ? "key \"" + key + "\"" : a);
-            if (spec.tsig) allow = {"key \"" + key + "\""};
-            for (const auto& a : secondary_addrs(" port "))
-                notify.push_back(a + (spec.tsig ? " key \"" + key + "\"" : ""));
-            s += "    allow-transfer { " + join(allow, "; ") + "; };\n";
-            s += "    also-notify { " + join(notify, "; ") + "; };\n";
-            s += "};\n";
-            out.snippets.push_back({"BIND", s});
-        }
-        // NSD
-        {
-            std::string s;
-            if (spec.tsig)
-                s += "key:\n    name: \"" + key + "\"\n    algorithm: " + alg + "\n    secret: \"" +
-                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") + "\"\n";
-            s += "zone:\n    name: \"" + z + "\"\n    zonefile: \"" +
-                 L("(ゾーンファイル)", "(your zone file)") + "\"\n";
-            for (const auto& a : plain)
-                s += "    provide-xfr: " + a + " " + (spec.tsig ? key : "NOKEY") + "\n";
-            for (const auto& a : secondary_addrs("@"))
-                s += "    notify: " + a + " " + (spec.tsig ? key : "NOKEY") + "\n";
-            out.snippets.push_back({"NSD", s});
-        }
-        // Knot
-        {
-            std::string s;
-            if (spec.tsig)
-                s += "key:\n  - id: " + key + "\n    algorithm: " + alg + "\n    secret: " +
-                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") + "\n";
-            s += "remote:\n  - id: zonegen-secondary\n    address: [" +
-                 join(secondary_addrs("@"), ", ") + "]\n";
-            if (spec.tsig) s += "    key: " + key + "\n";
-            s += "acl:\n  - id: zonegen-secondary-xfr\n    address: [" + join(plain, ", ") +
-                 "]\n    action: transfer\n";
-            if (spec.tsig) s += "    key: " + key + "\n";
-            s += "zone:\n  - domain: " + z +
-                 "\n    file: " + L("(ゾーンファイル)", "(your zone file)") +
-                 "\n    notify: zonegen-secondary\n    acl: zonegen-secondary-xfr\n";
-            out.snippets.push_back({"Knot", s});
-        }
-        // PowerDNS
-        {
-            std::string s = L("# pdns.conf に primary=yes を設定したうえで:\n",
-                              "# with primary=yes in pdns.conf:\n");
-            s += "pdnsutil set-kind " + z + " primary\n";
-            s += "pdnsutil set-meta " + z + " ALLOW-AXFR-FROM " + join(plain, " ") + "\n";
-            s +=
-                "pdnsutil set-meta " + z + " ALSO-NOTIFY " + join(secondary_addrs(":"), " ") + "\n";
-            if (spec.tsig) {
-                s += "pdnsutil import-tsig-key " + key + " " + alg + " '" +
-                     L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)") + "'\n";
-                s += "pdnsutil activate-tsig-key " + z + " " + key + " primary\n";
-            }
-            out.snippets.push_back({"PowerDNS", s});
-        }
-    }
-
     void build() {
         const Duration lead = duration_of(profile, "dns_setup_lead", {1, 3, "business_days"});
         const Duration transfer =
@@ -305,10 +219,10 @@ struct Builder {
                      std::nullopt, setup);
             step(transfer_reg ? "7" : "5", false, L("プライマリDNS設定", "Set up your primary"),
                  L("お客さまのプライマリDNSに下記のレコードを追加し、当社セカンダリ（" +
-                       join(secondary_addrs(":"), ", ") +
+                       join(profile.pattern_b_secondary().endpoints(), ", ") +
                        "）へのゾーン転送（AXFR）とNOTIFYを許可してください（設定例は下記）。",
                    "Add the records below to the zone on your primary, and allow our secondary (" +
-                       join(secondary_addrs(":"), ", ") +
+                       join(profile.pattern_b_secondary().endpoints(), ", ") +
                        ") to transfer it (AXFR) and receive its NOTIFY (examples below)."),
                  std::nullopt, setup);
             switch_date = setup;
@@ -419,7 +333,10 @@ struct Builder {
                   "If the registrant's address or e-mail cannot be verified, the domain becomes "
                   "unusable."));
         }
-        if (b) build_snippets();
+        if (b) {
+            out.snippets = primary_config(spec, profile, ja);
+            out.snippets_additions = primary_config_additions(spec, profile, ja);
+        }
 
         out.before_switch = {
             L("コントロールパネルで、サーバの基本設定（ファイアウォール、ディスク容量など）とドメイ"
@@ -554,8 +471,11 @@ nlohmann::json instructions_json(const Instructions& in) {
                                                       {"unit", s.duration->unit}}
                                      : nlohmann::json(nullptr)},
              {"date", s.date ? nlohmann::json(s.date->to_string()) : nlohmann::json(nullptr)}});
-    auto snippets = nlohmann::json::object();
-    for (const auto& sn : in.snippets) snippets[sn.server] = sn.text;
+    auto snippets = [](const std::vector<Snippet>& v) {
+        auto a = nlohmann::json::array();
+        for (const auto& sn : v) a.push_back({{"server", sn.server}, {"text", sn.text}});
+        return a;
+    };
     return {
         {"domain", in.domain.to_string()},
         {"domain_unicode",
@@ -573,7 +493,8 @@ nlohmann::json instructions_json(const Instructions& in) {
         {"transfer_notes", in.transfer_notes},
         {"customer_records",
          in.customer_records ? nlohmann::json(*in.customer_records) : nlohmann::json(nullptr)},
-        {"primary_config", snippets},
+        {"primary_config", snippets(in.snippets)},
+        {"primary_config_additions", snippets(in.snippets_additions)},
         {"before_switch", in.before_switch},
         {"after_switch", in.after_switch},
         {"provisional_holidays", in.holidays_provisional},
@@ -679,7 +600,15 @@ std::string instructions_text(const Instructions& in, bool md) {
         out += (md ? "```\n" : "") + *in.customer_records + (md ? "```\n" : "");
     }
     for (const auto& sn : in.snippets) {
-        out += h2(L("プライマリDNSの設定例: ", "Primary configuration: ") + sn.server);
+        out += h2(L("プライマリDNSの設定例（新しく設定するゾーン）: ",
+                    "Primary configuration for a new zone: ") +
+                  sn.server);
+        out += (md ? "```\n" : "") + sn.text + (md ? "```\n" : "");
+    }
+    for (const auto& sn : in.snippets_additions) {
+        out += h2(L("プライマリDNSの設定に追加する内容（設定済みのゾーン）: ",
+                    "Primary configuration, additions to a zone you already serve: ") +
+                  sn.server);
         out += (md ? "```\n" : "") + sn.text + (md ? "```\n" : "");
     }
     out += h2(L("切り替え前に", "Before the switch"));

@@ -11,6 +11,7 @@
 
 #include "zonegen/calendar.hpp"
 #include "zonegen/migrate.hpp"
+#include "zonegen/primary_config.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
 
@@ -25,11 +26,6 @@ struct Step {
     std::optional<Date> date;  // expected (earliest) date; none where it cannot be known
 };
 
-struct Snippet {
-    std::string server;  // BIND, NSD, Knot, PowerDNS
-    std::string text;
-};
-
 struct Instructions {
     std::string lang;
     Name domain;
@@ -42,7 +38,8 @@ struct Instructions {
     std::string registrar_request;                // registrar: customer — the request to send
     std::vector<std::string> transfer_notes;      // registrar: transfer — AuthCode, e-mail...
     std::optional<std::string> customer_records;  // B, C: the records to add
-    std::vector<Snippet> snippets;                // B: primary configuration
+    std::vector<Snippet> snippets;                // B: primary configuration, a new zone
+    std::vector<Snippet> snippets_additions;      // B: what to add for an existing zone
     std::vector<std::string> before_switch, after_switch;
     std::vector<std::string> holidays_provisional;  // equinoxes used that are not announced
     std::optional<Migration> migration;             // import_from: what is kept, replaced, dropped

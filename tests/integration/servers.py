@@ -44,7 +44,7 @@ class Server:
 
 
 class Pdns(Server):
-    def __init__(self, workdir, secondary_cycle=False, only_notify=""):
+    def __init__(self, workdir, secondary_cycle=False, only_notify="", extra_conf=""):
         # gsqlite3-pragma-synchronous=0: no fsync per commit. SQLite has one writer at a time
         # and refuses (HTTP 500 "database is locked") a write it cannot wait for; on a
         # loaded disk an fsync holds that lock for long. A process killed (the tests SIGKILL
@@ -81,7 +81,7 @@ negquery-cache-ttl=0
 xfr-cycle-interval={1 if secondary_cycle else 60}
 gsqlite3-pragma-synchronous=0
 only-notify={only_notify}
-"""
+""" + extra_conf
         open(os.path.join(workdir, "pdns.conf"), "w").write(conf)
         super().__init__("pdns", None, workdir)
         self.start()
@@ -165,6 +165,82 @@ class Bind(Server):
                            capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError("rndc reload failed: " + r.stdout + r.stderr)
+
+
+def _wait_serving(server, port, zone, what):
+    """Until SERVER answers ZONE's SOA over UDP and TCP (a transfer is TCP, and a server may
+    open its TCP listener a moment after UDP)."""
+    deadline = time.time() + DEADLINE
+    while time.time() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(what + " exited at start:\n" + server.log())
+        probe = ["dig", "+short", "+time=1", "+tries=1", "-p", str(port), "@127.0.0.1", zone, "SOA"]
+        if all(subprocess.run(probe + t, capture_output=True, text=True).stdout.strip() for t in ([], ["+tcp"])):
+            return
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError("%s did not serve %s within %d s:\n" % (what, zone, DEADLINE) + server.log())
+
+
+class Knot(Server):
+    """knotd as a customer's primary: BODY is knot.conf's key/remote/acl/zone sections (a
+    snippet under test); the server, control, database and template sections come from
+    here. Checked with `knotc conf-check` first."""
+
+    def __init__(self, workdir, body, probe_zone, port=None):
+        os.makedirs(os.path.join(workdir, "db"), exist_ok=True)
+        self.port, self.workdir = port or free_port(), workdir
+        self.sock = os.path.join(workdir, "knot.sock")
+        self.conf = os.path.join(workdir, "knot.conf")
+        head = (f"server:\n    rundir: {workdir}\n    listen: 127.0.0.1@{self.port}\n"
+                f"control:\n    listen: {self.sock}\n"
+                "log:\n  - target: stderr\n    any: info\n"
+                f"database:\n    storage: {workdir}/db\n"
+                f"template:\n  - id: default\n    storage: {workdir}\n    zonefile-sync: -1\n"
+                "    journal-content: none\n")
+        open(self.conf, "w").write(head + body)
+        chk = subprocess.run(["knotc", "-c", self.conf, "conf-check"], capture_output=True, text=True)
+        if chk.returncode:
+            raise RuntimeError("knot.conf does not check: " + chk.stdout + chk.stderr)
+        log = open(os.path.join(workdir, "log"), "w")
+        super().__init__("knotd", subprocess.Popen(["/usr/sbin/knotd", "-c", self.conf], stdout=log,
+                                                   stderr=subprocess.STDOUT), workdir)
+        _wait_serving(self, self.port, probe_zone, "knotd")
+
+    def reload_zone(self, zone):
+        r = subprocess.run(["knotc", "-s", self.sock, "zone-reload", zone], capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError("knotc zone-reload failed: " + r.stdout + r.stderr)
+
+
+class Nsd(Server):
+    """nsd as a customer's primary: BODY is nsd.conf's key: and zone: clauses (a snippet
+    under test); the server: and remote-control: clauses come from here. Checked with
+    `nsd-checkconf` first."""
+
+    def __init__(self, workdir, body, probe_zone, port=None):
+        os.makedirs(os.path.join(workdir, "xfr"), exist_ok=True)
+        self.port, self.workdir = port or free_port(), workdir
+        self.conf = os.path.join(workdir, "nsd.conf")
+        head = ("server:\n    ip-address: 127.0.0.1\n    port: %d\n    username: \"\"\n    chroot: \"\"\n"
+                "    zonesdir: \"%s\"\n    pidfile: \"%s/nsd.pid\"\n    database: \"\"\n"
+                "    zonelistfile: \"%s/zone.list\"\n    xfrdfile: \"%s/xfrd.state\"\n"
+                "    xfrdir: \"%s/xfr\"\n    server-count: 1\n    verbosity: 2\n"
+                "remote-control:\n    control-enable: yes\n    control-interface: \"%s/nsd.sock\"\n"
+                % (self.port, workdir, workdir, workdir, workdir, workdir, workdir))
+        open(self.conf, "w").write(head + body)
+        chk = subprocess.run(["nsd-checkconf", self.conf], capture_output=True, text=True)
+        if chk.returncode:
+            raise RuntimeError("nsd.conf does not check: " + chk.stdout + chk.stderr)
+        log = open(os.path.join(workdir, "log"), "w")
+        super().__init__("nsd", subprocess.Popen(["/usr/sbin/nsd", "-d", "-c", self.conf], stdout=log,
+                                                 stderr=subprocess.STDOUT), workdir)
+        _wait_serving(self, self.port, probe_zone, "nsd")
+
+    def reload_zone(self, zone):
+        r = subprocess.run(["nsd-control", "-c", self.conf, "reload", zone], capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError("nsd-control reload failed: " + r.stdout + r.stderr)
 
 
 def dig(port, name, rtype, server="127.0.0.1"):

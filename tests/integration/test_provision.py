@@ -210,7 +210,7 @@ def test_instructions_primary_snippet_really_works_in_bind():
                  "customer_primary: ['127.0.0.1:%d']\ncustomer_nameservers: [ns1.dns-host.example]\n"
                  "tsig: {name: snippet-key, algorithm: hmac-sha256, secret_file: %s}\n" % (zone, port, secret_file))
     ins = json.loads(zg("instructions", spec, "--format", "json", "--lang", "en", *P(), check=0).stdout)
-    snippet = ins["primary_config"]["BIND"]
+    snippet = next(x["text"] for x in ins["primary_config"] if x["server"] == "BIND")
     assert TSIG_SECRET not in snippet and "snippet-key" in snippet, snippet
     zfile = os.path.join(WORK, "snippet", "bind", "zone.db")
     os.makedirs(os.path.dirname(zfile), exist_ok=True)

@@ -214,3 +214,42 @@ TEST(CustomerNetworks, EachSpecKeyIsNamed) {
     EXPECT_THROW(build_desired(spec_b("['127.0.0.1']"), p, go), InputError);
     EXPECT_NO_THROW(build_desired(spec_b("['127.0.0.1']"), profile_with("[127.0.0.0/8]"), go));
 }
+
+TEST(CustomerNetworks, CustomerPrimaryAtOurNameServersAddressIsRefusedAtAnyPort) {
+    // Even where allowed_customer_networks lists our own addresses (an operator whose
+    // customers sit in its own network), the customer's primary is never our name server's
+    // host: our secondary would transfer the zone from our own server.
+    const Profile p = profile_with("[198.51.100.0/24, \"2001:db8::/32\", 192.0.2.0/24]");
+    for (const std::string primary :
+         {"['198.51.100.53:5300']", "[198.51.100.53]", "['[2001:db8:1::53]:5300']",
+          "['2001:DB8:1:0::53']", "['::ffff:198.51.100.53']",
+          "[203.0.113.5, '192.0.2.53:53000']"}) {
+        std::string why = refusal_of(spec_b(primary), p);
+        EXPECT_NE(why.find("'customer_primary["), std::string::npos) << primary << ": " << why;
+        EXPECT_NE(why.find("is the address of our name server ns"), std::string::npos)
+            << primary << ": " << why;
+    }
+    EXPECT_NE(refusal_of(spec_b("[203.0.113.5, '192.0.2.53:53000']"), p)
+                  .find("'customer_primary[1]': 192.0.2.53:53000 is the address of our name "
+                        "server ns1.example.net."),
+              std::string::npos);
+    EXPECT_EQ(refusal_of(spec_b("['198.51.100.54:5300']"), p), "");  // a neighbour: allowed
+    // Every command that generates for the spec refuses it, exit 2 (InputError).
+    GenerateOptions go;
+    EXPECT_THROW(build_desired(spec_b("['198.51.100.53:5300']"), p, go), InputError);
+    // A test bench (our name servers on loopback): the port tells the servers apart there;
+    // our own DNS port stays refused.
+    std::string text = default_profile_text();
+    auto swap = [&text](const std::string& from, const std::string& to) {
+        auto at = text.find(from);
+        ASSERT_NE(at, std::string::npos) << from;
+        text.replace(at, from.size(), to);
+    };
+    swap("    ipv4: [192.0.2.53]\n    ipv6: [\"2001:db8::53\"]\n",
+         "    ipv4: [127.0.0.1]\n    dns_port: 5300\n");
+    swap("allowed_customer_networks: []", "allowed_customer_networks: [127.0.0.0/8]");
+    const Profile bench = parse_profile(text, "p.yaml");
+    EXPECT_EQ(refusal_of(spec_b("['127.0.0.1:5301']"), bench), "");
+    EXPECT_NE(refusal_of(spec_b("['127.0.0.1:5300']"), bench).find("DNS service"),
+              std::string::npos);
+}
