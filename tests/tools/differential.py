@@ -36,6 +36,7 @@ SPEC_ONLY = {
     "glue-not-needed": "a spec that gives addresses for a name server outside the domain",
     "tld-unknown": "a spec whose domain's TLD is not in the Public Suffix List",
     "dnssec-in-source": "a spec whose import_from zone is signed (a migration warning)",
+    "mx-external": "a spec with mail whose import_from zone's MX points outside the domain",
     "no-mail": "a spec whose services leave out mail",
     "ttl-explicit": "a spec whose extra record sets its rrset's TTL over the generated one",
     "server-address-special": "a spec whose managed server has a loopback, unspecified or multicast address",
