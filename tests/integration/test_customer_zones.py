@@ -326,14 +326,17 @@ def apply_changes(old, changes, origin, casedir, problems):
     for ch in changes:
         before = {next(canon) for _ in ch.get("before", [])}
         after = {next(canon) for _ in ch.get("after", [])}
-        key = (ch["owner"].lower(), ch["type"].upper())
-        act = ch["action"]
+        key = (str(ch.get("owner")).lower(), str(ch.get("type")).upper())
+        act = ch.get("action")
         where = "change %s %s %s" % (act, key[0], key[1])
         if not ch.get("reason"):
             problems.append(where + ": no reason")
         if key in seen:
             problems.append(where + ": a second change to the same rrset")
         seen.add(key)
+        if not isinstance(ch.get("ttl"), int):
+            problems.append(where + ": no integer ttl (%r)" % ch.get("ttl"))
+            ch = dict(ch, ttl=-1)
         if act == "add":
             if key in old:
                 problems.append(where + ": the rrset exists already (%s)" % sorted(old[key][1]))
