@@ -32,6 +32,7 @@ SERVER_ADDRS = {str(ipaddress.ip_address(a)) for a in SERVER.get("ipv4", []) + S
 ISSUE15 = set(DATA["checks"])
 DNSSEC_TYPES = {"DNSKEY", "RRSIG", "NSEC", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"}
 world = {}
+RESULTS = []  # (case, problems), for the summary at the end
 
 
 # ---- zones as sets of records, canonical (ldns-read-zone -c: RFC 4034 6.2) ----------------
@@ -379,11 +380,16 @@ def run_case(zone, case, i, profile=None):
     P = ["--profile", profile] if profile else []
     problems, notes = [], []
     r = zg("generate", spec, "--format", "json", *P)
-    if r.returncode != case["exit"]:
-        problems.append("exit %d, expected %d: %s" % (r.returncode, case["exit"], (r.stderr or r.stdout)[-800:]))
     try:
         doc = json.loads(r.stdout)
     except ValueError:
+        doc = None
+    if r.returncode != case["exit"]:
+        err = (doc or {}).get("error") or {}
+        why = err.get("message") or "; ".join("%s: %s" % (f["check"], f.get("message", "")) for f in
+                                              (doc or {}).get("findings", []) + err.get("findings", []))
+        problems.append("exit %d, expected %d: %s" % (r.returncode, case["exit"], (why or r.stderr)[-800:]))
+    if doc is None:
         problems.append("--format json printed no JSON: %r" % r.stdout[:300])
         return problems, notes, None
     findings = doc.get("findings") or (doc.get("error") or {}).get("findings") or []
@@ -421,6 +427,7 @@ def run_case(zone, case, i, profile=None):
 def case_test(zone, case, i):
     def t():
         problems, notes, _ = run_case(zone, case, i)
+        RESULTS.append((case_name(zone, case, i), problems))
         if notes:
             print("  note: other warnings: %s" % ", ".join(notes))
         assert not problems, "\n  " + "\n  ".join(problems)
@@ -524,7 +531,11 @@ if __name__ == "__main__":
         os.makedirs(WORK)
         tests = [test_data_is_consistent] + [case_test(z, c, i) for z in DATA["zones"]
                                              for i, c in enumerate(z["cases"])]
-        sys.exit(run(tests, lambda: None, lambda: None))
+        rc = run(tests, lambda: None, lambda: None)
+        print("\nSummary by case (the first problem of each failing one):")
+        for name, problems in RESULTS:
+            print("  %-4s %s%s" % ("FAIL" if problems else "ok", name, ": " + " ".join(problems[0].split())[:200] if problems else ""))
+        sys.exit(rc)
     if MODE == "live":
         tests = [live_test(z, c, i) for z, c, i in live_cases()] + [test_no_output_ever_holds_the_key]
         sys.exit(run(tests, setup_live, lambda: stop_all(world, ("bind", "secondary", "primary"))))
