@@ -247,9 +247,13 @@ def loads_in_bind_and_knot(path, origin, problems):
 
 def check_content(zone, case, old, new, origin, casedir, problems):
     rel = lambda n: abs_name(n, origin)
-    # Nothing names an address or host that must be gone.
+    # No record points at an address or host that must be gone. (Not SPF terms: the old
+    # mail host may still send during the parallel operation; its ip4: goes when it is
+    # cancelled.)
     gone = {norm_gone(g) for g in case.get("gone", [])}
     for (owner, rtype), (_, rds) in sorted(new.items()):
+        if rtype == "TXT":
+            continue
         for rd in rds:
             hit = {norm_token(t) for t in re.split(r'[\s"]+', rd) if t} & gone
             if hit:
