@@ -37,7 +37,7 @@ def spec(name, extra, pattern="A", registrar="customer", services=None):
     if pattern in "BC":
         text += "customer_nameservers: [ns1.dns-host.example, ns2.dns-host.example]\n"
     if pattern == "B":
-        text += "customer_primary: [198.51.100.53]\n"
+        text += "customer_primary: [203.0.113.53]\n"
     return write(name, text + extra)
 
 
@@ -112,7 +112,7 @@ def test_caa_for_another_ca_in_records_is_an_error_with_the_fix():
     r = zg("generate", s)
     assert r.returncode == 1, (r.returncode, r.err)
     line = next(l for l in r.err.splitlines() if "(caa-forbids-ca)" in l)
-    assert line.startswith(s + ":9: error: [example.com.]"), line
+    assert line.startswith(s + ":6: error: [example.com.]"), line
     assert 'add `example.com. CAA 0 issue "letsencrypt.org"`' in line, line
     assert "www.example.com." in line and "mail.example.com." in line, line
 
