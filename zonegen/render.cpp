@@ -93,6 +93,11 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
             o.header.push_back("Add these records to the zone on your own name servers.");
             break;
     }
+    if (spec.pattern != Pattern::A && spec.mail_none)
+        o.header.push_back(
+            "mail: none: the domain receives no mail. Replace every MX at @ with the null MX "
+            "below (RFC 7505: it must be the only one), and a TXT starting with v=spf1 at @ "
+            "with v=spf1 -all.");
     if (spec.pattern != Pattern::A && spec.mail)
         o.header.push_back(
             "If the zone already has a TXT record starting with v=spf1 at @, do not add a second: "
