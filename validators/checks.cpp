@@ -85,6 +85,9 @@ const std::vector<CheckInfo> kChecks = {
      "pattern A, mail not a service: no MX and no `mail: none`, so mail would go to the web "
      "server"},
     // spec and generation
+    {"mx-external", Severity::error,
+     "import_from: the MX points outside the domain (a mail service elsewhere) and moving the "
+     "mail would replace it (leave mail out of services, or replace_external_mx: true)"},
     {"dnssec-in-source", Severity::warning,
      "import_from: the old zone is signed (remove the DS before the switch)"},
     {"tld-unknown", Severity::warning, "the TLD is not in the Public Suffix List"},

@@ -118,7 +118,10 @@ int cmd_generate(GenerateArgs& a) {
 
     std::string text = generated_text(spec, profile, d);
     std::string out;
-    if (a.common.format != "json" && !spec.import_from.empty())
+    if (a.common.format != "json" && migration.customer_zone)
+        std::cerr << "changes to the zone from " << spec.import_from << ":\n"
+                  << customer_changes_text(migration.customer_changes, spec.domain, "en");
+    else if (a.common.format != "json" && !spec.import_from.empty())
         std::cerr << "migration from " << spec.import_from << ":\n" << migration_text(migration);
     if (a.common.format == "zone") {
         out = text;
@@ -135,7 +138,10 @@ int cmd_generate(GenerateArgs& a) {
                   {"text", text},
                   {"pdns", pdns_create_body(spec, d)},
                   {"findings", findings_json(findings)}};
-        if (!spec.import_from.empty()) j["migration"] = migration_json(migration);
+        if (migration.customer_zone)
+            j["customer_changes"] = customer_changes_json(migration.customer_changes);
+        else if (!spec.import_from.empty())
+            j["migration"] = migration_json(migration);
         out = dump_json(j, 2) + "\n";
     }
     write_file_atomic(a.output, out);
@@ -502,13 +508,6 @@ int cmd_instructions(InstructionsArgs& a) {
     } catch (const std::invalid_argument& e) {
         throw UsageError(std::string("--start: ") + e.what());
     }
-    std::optional<std::string> records;
-    if (spec.pattern != Pattern::A) {
-        GenerateOptions go;
-        go.now = generation_time();
-        Desired d = build_desired(spec, profile, go);
-        records = generated_text(spec, profile, d);
-    }
     std::optional<Migration> migration;
     if (!spec.import_from.empty()) {
         ProvisionOptions po;
@@ -516,8 +515,22 @@ int cmd_instructions(InstructionsArgs& a) {
         GenerateOptions go;
         go.now = generation_time();
         Migration m;
-        desired_for(spec, profile, go, po, &m);
+        Desired d = desired_for(spec, profile, go, po, &m);
+        // An MX elsewhere (mx-external) and the like stop the procedure as they stop generate.
+        if (count_errors(d.findings))
+            throw InvalidZoneError("the zone for " + spec.domain.to_string() +
+                                       " is invalid; no instructions were written",
+                                   d.findings);
         migration = m;
+    }
+    std::optional<std::string> records;
+    if (migration && migration->customer_zone) {
+        records = customer_changes_text(migration->customer_changes, spec.domain, a.lang);
+    } else if (spec.pattern != Pattern::A) {
+        GenerateOptions go;
+        go.now = generation_time();
+        Desired d = build_desired(spec, profile, go);
+        records = generated_text(spec, profile, d);
     }
     Instructions in = build_instructions(spec, profile, a.lang, start, records, migration);
     if (a.common.format == "json")

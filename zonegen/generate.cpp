@@ -210,7 +210,9 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
             b.generated(d, rrtype::NS, profile.ttl_ns, ns.name.wire());
     } else if (spec.pattern == Pattern::B) {
         const auto& sec = profile.pattern_b_secondary();
-        b.generated(d, rrtype::NS, profile.ttl_ns, sec.name.wire());
+        // Added to the customer's NS rrset, whose TTL it takes: the fragment prints it without
+        // one, so $TTL applies (render.cpp), never a second TTL beside theirs.
+        b.generated(d, rrtype::NS, ttl, sec.name.wire());
     }
     // One of our name servers inside the customer's domain needs its addresses in the zone.
     for (const auto& ns : profile.nameservers) {

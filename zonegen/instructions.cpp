@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zonegen/customer_zone.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 
@@ -132,6 +133,23 @@ struct Builder {
                    "\", " + services_en() + " on " + server +
                    ". You can request any date from the next business day."),
              lead, date);
+    }
+
+    // B and C: how the customer's zone changes, in words (customer_zone.hpp): the listed
+    // changes with import_from, else what to replace and delete around the records below.
+    std::string records_directions() const {
+        if (out.migration && out.migration->customer_zone)
+            return "\n" +
+                   L("下記「お客さまのゾーンで変更するレコード」のとおり、レコードを追加・変更"
+                     "・削除してください（" +
+                         std::to_string(out.migration->customer_changes.size()) + "件）。",
+                     "Add, replace and delete records exactly as listed below (" +
+                         std::to_string(out.migration->customer_changes.size()) + " changes).");
+        std::string s = "\n" + L("レコードは追加するだけでなく、次のとおり置き換えてください。",
+                                 "Replace records, do not only add them:");
+        for (const auto& line : fragment_directions(spec, profile, ja ? "ja" : "en"))
+            s += "\n- " + line;
+        return s;
     }
 
     std::string ns_list() const {
@@ -379,21 +397,22 @@ struct Builder {
                            " (the request is below)."),
                      std::nullopt, setup);
             step(transfer_reg ? "7" : "5", false, L("プライマリDNS設定", "Set up your primary"),
-                 L("お客さまのプライマリDNSに下記のレコードを追加し、当社セカンダリ（" +
+                 L("お客さまのプライマリDNSのゾーンを下記のとおり変更し、当社セカンダリ（" +
                        join(secondary_addrs(":"), ", ") +
                        "）へのゾーン転送（AXFR）とNOTIFYを許可してください（設定例は下記）。",
-                   "Add the records below to the zone on your primary, and allow our secondary (" +
+                   "Change the zone on your primary as below, and allow our secondary (" +
                        join(secondary_addrs(":"), ", ") +
-                       ") to transfer it (AXFR) and receive its NOTIFY (examples below)."),
+                       ") to transfer it (AXFR) and receive its NOTIFY (examples below).") +
+                     records_directions(),
                  std::nullopt, setup);
             switch_date = setup;
         } else {  // C
             step(transfer_reg ? "4-2" : "1-2", false, L("DNS設定変更作業", "Change your own DNS"),
-                 L("お客さまのDNSサーバで、" + dom() +
-                       " のゾーンに下記のレコードを追加してください（" + services_ja("・") +
-                       "のサーバは " + server + "）。",
-                   "On your own name servers, add the records below to the zone of " + dom() +
-                       " (" + services_en() + " on " + server + ")."),
+                 L("お客さまのDNSサーバで、" + dom() + " のゾーンを下記のとおり変更してください（" +
+                       services_ja("・") + "のサーバは " + server + "）。",
+                   "On your own name servers, change the zone of " + dom() + " as below (" +
+                       services_en() + " on " + server + ").") +
+                     records_directions(),
                  std::nullopt, d0);
             if (transfer_reg) {
                 step("5", true, L("DNS設定/WHOIS情報変更", "WHOIS update"),
@@ -668,7 +687,11 @@ nlohmann::json instructions_json(const Instructions& in) {
         {"before_switch", in.before_switch},
         {"after_switch", in.after_switch},
         {"provisional_holidays", in.holidays_provisional},
-        {"migration", in.migration ? migration_json(*in.migration) : nlohmann::json(nullptr)}};
+        {"migration", in.migration && !in.migration->customer_zone ? migration_json(*in.migration)
+                                                                   : nlohmann::json(nullptr)},
+        {"customer_changes", in.migration && in.migration->customer_zone
+                                 ? customer_changes_json(in.migration->customer_changes)
+                                 : nlohmann::json(nullptr)}};
 }
 
 std::string instructions_text(const Instructions& in, bool md) {
@@ -760,13 +783,13 @@ std::string instructions_text(const Instructions& in, bool md) {
         out += h2(L("移管についての注意", "About the transfer"));
         for (const auto& n : in.transfer_notes) out += (md ? "- " : "  * ") + n + "\n";
     }
-    if (in.migration) {
+    if (in.migration && !in.migration->customer_zone) {
         out +=
             h2(L("既存ゾーンからの移行（引き継ぐレコード）", "Migration from the existing zone"));
         out += (md ? "```\n" : "") + migration_text(*in.migration) + (md ? "```\n" : "");
     }
     if (in.customer_records) {
-        out += h2(L("お客さまのゾーンに追加するレコード", "Records to add to your zone"));
+        out += h2(L("お客さまのゾーンで変更するレコード", "Changes to your zone"));
         out += (md ? "```\n" : "") + *in.customer_records + (md ? "```\n" : "");
     }
     for (const auto& sn : in.snippets) {

@@ -1,7 +1,10 @@
 #include "zonegen/migrate.hpp"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+
+#include "zonegen/old_hosts.hpp"
 
 namespace zonegen {
 namespace {
@@ -31,6 +34,12 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
         m.items.push_back(
             {action, k.owner, k.type, std::move(before), std::move(after), std::move(reason)});
     };
+    if (auto f = mx_external_finding(spec, imported)) out.findings.push_back(*f);
+    // Records at the old web and mail hosts' addresses move with them (old_hosts.hpp).
+    std::map<RRKey, HostMove> moves;
+    for (auto& mv : old_host_moves(spec, profile, imported))
+        if (!ours.zone.find(mv.owner, mv.type)) moves.emplace(RRKey{mv.owner, mv.type}, mv);
+    const std::uint32_t ttl = spec.ttl.value_or(profile.ttl_default);
     for (const RRset& old : imported.rrsets()) {
         const RRKey k{old.owner, old.type};
         auto before = old.rdata();
@@ -91,6 +100,10 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                  "the managed server's records at this name replace the CNAME");
         } else if (ours.zone.find(k.owner, rrtype::CNAME)) {
             item("dropped", k, before, {}, "records: puts a CNAME at this name");
+        } else if (auto mv = moves.find(k); mv != moves.end()) {
+            if (!mv->second.after.empty()) z.set(k.owner, k.type, old.ttl(), mv->second.after);
+            item(mv->second.after.empty() ? "dropped" : "replaced", k, before, mv->second.after,
+                 mv->second.reason.en);
         } else {
             for (const auto& r : old.rrs)
                 if (auto f = z.add(k.owner, k.type, old.ttl(), r.rdata)) out.findings.push_back(*f);
@@ -99,6 +112,13 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
     }
     for (const RRset& s : ours.zone.rrsets())
         if (!imported.find(s.owner, s.type)) item("added", {s.owner, s.type}, {}, s.rdata(), "");
+    for (const auto& [k, mv] : moves)
+        if (!imported.find(k.owner, k.type) && !mv.after.empty()) {
+            const RRset* sib =
+                imported.find(k.owner, k.type == rrtype::A ? rrtype::AAAA : rrtype::A);
+            z.set(k.owner, k.type, sib ? sib->ttl() : ttl, mv.after);
+            item("added", k, {}, mv.after, mv.reason.en);
+        }
     if (m.dnssec)
         out.findings.push_back(
             {"dnssec-in-source", Severity::warning, apex.to_string(), rrtype::DNSKEY,

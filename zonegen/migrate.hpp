@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/customer_zone.hpp"
 #include "zonegen/generate.hpp"
 
 namespace zonegen {
@@ -22,8 +23,12 @@ struct MigrationItem {
 };
 
 struct Migration {
-    std::vector<MigrationItem> items;
-    bool dnssec = false;  // the old zone is signed
+    std::vector<MigrationItem> items;  // pattern A
+    bool dnssec = false;               // pattern A: the old zone is signed
+    // Patterns B and C: the customer's zone with our changes applied (customer_zone.hpp).
+    bool customer_zone = false;
+    std::vector<CustomerChange> customer_changes;
+    std::uint32_t serial_before = 0, serial_after = 0;
 };
 
 Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imported,

@@ -278,7 +278,15 @@ Desired desired_unchecked(const Spec& spec, const Profile& profile, const Genera
     if (old.zone.origin() != spec.domain)
         throw InputError("import_from " + spec.import_from + " holds " +
                          old.zone.origin().to_string() + ", not " + spec.domain.to_string());
-    return build_migrated(spec, profile, old.zone, go, migration);
+    if (spec.pattern == Pattern::A) return build_migrated(spec, profile, old.zone, go, migration);
+    CustomerZone cz = build_customer_zone(spec, profile, old.zone, go);
+    if (migration) {
+        migration->customer_zone = true;
+        migration->customer_changes = cz.changes;
+        migration->serial_before = cz.serial_before;
+        migration->serial_after = cz.serial_after;
+    }
+    return Desired{std::move(cz.zone), false, cz.serial_after, false, std::move(cz.findings)};
 }
 
 std::vector<std::string> key_names(const std::vector<Name>& keys) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "zonegen/customer_zone.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/version.hpp"
 
@@ -51,10 +52,12 @@ std::string zone_text(const Zone& zone, const ZoneTextOptions& opts) {
     for (const auto* s : sets) {
         std::string owner = s->owner.relative_to(zone.origin());
         std::string type = type_name(s->type);
+        const bool no_ttl = std::find(opts.no_ttl.begin(), opts.no_ttl.end(),
+                                      RRKey{s->owner, s->type}) != opts.no_ttl.end();
         for (const auto& rr : s->rrs) {
             out += owner;
             out.append(owner.size() < width ? width - owner.size() : 0, ' ');
-            std::string ttl = std::to_string(rr.ttl);
+            std::string ttl = no_ttl ? "" : std::to_string(rr.ttl);
             out += " " + ttl;
             out.append(ttl_width - ttl.size(), ' ');
             out += " IN " + type;
@@ -73,36 +76,49 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
     std::string shown = d + (uni.empty() || uni + "." == d ? "" : " (" + uni + ")");
     o.header.push_back("zonegen " + std::string(kVersion) + ": pattern " + to_string(spec.pattern) +
                        ", " + shown);
+    const bool whole = !desired.fragment;  // A, or B/C with import_from: a complete zone
     switch (spec.pattern) {
         case Pattern::A:
             o.header.push_back("The complete zone, served by our name servers.");
             break;
-        case Pattern::B: {
-            const auto& sec = profile.pattern_b_secondary();
-            o.header.push_back("Add these records to the zone on your primary name server.");
-            o.header.push_back("The NS record makes our secondary " + sec.name.to_string() +
-                               " one of the zone's name servers:");
-            std::string addrs;
-            for (const auto& a : sec.ipv4) addrs += (addrs.empty() ? "" : ", ") + a;
-            for (const auto& a : sec.ipv6) addrs += (addrs.empty() ? "" : ", ") + a;
-            o.header.push_back("allow it to transfer the zone (AXFR) and send it NOTIFY, from " +
-                               addrs + ".");
-            break;
-        }
+        case Pattern::B:
         case Pattern::C:
-            o.header.push_back("Add these records to the zone on your own name servers.");
+            if (whole) {
+                o.header.push_back(
+                    "Your zone as you serve it today (import_from) with our changes "
+                    "applied, the SOA serial increased:");
+                o.header.push_back("load it on your " +
+                                   std::string(spec.pattern == Pattern::B ? "primary name server"
+                                                                          : "name servers") +
+                                   ". The changes and their reasons: generate --format json "
+                                   "(customer_changes), and the instructions.");
+            } else {
+                o.header.push_back("Replace, do not just add: in the zone on your " +
+                                   std::string(spec.pattern == Pattern::B ? "primary name server"
+                                                                          : "own name servers") +
+                                   ",");
+                for (const auto& line : fragment_directions(spec, profile, "en"))
+                    o.header.push_back("- " + line);
+                o.header.push_back("then add the records below.");
+            }
             break;
     }
-    if (spec.pattern != Pattern::A && spec.mail_none)
+    if (spec.pattern != Pattern::A && spec.mail_none && !whole)
         o.header.push_back(
             "mail: none: the domain receives no mail. Replace every MX at @ with the null MX "
             "below (RFC 7505: it must be the only one), and a TXT starting with v=spf1 at @ "
             "with v=spf1 -all.");
-    if (spec.pattern != Pattern::A && spec.mail)
-        o.header.push_back(
-            "If the zone already has a TXT record starting with v=spf1 at @, do not add a second: "
-            "add \"" +
-            spf_server_terms(spec.server) + "\" to the existing one.");
+    if (spec.pattern == Pattern::B) {
+        const auto& sec = profile.pattern_b_secondary();
+        std::string addrs;
+        for (const auto& a : sec.ipv4) addrs += (addrs.empty() ? "" : ", ") + a;
+        for (const auto& a : sec.ipv6) addrs += (addrs.empty() ? "" : ", ") + a;
+        o.header.push_back("Our secondary " + sec.name.to_string() +
+                           " transfers the zone from your primary: allow it to transfer the "
+                           "zone (AXFR) from " +
+                           addrs + ", and send it NOTIFY.");
+        if (!whole) o.no_ttl.push_back({spec.domain, rrtype::NS});
+    }
     return zone_text(desired.zone, o);
 }
 

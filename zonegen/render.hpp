@@ -16,6 +16,9 @@ namespace zonegen {
 struct ZoneTextOptions {
     std::vector<std::string> header;   // comment lines (without "; "), printed first
     std::uint32_t default_ttl = 3600;  // the $TTL line
+    // Rrsets printed without a TTL of their own ($TTL applies): B's NS line, which joins the
+    // customer's NS rrset at its TTL.
+    std::vector<RRKey> no_ttl;
 };
 
 // A master file: $ORIGIN, $TTL, then every record with an explicit TTL; the apex first

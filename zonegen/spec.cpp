@@ -138,9 +138,10 @@ void check_mail_none_record(const ExtraRecord& r, const YAML::Node& at, const st
 }
 
 const std::vector<std::string> kSpecKeys = {
-    "domain",           "dns_pattern",          "registrar", "server", "services",    "mail",
-    "customer_primary", "customer_nameservers", "tsig",      "ttl",    "import_from", "records",
-    "account"};
+    "domain",   "dns_pattern", "registrar",        "server",
+    "services", "mail",        "customer_primary", "customer_nameservers",
+    "tsig",     "ttl",         "import_from",      "replace_external_mx",
+    "records",  "account"};
 
 }  // namespace
 
@@ -384,16 +385,20 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     }
 
     if (auto t = top.get("import_from"); t.IsDefined()) {
-        if (s.pattern != Pattern::A)
-            yamlx::fail(src, t, "import_from",
-                        "only pattern A moves the zone to our servers; with B and C it stays on "
-                        "the customer's");
+        // A: the zone to move to our servers; B and C: the zone the customer serves today.
         s.import_from = yamlx::scalar(t, src, "import_from");
         for (char c : s.import_from)
             if (static_cast<unsigned char>(c) < 0x20)
                 yamlx::fail(src, t, "import_from", "control character");
         // A file is read under the profile's import_dirs, as written (spec_paths.hpp).
         if (s.import_from.empty()) yamlx::fail(src, t, "import_from", "empty");
+    }
+
+    if (auto x = top.get("replace_external_mx"); x.IsDefined()) {
+        s.replace_external_mx = yamlx::boolean(x, src, "replace_external_mx");
+        if (s.replace_external_mx && !s.mail)
+            yamlx::fail(src, x, "replace_external_mx",
+                        "only with mail in services: without it the existing MX is kept");
     }
 
     if (auto rs = top.get("records"); rs.IsDefined()) {

@@ -52,8 +52,13 @@ struct Spec {
     std::optional<std::uint32_t> ttl;
     std::vector<ExtraRecord> records;
     // Migration: the zone to start from (a zone file, pdns:ZONE, axfr://HOST[:PORT]/ZONE),
-    // as written: a file is read under the profile's import_dirs (spec_paths.hpp). Pattern A.
+    // as written: a file is read under the profile's import_dirs (spec_paths.hpp). Pattern A:
+    // the zone moved to our servers; B and C: the zone the customer serves today, which
+    // `generate` prints with our changes applied (customer_zone.hpp).
     std::string import_from;
+    // An MX whose targets are outside the domain (a mail service elsewhere) is replaced only
+    // with this (and mail in services); else it is the error mx-external.
+    bool replace_external_mx = false;
     // The spec file's directory ("" for standard input): where the files it names resolve
     // when the profile sets no secrets_dir or import_dirs (spec_paths.hpp).
     std::string dir;

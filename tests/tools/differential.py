@@ -37,6 +37,7 @@ SPEC_ONLY = {
     "tld-unknown": "a spec whose domain's TLD is not in the Public Suffix List",
     "dnssec-in-source": "a spec whose import_from zone is signed (a migration warning)",
     "mail-undecided": "a web-only pattern-A spec that neither gives an MX nor says mail: none (generate refuses it before a zone exists)",
+    "mx-external": "a spec with mail whose import_from zone's MX points outside the domain",
     "ttl-explicit": "a spec whose extra record sets its rrset's TTL over the generated one",
     "server-address-special": "a spec whose managed server has a loopback, unspecified or multicast address",
 }

@@ -1,0 +1,452 @@
+#include "zonegen/customer_zone.hpp"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+namespace {
+
+std::string bare(const Name& n) {
+    std::string s = n.to_string();
+    return s.size() > 1 ? s.substr(0, s.size() - 1) : s;
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+    std::string out;
+    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
+    return out;
+}
+
+// (rdata, ttl) of every record: two rrsets are the same when these are.
+std::vector<std::pair<std::string, std::uint32_t>> state(const RRset& s) {
+    std::vector<std::pair<std::string, std::uint32_t>> v;
+    for (const auto& r : s.rrs) v.emplace_back(r.rdata, r.ttl);
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+struct Keyed {
+    std::set<std::pair<Name, RRType>> web, mail;  // what the templates make
+};
+
+Keyed template_keys(const Profile& profile, const Name& apex) {
+    Keyed k;
+    for (const auto& t : profile.web) k.web.insert({Name::parse(t.owner, &apex), t.type});
+    for (const auto& t : profile.mail) k.mail.insert({Name::parse(t.owner, &apex), t.type});
+    return k;
+}
+
+// Why the managed server's rrset `key` goes into the customer's zone.
+Reason generated_reason(const RRKey& key, const Spec& spec, const Profile& profile,
+                        const Keyed& k) {
+    std::string server = bare(spec.server.name);
+    if (k.web.count({key.owner, key.type}))
+        return {"the web moves to the managed server " + server,
+                "Webをマネージドサーバ " + server + " に移すため"};
+    if (key.type == rrtype::MX)
+        return {"mail moves to the managed server " + server,
+                "メールをマネージドサーバ " + server + " に移すため"};
+    if (k.mail.count({key.owner, key.type}))
+        return {"the managed server's mail host (the MX target)",
+                "マネージドサーバのメールサーバ名（MXの指す先）のため"};
+    for (const auto& ns : profile.nameservers)
+        if (ns.name == key.owner)
+            return {"the address of our name server " + bare(ns.name),
+                    "当社ネームサーバ " + bare(ns.name) + " のアドレスのため"};
+    return {"records: in the spec", "ご指定のレコード（records:）のため"};
+}
+
+bool signer_made(RRType t) {
+    return t == rrtype::DNSKEY || t == rrtype::RRSIG || t == rrtype::NSEC || t == rrtype::NSEC3 ||
+           t == rrtype::NSEC3PARAM || t == rrtype::CDS || t == rrtype::CDNSKEY;
+}
+
+class Editor {
+  public:
+    Editor(const Spec& spec, const Profile& profile, const Zone& old, CustomerZone& out)
+        : spec_(spec),
+          profile_(profile),
+          old_(old),
+          out_(out),
+          keys_(template_keys(profile, spec.domain)) {}
+
+    std::map<RRKey, Reason> why;
+
+    void set(const Name& owner, RRType type, std::uint32_t ttl,
+             const std::vector<std::string>& rdata, Reason r) {
+        out_.zone.set(owner, type, ttl, rdata);
+        why.emplace(RRKey{owner, type}, std::move(r));
+    }
+    void erase(const Name& owner, RRType type, Reason r) {
+        if (!out_.zone.find(owner, type)) return;
+        out_.zone.erase(owner, type);
+        why.emplace(RRKey{owner, type}, std::move(r));
+    }
+    bool touched(const Name& owner, RRType type) const { return why.count(RRKey{owner, type}); }
+    // The TTL for a new rrset at `owner`: its existing one, else the address records' there,
+    // else the spec's default.
+    std::uint32_t ttl_for(const Name& owner, RRType type, std::uint32_t fallback) const {
+        if (const RRset* s = out_.zone.find(owner, type)) return s->ttl();
+        for (RRType t : {rrtype::A, rrtype::AAAA})
+            if (const RRset* s = out_.zone.find(owner, t);
+                s && (type == rrtype::A || type == rrtype::AAAA))
+                return s->ttl();
+        return fallback;
+    }
+
+    void drop_signatures() {
+        for (const RRset& s : old_.rrsets())
+            if (signer_made(s.type))
+                erase(s.owner, s.type,
+                      {"DNSSEC data your signer makes: it signs the changed zone again with the "
+                       "same keys (the DS at the registrar stays valid)",
+                       "DNSSEC署名の情報はお客さまの署名ツールが作成するため、変更後のゾーンを同じ"
+                       "鍵で署名し直してください（レジストラのDSはそのままです）"});
+    }
+
+    void generated(const Desired& ours, bool mail) {
+        for (const RRset& want : ours.zone.rrsets()) {
+            const RRKey key{want.owner, want.type};
+            if (want.type == rrtype::TXT) continue;  // merged below
+            if (want.type == rrtype::NS && want.owner == spec_.domain) continue;
+            if (want.type == rrtype::MX && want.owner == spec_.domain && spec_.mail && !mail)
+                continue;  // mx-external: the old MX stays (and generation stops)
+            Reason r = generated_reason(key, spec_, profile_, keys_);
+            if (want.type != rrtype::CNAME)
+                erase(want.owner, rrtype::CNAME,
+                      {"a CNAME allows no other data at its name: the managed server's records "
+                       "replace it",
+                       "CNAMEと他のレコードは同じ名前に置けないため、マネージドサーバのレコード"
+                       "に置き換えます"});
+            else
+                for (RRType t : out_.zone.types_at(want.owner))
+                    if (t != rrtype::CNAME) erase(want.owner, t, r);
+            const RRset* have = out_.zone.find(want.owner, want.type);
+            if (have && state(*have) == state(want)) continue;
+            set(want.owner, want.type, have ? have->ttl() : want.ttl(), want.rdata(), r);
+        }
+        // An old address of a family the managed server lacks goes with the old host.
+        if (spec_.web)
+            for (const auto& key : keys_.web) drop_other_family(ours, key.first, "web", "Web");
+        if (mail)
+            for (const auto& key : keys_.mail) drop_other_family(ours, key.first, "mail", "メール");
+    }
+
+    void drop_other_family(const Desired& ours, const Name& owner, const std::string& en,
+                           const std::string& ja) {
+        if (!ours.zone.find(owner, rrtype::A) && !ours.zone.find(owner, rrtype::AAAA)) return;
+        for (RRType t : {rrtype::A, rrtype::AAAA})
+            if (!ours.zone.find(owner, t))
+                erase(owner, t,
+                      {"the old " + en + " server's address; the managed server has no " +
+                           (t == rrtype::A ? "IPv4" : "IPv6") + " address",
+                       "旧" + ja + "サーバのアドレスのため（マネージドサーバには " +
+                           (t == rrtype::A ? "IPv4" : "IPv6") + " アドレスがありません）"});
+    }
+
+    void txt(const Desired& ours) {
+        const std::string terms = spf_server_terms(spec_.server);
+        for (const RRset& want : ours.zone.rrsets()) {
+            if (want.type != rrtype::TXT) continue;
+            const RRset* have = out_.zone.find(want.owner, rrtype::TXT);
+            const bool merge_here = spec_.mail && want.owner == spec_.domain;
+            std::vector<std::string> rd;
+            bool old_spf = false;
+            if (have)
+                for (const auto& r : have->rdata()) {
+                    bool merge = merge_here && !old_spf && is_spf(r);
+                    old_spf |= merge;
+                    rd.push_back(merge ? txt_wire(merge_spf(join_txt(r), terms)) : r);
+                }
+            bool adds_spf = false;
+            for (const auto& r : want.rdata())
+                if (!(old_spf && is_spf(r)) && std::find(rd.begin(), rd.end(), r) == rd.end()) {
+                    rd.push_back(r);
+                    adds_spf |= merge_here && is_spf(r);
+                }
+            std::sort(rd.begin(), rd.end());
+            if (have && have->rdata() == rd) continue;
+            Reason r = old_spf ? Reason{"the managed server's addresses merged into the existing "
+                                        "SPF (never a second v=spf1); its other senders kept",
+                                        "既存のSPFにマネージドサーバのアドレスを追記するため（"
+                                        "SPFは1つだけ。他の送信元はそのまま）"}
+                       : adds_spf ? Reason{"an SPF authorising the managed server to send mail",
+                                           "マネージドサーバからのメール送信を許可するSPFのため"}
+                                  : Reason{"records: in the spec", "ご指定のレコード（records:）のため"};
+            set(want.owner, rrtype::TXT, have ? have->ttl() : want.ttl(), rd, r);
+        }
+    }
+
+    void nameservers(const Desired& ours) {
+        if (spec_.pattern != Pattern::B) return;  // C: the customer's NS untouched
+        const Name& apex = spec_.domain;
+        const RRset* have = out_.zone.find(apex, rrtype::NS);
+        const RRset* want = ours.zone.find(apex, rrtype::NS);
+        if (!want) return;
+        std::vector<std::string> rd = have ? have->rdata() : std::vector<std::string>{};
+        for (const auto& r : want->rdata())
+            if (std::find(rd.begin(), rd.end(), r) == rd.end()) rd.push_back(r);
+        std::sort(rd.begin(), rd.end());
+        if (have && have->rdata() == rd) return;
+        std::string sec = bare(profile_.pattern_b_secondary().name);
+        set(apex, rrtype::NS, have ? have->ttl() : want->ttl(), rd,
+            {"our secondary " + sec +
+                 " joins your name servers, at your NS records' TTL (one "
+                 "TTL per rrset)",
+             "当社セカンダリ " + sec +
+                 " をネームサーバに加えるため（TTLは既存のNSレコードと同じ値です）"});
+    }
+
+    void moves(std::uint32_t default_ttl) {
+        for (auto& m : old_host_moves(spec_, profile_, old_)) {
+            if (touched(m.owner, m.type)) continue;
+            if (m.after.empty())
+                erase(m.owner, m.type, m.reason);
+            else
+                set(m.owner, m.type, ttl_for(m.owner, m.type, default_ttl), m.after, m.reason);
+        }
+    }
+
+    void soa(const GenerateOptions& opts) {
+        const Name& apex = spec_.domain;
+        const RRset* have = old_.find(apex, rrtype::SOA);
+        if (!have) return;  // soa-missing: validation says so
+        auto s = parse_soa(have->rrs.front().rdata);
+        if (!s) return;
+        out_.serial_before = s->serial;
+        s->serial = next_serial(s->serial, date_serial(opts.now, profile_.time_zone), opts.serial);
+        out_.serial_after = s->serial;
+        set(apex, rrtype::SOA, have->ttl(), {soa_wire(*s)},
+            {"the serial increased from " + std::to_string(out_.serial_before) + " to " +
+                 std::to_string(s->serial) + ", so that the secondaries transfer the new zone",
+             "セカンダリが新しいゾーンを転送するよう、シリアル番号を " +
+                 std::to_string(out_.serial_before) + " から " + std::to_string(s->serial) +
+                 " に増やします"});
+    }
+
+  private:
+    const Spec& spec_;
+    const Profile& profile_;
+    const Zone& old_;
+    CustomerZone& out_;
+    Keyed keys_;
+};
+
+}  // namespace
+
+bool serial_greater(std::uint32_t a, std::uint32_t b) {
+    constexpr std::uint32_t half = 0x80000000u;
+    return (a < b && b - a > half) || (a > b && a - b < half);
+}
+
+std::uint32_t next_serial(std::uint32_t old, std::uint32_t dated,
+                          std::optional<std::uint32_t> wanted) {
+    if (wanted) {
+        if (!serial_greater(*wanted, old))
+            throw InputError("--serial " + std::to_string(*wanted) +
+                             " is not greater than the customer's serial " + std::to_string(old) +
+                             " (RFC 1982): the secondaries would not transfer the new zone");
+        return *wanted;
+    }
+    return serial_greater(dated, old) ? dated : old + 1;  // unsigned: wraps past 2^32 - 1
+}
+
+CustomerZone build_customer_zone(const Spec& spec, const Profile& profile, const Zone& old,
+                                 const GenerateOptions& opts) {
+    Desired ours = build_desired(spec, profile, opts);
+    CustomerZone out{old, {}, 0, 0, ours.findings};
+    if (auto f = mx_external_finding(spec, old)) out.findings.push_back(*f);
+    Editor e(spec, profile, old, out);
+    e.drop_signatures();
+    e.generated(ours, mail_moves(spec, old));
+    e.txt(ours);
+    e.nameservers(ours);
+    e.moves(spec.ttl.value_or(profile.ttl_default));
+    e.soa(opts);
+    out.changes = zone_changes(old, out.zone, e.why);
+    // The contract of the change list: applied to the old zone, it gives the new one.
+    Zone check = apply_customer_changes(old, out.changes);
+    if (zone_changes(check, out.zone, {}).size() != 0)
+        throw std::logic_error("the customer's changes do not make the new zone");
+    return out;
+}
+
+std::vector<CustomerChange> zone_changes(const Zone& before, const Zone& after,
+                                         const std::map<RRKey, Reason>& why) {
+    std::set<RRKey> keys;
+    for (const RRset& s : before.rrsets()) keys.insert({s.owner, s.type});
+    for (const RRset& s : after.rrsets()) keys.insert({s.owner, s.type});
+    std::vector<CustomerChange> out;
+    for (const auto& k : keys) {
+        const RRset* b = before.find(k.owner, k.type);
+        const RRset* a = after.find(k.owner, k.type);
+        if (a && b && state(*a) == state(*b)) continue;
+        CustomerChange c;
+        c.action = !a ? "delete" : !b ? "add" : "replace";
+        c.owner = k.owner;
+        c.type = k.type;
+        c.ttl = a ? a->ttl() : b->ttl();
+        c.ttl_before = b ? b->ttl() : 0;
+        if (b) c.before = b->rdata();
+        if (a) c.after = a->rdata();
+        auto w = why.find(k);
+        c.reason = w != why.end() ? w->second : Reason{"changed", "変更"};
+        out.push_back(std::move(c));
+    }
+    // Deletions first: a CNAME goes before the records that replace it are added.
+    std::stable_partition(out.begin(), out.end(),
+                          [](const CustomerChange& c) { return c.action == "delete"; });
+    return out;
+}
+
+Zone apply_customer_changes(const Zone& old, const std::vector<CustomerChange>& changes) {
+    Zone z = old;
+    for (const auto& c : changes) {
+        if (c.action == "delete")
+            z.erase(c.owner, c.type);
+        else
+            z.set(c.owner, c.type, c.ttl, c.after);
+    }
+    return z;
+}
+
+nlohmann::json customer_changes_json(const std::vector<CustomerChange>& changes) {
+    auto arr = nlohmann::json::array();
+    for (const auto& c : changes) {
+        auto txt = [&](const std::vector<std::string>& v) {
+            auto a = nlohmann::json::array();
+            for (const auto& r : v) a.push_back(rdata_text(c.type, r));
+            return a;
+        };
+        arr.push_back({{"action", c.action},
+                       {"owner", c.owner.to_string()},
+                       {"type", type_name(c.type)},
+                       {"ttl", c.ttl},
+                       {"before", txt(c.before)},
+                       {"after", txt(c.after)},
+                       {"reason", c.reason.en}});
+    }
+    return arr;
+}
+
+std::string customer_changes_text(const std::vector<CustomerChange>& changes, const Name& zone,
+                                  const std::string& lang) {
+    const bool ja = lang == "ja";
+    auto L = [&](const std::string& j, const std::string& e) { return ja ? j : e; };
+    auto lines = [](const CustomerChange& c, std::uint32_t ttl,
+                    const std::vector<std::string>& rd) {
+        std::vector<std::string> v;
+        for (const auto& r : rd)
+            v.push_back(c.owner.to_string() + " " + std::to_string(ttl) + " IN " +
+                        type_name(c.type) + " " + rdata_text(c.type, r));
+        return v;
+    };
+    std::string n = std::to_string(changes.size());
+    std::string out =
+        L("お客さまのゾーン " + bare(zone) + " について、次のレコードを変更してください（" + n +
+              "件）。ここにないレコードは、そのままにしてください。\n",
+          "Change these records in your zone " + bare(zone) + " (" + n +
+              " changes); leave every other record as it is.\n");
+    std::size_t i = 0;
+    for (const auto& c : changes) {
+        std::string head = c.action == "add"      ? L("追加", "add")
+                           : c.action == "delete" ? L("削除", "delete")
+                                                  : L("変更", "replace");
+        out += "\n" + std::to_string(++i) + ". " + L("【" + head + "】", head + ": ") +
+               c.owner.to_string() + " " + type_name(c.type) + "\n";
+        const std::string pad = "     ";
+        if (c.action == "replace") {
+            for (const auto& l : lines(c, c.ttl_before, c.before))
+                out += pad + L("変更前: ", "before: ") + l + "\n";
+            for (const auto& l : lines(c, c.ttl, c.after))
+                out += pad + L("変更後: ", "after:  ") + l + "\n";
+        } else if (c.action == "delete") {
+            for (const auto& l : lines(c, c.ttl, c.before))
+                out += pad + L("削除するレコード: ", "delete: ") + l + "\n";
+        } else {
+            for (const auto& l : lines(c, c.ttl, c.after))
+                out += pad + L("追加するレコード: ", "add:    ") + l + "\n";
+        }
+        out += pad + L("理由: " + c.reason.ja, "why:    " + c.reason.en) + "\n";
+    }
+    return out;
+}
+
+std::vector<std::string> fragment_directions(const Spec& spec, const Profile& profile,
+                                             const std::string& lang) {
+    const bool ja = lang == "ja";
+    auto L = [&](const std::string& j, const std::string& e) { return ja ? j : e; };
+    const Name& apex = spec.domain;
+    auto owners = [&](const std::vector<RecordTemplate>& ts) {
+        std::vector<std::string> v;
+        for (const auto& t : ts) {
+            if (t.type != rrtype::A && t.type != rrtype::AAAA) continue;
+            std::string o = Name::parse(t.owner, &apex).relative_to(apex);
+            if (std::find(v.begin(), v.end(), o) == v.end()) v.push_back(o);
+        }
+        return v;
+    };
+    std::vector<std::string> out;
+    if (spec.web && !owners(profile.web).empty())
+        out.push_back(L("Web: " + join(owners(profile.web), "・") +
+                            " の A・AAAA・CNAME レコード（旧Webサーバ）を削除し、下記の A・AAAA "
+                            "に置き換えてください。追加だけでは旧サーバと新サーバにアクセスが分か"
+                            "れます。",
+                        "Web: delete the A, AAAA and CNAME records at " +
+                            join(owners(profile.web), ", ") +
+                            " (the old web server) and put the A and AAAA below in their place; "
+                            "adding them beside the old ones splits visitors between the old and "
+                            "the new server."));
+    if (spec.mail) {
+        std::string hosts = join(owners(profile.mail), ", ");
+        out.push_back(
+            L("メール: @ の MX レコード（旧メールサーバ）を削除し、下記の MX に置き換えて"
+              "ください" +
+                  (hosts.empty() ? std::string("。")
+                                 : "（" + join(owners(profile.mail), "・") +
+                                       " の A・AAAA・CNAME も同様です）。") +
+                  "MXが外部のメールサービス（Google Workspace、Microsoft 365、"
+                  "中継サービスなど）を指している場合は置き換えず、当社にご連絡ください"
+                  "（メールをその外部サービスで受け続けるなら、サービスにメールを含めま"
+                  "せん）。",
+              "Mail: delete the MX records at @ (the old mail server) and put the MX "
+              "below in their place" +
+                  (hosts.empty() ? std::string(".")
+                                 : " (the same for the A, AAAA and CNAME at " + hosts + ").") +
+                  " If your MX points at a mail service elsewhere (Google Workspace, "
+                  "Microsoft 365, a relay), do not replace it: tell us, and leave mail "
+                  "out of the services if the mail stays there."));
+        out.push_back(
+            L("SPF: @ に v=spf1 で始まる TXT レコードがすでにある場合は、2つ目を追加せず"
+              "、既存のものに「" +
+                  spf_server_terms(spec.server) +
+                  "」を追記してください（SPFは1つの名前に1つだけです）。",
+              "SPF: if @ already has a TXT record starting with v=spf1, do not add a "
+              "second one: add \"" +
+                  spf_server_terms(spec.server) + "\" to the existing one (one v=spf1 per name)."));
+    }
+    if (spec.pattern == Pattern::B) {
+        std::string sec = bare(profile.pattern_b_secondary().name);
+        out.push_back(L("NS: 当社セカンダリ " + sec +
+                            " を既存の NS レコードに追加してください。TTL は既存の NS "
+                            "レコードと同じ値にしてください（1つのレコードセットのTTLは1つです）。"
+                            "下記の NS の行は TTL を省略しています。",
+                        "NS: add our secondary " + sec +
+                            " to your NS records, with the same TTL as your existing NS records "
+                            "(one TTL per rrset); the NS line below has no TTL of its own."));
+    }
+    if (spec.web || spec.mail)
+        out.push_back(
+            L("旧サーバのアドレスを指すその他のレコード（pop・imap・smtp・ftp など）も、"
+              "マネージドサーバのアドレスに変更してください。",
+              "Other records that point at the old server's addresses (pop, imap, "
+              "smtp, ftp...) must point at the managed server's addresses too."));
+    return out;
+}
+
+}  // namespace zonegen
