@@ -10,6 +10,7 @@
 #include "validators/mta_sts.hpp"
 #include "zonegen/address.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/old_hosts.hpp"
 
 namespace zonegen {
 namespace {
@@ -416,6 +417,10 @@ void check_pattern(Ctx& c) {
         if (set.type == rrtype::SOA || set.type == rrtype::NS || set.type == rrtype::TXT) continue;
         const RRset* have = z.find(set.owner, set.type);
         auto w = set.rdata();
+        // records: alone adds to an imported rrset (old_hosts.hpp): its records must be there.
+        if (have && from_records_only(spec, profile, {set.owner, set.type}) &&
+            merged_rdata(have->rdata(), w) == have->rdata())
+            continue;
         if (!have || have->rdata() != w) {
             std::string shown;
             for (const auto& r : w) shown += (shown.empty() ? "" : ", ") + rdata_text(set.type, r);

@@ -736,11 +736,14 @@ int run_command(int argc, char** argv) {
 
     GenerateArgs gen;
     auto* g =
-        app.add_subcommand("generate", "the zone (A) or the customer's records (B, C) for a spec");
+        app.add_subcommand("generate",
+                           "the zone (A), or the customer's records (B, C; with import_from its "
+                           "whole new zone) for a spec");
     g->add_option("spec", gen.spec, "customer spec (YAML or JSON; - for stdin)")->required();
     g->add_option("-o,--output", gen.output, "write to FILE atomically (default: stdout)");
     g->add_option("--serial", gen.serial,
-                  "SOA serial (default: YYYYMMDD01 of today, or of SOURCE_DATE_EPOCH)");
+                  "SOA serial (default: YYYYMMDD01 of today, or of SOURCE_DATE_EPOCH; B and C "
+                  "with import_from: greater than the customer's, else its serial + 1)");
     add_common(g, gen.common, {"zone", "pdns-json", "json"});
     gen.common.format = "zone";
     g->callback([&] { run = [&] { return cmd_generate(gen); }; });

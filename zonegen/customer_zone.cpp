@@ -110,12 +110,11 @@ class Editor {
     }
 
     void generated(const Desired& ours, bool mail) {
+        (void)mail;  // an MX elsewhere is replaced too: mx-external stops generation anyway
         for (const RRset& want : ours.zone.rrsets()) {
             const RRKey key{want.owner, want.type};
             if (want.type == rrtype::TXT) continue;  // merged below
             if (want.type == rrtype::NS && want.owner == spec_.domain) continue;
-            if (want.type == rrtype::MX && want.owner == spec_.domain && spec_.mail && !mail)
-                continue;  // mx-external: the old MX stays (and generation stops)
             Reason r = generated_reason(key, spec_, profile_, keys_);
             if (want.type != rrtype::CNAME)
                 erase(want.owner, rrtype::CNAME,
@@ -128,7 +127,15 @@ class Editor {
                     if (t != rrtype::CNAME) erase(want.owner, t, r);
             const RRset* have = out_.zone.find(want.owner, want.type);
             if (have && state(*have) == state(want)) continue;
-            set(want.owner, want.type, have ? have->ttl() : want.ttl(), want.rdata(), r);
+            auto rd = want.rdata();
+            std::uint32_t ttl = have ? have->ttl() : want.ttl();
+            if (have && from_records_only(spec_, profile_, key)) {
+                // records: adds to the customer's rrset (a CAA beside theirs), never drops it.
+                rd = merged_rdata(have->rdata(), rd);
+                if (records_ttl(spec_, key)) ttl = want.ttl();
+                if (rd == have->rdata() && ttl == have->ttl()) continue;
+            }
+            set(want.owner, want.type, ttl, rd, r);
         }
         // An old address of a family the managed server lacks goes with the old host.
         if (spec_.web)
@@ -261,6 +268,14 @@ CustomerZone build_customer_zone(const Spec& spec, const Profile& profile, const
     Desired ours = build_desired(spec, profile, opts);
     CustomerZone out{old, {}, 0, 0, ours.findings};
     if (auto f = mx_external_finding(spec, old)) out.findings.push_back(*f);
+    if (const RRset* key = old.find(spec.domain, rrtype::DNSKEY))
+        out.findings.push_back(
+            {"dnssec-in-source", Severity::warning, spec.domain.to_string(), rrtype::DNSKEY,
+             "the zone is signed: the new zone is printed unsigned (the old signatures do not "
+             "cover the changes). Load it through your signer, which signs it again with the "
+             "same keys; served unsigned while the registrar publishes a DS, the domain fails "
+             "for validating resolvers",
+             key->line(), ""});
     Editor e(spec, profile, old, out);
     e.drop_signatures();
     e.generated(ours, mail_moves(spec, old));

@@ -83,6 +83,16 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                      : old_spf
                          ? "the managed server merged into the existing SPF; other values kept"
                          : "TXT values merged");
+        } else if (ours.zone.find(k.owner, k.type) && from_records_only(spec, profile, k)) {
+            // records: adds to the imported rrset (a CAA beside the old one).
+            const RRset* want = ours.zone.find(k.owner, k.type);
+            auto after = merged_rdata(before, want->rdata());
+            std::uint32_t t = records_ttl(spec, k) ? want->ttl() : old.ttl();
+            z.set(k.owner, k.type, t, after);
+            if (after == before && t == old.ttl())
+                item("kept", k, before, after, "");
+            else
+                item("replaced", k, before, after, "records: adds to the existing rrset");
         } else if (ours.zone.find(k.owner, k.type)) {
             auto after = ours.zone.find(k.owner, k.type)->rdata();
             if (after == before && ours.zone.find(k.owner, k.type)->ttl() == old.ttl())

@@ -1,6 +1,7 @@
 #include "zonegen/old_hosts.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -159,6 +160,35 @@ void move_addresses(const Spec& spec, const Zone& old, const Name& owner, const 
 }
 
 }  // namespace
+
+bool from_records_only(const Spec& spec, const Profile& profile, const RRKey& key) {
+    if (key.type == rrtype::CNAME || key.type == rrtype::DNAME || key.type == rrtype::SOA)
+        return false;
+    bool in_records = false;
+    for (const auto& r : spec.records) in_records |= r.owner == key.owner && r.type == key.type;
+    if (!in_records) return false;
+    auto templated = [&](const std::vector<RecordTemplate>& ts) {
+        for (const auto& t : ts)
+            if (t.type == key.type && Name::parse(t.owner, &spec.domain) == key.owner) return true;
+        return false;
+    };
+    if ((spec.web && templated(profile.web)) || (spec.mail && templated(profile.mail)))
+        return false;
+    return !(spec.mail && key.type == rrtype::TXT && key.owner == spec.domain);
+}
+
+bool records_ttl(const Spec& spec, const RRKey& key) {
+    for (const auto& r : spec.records)
+        if (r.owner == key.owner && r.type == key.type && r.ttl) return true;
+    return false;
+}
+
+std::vector<std::string> merged_rdata(const std::vector<std::string>& a,
+                                      const std::vector<std::string>& b) {
+    std::vector<std::string> out;
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
+}
 
 std::vector<Name> external_mx_targets(const Spec& spec, const Zone& old) {
     std::vector<Name> out;

@@ -31,6 +31,16 @@ std::optional<Finding> mx_external_finding(const Spec& spec, const Zone& old);
 // True when the old apex MX gives way to the managed server's.
 bool mail_moves(const Spec& spec, const Zone& old);
 
+// True when only the spec's `records:` (no template, not the apex NS) make the rrset `key`:
+// in a migrated zone such an rrset adds to the imported one (a CAA beside the customer's)
+// rather than replacing it; a CNAME replaces.
+bool from_records_only(const Spec& spec, const Profile& profile, const RRKey& key);
+// True when a `records:` entry of `key` gives its own ttl.
+bool records_ttl(const Spec& spec, const RRKey& key);
+// The union of two sorted rdata lists, sorted.
+std::vector<std::string> merged_rdata(const std::vector<std::string>& a,
+                                      const std::vector<std::string>& b);
+
 // One rrset that points at an old host being replaced, and what it becomes.
 struct HostMove {
     Name owner;

@@ -106,6 +106,11 @@ def test_migration_keeps_every_non_web_mail_record():
                  "domain: oldzone-zonegen-test.com\ndns_pattern: A\nregistrar: transfer\n"
                  "server: {name: sv9.example.net, ipv4: [192.0.2.90], ipv6: ['2001:db8::90']}\n"
                  "import_from: %s\n" % axfr(zone))
+    # The old provider's MX is outside the domain: never replaced silently (issue 15).
+    r = zg("plan", spec, *P())
+    assert r.returncode == 1 and "(mx-external)" in r.stderr and "mx1.oldprovider.example" in r.stderr, r.stderr
+    with open(spec, "a") as f:
+        f.write("replace_external_mx: true\n")
     plan = json.loads(zg("plan", spec, "--format", "json", *P(), check=0).stdout)
     items = {(i["name"], i["type"]): i for i in plan["migration"]["items"]}
     assert items[(zone, "NS")]["action"] == "replaced" and "old provider" in items[(zone, "NS")]["reason"]
@@ -149,7 +154,8 @@ def test_import_reports_dnssec_in_the_old_zone():
                    "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==\nlegacy TXT"))
     spec = write(os.path.join(WORK, "signed", "spec.yaml"),
                  "domain: oldzone-zonegen-test.com\ndns_pattern: A\nregistrar: transfer\n"
-                 "server: {name: sv9.example.net, ipv4: [192.0.2.90]}\nimport_from: old.zone\n")
+                 "server: {name: sv9.example.net, ipv4: [192.0.2.90]}\nimport_from: old.zone\n"
+                 "replace_external_mx: true\n")
     r = zg("generate", spec, check=0)
     assert "(dnssec-in-source)" in r.stderr and "Remove the DS" in r.stderr, r.stderr
     assert "DNSKEY" not in r.stdout

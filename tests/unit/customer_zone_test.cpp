@@ -208,9 +208,17 @@ TEST(CustomerZone, AnMxElsewhereIsAnErrorNamingTheTargetsAndTheWaysOut) {
             EXPECT_NE(f.message.find("services"), std::string::npos);
             EXPECT_NE(f.message.find("replace_external_mx: true"), std::string::npos);
         }
-    // Never replaced silently: the old MX is what the zone still holds.
-    EXPECT_EQ(texts(cz.zone, "example.com.", rrtype::MX),
-              (V{"1 aspmx.l.google.com.", "5 alt1.aspmx.l.google.com."}));
+    // An error: generation stops, nothing is printed (the cli tests prove it).
+    EXPECT_GT(count_errors(cz.findings), 0u);
+}
+
+TEST(CustomerZone, RecordsAddToTheCustomersRrset) {
+    auto cz =
+        build(spec("C", "records: [{name: '@', type: CAA, data: '0 issue \"letsencrypt.org\"'}]\n"),
+              std::string(kOldHosting) + "@ 3600 IN CAA 0 issue \"digicert.com\"\n");
+    EXPECT_EQ(texts(cz.zone, "example.com.", rrtype::CAA),
+              (V{"0 issue \"digicert.com\"", "0 issue \"letsencrypt.org\""}));
+    EXPECT_EQ(cz.zone.find(Name::parse("example.com."), rrtype::CAA)->ttl(), 3600u);
 }
 
 TEST(CustomerZone, WebOnlyKeepsAnMxElsewhereAndItsSpf) {
@@ -255,6 +263,7 @@ TEST(CustomerZone, SignaturesAreLeftToTheCustomersSigner) {
     ASSERT_NE(c, nullptr);
     EXPECT_EQ(c->action, "delete");
     EXPECT_EQ(cz.zone.find(Name::parse("example.com."), rrtype::DNSKEY), nullptr);
+    EXPECT_TRUE(has_finding(cz.findings, "dnssec-in-source"));
 }
 
 TEST(CustomerZone, AnAliasOfAnOldMailHostElsewhereFollowsTheMail) {
