@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "validators/caa.hpp"
 #include "validators/mail.hpp"
+#include "validators/mta_sts.hpp"
 #include "zonegen/address.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/old_hosts.hpp"
@@ -63,13 +65,26 @@ const std::vector<CheckInfo> kChecks = {
     {"spf-include-unknown", Severity::warning,
      "an SPF include: outside the zone, whose lookups cannot be counted offline"},
     {"dmarc-syntax", Severity::warning, "a DMARC record that does not follow RFC 7489"},
-    {"no-mail", Severity::warning, "the domain will receive no mail"},
+    {"null-mx-not-alone", Severity::error,
+     "a null MX (MX 0 .) beside another MX at a name (RFC 7505 section 3)"},
+    {"mta-sts-stale", Severity::warning,
+     "an MTA-STS policy kept while mail moves to the managed server (it names the old MX hosts)"},
+    // certificates
+    {"caa-forbids-ca", Severity::error,
+     "the CAA records of a name the managed server serves do not permit its certificate "
+     "authority (RFC 8659)"},
+    {"caa-constrained", Severity::warning,
+     "CAA permits the managed server's certificate authority only with parameters (accounturi, "
+     "validationmethods: RFC 8657)"},
     // pattern (validate --spec)
     {"pattern-ns", Severity::error, "the apex NS set does not fit the DNS pattern"},
     {"pattern-mname", Severity::error, "the SOA MNAME does not fit the DNS pattern"},
     {"pattern-records", Severity::error,
      "a web or mail record does not point at the managed server"},
     {"pattern-spf", Severity::error, "the SPF record does not authorise the managed server"},
+    {"mail-undecided", Severity::error,
+     "pattern A, mail not a service: no MX and no `mail: none`, so mail would go to the web "
+     "server"},
     // spec and generation
     {"mx-external", Severity::error,
      "import_from: the MX points outside the domain (a mail service elsewhere) and moving the "
@@ -167,6 +182,16 @@ void check_rrset(Ctx& c, const RRset& set) {
         else if (distinct > 1)
             c.add("soa-multiple", &owner, t, "more than one SOA record", set.rrs[1].line);
     }
+    if (t == rrtype::MX && distinct > 1)
+        for (const auto& rr : set.rrs)
+            if (auto target = rdata_target(t, rr.rdata); target && target->is_root()) {
+                c.add("null-mx-not-alone", &owner, t,
+                      "a null MX (MX 0 .: the domain receives no mail) beside other MX records: "
+                      "a null MX must be the only MX (RFC 7505 section 3). Keep the null MX or "
+                      "the others",
+                      rr.line);
+                break;
+            }
     if (t == rrtype::CNAME && distinct > 1)
         c.add("cname-multiple", &owner, t, "more than one CNAME record", set.rrs[1].line);
     if (t == rrtype::DNAME && distinct > 1)
@@ -353,6 +378,15 @@ void check_pattern(Ctx& c) {
                 c.add("pattern-mname", &apex, rrtype::SOA,
                       "pattern A: the SOA MNAME " + soa->mname.to_string() +
                           " is not one of our name servers");
+            if (!spec.mail && !spec.mail_none && !z.find(apex, rrtype::MX))
+                c.add("mail-undecided", &apex, rrtype::MX,
+                      "mail is not a service and the zone has no MX: mail to " + apex.to_string() +
+                          " would go to the web server's address (without an MX, senders "
+                          "deliver to the domain's A/AAAA, RFC 5321 section 5.1). Say where mail "
+                          "goes: the MX of the customer's mail service in records: (or in the "
+                          "imported zone), e.g. {name: \"@\", type: MX, data: \"10 "
+                          "mx.mail-provider.example.\"}, or `mail: none` for a domain that "
+                          "receives no mail (a null MX, RFC 7505: all mail to it bounces at once)");
             break;
         }
         case Pattern::B: {
@@ -457,7 +491,17 @@ std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts
     out.insert(out.end(), std::make_move_iterator(walked.begin()),
                std::make_move_iterator(walked.end()));
     check_mail(zone, c.txt, opts, out);
-    if (opts.spec && opts.profile) check_pattern(c);
+    if (opts.spec && opts.profile) {
+        check_pattern(c);
+        auto caa = check_caa(zone, certificate_names(zone, *opts.spec),
+                             opts.profile->certificate_authorities);
+        auto sts = check_mta_sts(zone, *opts.spec);
+        for (auto* fs : {&caa, &sts})
+            for (auto& f : *fs) {
+                f.file = f.line ? opts.file : "";
+                out.push_back(std::move(f));
+            }
+    }
     std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
         int la = a.line ? a.line : 0x7fffffff, lb = b.line ? b.line : 0x7fffffff;
         return la < lb;

@@ -250,23 +250,17 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
         if (!out.spf_merged)
             b.generated(d, rrtype::TXT, ttl, txt_wire("v=spf1 " + terms + " " + profile.spf_all));
     }
+    if (spec.mail_none) {
+        // The domain receives no mail (RFC 7505): a null MX, and no sender is authorised.
+        // (A web-only pattern-A zone that says nothing of mail is mail-undecided: validators.)
+        b.generated(d, rrtype::MX, ttl, std::string("\0\0\0", 3));
+        if (!user_spf && !has_apex_spf(z, d))
+            b.generated(d, rrtype::TXT, ttl, txt_wire("v=spf1 -all"));
+    }
     for (const auto& r : spec.records) {
         bool merge = spec.mail && &r == user_spf;
         b.record(r, merge ? txt_wire(merge_spf(join_txt(r.rdata), terms)) : r.rdata, ttl);
         out.spf_merged |= merge;
-    }
-
-    if (!spec.mail && spec.pattern == Pattern::A && !z.find(d, rrtype::MX)) {
-        // (B and C: the customer's own zone keeps whatever MX it has.)
-        if (profile.null_mx_without_mail) {
-            b.generated(d, rrtype::MX, ttl, std::string("\0\0\0", 3));
-            if (!has_apex_spf(z, d)) b.generated(d, rrtype::TXT, ttl, txt_wire("v=spf1 -all"));
-        } else {
-            out.findings.push_back({"no-mail", Severity::warning, d.to_string(), rrtype::MX,
-                                    "mail is not a service and records: has no MX: " +
-                                        d.to_string() + " will receive no mail",
-                                    0, ""});
-        }
     }
     return out;
 }

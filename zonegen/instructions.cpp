@@ -46,16 +46,91 @@ struct Builder {
             Step{static_cast<int>(out.steps.size()) + 1, label, provider, title, detail, d, date});
     }
 
+    // What moves to the managed server, in words: web and mail, web only, or mail only. A
+    // web-only customer gets no mail step (its mail stays where it is, or it receives none).
+    std::string services_ja(const std::string& sep) const {
+        return spec.web && spec.mail ? "Web" + sep + "メール" : spec.web ? "Web" : "メール";
+    }
+    std::string services_en() const {
+        return spec.web && spec.mail ? "web and mail" : spec.web ? "web" : "mail";
+    }
+    // Who still reaches the old server during the parallel period, and what the customer does.
+    std::string parallel_text() const {
+        return L(
+            "旧サーバとマネージドサーバを並行して運用してください（1～2週間）。ネームサーバを"
+            "切り替えた後も、リゾルバのキャッシュ（親ゾーンのNSのTTLは1～2日が一般的です）や"
+            "旧ゾーンのレコードのTTLが切れるまで、一部の" +
+                std::string(spec.web && spec.mail ? "メールやアクセス"
+                            : spec.web            ? "アクセス"
+                                                  : "メール") +
+                "は旧サーバに届きます。" +
+                (spec.mail ? "メールソフトは両方のサーバからメールを受信してください。" : ""),
+            "Run the old server and the managed server side by side (1-2 weeks). After the "
+            "name servers change, resolvers keep the old answers until the cached delegation "
+            "(the parent's NS TTL, often 1-2 days) and the old records' TTLs expire, so "
+            "some " +
+                std::string(spec.web && spec.mail ? "mail and visitors"
+                            : spec.web            ? "visitors"
+                                                  : "mail") +
+                " still reach the old server" +
+                (spec.mail ? "; fetch mail from both servers." : "."));
+    }
+    // The condition for cancelling the old server: nothing reaches it any more.
+    std::string quiet_ja() const {
+        return spec.web && spec.mail
+                   ? "旧サーバにメールが届かなくなったこと（アクセスがなくなったこと）"
+               : spec.web ? "旧サーバへのアクセスがなくなったこと"
+                          : "旧サーバにメールが届かなくなったこと";
+    }
+    std::string quiet_en() const {
+        return spec.web && spec.mail ? "no more mail arrives there (no more visitors reach it)"
+               : spec.web            ? "no more visitors reach it"
+                                     : "no more mail arrives there";
+    }
+    // Web only: where mail stays, so the customer is not left wondering.
+    std::string mail_stays() const {
+        if (spec.mail_none)
+            return L(
+                "このドメインは、メールを受け取らない設定（ヌルMX）になります。このドメインあ"
+                "てのメールは、すべて送信者に返送されます。" +
+                    dom() +
+                    " のメールアドレスをお使いの場合は、お申し込みの前に当社までご相談くださ"
+                    "い。" +
+                    (spec.pattern == Pattern::A
+                         ? ""
+                         : "お客さまのゾーンのMXレコードは、下記のヌルMXだけに置き換えてく"
+                           "ださい。"),
+                "The domain is set to receive no mail (a null MX): mail sent to it is "
+                "returned to the sender. If you use any address at " +
+                    dom() + ", contact us before applying." +
+                    (spec.pattern == Pattern::A
+                         ? ""
+                         : " In your zone, replace every MX record with the null MX below."));
+        if (spec.pattern == Pattern::A)
+            return L(
+                "メールは、現在ご利用のメールサービスのまま変わりません。当社DNSには、そのメ"
+                "ールサービスのMXレコードを設定します。メールアカウントの登録やメールソフト"
+                "の設定変更は不要です。",
+                "Mail stays with your current mail service: our name servers publish its MX "
+                "records. There are no mail accounts to register and nothing to change in "
+                "your mail software.");
+        return L(
+            "メールは、現在ご利用のメールサービスのまま変わりません。お客さまのゾーンのMXレコ"
+            "ードなど、メールのレコードは変更しないでください。",
+            "Mail stays with your current mail service: leave the MX and the other mail "
+            "records of your zone as they are.");
+    }
+
     // The customer applies for the DNS setup in the control panel (A and B).
     void dns_application(const std::string& label, const std::string& pattern_ja,
                          const std::string& pattern_en, const std::string& server,
                          const Duration& lead, const Date& date) {
         step(label, false, L("DNS設定のお申し込み", "Apply for the DNS setup"),
              L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは「" +
-                   pattern_ja + "」、Webとメールのサーバは " + server +
+                   pattern_ja + "」、" + services_ja("と") + "のサーバは " + server +
                    " です。設定日は翌営業日以降の日付を指定できます。",
                "In the control panel, apply for the DNS setup: DNS pattern \"" + pattern_en +
-                   "\", web and mail on " + server +
+                   "\", " + services_en() + " on " + server +
                    ". You can request any date from the next business day."),
              lead, date);
     }
@@ -247,11 +322,10 @@ struct Builder {
             switch_date = setup;
         } else {  // C
             step(transfer_reg ? "4-2" : "1-2", false, L("DNS設定変更作業", "Change your own DNS"),
-                 L("お客さまのDNSサーバで、" + dom() +
-                       " のゾーンを下記のとおり変更してください（Web・メールのサーバは " + server +
-                       "）。",
-                   "On your own name servers, change the zone of " + dom() +
-                       " as below (web and mail on " + server + ").") +
+                 L("お客さまのDNSサーバで、" + dom() + " のゾーンを下記のとおり変更してください（" +
+                       services_ja("・") + "のサーバは " + server + "）。",
+                   "On your own name servers, change the zone of " + dom() + " as below (" +
+                       services_en() + " on " + server + ").") +
                      records_directions(),
                  std::nullopt, d0);
             if (transfer_reg) {
@@ -306,22 +380,13 @@ struct Builder {
         }
         Date cancel = switch_date.plus_days(std::max(parallel.max, profile.parallel_min_days));
         step(std::to_string(par_label()), false, L("並行運用期間", "Parallel operation"),
-             L("旧サーバとマネージドサーバを並行して運用してください（1～2週間）。ネームサーバを切"
-               "り替えた後も、リゾルバのキャッシュ（親ゾーンのNSのTTLは1～2日が一般的です）や旧ゾー"
-               "ンのレコードのTTLが切れるまで、一部のメールやアクセスは旧サーバに届きます。メールソ"
-               "フトは両方のサーバからメールを受信してください。",
-               "Run the old server and the managed server side by side (1-2 weeks). After the name "
-               "servers change, resolvers keep the old answers until the cached delegation (the "
-               "parent's NS TTL, often 1-2 days) and the old records' TTLs expire, so some mail "
-               "and visitors still reach the old server; fetch mail from both servers."),
-             parallel, switch_date);
+             parallel_text(), parallel, switch_date);
         step(std::to_string(par_label() + 1), false, L("旧サーバのご解約", "Cancel the old server"),
-             L("並行運用期間が終わり、旧サーバにメールが届かなくなったこと（アクセスがなくなったこ"
-               "と）を確認してから、旧サーバを解約してください。最短で " +
-                   cancel.to_string() + " 以降です。",
-               "Cancel the old server only when the parallel period is over and no more mail "
-               "arrives there (no more visitors reach it): " +
-                   cancel.to_string() + " at the earliest."),
+             L("並行運用期間が終わり、" + quiet_ja() +
+                   "を確認してから、旧サーバを解約してください。最短で " + cancel.to_string() +
+                   " 以降です。",
+               "Cancel the old server only when the parallel period is over and " + quiet_en() +
+                   ": " + cancel.to_string() + " at the earliest."),
              std::nullopt, cancel);
 
         // What the registrar must set.
@@ -362,40 +427,65 @@ struct Builder {
             L("コントロールパネルで、サーバの基本設定（ファイアウォール、ディスク容量など）とドメイ"
               "ンの設定を行ってください。",
               "In the control panel, set up the server (firewall, disk) and the domain."),
-            L("メールアカウントのユーザIDをすべて登録してください（abc@" + dom() +
-                  " のIDは abc）。未登録のアカウントあてのメールは、切り替え後に届かなくなります。",
-              "Register every mail account's user ID (for abc@" + dom() +
-                  " the ID is abc): mail to an unregistered account bounces after the switch."),
-            L("Webコンテンツを FTP で転送し、テスト用ドメイン" +
-                  (test_domain.empty() ? "" : "（" + test_domain + "）") +
-                  "で CGI/PHP を含めて動作を確認してください。",
-              "Upload the web content by FTP and check it, CGI/PHP included, on the test domain" +
-                  (test_domain.empty() ? "" : " (" + test_domain + ")") + "."),
-            L("切り替え作業中は、旧サーバには IP アドレスで、新サーバにはサーバ名（" + server +
-                  "）でアクセスしてください。",
-              "During the switch, reach the old server by its IP address and the new one by its "
-              "server name (" +
-                  server + ")."),
-            L("並行運用を短くするため、切り替えの少なくとも旧TTL1回分前に、旧ゾーンの NS・A・MX の "
-              "TTL を "
-              "300秒に下げてください。旧事業者が許せば、ネームサーバの切り替え前に旧ゾーンの "
-              "Web・メールのレコードを新サーバに向けてください。親ゾーンのNSのTTLはこちらでは短縮で"
-              "きず、これが下限になります。",
-              "To shorten the parallel period: lower the old zone's NS, A and MX TTLs to 300 s at "
-              "least one old TTL before the switch, and, where the old provider allows it, point "
-              "the old zone's web and mail records at the new server before the NS change. The "
-              "parent zone's NS TTL cannot be shortened and is the floor."),
         };
+        if (spec.mail)
+            out.before_switch.push_back(L(
+                "メールアカウントのユーザIDをすべて登録してください（abc@" + dom() +
+                    " のIDは "
+                    "abc）。未登録のアカウントあてのメールは、切り替え後に届かなくなります。",
+                "Register every mail account's user ID (for abc@" + dom() +
+                    " the ID is abc): mail to an unregistered account bounces after the switch."));
+        else
+            out.before_switch.push_back(mail_stays());
+        if (spec.web)
+            out.before_switch.push_back(
+                L("Webコンテンツを FTP で転送し、テスト用ドメイン" +
+                      (test_domain.empty() ? "" : "（" + test_domain + "）") +
+                      "で CGI/PHP を含めて動作を確認してください。",
+                  "Upload the web content by FTP and check it, CGI/PHP included, on the test "
+                  "domain" +
+                      (test_domain.empty() ? "" : " (" + test_domain + ")") + "."));
+        out.before_switch.insert(
+            out.before_switch.end(),
+            {
+                L("切り替え作業中は、旧サーバには IP アドレスで、新サーバにはサーバ名（" + server +
+                      "）でアクセスしてください。",
+                  "During the switch, reach the old server by its IP address and the new one by "
+                  "its "
+                  "server name (" +
+                      server + ")."),
+                L("並行運用を短くするため、切り替えの少なくとも旧TTL1回分前に、旧ゾーンの " +
+                      std::string(spec.mail ? "NS・A・MX" : "NS・A") +
+                      " の TTL を 300秒に下げてください。旧事業者が許せば、ネームサーバの切り替え前"
+                      "に旧ゾーンの " +
+                      services_ja("・") +
+                      "のレコードを新サーバに向けてください。親ゾーンのNSのTTLはこちらでは短縮でき"
+                      "ず、これが下限になります。",
+                  "To shorten the parallel period: lower the old zone's " +
+                      std::string(spec.mail ? "NS, A and MX" : "NS and A") +
+                      " TTLs to 300 s at least one old TTL before the switch, and, where the old "
+                      "provider allows it, point the old zone's " +
+                      services_en() +
+                      " records at the new server before the NS change. The parent zone's NS TTL "
+                      "cannot be shortened and is the floor."),
+            });
         out.after_switch = {
             L("切り替え後、下げた TTL を元の値に戻してください。",
               "After the switch, restore the TTLs you lowered."),
-            L("メールソフトは並行運用期間中、旧サーバと新サーバの両方から受信してください。",
-              "During the parallel period, fetch mail from both the old and the new server."),
-            L("旧サーバの解約は、並行運用期間が終わり、旧サーバにメールが届かなくなってから行ってく"
-              "ださい。",
-              "Cancel the old server only after the parallel period, once no more mail arrives "
-              "there."),
         };
+        if (spec.mail)
+            out.after_switch.push_back(
+                L("メールソフトは並行運用期間中、旧サーバと新サーバの両方から受信してください。",
+                  "During the parallel period, fetch mail from both the old and the new server."));
+        out.after_switch.push_back(
+            spec.mail ? L("旧サーバの解約は、並行運用期間が終わり、旧サーバにメールが届かなくなって"
+                          "から行ってください。",
+                          "Cancel the old server only after the parallel period, once no more "
+                          "mail arrives there.")
+                      : L("旧サーバの解約は、並行運用期間が終わり、旧サーバへのアクセスがなくなっ"
+                          "てから行ってください。",
+                          "Cancel the old server only after the parallel period, once no more "
+                          "visitors reach it."));
         for (const auto& s : out.steps) {
             if (!s.date) continue;
             for (int y = out_start.y; y <= s.date->y; ++y)

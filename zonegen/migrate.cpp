@@ -59,9 +59,11 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             // Keep every old TXT; the old SPF gets the server merged in (never a second one).
             const RRset* want = ours.zone.find(k.owner, k.type);
             std::vector<std::string> rd;
-            bool old_spf = false;
+            bool old_spf = false, no_mail_spf = false;
             for (const auto& r : before) {
-                if (is_spf(r) && spec.mail && k.owner == apex) {
+                if (is_spf(r) && spec.mail_none && k.owner == apex) {
+                    no_mail_spf = true;  // mail: none: ours ("v=spf1 -all") replaces the old SPF
+                } else if (is_spf(r) && spec.mail && k.owner == apex) {
                     old_spf = true;
                     rd.push_back(txt_wire(merge_spf(join_txt(r), spf_server_terms(spec.server))));
                 } else {
@@ -77,8 +79,10 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                 item("kept", k, before, after, "");
             else
                 item("replaced", k, before, after,
-                     old_spf ? "the managed server merged into the existing SPF; other values kept"
-                             : "TXT values merged");
+                     no_mail_spf ? "mail: none: v=spf1 -all replaces the old SPF; other values kept"
+                     : old_spf
+                         ? "the managed server merged into the existing SPF; other values kept"
+                         : "TXT values merged");
         } else if (ours.zone.find(k.owner, k.type) && from_records_only(spec, profile, k)) {
             // records: adds to the imported rrset (a CAA beside the old one).
             const RRset* want = ours.zone.find(k.owner, k.type);
@@ -95,8 +99,11 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                 item("kept", k, before, after, "");
             else
                 item("replaced", k, before, after,
-                     k.type == rrtype::MX ? "mail goes to the managed server"
-                                          : "points at the managed server now");
+                     k.type == rrtype::MX
+                         ? (spec.mail_none ? "mail: none: the domain receives no mail "
+                                             "(RFC 7505 null MX)"
+                                           : "mail goes to the managed server")
+                         : "points at the managed server now");
         } else if (k.type == rrtype::CNAME && !ours.zone.types_at(k.owner).empty()) {
             // The old alias gives way to the managed server's records at this name.
             item("replaced", k, before, {},
@@ -122,11 +129,6 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             z.set(k.owner, k.type, sib ? sib->ttl() : ttl, mv.after);
             item("added", k, {}, mv.after, mv.reason.en);
         }
-    // An old MX kept (mail is not a service) means the domain still receives mail.
-    if (z.find(apex, rrtype::MX))
-        out.findings.erase(std::remove_if(out.findings.begin(), out.findings.end(),
-                                          [](const Finding& f) { return f.check == "no-mail"; }),
-                           out.findings.end());
     if (m.dnssec)
         out.findings.push_back(
             {"dnssec-in-source", Severity::warning, apex.to_string(), rrtype::DNSKEY,

@@ -1,5 +1,6 @@
 #include "zonegen/profile.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -149,12 +150,46 @@ bool Profile::is_ours(const Name& n) const {
     return false;
 }
 
+namespace {
+
+// certificate_authorities: issuer domain names as a CAA record writes them (RFC 8659 section
+// 4.2: LDH labels, no trailing dot), each once; lower case, as CAs compare them exactly.
+std::vector<std::string> issuer_domains(const YAML::Node& v, const std::string& src) {
+    std::vector<std::string> out;
+    auto list = yamlx::strings(v, src, "certificate_authorities");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        std::string path = "certificate_authorities[" + std::to_string(i) + "]";
+        std::string ca = list[i];
+        for (auto& c : ca) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool ok = !ca.empty() && ca.back() != '.' && ca.front() != '.';
+        if (ok) {
+            try {
+                ok = is_hostname(Name::parse(ca + "."), false) && ca.find('.') != std::string::npos;
+            } catch (const NameError&) {
+                ok = false;
+            }
+        }
+        if (!ok)
+            yamlx::fail(src, v[i], path,
+                        "'" + list[i] +
+                            "' is not an issuer domain name as CAA records write it (letters, "
+                            "digits, hyphens and dots, no trailing dot: letsencrypt.org)");
+        if (std::find(out.begin(), out.end(), ca) != out.end())
+            yamlx::fail(src, v[i], path, "'" + ca + "' listed twice");
+        out.push_back(ca);
+    }
+    return out;
+}
+
+}  // namespace
+
 Profile parse_profile(const std::string& text, const std::string& src) {
     auto root = yamlx::load(text, src, yamlx::Doc::profile);
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
              "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
+             "certificate_authorities",
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs"});
     Profile p;
@@ -242,10 +277,18 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             const std::vector<std::string> all = {"~all", "-all", "?all"};
             p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];
         }
+        // Replaced by the spec's `mail: none`: a null MX bounces all mail at once, so it is
+        // never a default. `false` (what the old template said) is what zonegen does anyway.
         if (auto v = m.get("null_mx_without_mail"); v.IsDefined())
-            p.null_mx_without_mail = yamlx::boolean(v, src, "mail.null_mx_without_mail");
+            if (yamlx::boolean(v, src, "mail.null_mx_without_mail"))
+                yamlx::fail(src, v, "mail.null_mx_without_mail",
+                            "a null MX is no longer a profile default (it bounces all mail to "
+                            "the domain): a spec for a domain that receives no mail says "
+                            "`mail: none`. Remove this key");
         m.finish();
     }
+    if (auto v = top.get("certificate_authorities"); v.IsDefined())
+        p.certificate_authorities = issuer_domains(v, src);
     if (auto v = top.get("test_domain_suffix"); v.IsDefined())
         p.test_domain_suffix = yamlx::host_name(v, src, "test_domain_suffix").to_string();
     if (auto v = top.get("transferable_tlds"); v.IsDefined()) {

@@ -51,8 +51,11 @@ struct Profile {
     std::uint32_t refresh = 14400, retry = 3600, expire = 1209600, minimum = 3600;
     std::uint32_t ttl_default = 3600, ttl_ns = 86400, ttl_soa = 3600;
     std::vector<RecordTemplate> web, mail;
-    std::string spf_all = "~all";       // the qualifier of the SPF record zonegen composes
-    bool null_mx_without_mail = false;  // RFC 7505 null MX and "v=spf1 -all" when no mail
+    std::string spf_all = "~all";  // the qualifier of the SPF record zonegen composes
+    // The certificate authorities the managed server's certificates come from, as CAA names
+    // them (issuer domain names, RFC 8659 section 4.2); a CAA set that does not permit one of
+    // them is an error (validators/caa.hpp). Empty: no CAA check.
+    std::vector<std::string> certificate_authorities = {"letsencrypt.org"};
     std::string test_domain_suffix;
     std::vector<std::string> transferable_tlds;
     std::map<std::string, Duration> durations;

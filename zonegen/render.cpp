@@ -103,6 +103,11 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
             }
             break;
     }
+    if (spec.pattern != Pattern::A && spec.mail_none && !whole)
+        o.header.push_back(
+            "mail: none: the domain receives no mail. Replace every MX at @ with the null MX "
+            "below (RFC 7505: it must be the only one), and a TXT starting with v=spf1 at @ "
+            "with v=spf1 -all.");
     if (spec.pattern == Pattern::B) {
         const auto& sec = profile.pattern_b_secondary();
         std::string addrs;

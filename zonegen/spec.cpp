@@ -11,6 +11,7 @@
 
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/generate.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
@@ -97,19 +98,50 @@ void warn_duplicate(const ExtraRecord& r, Spec& s, const std::string& src) {
         }
 }
 
-const std::vector<std::string> kSpecKeys = {"domain",
-                                            "dns_pattern",
-                                            "registrar",
-                                            "server",
-                                            "services",
-                                            "customer_primary",
-                                            "customer_nameservers",
-                                            "tsig",
-                                            "ttl",
-                                            "import_from",
-                                            "replace_external_mx",
-                                            "records",
-                                            "account"};
+// `mail: none`: only that value, and only when mail is not a service.
+void parse_mail_none(const YAML::Node& n, Spec& s, const std::string& src) {
+    if (yamlx::scalar(n, src, "mail") != "none")
+        yamlx::fail(src, n, "mail",
+                    "'" + n.Scalar() +
+                        "' is not a value of mail: the one value is none (the domain receives no "
+                        "mail)");
+    if (s.mail)
+        yamlx::fail(src, n, "mail",
+                    "mail: none says the domain receives no mail, but mail is in services: leave "
+                    "one of them out");
+    s.mail_none = true;
+}
+
+// With `mail: none` the apex gets the null MX and "v=spf1 -all": a records: MX at the apex
+// (RFC 7505 section 3: no other MX beside a null MX) or an SPF that authorises senders (a
+// receiver refuses mail from a domain with a null MX, RFC 7505 section 4.2) contradicts it.
+void check_mail_none_record(const ExtraRecord& r, const YAML::Node& at, const std::string& path,
+                            const Spec& s, const std::string& src) {
+    if (r.owner != s.domain) return;
+    if (r.type == rrtype::MX)
+        yamlx::fail(src, at, path + ".data",
+                    "an MX at the apex beside mail: none: a null MX must be the only MX (RFC 7505 "
+                    "section 3). Give the MX of the customer's mail service and drop mail: none, "
+                    "or drop this MX");
+    if (r.type == rrtype::TXT && is_spf(r.rdata)) {
+        auto terms = spf_terms(join_txt(r.rdata));
+        std::string last = terms.size() == 2 ? terms[1] : "";
+        for (auto& c : last) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        bool none = last == "-all";
+        if (!none)
+            yamlx::fail(src, at, path + ".data",
+                        "an SPF that authorises senders beside mail: none: receivers refuse mail "
+                        "from a domain whose MX is null (RFC 7505 section 4.2), and mail: none "
+                        "publishes v=spf1 -all. Drop this SPF, or drop mail: none and give the MX "
+                        "of the customer's mail service");
+    }
+}
+
+const std::vector<std::string> kSpecKeys = {
+    "domain",   "dns_pattern", "registrar",        "server",
+    "services", "mail",        "customer_primary", "customer_nameservers",
+    "tsig",     "ttl",         "import_from",      "replace_external_mx",
+    "records",  "account"};
 
 }  // namespace
 
@@ -246,6 +278,8 @@ Spec parse_spec(const std::string& text, const std::string& file) {
             flag = true;
         }
     }
+
+    if (auto m = top.get("mail"); m.IsDefined()) parse_mail_none(m, s, src);
 
     auto cp = top.get("customer_primary");
     if (cp.IsDefined()) {
@@ -416,6 +450,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
                 yamlx::fail(src, dn2, m.path("data"), e.what());
             }
             m.finish();
+            if (s.mail_none) check_mail_none_record(r, dn2, p, s, src);
             warn_duplicate(r, s, src);
             s.records.push_back(std::move(r));
         }

@@ -41,6 +41,11 @@ struct Spec {
     Registrar registrar = Registrar::transfer;
     HostAddrs server;
     bool web = true, mail = true;
+    // `mail: none` (mail not a service): the domain receives no mail, so the zone (B, C: the
+    // records for the customer's zone) gets the RFC 7505 null MX and "v=spf1 -all". Never a
+    // default: a web-only pattern-A spec must say where mail goes (an MX in records: or
+    // import_from) or say this.
+    bool mail_none = false;
     std::vector<Endpoint> customer_primary;
     std::vector<HostAddrs> customer_nameservers;
     std::optional<TsigRef> tsig;

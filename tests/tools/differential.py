@@ -36,8 +36,8 @@ SPEC_ONLY = {
     "glue-not-needed": "a spec that gives addresses for a name server outside the domain",
     "tld-unknown": "a spec whose domain's TLD is not in the Public Suffix List",
     "dnssec-in-source": "a spec whose import_from zone is signed (a migration warning)",
+    "mail-undecided": "a web-only pattern-A spec that neither gives an MX nor says mail: none (generate refuses it before a zone exists)",
     "mx-external": "a spec with mail whose import_from zone's MX points outside the domain",
-    "no-mail": "a spec whose services leave out mail",
     "ttl-explicit": "a spec whose extra record sets its rrset's TTL over the generated one",
     "server-address-special": "a spec whose managed server has a loopback, unspecified or multicast address",
 }
@@ -375,6 +375,7 @@ def checks_cases():
           + ["h%d A %s" % (i, v4(r)) for i in range(12)])
     plain("spf-include-unknown", lambda r, o: ['@ TXT "v=spf1 include:_spf.%s.example -all"' % label(r)])
     plain("dmarc-syntax", lambda r, o: ['_dmarc TXT "v=DMARC1; p=sometimes"'])
+    plain("null-mx-not-alone", lambda r, o: ["@ MX 0 .", "@ MX 10 mx.%s.example." % label(r)])
 
     def no_head(case, lines_fn):
         def make(rng):
@@ -421,6 +422,12 @@ def checks_cases():
         for l in t.splitlines()) + "\n")
     pattern("pattern-spf", lambda t, r: "\n".join(l if "v=spf1" not in l else l.split("TXT")[0] + 'TXT "v=spf1 -all"'
                                                   for l in t.splitlines()) + "\n")
+    # CAA and MTA-STS about the names the managed server serves (validated with --spec).
+    pattern("caa-forbids-ca", lambda t, r: t + '@ 3600 IN CAA 0 issue "%s"\n' % r.choice(
+        ["digicert.com", "sectigo.com", ";"]))
+    pattern("caa-constrained", lambda t, r: t + '@ 3600 IN CAA 0 issue "letsencrypt.org; '
+            'validationmethods=%s"\n' % r.choice(["http-01", "dns-01", "http-01,dns-01"]))
+    pattern("mta-sts-stale", lambda t, r: t + '_mta-sts 3600 IN TXT "v=STSv1; id=%d"\n' % r.randint(1, 10**9))
     return C
 
 

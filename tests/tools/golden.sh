@@ -45,5 +45,5 @@ for case in "example.tokyo|transfer|cannot be transferred to us" "日本語.jp|c
   if [ $rc -ne 2 ] || [[ "$msg" != *"$want"* ]]; then echo "FAIL refusal $dom: exit $rc: $msg"; fail=$((fail + 1)); fi
 done
 echo "golden: $((n - fail)) passed, $fail failed"
-[ $n -ge 56 ] || { echo "FAIL: expected 6 examples x (3 generate + 6 instructions) formats + 2 refusals, found $n"; exit 1; }
+[ $n -ge 65 ] || { echo "FAIL: expected 7 examples x (3 generate + 6 instructions) formats + 2 refusals, found $n"; exit 1; }
 [ $fail -eq 0 ]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a matrix of customer specs (JSON, one per file) into DIR: every pattern and
 registrar, services, address families, and extra records with quotes, semicolons,
-backslashes, long TXT and many types."""
+backslashes, long TXT and many types; web-only pattern A with an MX or mail: none."""
 import itertools, json, os, sys
 
 out = sys.argv[1]
@@ -44,5 +44,14 @@ for (dom, (fam, v4, v6), svc, extra, pattern, reg) in itertools.product(
         spec["customer_nameservers"] = ["ns1.dns-host.example", "ns2.dns-host.example"]
     if n % 5 == 0:
         spec["ttl"] = 600
+    if pattern == "A" and svc == ["web"]:
+        # Web only: the spec says where mail goes (mail-undecided otherwise): the MX of the
+        # customer's mail service, or mail: none (a null MX; never beside an SPF that
+        # authorises senders).
+        spf = any(r["name"] == "@" and "v=spf1" in r["data"] for r in extras[extra])
+        if spf or n % 2 == 0:
+            spec["records"] = extras[extra] + [{"name": "@", "type": "MX", "data": "10 mx.mail-provider.example."}]
+        else:
+            spec["mail"] = "none"
     with open(os.path.join(out, "spec-%04d.json" % n), "w") as f:
         json.dump(spec, f, ensure_ascii=False)

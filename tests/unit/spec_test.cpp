@@ -140,6 +140,48 @@ TEST(Profile, RefusesUnknownKeysAndBadTemplates) {
     }
 }
 
+TEST(Profile, CertificateAuthoritiesAreIssuerDomainsLetsEncryptByDefault) {
+    EXPECT_EQ(load_profile("").certificate_authorities,
+              std::vector<std::string>{"letsencrypt.org"});
+    std::string good = default_profile_text();
+    auto with = [&](const std::string& list) {
+        std::string t = good;
+        auto at = t.find("certificate_authorities: [letsencrypt.org]");
+        t.replace(at, std::string("certificate_authorities: [letsencrypt.org]").size(),
+                  "certificate_authorities: " + list);
+        return t;
+    };
+    EXPECT_EQ(
+        parse_profile(with("[LetsEncrypt.org, sectigo.com]"), "p.yaml").certificate_authorities,
+        (std::vector<std::string>{"letsencrypt.org", "sectigo.com"}));
+    EXPECT_TRUE(parse_profile(with("[]"), "p.yaml").certificate_authorities.empty());
+    for (const char* bad : {"[letsencrypt.org.]", "[\"lets encrypt\"]", "[localhost]",
+                            "[a.example, a.example]", "letsencrypt.org"}) {
+        try {
+            parse_profile(with(bad), "p.yaml");
+            FAIL() << bad << " was accepted";
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("certificate_authorities"), std::string::npos)
+                << e.what();
+        }
+    }
+}
+
+TEST(Profile, NullMxIsNoLongerAProfileDefault) {
+    std::string good = default_profile_text();
+    std::string t = good;
+    t.replace(t.find("spf_all: \"~all\""), 15, "spf_all: \"~all\"\n  null_mx_without_mail: true");
+    try {
+        parse_profile(t, "p.yaml");
+        FAIL() << "null_mx_without_mail: true was accepted";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("mail: none"), std::string::npos) << e.what();
+    }
+    t = good;
+    t.replace(t.find("spf_all: \"~all\""), 15, "spf_all: \"~all\"\n  null_mx_without_mail: false");
+    EXPECT_NO_THROW(parse_profile(t, "p.yaml"));
+}
+
 TEST(Generate, SpfIsMergedNeverDoubled) {
     Profile p = load_profile("");
     Spec s = spec_of(
@@ -183,12 +225,13 @@ TEST(Generate, ComposedSpfSplitsAt255Octets) {
     for (const auto& str : strings) EXPECT_LE(str.size(), 255u);
 }
 
-TEST(Generate, WebOnlyPatternAWarnsOfNoMail) {
+TEST(Generate, WebOnlyPatternAMakesNoMailRecordsByDefault) {
+    // Not even a null MX: the spec must say where mail goes (mail_choice_test.cpp).
     Profile p = load_profile("");
     Desired d = build_desired(spec_of("services: [web]\n"), p, {std::uint32_t{1}, 0});
-    ASSERT_EQ(d.findings.size(), 1u);
-    EXPECT_EQ(d.findings[0].check, "no-mail");
+    EXPECT_TRUE(d.findings.empty());
     EXPECT_EQ(d.zone.find(Name::parse("example.com."), rrtype::MX), nullptr);
+    EXPECT_EQ(d.zone.find(Name::parse("example.com."), rrtype::TXT), nullptr);
 }
 
 TEST(Generate, CnameBesideTemplateDataIsRefused) {

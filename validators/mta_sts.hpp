@@ -1,0 +1,18 @@
+// MTA-STS (RFC 8461): a policy kept while mail moves to the managed server. The policy file
+// (https://mta-sts.<domain>/.well-known/mta-sts.txt) lists the MX hosts senders may deliver
+// to; kept as it is, it names the old ones, and a sender that enforces it refuses the new.
+#pragma once
+
+#include <vector>
+
+#include "zonegen/finding.hpp"
+#include "zonegen/spec.hpp"
+#include "zonegen/zone.hpp"
+
+namespace zonegen {
+
+// mta-sts-stale (warning): `zone` holds a v=STSv1 record at _mta-sts while mail is a service
+// of the spec (it moves to the managed server). Says what to update.
+std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec);
+
+}  // namespace zonegen
