@@ -191,7 +191,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
              "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
              "certificate_authorities",
              // where spec paths may point (spec_paths.hpp)
-             "secrets_dir", "import_dirs"});
+             "secrets_dir", "import_dirs",
+             // the instructions' warnings of long runs of holidays (schedule.hpp)
+             "holiday_run_days"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
@@ -328,6 +330,11 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     use_time_zone(p.time_zone);
     if (auto v = top.get("parallel_min_days"); v.IsDefined())
         p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
+    if (auto v = top.get("holiday_run_days"); v.IsDefined()) {
+        p.holiday_run_days = static_cast<int>(yamlx::uint32(v, src, "holiday_run_days", 366));
+        if (p.holiday_run_days < 3)
+            yamlx::fail(src, v, "holiday_run_days", "below 3: every weekend would be a run");
+    }
     if (auto v = top.get("pdns"); v.IsDefined()) {
         Map m(v, src, "pdns", {"url", "server_id"});
         if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");

@@ -4,7 +4,7 @@ and an AXFR from BIND diff empty; an old provider's zone (BIND) is imported into
 pattern-A zone on PowerDNS and every non-web/mail record answers as before; AXFR
 failures (refused, timeout, TSIG mismatch, truncated stream) exit 3 and leave no file.
 Usage: test_sources.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, socket, struct, subprocess, sys, threading, time, traceback
+import datetime, json, os, shutil, socket, struct, subprocess, sys, threading, time, traceback
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
@@ -161,9 +161,15 @@ def test_import_reports_dnssec_in_the_old_zone():
     assert "DNSKEY" not in r.stdout
     # The instructions gain the safe order and list what the migration keeps and drops.
     ins = json.loads(zg("instructions", spec, "--format", "json", "--lang", "en", "--start", "2026-12-01", check=0).stdout)
-    titles = [st["title"] for st in ins["steps"]]
-    ds = titles.index("Remove the DS record (DNSSEC)")
-    assert ds < titles.index("Apply for the DNS setup"), titles
+    ids = [st["id"] for st in ins["steps"]]
+    ds = ins["steps"][ids.index("ds_remove")]
+    assert ids.index("transfer_complete") < ids.index("ds_remove") < ids.index("dns_application"), ids
+    # We hold the registration once the transfer is complete: the DS removal is ours, and the
+    # NS change waits at least two days after it.
+    assert ds["actor"] == "provider", ds
+    ns = ins["steps"][ids.index("ns_change")]
+    gap = lambda key: (datetime.date.fromisoformat(ns[key]) - datetime.date.fromisoformat(ds[key])).days
+    assert gap("date") >= 2 and gap("date_latest") >= 2, (ds, ns)
     actions = {(i["name"], i["type"]): i["action"] for i in ins["migration"]["items"]}
     assert actions[("oldzone-zonegen-test.com.", "DNSKEY")] == "dropped"
     assert actions[("sel1._domainkey.oldzone-zonegen-test.com.", "TXT")] == "kept"
