@@ -455,12 +455,21 @@ std::vector<std::string> fragment_directions(const Spec& spec, const Profile& pr
                             " to your NS records, with the same TTL as your existing NS records "
                             "(one TTL per rrset); the NS line below has no TTL of its own."));
     }
-    if (spec.web || spec.mail)
+    // The names that follow a host that moves: mail's (pop, imap, smtp) only when mail moves.
+    if (spec.mail)
         out.push_back(
             L("旧サーバのアドレスを指すその他のレコード（pop・imap・smtp・ftp など）も、"
               "マネージドサーバのアドレスに変更してください。",
               "Other records that point at the old server's addresses (pop, imap, "
               "smtp, ftp...) must point at the managed server's addresses too."));
+    else if (spec.web)
+        out.push_back(
+            L("旧Webサーバのアドレスを指すその他のレコード（ftp など）も、マネージドサーバの"
+              "アドレスに変更してください。メールのレコード（MX、pop・imap・smtp など）は"
+              "変更しないでください。",
+              "Other records that point at the old web server's address (ftp...) must point "
+              "at the managed server's address too. Leave the mail records (MX, pop, imap, "
+              "smtp...) as they are."));
     return out;
 }
 
