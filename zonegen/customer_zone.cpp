@@ -1,4 +1,5 @@
 #include "zonegen/customer_zone.hpp"
+#include "zonegen/text.hpp"
 
 #include <algorithm>
 #include <map>
@@ -10,17 +11,6 @@
 
 namespace zonegen {
 namespace {
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    return s.size() > 1 ? s.substr(0, s.size() - 1) : s;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
 
 // (rdata, ttl) of every record: two rrsets are the same when these are.
 std::vector<std::pair<std::string, std::uint32_t>> state(const RRset& s) {

@@ -1,4 +1,5 @@
 #include "zonegen/instructions.hpp"
+#include "zonegen/text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,18 +12,6 @@ namespace zonegen {
 namespace {
 
 const char* const kGtlds[] = {"com", "net", "org", "info", "biz", "mobi"};
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    if (s.size() > 1) s.pop_back();
-    return s;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
 
 Duration duration_of(const Profile& p, const std::string& key, Duration fallback) {
     auto it = p.durations.find(key);

@@ -1,4 +1,5 @@
 #include "zonegen/old_hosts.hpp"
+#include "zonegen/text.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -17,11 +18,6 @@ const char* const kWebNames[] = {"ftp", "mta-sts"};
 
 bool one_of(const std::string& label, const char* const* b, const char* const* e) {
     return std::find_if(b, e, [&](const char* n) { return label == n; }) != e;
-}
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    return s.size() > 1 ? s.substr(0, s.size() - 1) : s;
 }
 
 void add_addresses(const Zone& z, const Name& owner, AddrSet& out) {

@@ -1,19 +1,8 @@
 #include "zonegen/primary_config.hpp"
+#include "zonegen/text.hpp"
 
 namespace zonegen {
 namespace {
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    if (s.size() > 1) s.pop_back();
-    return s;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? sep : "") + v[i];
-    return out;
-}
 
 // What every server's text is made of: the zone, our secondary's addresses (where its
 // transfers come from) and its DNS port (where NOTIFY goes), the key, the language.
