@@ -78,6 +78,35 @@ Date date_in(std::time_t t, const std::string& time_zone) {
     return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
+int days_between(const Date& from, const Date& to) {
+    return static_cast<int>(serial(to) - serial(from));
+}
+
+std::string format_date(const Date& d, bool ja) {
+    static const char* const wd_ja[] = {"日", "月", "火", "水", "木", "金", "土"};
+    static const char* const wd_en[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* const mon_en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    if (ja)
+        return std::to_string(d.y) + "年" + std::to_string(d.m) + "月" + std::to_string(d.d) +
+               "日(" + wd_ja[d.weekday()] + ")";
+    return std::string(wd_en[d.weekday()]) + " " + std::to_string(d.d) + " " + mon_en[d.m - 1] +
+           " " + std::to_string(d.y);
+}
+
+std::string format_date_range(const Date& lo, const Date& hi, bool ja) {
+    if (lo == hi) return format_date(lo, ja);
+    std::string a = format_date(lo, ja), b = format_date(hi, ja);
+    if (lo.y == hi.y) {
+        std::string year = std::to_string(hi.y);
+        if (ja)
+            b.erase(0, year.size() + std::string("年").size());  // "12月21日(月)"
+        else
+            a.erase(a.size() - year.size() - 1);  // "Tue 8 Dec"
+    }
+    return ja ? a + "～" + b : a + " – " + b;
+}
+
 Date Date::today(const std::string& time_zone) {
     return date_in(generation_time(), time_zone);
 }
@@ -182,12 +211,30 @@ std::string BusinessCalendar::closed_reason(const Date& d) const {
     if (wd == 0 || wd == 6) return wd == 0 ? "Sunday" : "Saturday";
     for (const auto& hol : japanese_holidays(d.y))
         if (hol.date == d) return hol.name_en;
+    return provider_closed(d) ? "provider closed" : "";
+}
+
+bool BusinessCalendar::provider_closed(const Date& d) const {
     int md = mmdd(d);
-    for (const auto& r : closed_) {
-        bool in = r.from <= r.to ? (md >= r.from && md <= r.to) : (md >= r.from || md <= r.to);
-        if (in) return "provider closed";
+    for (const auto& r : closed_)
+        if (r.from <= r.to ? (md >= r.from && md <= r.to) : (md >= r.from || md <= r.to))
+            return true;
+    return false;
+}
+
+std::vector<BusinessCalendar::ClosedRun> BusinessCalendar::closed_runs(const Date& from,
+                                                                       const Date& to) const {
+    std::vector<ClosedRun> runs;
+    for (Date d = from; d <= to; d = d.plus_days(1)) {
+        if (is_business_day(d) || (!runs.empty() && d <= runs.back().to)) continue;
+        ClosedRun r{d, d};
+        while (!is_business_day(r.from.plus_days(-1))) r.from = r.from.plus_days(-1);
+        while (!is_business_day(r.to.plus_days(1))) r.to = r.to.plus_days(1);
+        for (Date x = r.from; x <= r.to && !r.provider_closed; x = x.plus_days(1))
+            r.provider_closed = provider_closed(x);
+        runs.push_back(r);
     }
-    return "";
+    return runs;
 }
 
 bool BusinessCalendar::is_business_day(const Date& d) const {

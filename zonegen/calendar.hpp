@@ -28,6 +28,15 @@ struct Date {
 // The civil date of `t` in `time_zone`.
 Date date_in(std::time_t t, const std::string& time_zone);
 
+// Days from `from` to `to` (negative when `to` is earlier).
+int days_between(const Date& from, const Date& to);
+
+// A date as the customer reads it: "2026年12月8日(火)" (ja) or "Tue 8 Dec 2026" (en).
+std::string format_date(const Date& d, bool ja);
+// From `lo` to `hi`: "2026年12月8日(火)～12月21日(月)" or "Tue 8 Dec – Mon 21 Dec 2026", the
+// year written once when both ends share it; one date when they are the same.
+std::string format_date_range(const Date& lo, const Date& hi, bool ja);
+
 struct Holiday {
     Date date;
     std::string name_ja, name_en;
@@ -47,6 +56,17 @@ class BusinessCalendar {
     Date next_business_day(const Date& d) const;  // the first business day after d
     Date on_or_after(const Date& d) const;        // d itself when a business day
     Date add_business_days(const Date& d, int n) const;
+    // One of the provider's closed_days (the New Year closure by default).
+    bool provider_closed(const Date& d) const;
+
+    // A run of consecutive days that are not business days.
+    struct ClosedRun {
+        Date from, to;
+        bool provider_closed = false;  // it holds one of the provider's closed_days
+        int days() const { return days_between(from, to) + 1; }
+    };
+    // The runs that overlap [from, to], each whole (it may begin before `from`).
+    std::vector<ClosedRun> closed_runs(const Date& from, const Date& to) const;
 
   private:
     struct Range {

@@ -4,6 +4,7 @@
 
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/schedule.hpp"
 
 namespace zonegen {
 namespace {
@@ -39,24 +40,36 @@ struct Builder {
         return out.domain_unicode.empty() ? bare(spec.domain) : out.domain_unicode;
     }
 
-    void step(const std::string& label, bool provider, const std::string& title,
-              const std::string& detail, std::optional<Duration> d, std::optional<Date> date) {
-        out.steps.push_back(
-            Step{static_cast<int>(out.steps.size()) + 1, label, provider, title, detail, d, date});
+    // A step with its stable id, the guide's label ("" for a step zonegen adds), its
+    // earliest and latest dates.
+    void step(const std::string& id, const std::string& label, bool provider,
+              const std::string& title, const std::string& detail, std::optional<Duration> d,
+              const Span& when) {
+        Step s;
+        s.n = static_cast<int>(out.steps.size()) + 1;
+        s.id = id;
+        s.guide_step = label;
+        s.provider = provider;
+        s.title = title;
+        s.detail = detail;
+        s.duration = d;
+        s.date = when.lo;
+        s.date_latest = when.hi;
+        out.steps.push_back(s);
     }
 
     // The customer applies for the DNS setup in the control panel (A and B).
-    void dns_application(const std::string& label, const std::string& pattern_ja,
-                         const std::string& pattern_en, const std::string& server,
-                         const Duration& lead, const Date& date) {
-        step(label, false, L("DNS設定のお申し込み", "Apply for the DNS setup"),
+    void dns_application(const std::string& id, const std::string& label,
+                         const std::string& pattern_ja, const std::string& pattern_en,
+                         const std::string& server, const Span& when) {
+        step(id, label, false, L("DNS設定のお申し込み", "Apply for the DNS setup"),
              L("コントロールパネルから「DNS設定」をお申し込みください。DNSサーバ設定パターンは「" +
                    pattern_ja + "」、Webとメールのサーバは " + server +
                    " です。設定日は翌営業日以降の日付を指定できます。",
                "In the control panel, apply for the DNS setup: DNS pattern \"" + pattern_en +
                    "\", web and mail on " + server +
                    ". You can request any date from the next business day."),
-             lead, date);
+             lead, when);
     }
 
     std::string ns_list() const {
@@ -163,233 +176,352 @@ struct Builder {
         }
     }
 
+    bool transfer_reg() const { return spec.registrar == Registrar::transfer; }
+    bool signed_old_zone() const {
+        return spec.old_zone_signed || (out.migration && out.migration->dnssec);
+    }
+
+    // Procedures 1 and 2: the registrar change, up to the transfer-complete notice.
+    Span transfer_steps(const Span& start, bool gtld, const std::string& tld) {
+        step("registrar_contact", "0", false,
+             L("現在の管理事業者への事前確認", "Before applying: contact the current registrar"),
+             L("現在 " + dom() +
+                   " を管理している事業者に連絡し、指定事業者・レジストラ変更に必要な手続きを確"
+                   "認して、承認が速やかに行えるよう準備してください。移管は現在の事業者（または"
+                   "お客さま）の承認がないと完了しません。",
+               "Contact the registrar that manages " + dom() +
+                   " now, learn what it needs for the transfer, and arrange a prompt approval: "
+                   "the transfer completes only when the current registrar (or you) approves "
+                   "it.") +
+                 (gtld ? L("\n." + tld +
+                               " ドメインの移管には "
+                               "AuthCode（認証コード）が必要です。現在の事業者から取得し、控えて"
+                               "おいてください。",
+                           "\nA ." + tld +
+                               " transfer needs the AuthCode: get it from the current registrar "
+                               "and keep it at hand.")
+                       : "") +
+                 L("\n登録者の住所とメールアドレスが実在し、確認できる状態か確かめてください。確"
+                   "認できない場合、移管後にドメイン名が使用できなくなります。",
+                   "\nMake sure the registrant's postal address and e-mail address are real and "
+                   "can be verified: if they cannot, the domain becomes unusable after the "
+                   "transfer."),
+             std::nullopt, start);
+        step("transfer_application", "1", false,
+             L("指定事業者・レジストラ変更のお申し込み", "Apply for the registrar change"),
+             L("コントロールパネルから、" + dom() +
+                   " の「指定事業者・レジストラ変更」をお申し込みください（初期料金 "
+                   "2,000円、維持管理 月額500円、いずれも税別）。",
+               "In the control panel, apply for the registrar change of " + dom() +
+                   " (2,000 yen initial fee and 500 yen per month, tax excluded)."),
+             std::nullopt, start);
+        step("transfer_filing", "2", true,
+             L("レジストラへの移管申請", "The transfer is filed with the registrar"),
+             L("お申し込みに基づき、当社からレジストラへ移管を申請します。",
+               "We file the transfer with the registrar.") +
+                 (gtld ? L("\nレジストラから英文の確認メールが登録者あてに届きます。迷惑メール"
+                           "と間違えて削除せず、記載の手順で承認してください。",
+                           "\nThe registrar sends the registrant a confirmation e-mail in "
+                           "English: it is easy to mistake for spam — do not delete it, and "
+                           "approve the transfer as it asks.")
+                       : L("\n現在の事業者から承認の依頼が届いた場合は、速やかに承認してくださ"
+                           "い。",
+                           "\nIf the current registrar asks for your approval, give it "
+                           "promptly.")),
+             transfer, start);
+        Span done = later(cal, start, transfer);
+        step("transfer_complete", "3", true,
+             L("指定事業者/レジストラ変更完了通知", "Transfer-complete notice"),
+             L("移管が完了すると、当社から「指定事業者/"
+               "レジストラ変更完了通知」メールをお送りします（お申し込みから概ね" +
+                   std::to_string(notice.max) + "営業日、現在の事業者によっては最長" +
+                   std::to_string(transfer.max) + "営業日程度）。",
+               "When the transfer completes we send the transfer-complete notice by e-mail "
+               "(about " +
+                   std::to_string(notice.max) + " business days after the application, up to " +
+                   std::to_string(transfer.max) + " depending on the current registrar)."),
+             std::nullopt, done);
+        return done;
+    }
+
+    // A signed old zone: its DS leaves the parent before the name servers change, removed by
+    // whoever holds the registration then (procedures 1, 2: we, once the transfer is done;
+    // 3, 4: the customer, at its registrar). Returns the earliest dates of the switch.
+    Span ds_remove_step(const Span& when) {
+        const bool ours = transfer_reg();
+        Span clear = ds_cleared(cal, when, spec.old_ds_ttl, ds_wait);
+        const int wait = days_between(when.lo, clear.lo);
+        const std::string days = std::to_string(wait);
+        const Span first = on_business_days(cal, clear);
+        const std::string after = format_date_range(first.lo, first.hi, ja);
+        const std::string ttl = spec.old_ds_ttl ? std::to_string(*spec.old_ds_ttl) : "";
+        step("ds_remove", "", ours,
+             L("DSレコードの削除（DNSSEC）", "Remove the DS record (DNSSEC)"),
+             L("旧ゾーンは DNSSEC で署名されています。", "The old zone is signed with DNSSEC. ") +
+                 (ours ? L("移管が完了して当社がドメインを管理するようになった時点で、当社が"
+                           "親ゾーンの DS レコードを削除します。",
+                           "Once the transfer is complete we hold the registration, and we "
+                           "remove the DS record from the parent zone.")
+                       : L("ネームサーバを切り替える前に、現在のドメイン管理事業者に依頼して DS "
+                           "レコードをすべて削除してください。",
+                           "Before the name servers change, ask your registrar to remove every "
+                           "DS record of the domain.")) +
+                 L("\nDS の削除後、少なくとも" + days + "日（" +
+                       (ttl.empty() ? "DS の TTL が分からないため当社の最低待ち時間です。TTL "
+                                      "がこれより長い場合はその分延ばしてください"
+                                    : "DS の TTL " + ttl +
+                                          "秒と、削除が親ゾーンに反映されるまで"
+                                          "の時間を見込んでいます") +
+                       "）待ってから、ネームサーバを切り替えます。最も早い切り替え日は " + after +
+                       " で、下記の日付はこの待ち時間を含んでいます。DS "
+                       "が残ったまま切り替えると、検証を行うリゾルバからドメイン全体が見えなくな"
+                       "ります（鍵を引き継ぐ方法もあります）。",
+                   "\nAfter the removal, the name servers change only when at least " + days +
+                       " days have passed (" +
+                       (ttl.empty() ? "our minimum wait, as the DS TTL is not known: wait longer "
+                                      "if the TTL is longer"
+                                    : "allowing for the DS TTL of " + ttl +
+                                          " s and the time the removal takes to reach the parent "
+                                          "zone") +
+                       "). The earliest switch is " + after +
+                       "; the dates below include this wait. Switching with the DS still in "
+                       "place makes the whole domain fail for validating resolvers (or carry the "
+                       "keys over instead)."),
+             Duration{wait, wait, "calendar_days"}, when);
+        ds_step = out.steps.back().n;
+        return clear;
+    }
+
+    // The name-server change no sooner than `earliest` nor than the DS allows.
+    Span switch_dates(const Span& earliest, const std::optional<Span>& ds_clear) const {
+        return ds_clear ? on_business_days(cal, latest_of(earliest, *ds_clear)) : earliest;
+    }
+    std::string after_ds() const {
+        return ds_step ? L("\nDS レコードの削除（手順 " + std::to_string(ds_step) +
+                               "）から所定の待ち時間が過ぎた後に行います。",
+                           "\nOnly once the wait after the DS removal (step " +
+                               std::to_string(ds_step) + ") is over.")
+                       : "";
+    }
+
+    // Procedures 1 and 3: our DNS serves the zone, then the name servers change.
+    Span pattern_a_steps(const Span& ready, const std::optional<Span>& ds_clear) {
+        const bool t = transfer_reg();
+        dns_application("dns_application", t ? "4" : "1",
+                        "当社DNS（プライマリ・セカンダリとも当社）",
+                        "our DNS (primary and secondary)", bare(spec.server.name), ready);
+        Span setup = later(cal, ready, lead);
+        step("dns_setup", t ? "5" : "2", true, L("DNS設定", "DNS setup"),
+             L("ご指定日に当社DNSサーバへ " + dom() + " のゾーンを設定します。",
+               "On the requested date we set up the zone of " + dom() + " on our name servers."),
+             std::nullopt, setup);
+        Span ns = switch_dates(setup, ds_clear);
+        if (t) {
+            step("ns_change", "5", true, L("WHOIS情報変更（ネームサーバの変更）", "WHOIS update"),
+                 L("ゾーンの設定後、レジストラのデータベースのネームサーバ情報を当社の " +
+                       ns_list() + " に更新するよう申請します（反映は48時間以内）。",
+                   "Once the zone is set up, we ask the registrar to change the name servers to "
+                   "ours: " +
+                       ns_list() + " (applied within 48 hours).") +
+                     after_ds(),
+                 ns_update, ns);
+            dns_setup_complete("6", ns);
+        } else {
+            dns_setup_complete("3", setup);
+            step("ns_change", "4", false,
+                 L("WHOIS情報変更（ネームサーバの変更）",
+                   "Ask your registrar to change the name servers"),
+                 L("DNS設定完了通知の後、ドメイン管理事業者に、ネームサーバを当社の " + ns_list() +
+                       " に変更するよう依頼してください（依頼文は下記）。",
+                   "After the DNS-setup-complete notice, ask your registrar to change the name "
+                   "servers to ours: " +
+                       ns_list() + " (the request is below).") +
+                     after_ds(),
+                 ns_update, ns);
+        }
+        return ns;
+    }
+
+    void dns_setup_complete(const std::string& label, const Span& when) {
+        step("dns_setup_complete", label, true, L("DNS設定完了通知", "DNS-setup-complete notice"),
+             L("設定が完了すると、当社から「DNS設定完了通知」メールをお送りします。",
+               "When the setup is complete we send the DNS-setup-complete notice by e-mail."),
+             std::nullopt, when);
+    }
+
+    // Procedures 2 and 4 with B: the customer's primary serves the zone and our secondary
+    // has transferred it before the name servers change. The guide has the primary set up
+    // after the change, which leaves our secondary lame in between.
+    Span pattern_b_steps(const Span& ready, const std::optional<Span>& ds_clear) {
+        const bool t = transfer_reg();
+        const std::string sec = bare(profile.pattern_b_secondary().name);
+        dns_application("dns_application", t ? "4-1" : "1-1",
+                        "プライマリはお客さま、セカンダリは当社", "your primary, our secondary",
+                        bare(spec.server.name), ready);
+        Span setup = later(cal, ready, lead);
+        step("dns_setup", t ? "5" : "2", true, L("セカンダリDNS設定", "Secondary DNS setup"),
+             L("ご指定日に当社セカンダリDNS " + sec +
+                   " を設定し、お客さまのプライマリDNSからゾーン転送を受けられるようにします。",
+               "On the requested date we set up our secondary " + sec +
+                   " to transfer the zone from your primary."),
+             std::nullopt, setup);
+        dns_setup_complete(t ? "6" : "3", setup);
+        step("primary_setup", t ? "7" : "5", false, L("プライマリDNS設定", "Set up your primary"),
+             L("お客さまのプライマリDNSに下記のレコードを追加し、当社セカンダリ（" +
+                   join(secondary_addrs(":"), ", ") +
+                   "）からのゾーン転送（AXFR）を許可して、当社セカンダリへNOTIFYを送信する設定をし"
+                   "てください（設定例は下記）。",
+               "Add the records below to the zone on your primary, allow our secondary (" +
+                   join(secondary_addrs(":"), ", ") +
+                   ") to transfer it (AXFR), and make your primary send NOTIFY to it (examples "
+                   "below).") +
+                 L("\n設定が済んだら当社にご連絡ください。ネームサーバの変更は、当社セカンダリへ"
+                   "の転送を確認してから行います（ガイドではネームサーバの変更が先ですが、その間"
+                   "当社セカンダリがゾーンを持たず応答できなくなるため、順序を入れ替えています）。",
+                   "\nTell us when it is done. The name servers change only after we have "
+                   "confirmed the transfer to our secondary (the guide changes them first, which "
+                   "leaves our secondary without the zone in between, so the order is swapped)."),
+             std::nullopt, setup);
+        Span check = next_business_days(cal, setup);
+        step("transfer_check", "", true,
+             L("当社セカンダリへのゾーン転送の確認", "We confirm the transfer to our secondary"),
+             L("当社セカンダリ " + sec +
+                   " がお客さまのプライマリDNSからゾーンを転送できたこと（SOA "
+                   "のシリアルが一致すること）を確認し、結果をお知らせします。転送できていない場合"
+                   "は、プライマリDNSの設定（転送の許可、NOTIFY の送信先" +
+                   (spec.tsig ? "、TSIG 鍵" : "") + "）を一緒に確認します。",
+               "We check that our secondary " + sec +
+                   " has transferred the zone from your primary (the SOA serials match) and tell "
+                   "you the result. If it has not, we go through your primary's configuration with "
+                   "you (the transfer permission, where NOTIFY goes" +
+                   (spec.tsig ? ", the TSIG key" : "") + ")."),
+             std::nullopt, check);
+        Span ns = switch_dates(next_business_days(cal, check), ds_clear);
+        if (t)
+            step("ns_change", "5", true, L("WHOIS情報変更（ネームサーバの変更）", "WHOIS update"),
+                 L("転送を確認できたら、レジストラのデータベースのネームサーバ情報を " + ns_list() +
+                       " に更新するよう申請します（反映は48時間以内）。",
+                   "Once the transfer is confirmed, we ask the registrar to set the name servers "
+                   "to " +
+                       ns_list() + " (applied within 48 hours).") +
+                     after_ds(),
+                 ns_update, ns);
+        else
+            step("ns_change", "4", false,
+                 L("WHOIS情報変更（ネームサーバの変更）",
+                   "Ask your registrar to change the name servers"),
+                 L("転送確認のご連絡の後、ドメイン管理事業者に、ネームサーバを " + ns_list() +
+                       " に変更するよう依頼してください（依頼文は下記）。",
+                   "Once we have confirmed the transfer, ask your registrar to set the name "
+                   "servers to " +
+                       ns_list() + " (the request is below).") +
+                     after_ds(),
+                 ns_update, ns);
+        return ns;
+    }
+
+    // Procedures 2 and 4 with C: the customer's own name servers serve the zone.
+    Span pattern_c_steps(const Span& ready, const std::optional<Span>& ds_clear) {
+        const bool t = transfer_reg();
+        step("dns_change", t ? "4-2" : "1-2", false, L("DNS設定変更作業", "Change your own DNS"),
+             L("お客さまのDNSサーバで、" + dom() +
+                   " のゾーンに下記のレコードを追加してください（Web・メールのサーバは " +
+                   bare(spec.server.name) + "）。",
+               "On your own name servers, add the records below to the zone of " + dom() +
+                   " (web and mail on " + bare(spec.server.name) + ")."),
+             std::nullopt, ready);
+        if (t) {
+            Span ns = switch_dates(next_business_days(cal, ready), ds_clear);
+            step("ns_change", "5", true, L("DNS設定/WHOIS情報変更", "WHOIS update"),
+                 L("レジストラのデータベースのネームサーバ情報を " + ns_list() +
+                       " に更新するよう申請します（反映は48時間以内）。",
+                   "We ask the registrar to set the name servers to " + ns_list() +
+                       " (applied within 48 hours).") +
+                     after_ds(),
+                 ns_update, ns);
+            return ns;
+        }
+        Span ns = switch_dates(ready, ds_clear);
+        step("ns_change", "4", false,
+             L("WHOIS情報変更（ネームサーバの確認）", "Check the name servers at your registrar"),
+             L("ドメイン管理事業者に登録されたネームサーバが " + ns_list() +
+                   " であることを確認し、異なる場合は変更を依頼してください。",
+               "Check that your registrar lists " + ns_list() +
+                   " as the name servers, and ask it to change them if not.") +
+                 after_ds(),
+             ns_update, ns);
+        return ns;
+    }
+
+    // The parallel period counts from when the name-server change has taken effect (the
+    // registrar's update, up to 48 hours), not from the DNS setup.
+    void parallel_and_cancel(const Span& ns) {
+        Span effect = later(cal, ns, ns_update);
+        const int days = std::max(parallel.max, profile.parallel_min_days);
+        Span cancel = plus_days(effect, days);
+        step(
+            "parallel", std::to_string(par_label()), false, L("並行運用期間", "Parallel operation"),
+            L("旧サーバとマネージドサーバを並行して運用してください（1～2週間）。ネームサーバを切"
+              "り替えた後も、リゾルバのキャッシュ（親ゾーンのNSのTTLは1～2日が一般的です）や旧ゾー"
+              "ンのレコードのTTLが切れるまで、一部のメールやアクセスは旧サーバに届きます。メールソ"
+              "フトは両方のサーバからメールを受信してください。",
+              "Run the old server and the managed server side by side (1-2 weeks). After the name "
+              "servers change, resolvers keep the old answers until the cached delegation (the "
+              "parent's NS TTL, often 1-2 days) and the old records' TTLs expire, so some mail "
+              "and visitors still reach the old server; fetch mail from both servers.") +
+                L("\n並行運用の期間は、ネームサーバの変更が反映された日（変更の申請から48時間以内、"
+                  "予定では " +
+                      format_date_range(effect.lo, effect.hi, true) + "）から数えます。",
+                  "\nThe period counts from the day the name-server change has taken effect "
+                  "(within 48 hours of the request; expected " +
+                      format_date_range(effect.lo, effect.hi, false) + ")."),
+            parallel, effect);
+        step("cancel", std::to_string(par_label() + 1), false,
+             L("旧サーバのご解約", "Cancel the old server"),
+             L("並行運用期間が終わり、旧サーバにメールが届かなくなったこと（アクセスがなくなったこ"
+               "と）を確認してから、旧サーバを解約してください。",
+               "Cancel the old server only when the parallel period is over and no more mail "
+               "arrives there (no more visitors reach it).") +
+                 L("最短で、ネームサーバの変更が反映された日の" + std::to_string(days) +
+                       "日後です（予定では " + format_date_range(cancel.lo, cancel.hi, true) +
+                       "）。",
+                   " At the earliest " + std::to_string(days) +
+                       " days after the name-server change has taken effect (expected " +
+                       format_date_range(cancel.lo, cancel.hi, false) + ")."),
+             std::nullopt, cancel);
+    }
+
+    // A closure or a holiday run inside the window of a step where someone has to act (the
+    // parallel period and the cancellation only wait).
+    void flag_closures() {
+        for (auto& s : out.steps) {
+            if (!s.date || s.id == "parallel" || s.id == "cancel") continue;
+            Date end = window_end(cal, {*s.date, *s.date_latest}, s.duration);
+            s.warnings = calendar_warnings(cal, *s.date, end, profile.holiday_run_days, ja);
+        }
+    }
+
     void build() {
-        const Duration lead = duration_of(profile, "dns_setup_lead", {1, 3, "business_days"});
-        const Duration transfer =
-            duration_of(profile, "registrar_transfer", {3, 10, "business_days"});
-        const Duration notice = duration_of(profile, "transfer_notice", {5, 5, "business_days"});
-        const Duration ns_update = duration_of(profile, "ns_update", {0, 48, "hours"});
-        const Duration parallel =
-            duration_of(profile, "parallel_operation", {7, 14, "calendar_days"});
         const bool b = spec.pattern == Pattern::B, a = spec.pattern == Pattern::A;
-        const bool transfer_reg = spec.registrar == Registrar::transfer;
         const std::string tld = spec.domain.labels().back();
         bool gtld = false;
         for (auto* g : kGtlds) gtld |= tld == g;
-
-        Date d0 = cal.on_or_after(out_start);
-        Date switch_date = d0;
         const std::string server = bare(spec.server.name);
         const std::string test_domain =
             profile.test_domain_suffix.empty()
                 ? ""
                 : spec.domain.first_label() + "." + bare(Name::parse(profile.test_domain_suffix));
 
-        if (transfer_reg) {
-            step(
-                "0", false,
-                L("現在の管理事業者への事前確認", "Before applying: contact the current registrar"),
-                L("現在 " + dom() +
-                      " を管理している事業者に連絡し、指定事業者・レジストラ変更に必要な手続きを確"
-                      "認して、承認が速やかに行えるよう準備してください。移管は現在の事業者（または"
-                      "お客さま）の承認がないと完了しません。",
-                  "Contact the registrar that manages " + dom() +
-                      " now, learn what it needs for the transfer, and arrange a prompt approval: "
-                      "the transfer completes only when the current registrar (or you) approves "
-                      "it.") +
-                    (gtld ? L("\n." + tld +
-                                  " ドメインの移管には "
-                                  "AuthCode（認証コード）が必要です。現在の事業者から取得し、控えて"
-                                  "おいてください。",
-                              "\nA ." + tld +
-                                  " transfer needs the AuthCode: get it from the current registrar "
-                                  "and keep it at hand.")
-                          : "") +
-                    L("\n登録者の住所とメールアドレスが実在し、確認できる状態か確かめてください。確"
-                      "認できない場合、移管後にドメイン名が使用できなくなります。",
-                      "\nMake sure the registrant's postal address and e-mail address are real and "
-                      "can be verified: if they cannot, the domain becomes unusable after the "
-                      "transfer."),
-                std::nullopt, d0);
-            step("1", false,
-                 L("指定事業者・レジストラ変更のお申し込み", "Apply for the registrar change"),
-                 L("コントロールパネルから、" + dom() +
-                       " の「指定事業者・レジストラ変更」をお申し込みください（初期料金 "
-                       "2,000円、維持管理 月額500円、いずれも税別）。",
-                   "In the control panel, apply for the registrar change of " + dom() +
-                       " (2,000 yen initial fee and 500 yen per month, tax excluded)."),
-                 std::nullopt, d0);
-            step("2", true, L("レジストラへの移管申請", "The transfer is filed with the registrar"),
-                 L("お申し込みに基づき、当社からレジストラへ移管を申請します。",
-                   "We file the transfer with the registrar.") +
-                     (gtld ? L("\nレジストラから英文の確認メールが登録者あてに届きます。迷惑メール"
-                               "と間違えて削除せず、記載の手順で承認してください。",
-                               "\nThe registrar sends the registrant a confirmation e-mail in "
-                               "English: it is easy to mistake for spam — do not delete it, and "
-                               "approve the transfer as it asks.")
-                           : L("\n現在の事業者から承認の依頼が届いた場合は、速やかに承認してくださ"
-                               "い。",
-                               "\nIf the current registrar asks for your approval, give it "
-                               "promptly.")),
-                 transfer, d0);
-            Date notice_date = cal.add_business_days(d0, notice.min);
-            step("3", true, L("指定事業者/レジストラ変更完了通知", "Transfer-complete notice"),
-                 L("移管が完了すると、当社から「指定事業者/"
-                   "レジストラ変更完了通知」メールをお送りします（お申し込みから概ね5営業日）。",
-                   "When the transfer completes we send the transfer-complete notice by e-mail "
-                   "(about 5 business days after the application)."),
-                 notice, notice_date);
-            d0 = notice_date;
-        }
-        Date setup = cal.next_business_day(d0);
-        if (a) {
-            dns_application(transfer_reg ? "4" : "1", "当社DNS（プライマリ・セカンダリとも当社）",
-                            "our DNS (primary and secondary)", server, lead, d0);
-            step(transfer_reg ? "5" : "2", true,
-                 transfer_reg ? L("DNS設定/WHOIS情報変更", "DNS setup and WHOIS update")
-                              : L("DNS設定", "DNS setup"),
-                 L("ご指定日に当社DNSサーバへ " + dom() + " のゾーンを設定します。",
-                   "On the requested date we set up the zone of " + dom() +
-                       " on our name servers.") +
-                     (transfer_reg ? L("\nあわせてレジストラのデータベースのネームサーバ情報の更新"
-                                       "を申請します（反映は48時間以内）。",
-                                       "\nWe also ask the registrar to change the name servers to "
-                                       "ours (applied within 48 hours).")
-                                   : ""),
-                 transfer_reg ? std::optional<Duration>(ns_update) : std::nullopt, setup);
-            step(transfer_reg ? "6" : "3", true, L("DNS設定完了通知", "DNS-setup-complete notice"),
-                 L("DNS設定が完了すると、当社から「DNS設定完了通知」メールをお送りします。",
-                   "When the DNS setup is complete we send the DNS-setup-complete notice by "
-                   "e-mail."),
-                 std::nullopt, setup);
-            switch_date = setup;
-            if (!transfer_reg) {
-                step("4", false,
-                     L("WHOIS情報変更（ネームサーバの変更）",
-                       "Ask your registrar to change the name servers"),
-                     L("ドメイン管理事業者に、ネームサーバを当社の " + ns_list() +
-                           " に変更するよう依頼してください（依頼文は下記）。",
-                       "Ask your registrar to change the name servers to ours: " + ns_list() +
-                           " (the request is below)."),
-                     std::nullopt, setup);
-            }
-        } else if (b) {
-            dns_application(transfer_reg ? "4-1" : "1-1", "プライマリはお客さま、セカンダリは当社",
-                            "your primary, our secondary", server, lead, d0);
-            step(transfer_reg ? "5" : "2", true,
-                 transfer_reg ? L("DNS設定/WHOIS情報変更", "Secondary DNS setup and WHOIS update")
-                              : L("セカンダリDNS設定", "Secondary DNS setup"),
-                 L("ご指定日に当社セカンダリDNS " + bare(profile.pattern_b_secondary().name) +
-                       " を設定し、お客さまのプライマリDNSからゾーン転送を受けられるようにします。",
-                   "On the requested date we set up our secondary " +
-                       bare(profile.pattern_b_secondary().name) +
-                       " to transfer the zone from your primary.") +
-                     (transfer_reg ? L("\nあわせてレジストラのデータベースのネームサーバ情報の更新"
-                                       "を申請します（反映は48時間以内）。",
-                                       "\nWe also ask the registrar to set the name servers below "
-                                       "(applied within 48 hours).")
-                                   : ""),
-                 transfer_reg ? std::optional<Duration>(ns_update) : std::nullopt, setup);
-            step(transfer_reg ? "6" : "3", true, L("DNS設定完了通知", "DNS-setup-complete notice"),
-                 L("設定が完了すると、当社から「DNS設定完了通知」メールをお送りします。",
-                   "When the setup is complete we send the DNS-setup-complete notice by e-mail."),
-                 std::nullopt, setup);
-            if (!transfer_reg)
-                step("4", false,
-                     L("WHOIS情報変更（ネームサーバの変更）",
-                       "Ask your registrar to change the name servers"),
-                     L("ドメイン管理事業者に、ネームサーバを " + ns_list() +
-                           " に変更するよう依頼してください（依頼文は下記）。",
-                       "Ask your registrar to set the name servers to " + ns_list() +
-                           " (the request is below)."),
-                     std::nullopt, setup);
-            step(transfer_reg ? "7" : "5", false, L("プライマリDNS設定", "Set up your primary"),
-                 L("お客さまのプライマリDNSに下記のレコードを追加し、当社セカンダリ（" +
-                       join(secondary_addrs(":"), ", ") +
-                       "）へのゾーン転送（AXFR）とNOTIFYを許可してください（設定例は下記）。",
-                   "Add the records below to the zone on your primary, and allow our secondary (" +
-                       join(secondary_addrs(":"), ", ") +
-                       ") to transfer it (AXFR) and receive its NOTIFY (examples below)."),
-                 std::nullopt, setup);
-            switch_date = setup;
-        } else {  // C
-            step(transfer_reg ? "4-2" : "1-2", false, L("DNS設定変更作業", "Change your own DNS"),
-                 L("お客さまのDNSサーバで、" + dom() +
-                       " のゾーンに下記のレコードを追加してください（Web・メールのサーバは " +
-                       server + "）。",
-                   "On your own name servers, add the records below to the zone of " + dom() +
-                       " (web and mail on " + server + ")."),
-                 std::nullopt, d0);
-            if (transfer_reg) {
-                step("5", true, L("DNS設定/WHOIS情報変更", "WHOIS update"),
-                     L("レジストラのデータベースのネームサーバ情報を " + ns_list() +
-                           " に更新するよう申請します（反映は48時間以内）。",
-                       "We ask the registrar to set the name servers to " + ns_list() +
-                           " (applied within 48 hours)."),
-                     ns_update, setup);
-                switch_date = setup;
-            } else {
-                step("4", false,
-                     L("WHOIS情報変更（ネームサーバの確認）",
-                       "Check the name servers at your registrar"),
-                     L("ドメイン管理事業者に登録されたネームサーバが " + ns_list() +
-                           " であることを確認し、異なる場合は変更を依頼してください。",
-                       "Check that your registrar lists " + ns_list() +
-                           " as the name servers, and ask it to change them if not."),
-                     std::nullopt, d0);
-                switch_date = d0;
-            }
-        }
-        if (out.migration && out.migration->dnssec) {
-            // Switching the NS while the parent still has a DS breaks the domain for
-            // validating resolvers: the DS goes first.
-            auto pos = out.steps.end();
-            for (auto it = out.steps.begin(); it != out.steps.end(); ++it)
-                if (it->title.find("WHOIS") != std::string::npos || it->guide_step == "4-1" ||
-                    it->guide_step == "1-1" ||
-                    (a && it->guide_step == (transfer_reg ? "4" : "1"))) {
-                    pos = it;
-                    break;
-                }
-            Step ds{0,
-                    "DNSSEC",
-                    false,
-                    L("DSレコードの削除（DNSSEC）", "Remove the DS record (DNSSEC)"),
-                    L("旧ゾーンは DNSSEC "
-                      "で署名されています。ネームサーバを切り替える前に、ドメイン管理事業者で DS "
-                      "レコードを削除し、そのTTL（通常1～2日）が過ぎるのを待ってから切り替えてくだ"
-                      "さい。DSが残ったまま切り替えると、検証を行うリゾルバからドメイン全体が見えな"
-                      "くなります（鍵を引き継ぐ方法もあります）。",
-                      "The old zone is signed with DNSSEC. Before the name servers change, remove "
-                      "the DS record at the registrar and wait until its TTL (usually 1-2 days) "
-                      "has passed: switching with the DS still in place makes the whole domain "
-                      "fail for validating resolvers (or carry the keys over instead)."),
-                    Duration{1, 2, "calendar_days"},
-                    d0};
-            out.steps.insert(pos, ds);
-            for (std::size_t i = 0; i < out.steps.size(); ++i)
-                out.steps[i].n = static_cast<int>(i) + 1;
-        }
-        Date cancel = switch_date.plus_days(std::max(parallel.max, profile.parallel_min_days));
-        step(std::to_string(par_label()), false, L("並行運用期間", "Parallel operation"),
-             L("旧サーバとマネージドサーバを並行して運用してください（1～2週間）。ネームサーバを切"
-               "り替えた後も、リゾルバのキャッシュ（親ゾーンのNSのTTLは1～2日が一般的です）や旧ゾー"
-               "ンのレコードのTTLが切れるまで、一部のメールやアクセスは旧サーバに届きます。メールソ"
-               "フトは両方のサーバからメールを受信してください。",
-               "Run the old server and the managed server side by side (1-2 weeks). After the name "
-               "servers change, resolvers keep the old answers until the cached delegation (the "
-               "parent's NS TTL, often 1-2 days) and the old records' TTLs expire, so some mail "
-               "and visitors still reach the old server; fetch mail from both servers."),
-             parallel, switch_date);
-        step(std::to_string(par_label() + 1), false, L("旧サーバのご解約", "Cancel the old server"),
-             L("並行運用期間が終わり、旧サーバにメールが届かなくなったこと（アクセスがなくなったこ"
-               "と）を確認してから、旧サーバを解約してください。最短で " +
-                   cancel.to_string() + " 以降です。",
-               "Cancel the old server only when the parallel period is over and no more mail "
-               "arrives there (no more visitors reach it): " +
-                   cancel.to_string() + " at the earliest."),
-             std::nullopt, cancel);
-
+        const Span start = Span::at(cal.on_or_after(out_start));
+        Span ready = start;  // the DNS work can begin: the start, or the transfer's completion
+        std::optional<Span> ds_clear;
+        if (transfer_reg()) ready = transfer_steps(start, gtld, tld);
+        if (signed_old_zone()) ds_clear = ds_remove_step(ready);
+        Span ns = a   ? pattern_a_steps(ready, ds_clear)
+                  : b ? pattern_b_steps(ready, ds_clear)
+                      : pattern_c_steps(ready, ds_clear);
+        parallel_and_cancel(ns);
+        flag_closures();
         // What the registrar must set.
         if (spec.registrar == Registrar::customer)
             out.registrar_request =
@@ -460,10 +592,10 @@ struct Builder {
               "there."),
         };
         for (const auto& s : out.steps) {
-            if (!s.date) continue;
-            for (int y = out_start.y; y <= s.date->y; ++y)
+            if (!s.date_latest) continue;
+            for (int y = out_start.y; y <= s.date_latest->y; ++y)
                 for (const auto& h : japanese_holidays(y))
-                    if (h.provisional && h.date >= out_start && h.date <= *s.date) {
+                    if (h.provisional && h.date >= out_start && h.date <= *s.date_latest) {
                         std::string t = h.date.to_string() + " " + (ja ? h.name_ja : h.name_en);
                         if (std::find(out.holidays_provisional.begin(),
                                       out.holidays_provisional.end(),
@@ -489,6 +621,14 @@ struct Builder {
     }
 
     Date out_start;
+    // The durations: the profile's, or the guide's values.
+    Duration lead = duration_of(profile, "dns_setup_lead", {1, 3, "business_days"});
+    Duration transfer = duration_of(profile, "registrar_transfer", {3, 10, "business_days"});
+    Duration notice = duration_of(profile, "transfer_notice", {5, 5, "business_days"});
+    Duration ns_update = duration_of(profile, "ns_update", {0, 48, "hours"});
+    Duration parallel = duration_of(profile, "parallel_operation", {7, 14, "calendar_days"});
+    Duration ds_wait = duration_of(profile, "ds_removal_wait", {2, 2, "calendar_days"});
+    int ds_step = 0;  // the number of the DS removal step, 0 without one
 };
 
 }  // namespace
@@ -541,19 +681,32 @@ nlohmann::json instructions_json(const Instructions& in) {
             glue.push_back({{"name", n.name.to_string()}, {"addresses", addrs}});
         }
     }
+    auto date = [](const std::optional<Date>& d) {
+        return d ? nlohmann::json(d->to_string()) : nlohmann::json(nullptr);
+    };
     auto steps = nlohmann::json::array();
-    for (const auto& s : in.steps)
-        steps.push_back(
-            {{"n", s.n},
-             {"guide_step", s.guide_step},
-             {"actor", s.provider ? "provider" : "customer"},
-             {"title", s.title},
-             {"detail", s.detail},
-             {"duration", s.duration ? nlohmann::json{{"min", s.duration->min},
-                                                      {"max", s.duration->max},
-                                                      {"unit", s.duration->unit}}
-                                     : nlohmann::json(nullptr)},
-             {"date", s.date ? nlohmann::json(s.date->to_string()) : nlohmann::json(nullptr)}});
+    for (const auto& s : in.steps) {
+        auto warnings = nlohmann::json::array();
+        for (const auto& w : s.warnings)
+            warnings.push_back({{"kind", w.kind},
+                                {"from", w.from.to_string()},
+                                {"to", w.to.to_string()},
+                                {"message", w.message}});
+        steps.push_back({{"n", s.n},
+                         {"id", s.id},
+                         {"guide_step", s.guide_step.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(s.guide_step)},
+                         {"actor", s.provider ? "provider" : "customer"},
+                         {"title", s.title},
+                         {"detail", s.detail},
+                         {"duration", s.duration ? nlohmann::json{{"min", s.duration->min},
+                                                                  {"max", s.duration->max},
+                                                                  {"unit", s.duration->unit}}
+                                                 : nlohmann::json(nullptr)},
+                         {"date", date(s.date)},
+                         {"date_latest", date(s.date_latest)},
+                         {"warnings", warnings}});
+    }
     auto snippets = nlohmann::json::object();
     for (const auto& sn : in.snippets) snippets[sn.server] = sn.text;
     return {
@@ -634,18 +787,38 @@ std::string instructions_text(const Instructions& in, bool md) {
              "DS: none (zonegen does not sign zones)\n");
 
     out += h2(L("手順", "Steps"));
+    std::vector<Date> explained;  // runs whose warning was given in full already
     for (const auto& s : in.steps) {
         std::string actor = s.provider ? L("当社作業", "provider") : L("お客さま作業", "customer");
-        std::string when = s.date ? s.date->to_string() : L("未定", "not known yet");
+        std::string when = s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
+                                  : L("未定", "not known yet");
         std::string d = s.duration ? L("、所要 ", ", takes ") + dur(*s.duration) : "";
         if (md)
             out += std::to_string(s.n) + ". **" + s.title + "** — " + actor +
-                   L("、手順 ", ", guide step ") + s.guide_step + L("、予定日 ", ", expected ") +
-                   when + d + "\n";
+                   (s.guide_step.empty() ? L("、追加手順", ", added step")
+                                         : L("、手順 ", ", guide step ") + s.guide_step) +
+                   L("、予定日 ", ", expected ") + when + d + "\n";
         else
-            out += std::to_string(s.n) + ". [" + actor + L("・手順 ", ", step ") + s.guide_step +
+            out += std::to_string(s.n) + ". [" + actor +
+                   (s.guide_step.empty() ? L("・追加手順", ", added step")
+                                         : L("・手順 ", ", step ") + s.guide_step) +
                    "] " + s.title + " — " + when + d + "\n";
         std::string detail = s.detail;
+        for (const auto& w : s.warnings) {
+            bool again = std::find(explained.begin(), explained.end(), w.from) != explained.end();
+            if (again && s.id != "ns_change") continue;  // said above; the switch says it again
+            std::string run = format_date_range(w.from, w.to, ja);
+            bool closure = w.kind == "closure";
+            detail +=
+                "\n" + L("※ ", "Note: ") +
+                (!again ? w.message
+                        : L(std::string("この期間も") + (closure ? "当社の休業期間" : "連休") +
+                                "（" + run + "）にかかります（上記参照）。",
+                            std::string("this period also crosses ") +
+                                (closure ? "our closure" : "the run of holidays") + " (" + run +
+                                "; see above)."));
+            if (!again) explained.push_back(w.from);
+        }
         std::string indent = md ? "   " : "   ";
         std::size_t i = 0;
         while (i <= detail.size()) {

@@ -12,17 +12,21 @@
 #include "zonegen/calendar.hpp"
 #include "zonegen/migrate.hpp"
 #include "zonegen/profile.hpp"
+#include "zonegen/schedule.hpp"
 #include "zonegen/spec.hpp"
 
 namespace zonegen {
 
 struct Step {
     int n = 0;
-    std::string guide_step;  // the guide's own label: "1", "4-1", "1-2"...
+    std::string id;          // stable, for programs and tests: ns_change, transfer_check...
+    std::string guide_step;  // the guide's own label: "1", "4-1", "1-2"...; "" when added
     bool provider = false;   // actor: provider or customer
     std::string title, detail;
     std::optional<Duration> duration;
-    std::optional<Date> date;  // expected (earliest) date; none where it cannot be known
+    std::optional<Date> date;               // expected earliest date; none where it cannot be known
+    std::optional<Date> date_latest;        // expected latest date (== date when not a range)
+    std::vector<CalendarWarning> warnings;  // closures and holiday runs its window crosses
 };
 
 struct Snippet {

@@ -153,8 +153,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     auto root = yamlx::load(text, src, yamlx::Doc::profile);
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
-             "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
-             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
+             "transferable_tlds", "durations", "closed_days", "parallel_min_days",
+             "holiday_run_days", "time_zone", "pdns", "safety", "allowed_customer_networks",
+             "zone_transfer", "control_panel",
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs"});
     Profile p;
@@ -285,6 +286,11 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     use_time_zone(p.time_zone);
     if (auto v = top.get("parallel_min_days"); v.IsDefined())
         p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
+    if (auto v = top.get("holiday_run_days"); v.IsDefined()) {
+        p.holiday_run_days = static_cast<int>(yamlx::uint32(v, src, "holiday_run_days", 366));
+        if (p.holiday_run_days < 3)
+            yamlx::fail(src, v, "holiday_run_days", "below 3: every weekend would be a run");
+    }
     if (auto v = top.get("pdns"); v.IsDefined()) {
         Map m(v, src, "pdns", {"url", "server_id"});
         if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");

@@ -60,6 +60,8 @@ struct Profile {
     // Where the provider works: the SOA serial's date and the default start day are its days.
     std::string time_zone = kDefaultTimeZone;
     int parallel_min_days = 14;
+    // Runs of this many days without a business day (Golden Week...) flag the steps they cross.
+    int holiday_run_days = 3;
     // PowerDNS
     std::string pdns_url;
     std::string pdns_server_id = "localhost";

@@ -97,18 +97,10 @@ void warn_duplicate(const ExtraRecord& r, Spec& s, const std::string& src) {
         }
 }
 
-const std::vector<std::string> kSpecKeys = {"domain",
-                                            "dns_pattern",
-                                            "registrar",
-                                            "server",
-                                            "services",
-                                            "customer_primary",
-                                            "customer_nameservers",
-                                            "tsig",
-                                            "ttl",
-                                            "import_from",
-                                            "records",
-                                            "account"};
+const std::vector<std::string> kSpecKeys = {
+    "domain",           "dns_pattern",          "registrar", "server", "services",
+    "customer_primary", "customer_nameservers", "tsig",      "ttl",    "old_zone_signed",
+    "old_ds_ttl",       "import_from",          "records",   "account"};
 
 }  // namespace
 
@@ -338,6 +330,15 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     }
 
     if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
+    // The zone served today is DNSSEC-signed: its DS goes before the name servers change.
+    if (auto v = top.get("old_zone_signed"); v.IsDefined())
+        s.old_zone_signed = yamlx::boolean(v, src, "old_zone_signed");
+    if (auto t = top.get("old_ds_ttl"); t.IsDefined()) {
+        if (!s.old_zone_signed)
+            yamlx::fail(src, t, "old_ds_ttl",
+                        "the DS TTL only matters for a signed zone: add old_zone_signed: true");
+        s.old_ds_ttl = yamlx::ttl(t, src, "old_ds_ttl");
+    }
 
     if (auto a = top.get("account"); a.IsDefined()) {
         std::string id = yamlx::scalar(a, src, "account");

@@ -45,6 +45,10 @@ struct Spec {
     std::vector<HostAddrs> customer_nameservers;
     std::optional<TsigRef> tsig;
     std::optional<std::uint32_t> ttl;
+    // The zone served today is DNSSEC-signed (the parent has a DS), and that DS's TTL at the
+    // parent when known: the instructions remove the DS before the name servers change.
+    bool old_zone_signed = false;
+    std::optional<std::uint32_t> old_ds_ttl;
     std::vector<ExtraRecord> records;
     // Migration: the zone to start from (a zone file, pdns:ZONE, axfr://HOST[:PORT]/ZONE),
     // as written: a file is read under the profile's import_dirs (spec_paths.hpp). Pattern A.
