@@ -97,10 +97,20 @@ void warn_duplicate(const ExtraRecord& r, Spec& s, const std::string& src) {
         }
 }
 
-const std::vector<std::string> kSpecKeys = {
-    "domain",           "dns_pattern",          "registrar", "server", "services",
-    "customer_primary", "customer_nameservers", "tsig",      "ttl",    "old_zone_signed",
-    "old_ds_ttl",       "import_from",          "records",   "account"};
+const std::vector<std::string> kSpecKeys = {"domain",
+                                            "dns_pattern",
+                                            "registrar",
+                                            "server",
+                                            "services",
+                                            "customer_primary",
+                                            "customer_nameservers",
+                                            "tsig",
+                                            "ttl",
+                                            "import_from",
+                                            "records",
+                                            "account",
+                                            "old_zone_signed",  // the old zone's DNSSEC
+                                            "old_ds_ttl"};
 
 }  // namespace
 
