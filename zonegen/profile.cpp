@@ -153,11 +153,12 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     auto root = yamlx::load(text, src, yamlx::Doc::profile);
     Map top(root, src, "",
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
-             "transferable_tlds", "durations", "closed_days", "parallel_min_days",
-             "holiday_run_days", "time_zone", "pdns", "safety", "allowed_customer_networks",
-             "zone_transfer", "control_panel",
+             "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
+             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
              // where spec paths may point (spec_paths.hpp)
-             "secrets_dir", "import_dirs"});
+             "secrets_dir", "import_dirs",
+             // the instructions' warnings of long runs of holidays (schedule.hpp)
+             "holiday_run_days"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
