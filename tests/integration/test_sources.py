@@ -155,9 +155,14 @@ def test_import_reports_dnssec_in_the_old_zone():
     assert "DNSKEY" not in r.stdout
     # The instructions gain the safe order and list what the migration keeps and drops.
     ins = json.loads(zg("instructions", spec, "--format", "json", "--lang", "en", "--start", "2026-12-01", check=0).stdout)
-    titles = [st["title"] for st in ins["steps"]]
-    ds = titles.index("Remove the DS record (DNSSEC)")
-    assert ds < titles.index("Apply for the DNS setup"), titles
+    ids = [st["id"] for st in ins["steps"]]
+    ds = ins["steps"][ids.index("ds_remove")]
+    assert ids.index("transfer_complete") < ids.index("ds_remove") < ids.index("dns_application"), ids
+    # We hold the registration once the transfer is complete: the DS removal is ours, and the
+    # NS change waits at least two days after it.
+    assert ds["actor"] == "provider", ds
+    ns = ins["steps"][ids.index("ns_change")]
+    assert ns["date"] >= ds["date"] and ns["date_latest"] >= ds["date_latest"], (ds, ns)
     actions = {(i["name"], i["type"]): i["action"] for i in ins["migration"]["items"]}
     assert actions[("oldzone-zonegen-test.com.", "DNSKEY")] == "dropped"
     assert actions[("sel1._domainkey.oldzone-zonegen-test.com.", "TXT")] == "kept"

@@ -75,3 +75,43 @@ TEST(Calendar, BusinessDaysSkipWeekendsHolidaysAndNewYear) {
     EXPECT_THROW(Date::parse("2026-02-30"), std::invalid_argument);
     EXPECT_THROW(Date::parse("26-1-1"), std::invalid_argument);
 }
+
+TEST(Calendar, DatesCarryTheWeekdayInBothLanguages) {
+    Date d = Date::parse("2026-12-08");
+    EXPECT_EQ(format_date(d, true), "2026年12月8日(火)");
+    EXPECT_EQ(format_date(d, false), "Tue 8 Dec 2026");
+    Date e = Date::parse("2026-12-21");
+    EXPECT_EQ(format_date_range(d, e, true), "2026年12月8日(火)～12月21日(月)");
+    EXPECT_EQ(format_date_range(d, e, false), "Tue 8 Dec – Mon 21 Dec 2026");
+    EXPECT_EQ(format_date_range(d, d, true), "2026年12月8日(火)");
+    // Across the year both ends carry theirs.
+    Date f = Date::parse("2027-01-07");
+    EXPECT_EQ(format_date_range(Date::parse("2026-12-25"), f, true),
+              "2026年12月25日(金)～2027年1月7日(木)");
+    EXPECT_EQ(format_date_range(Date::parse("2026-12-25"), f, false),
+              "Fri 25 Dec 2026 – Thu 7 Jan 2027");
+    EXPECT_EQ(days_between(Date::parse("2026-12-25"), f), 13);
+    EXPECT_EQ(days_between(f, Date::parse("2026-12-25")), -13);
+}
+
+TEST(Calendar, RunsOfClosedDaysAreWholeAndKnowTheClosure) {
+    BusinessCalendar cal({"12-29..01-03"});
+    // The New Year closure of 2026-27: Tue 29 Dec to Sun 3 Jan; a window touching one day of
+    // it gets the whole run.
+    auto ny = cal.closed_runs(Date::parse("2026-12-31"), Date::parse("2026-12-31"));
+    ASSERT_EQ(ny.size(), 1u);
+    EXPECT_EQ(ny[0].from.to_string(), "2026-12-29");
+    EXPECT_EQ(ny[0].to.to_string(), "2027-01-03");
+    EXPECT_TRUE(ny[0].provider_closed);
+    EXPECT_EQ(ny[0].days(), 6);
+    // Golden Week 2027: Thu 29 Apr alone, then Sat 1 May to Wed 5 May; a weekend is a run of
+    // two.
+    auto gw = cal.closed_runs(Date::parse("2027-04-28"), Date::parse("2027-05-10"));
+    std::vector<std::string> got;
+    for (const auto& r : gw)
+        got.push_back(r.from.to_string() + ".." + r.to.to_string() +
+                      (r.provider_closed ? " closed" : ""));
+    EXPECT_EQ(got, (std::vector<std::string>{"2027-04-29..2027-04-29", "2027-05-01..2027-05-05",
+                                             "2027-05-08..2027-05-09"}));
+    EXPECT_TRUE(cal.closed_runs(Date::parse("2027-06-01"), Date::parse("2027-06-04")).empty());
+}

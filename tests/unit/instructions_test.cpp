@@ -17,9 +17,12 @@ Spec spec(const std::string& domain, const std::string& pattern, const std::stri
                       "t.yaml");
 }
 
+// "id earliest..latest" of every step.
 std::vector<std::string> dates(const Instructions& in) {
     std::vector<std::string> out;
-    for (const auto& s : in.steps) out.push_back(s.date ? s.date->to_string() : "-");
+    for (const auto& s : in.steps)
+        out.push_back(s.id + " " + (s.date ? s.date->to_string() : "-") + ".." +
+                      (s.date_latest ? s.date_latest->to_string() : "-"));
     return out;
 }
 
@@ -53,12 +56,24 @@ TEST(Instructions, AFridayBeforeTheSeptemberHolidaysLandsEachStepOnABusinessDay)
     // 23 equinox: the next business day is the 24th.
     Instructions in = build_instructions(spec("example.com", "A", "transfer"), load_profile(""),
                                          "en", Date::parse("2026-09-18"), std::nullopt);
-    EXPECT_EQ(dates(in), (std::vector<std::string>{"2026-09-18", "2026-09-18", "2026-09-18",
-                                                   "2026-09-30", "2026-09-30", "2026-10-01",
-                                                   "2026-10-01", "2026-10-01", "2026-10-15"}));
+    // The transfer takes 3-10 business days (Mon 28 Sep - Wed 7 Oct); the DNS setup 1-3 more
+    // (Mon 12 Oct is Sports Day); the parallel period starts when the NS change has taken
+    // effect, up to 48 hours later.
+    EXPECT_EQ(dates(in), (std::vector<std::string>{
+                             "registrar_contact 2026-09-18..2026-09-18",
+                             "transfer_application 2026-09-18..2026-09-18",
+                             "transfer_filing 2026-09-18..2026-09-18",
+                             "transfer_complete 2026-09-28..2026-10-07",
+                             "dns_application 2026-09-28..2026-10-07",
+                             "dns_setup 2026-09-29..2026-10-13",
+                             "ns_change 2026-09-29..2026-10-13",
+                             "dns_setup_complete 2026-09-29..2026-10-13",
+                             "parallel 2026-09-29..2026-10-15",
+                             "cancel 2026-10-13..2026-10-29",
+                         }));
     Instructions in3 = build_instructions(spec("example.com", "A", "customer"), load_profile(""),
                                           "en", Date::parse("2026-09-18"), std::nullopt);
-    EXPECT_EQ(dates(in3)[1], "2026-09-24");  // the DNS setup: the next business day
+    EXPECT_EQ(dates(in3)[1], "dns_setup 2026-09-24..2026-09-28");  // the next business day on
 }
 
 TEST(Instructions, NameServersGlueAndRequests) {
