@@ -296,12 +296,17 @@ struct Builder {
     Span switch_dates(const Span& earliest, const std::optional<Span>& ds_clear) const {
         return ds_clear ? on_business_days(cal, latest_of(earliest, *ds_clear)) : earliest;
     }
-    std::string after_ds() const {
-        return ds_step ? L("\nDS レコードの削除（手順 " + std::to_string(ds_step) +
-                               "）から所定の待ち時間が過ぎた後に行います。",
-                           "\nOnly once the wait after the DS removal (step " +
-                               std::to_string(ds_step) + ") is over.")
-                       : "";
+    std::string after_ds(bool provider) const {
+        if (!ds_step) return "";
+        const std::string n = std::to_string(ds_step);
+        return provider
+                   ? L("\nDS レコードの削除（手順 " + n + "）後の待ち時間が過ぎてから行います。",
+                       "\nWe do this only once the wait after the DS removal (step " + n +
+                           ") is over.")
+                   : L("\nDS レコードの削除（手順 " + n +
+                           "）後の待ち時間が過ぎてから依頼してください。",
+                       "\nDo this only once the wait after the DS removal (step " + n +
+                           ") is over.");
     }
 
     // Procedures 1 and 3: our DNS serves the zone, then the name servers change.
@@ -323,7 +328,7 @@ struct Builder {
                    "Once the zone is set up, we ask the registrar to change the name servers to "
                    "ours: " +
                        ns_list() + " (applied within 48 hours).") +
-                     after_ds(),
+                     after_ds(true),
                  ns_update, ns);
             dns_setup_complete("6", ns);
         } else {
@@ -336,7 +341,7 @@ struct Builder {
                    "After the DNS-setup-complete notice, ask your registrar to change the name "
                    "servers to ours: " +
                        ns_list() + " (the request is below).") +
-                     after_ds(),
+                     after_ds(false),
                  ns_update, ns);
         }
         return ns;
@@ -404,7 +409,7 @@ struct Builder {
                    "Once the transfer is confirmed, we ask the registrar to set the name servers "
                    "to " +
                        ns_list() + " (applied within 48 hours).") +
-                     after_ds(),
+                     after_ds(true),
                  ns_update, ns);
         else
             step("ns_change", "4", false,
@@ -415,7 +420,7 @@ struct Builder {
                    "Once we have confirmed the transfer, ask your registrar to set the name "
                    "servers to " +
                        ns_list() + " (the request is below).") +
-                     after_ds(),
+                     after_ds(false),
                  ns_update, ns);
         return ns;
     }
@@ -437,7 +442,7 @@ struct Builder {
                        " に更新するよう申請します（反映は48時間以内）。",
                    "We ask the registrar to set the name servers to " + ns_list() +
                        " (applied within 48 hours).") +
-                     after_ds(),
+                     after_ds(true),
                  ns_update, ns);
             return ns;
         }
@@ -448,7 +453,7 @@ struct Builder {
                    " であることを確認し、異なる場合は変更を依頼してください。",
                "Check that your registrar lists " + ns_list() +
                    " as the name servers, and ask it to change them if not.") +
-                 after_ds(),
+                 after_ds(false),
              ns_update, ns);
         return ns;
     }
@@ -492,11 +497,14 @@ struct Builder {
     }
 
     // A closure or a holiday run inside the window of a step where someone has to act (the
-    // parallel period and the cancellation only wait).
+    // parallel period and the cancellation only wait); the name-server change's window runs
+    // until the change has taken effect and the parent's NS TTL has passed.
     void flag_closures() {
         for (auto& s : out.steps) {
             if (!s.date || s.id == "parallel" || s.id == "cancel") continue;
             Date end = window_end(cal, {*s.date, *s.date_latest}, s.duration);
+            // The switch settles only when resolvers' cached delegations have expired.
+            if (s.id == "ns_change") end = later(cal, Span::at(end), ns_cache).hi;
             s.warnings = calendar_warnings(cal, *s.date, end, profile.holiday_run_days, ja);
         }
     }
@@ -628,6 +636,7 @@ struct Builder {
     Duration ns_update = duration_of(profile, "ns_update", {0, 48, "hours"});
     Duration parallel = duration_of(profile, "parallel_operation", {7, 14, "calendar_days"});
     Duration ds_wait = duration_of(profile, "ds_removal_wait", {2, 2, "calendar_days"});
+    Duration ns_cache = duration_of(profile, "ns_cache", {1, 2, "calendar_days"});
     int ds_step = 0;  // the number of the DS removal step, 0 without one
 };
 

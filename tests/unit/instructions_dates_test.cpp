@@ -244,6 +244,10 @@ TEST(InstructionsDates, TransferRangesAndTheNewYearClosure) {
     const Step& ns = get(late, "ns_change");
     EXPECT_EQ(ns.date->to_string(), "2027-12-27");
     EXPECT_TRUE(has_warning(ns, "closure", "2027-12-29", "2028-01-03")) << ns.date->to_string();
+    // A switch on Fri 25 Dec takes effect by Sunday, but resolvers move on into the closure.
+    Instructions c4 = build({"C", "customer"}, "2026-12-25", p);
+    EXPECT_EQ(get(c4, "ns_change").date_latest->to_string(), "2026-12-25");
+    EXPECT_TRUE(has_warning(get(c4, "ns_change"), "closure", "2026-12-29", "2027-01-03"));
     // Nothing to flag in June.
     for (const auto& c : kProcedures)
         for (const auto& s : build(c, "2027-06-01", p).steps) EXPECT_TRUE(s.warnings.empty());
