@@ -407,13 +407,22 @@ def run_measured(args):
     return p.returncode, err, time.time() - t0, usage.ru_maxrss / 1024
 
 
+def peak_rss_limit_mib():
+    """What 200,000 records may take: 400 MiB, or twice that for a sanitizer build, whose
+    shadow memory and quarantine of freed blocks (256 MiB by default) inflate the resident
+    size whatever the program holds (seen at 413 MiB there)."""
+    with open(ZG, "rb") as f:
+        sanitized = b"__asan_init" in f.read()
+    return 800 if sanitized else 400
+
+
 def test_flooding_server_is_stopped_by_the_caps():
     a_records = tcp_server(flood(lambda i: rr(host(i), 1, struct.pack("!I", 0xC0000200 + i % 256))))
     src = "axfr://127.0.0.1:%d/%s" % (a_records, DOMAIN)
     # The default cap (200,000 records), with the memory it takes.
     code, err, secs, mib = run_measured(["import", src, "--timeout", "60", "-o", os.path.join(WORK, "flood.zone")])
     assert code == 3 and "more than 200000 records" in err and "zone_transfer.max_records" in err, (code, err)
-    assert mib < 400, mib
+    assert mib < peak_rss_limit_mib(), (mib, peak_rss_limit_mib())
     assert not os.path.exists(os.path.join(WORK, "flood.zone"))
     print("  endless A records: stopped at the 200,000-record cap after %.2f s, peak RSS %.0f MiB" % (secs, mib))
     # A profile's own caps.
