@@ -286,6 +286,26 @@ const std::string& PdnsClient::url() const {
     return impl_->cfg.url;
 }
 
+void refuse_api_key_as_tsig(const SecretString& secret, const std::string& api_key_file) {
+    SecretString key;
+    try {
+        key = read_api_key(api_key_file);
+    } catch (const InputError&) {
+        return;  // no key: the request that needs one says so
+    }
+    if (secret == key)
+        throw InputError(
+            "tsig.secret_file: refused: the file holds the PowerDNS API key, which is never "
+            "used as a TSIG secret");
+}
+
+std::string PdnsClient::request_line(const std::string& method, const std::string& rest) const {
+    return method + " " + impl_->cfg.url + impl_->path(rest);
+}
+std::string PdnsClient::zone_ref(const Name& zone) {
+    return zone_path(zone);
+}
+
 std::optional<nlohmann::json> PdnsClient::get_zone(const Name& zone) {
     auto p = impl_->path("/zones/" + zone_path(zone));
     auto [status, body] = impl_->call("GET", p, nullptr, {200, 404, 422});

@@ -40,6 +40,10 @@ SecretString read_api_key(const std::string& key_file);
 // newlines dropped, one line.
 SecretString read_secret_file(const std::string& path, const std::string& what);
 
+// The API key is never a TSIG secret: a secret file that holds it (a copy, a hard link)
+// would hand it to our secondary and to whoever the TSIG key is shared with (InputError).
+void refuse_api_key_as_tsig(const SecretString& secret, const std::string& api_key_file);
+
 class PdnsClient {
   public:
     explicit PdnsClient(PdnsConfig cfg);
@@ -48,6 +52,10 @@ class PdnsClient {
     PdnsClient& operator=(const PdnsClient&) = delete;
 
     const std::string& url() const;
+    // A request as --verbose traces it ("PUT http://.../api/v1/servers/localhost/zones/x."):
+    // what a plan lists for each step. `rest` below the server: "/zones/" + zone_ref(zone).
+    std::string request_line(const std::string& method, const std::string& rest) const;
+    static std::string zone_ref(const Name& zone);
 
     std::optional<nlohmann::json> get_zone(const Name& zone);  // nullopt when absent
     void create_zone(const nlohmann::json& body);

@@ -1,9 +1,9 @@
-// plan and apply: what is live at a target (PowerDNS or a zone file) against what the spec
-// wants, the safety limits, and the steps that make it so. Every step is idempotent, so a
-// re-run after a failure completes what was left.
+// plan and apply: what is live at a target (a zone file, PowerDNS: zonegen/target.hpp)
+// against what the spec wants, the safety limits, and the steps that make it so. A plan is
+// one ordered list of steps: `plan` prints them, `--out` saves them, `apply` runs exactly
+// them. Every step is idempotent, so a re-run after a failure completes what was left.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,72 +15,36 @@
 #include "zonegen/migrate.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/target.hpp"
 
 namespace zonegen {
 
-struct ProvisionOptions {
-    std::string target = "pdns:";  // "pdns:", "pdns:ZONE", or a zone file path
-    std::string pdns_url;          // overrides the profile's pdns.url
-    std::string api_key_file;      // else $PDNS_API_KEY
-    bool full = false;             // the zone is fully managed: delete what the spec does not make
-    bool force = false;            // override the safety limits
-    int wait_transfer = -1;        // B: seconds to require a transfer; -1: not required
-    // B without --wait-transfer: how long a write waits for the first transfer before it
-    // reports "pending" (batch: 0, not waited for).
-    int brief_transfer_wait_s = 10;
-    // A: seconds to wait until our secondaries serve the new serial; 0 asks them nothing
-    // (batch's default: `verify` checks them later).
-    int wait_secondaries = 10;
-    std::optional<std::uint32_t> serial;
-    int pdns_timeout_s = 30;         // connect and read timeouts of each API call
-    int pdns_max_response_mb = 256;  // a larger PowerDNS answer is exit 3, never read whole
-    std::function<void(const std::string&)> trace;
-};
+// The version of the saved plan format; an older plan is refused with a clear message.
+constexpr int kPlanVersion = 2;
 
 struct ProvisionPlan {
-    std::string target;  // what was planned against, as given
-    std::string server;  // PowerDNS URL, or the file path
-    bool file_target = false;
+    std::string target;       // what was planned against, as given (--target)
+    std::string target_kind;  // the Target's kind(): "powerdns" | "file"
+    std::string server;       // the Target's server(): the API's URL, or the file
     Name zone;
     Pattern pattern = Pattern::A;
     bool exists = false;
-    std::string kind_before, kind_after;  // PowerDNS kinds; "" when absent or a file
-    std::vector<std::string> masters_before, masters_after;
-    bool delete_zone = false;
-    // A: a Master zone without a single rrset, not even an SOA: what PowerDNS leaves when it
-    // stops between creating a zone and committing its records. Apply deletes and creates it.
-    bool empty_shell = false;
-    Plan plan;  // rrset changes
+    Role role_before = Role::absent, role_after = Role::absent;
+    std::string account_before, account_after;  // tenancy, as the plan leaves it
     std::size_t existing_rrsets = 0;
-    nlohmann::json create_body;          // the POST body when the zone is created
+    Plan plan;                           // the records' changes (contract.md's "changes")
+    std::vector<PlanStep> steps;         // everything apply writes, in order
+    std::vector<std::string> settle;     // what happens after the writes (never pending)
     std::optional<std::string> unsafe;   // why the safety limits refuse it
     std::optional<Migration> migration;  // with import_from: what was kept, replaced, dropped
     // The zone as it will be, checked as generate checks it: warnings, and errors that are
     // already live (errors the change would introduce refuse the plan instead).
     std::vector<Finding> findings;
-    // Tenancy (zonegen/tenancy.hpp): the zone's account on PowerDNS before and after the plan
-    // ("" for none; after: the spec's, else the live one kept).
-    std::string account_before, account_after;
-    // Pattern B's TSIG key, server-wide on PowerDNS: what apply does to it. The secret is
-    // compared in memory and never kept: a plan says only whether it changes.
-    struct TsigKeyStep {
-        Name name;
-        std::string algorithm;
-        // The secret's file beneath the profile's secrets_dir, or beneath `secrets_dir`, the
-        // spec's directory, when the profile sets none (spec_paths.hpp).
-        std::string secret_file, secrets_dir;
-        std::string action;            // create | update | none
-        std::string algorithm_before;  // the live key's, "" when absent
-        bool secret_changed = false;   // the live secret differs from the file's
-    };
-    std::optional<TsigKeyStep> tsig_key;
-    // B: the keys the Slave zone transfers with (PowerDNS's slave_tsig_key_ids).
-    std::vector<std::string> zone_keys_before, zone_keys_after;
-    bool account_changes() const;
-    // The PowerDNS zone document the plan was made from (never saved in a plan file): an
-    // apply right after the plan starts from it instead of reading the zone again.
-    std::shared_ptr<const nlohmann::json> live_doc;
-    bool has_changes() const;
+    // The target the plan was made with and what it read: an apply right after the plan in
+    // this process starts from them instead of reading everything again. Never saved.
+    std::shared_ptr<Target> made_with;
+    std::shared_ptr<const LiveZone> live;
+    bool has_changes() const { return !steps.empty(); }
 };
 
 // The desired zone of a spec: build_desired, or with import_from the imported zone
@@ -90,16 +54,30 @@ Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOpti
 
 ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts);
 
-// The plan as contract.md's plan document, plus the zone-level steps and what apply
-// --plan needs to apply exactly this.
+// The plan as contract.md's plan document plus its steps (what apply --plan runs).
 nlohmann::json plan_document(const ProvisionPlan& p);
 ProvisionPlan plan_from_document(const nlohmann::json& doc);
 // `forced`: --force was given, so an unsafe plan is not told to use it.
 std::string plan_text_full(const ProvisionPlan& p, bool forced = false);
 
-// Applies a plan (refusing, exit 4, when it is unsafe without --force). With
-// `check_before`, the live state must still match the plan's "before" (apply --plan).
-// Returns the apply document of contract.md.
+enum class ApplyStatus { applied, unchanged };
+
+// What an apply did (apply_document renders it as contract.md's apply document).
+struct ApplyResult {
+    ApplyStatus status = ApplyStatus::unchanged;
+    std::optional<std::uint32_t> serial_before;
+    SettleReport settle;
+    std::optional<std::vector<Finding>> arrived_findings;  // B: the transferred zone's
+    std::size_t steps_run = 0;
+};
+
+// Runs a plan's steps (refusing, exit 4, when it is unsafe without --force), reloads and
+// expects an empty diff, then settles. With `check_before`, every step's "before" must
+// still hold (apply --plan).
+ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
+                        const ProvisionOptions& opts, bool check_before);
+nlohmann::json apply_document(const ProvisionPlan& p, const ApplyResult& r);
+// apply_steps, rendered.
 nlohmann::json apply_plan(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
                           const ProvisionOptions& opts, bool check_before);
 
