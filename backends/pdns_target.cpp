@@ -552,6 +552,7 @@ class PdnsTarget final : public Target {
                 check_own_key(zone, Name::parse(k));
         } else if (s.subject.rfind("tsig-key ", 0) == 0) {
             check_own_key(zone, key_of(s).name);
+            (void)read_secret(key_of(s));  // where the plan says, confined, before any request
         } else if (s.subject.rfind("metadata ", 0) == 0) {
             std::string kind = s.subject.substr(9);
             if (std::find(std::begin(kMetaKinds), std::end(kMetaKinds), kind) ==

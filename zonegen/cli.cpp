@@ -483,7 +483,8 @@ int cmd_apply(ProvisionArgs& a) {
     }
     json d = apply_plan(p, spec ? &*spec : nullptr, profile, a.opts, from_file);
     if (d.value("applied", false))
-        note_done("applied to " + (p.target_kind == "file" ? p.server : "pdns:" + p.zone.to_string()));
+        note_done("applied to " +
+                  (p.target_kind == "file" ? p.server : "pdns:" + p.zone.to_string()));
     if (a.common.format == "json")
         std::cout << dump_json(d, 2) << "\n";
     else

@@ -130,3 +130,10 @@ def stop_all(world, names):
     for k in names:
         if k in world:
             world[k].stop()
+
+
+def step_of(plan, subject):
+    """The step of a plan (or apply) document whose subject is `subject`, else None."""
+    found = [s for s in plan["steps"] if s["subject"] == subject]
+    assert len(found) <= 1, plan["steps"]
+    return found[0] if found else None

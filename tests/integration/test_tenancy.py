@@ -9,7 +9,7 @@ import json, os, shutil, sys, urllib.error
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import DEADLINE, Bind, Pdns, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+from harness import CAPTURED, api, loopback_profile, make_zg, run, start_our_servers, step_of, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -163,7 +163,8 @@ def test_item1_another_domain_with_the_same_key_name_no_longer_overwrites_the_vi
     b.update_zone(VICTIM_B + ".", customer_zone(VICTIM_B, 2, 'after TXT "still transferring"\n'))
     api(s, "PUT", "/zones/%s./axfr-retrieve" % VICTIM_B)
     wait_for(lambda: soa_serial(s.dns_port, VICTIM_B) == 2, "the victim's next transfer")
-    assert d["tsig_key"]["action"] == "create" and d["tsig_key"]["secret"] == "new", d["tsig_key"]
+    key_step = step_of(d, "tsig-key %s." % LEGACY_KEY)
+    assert key_step["before"] is None and key_step["after"]["secret"] == "file", key_step
     no_secret_printed()
 
 
@@ -215,8 +216,9 @@ def test_key_create_and_change_are_plan_steps_and_apply_plan_refuses_a_key_chang
     rel = os.path.relpath(secret_file, WORK)  # the plan records it beneath secrets_dir
     assert "+ TSIG key %s (hmac-sha256), the secret from %s" % (key, rel) in r.stdout, r.stdout
     plan = json.loads(zg("plan", spec, "--format", "json", *PANEL(), check=0).stdout)
-    assert plan["tsig_key"] == {"name": key, "algorithm": "hmac-sha256", "algorithm_before": None, "action": "create",
-                                "secret": "new", "secret_file": rel}, plan["tsig_key"]
+    key_step = step_of(plan, "tsig-key " + key)
+    assert key_step["before"] is None and key_step["secret"] is True, key_step
+    assert key_step["after"] == {"algorithm": "hmac-sha256", "secret": "file", "secret_file": rel}, key_step
     assert plan["account"] == {"before": None, "after": "cust-keys"}, plan["account"]
     d = json.loads(zg("apply", spec, "--yes", "--format", "json", "--wait-transfer", str(DEADLINE), *PANEL(), check=0).stdout)
     assert d["transfer"] == "ok", d
@@ -226,14 +228,14 @@ def test_key_create_and_change_are_plan_steps_and_apply_plan_refuses_a_key_chang
     # Unchanged: no step.
     r = zg("plan", spec, "--detailed-exitcode", *PANEL(), check=0)
     assert "TSIG" not in r.stdout, r.stdout
-    assert json.loads(zg("plan", spec, "--format", "json", *PANEL(), check=0).stdout)["tsig_key"]["secret"] == "unchanged"
+    assert step_of(json.loads(zg("plan", spec, "--format", "json", *PANEL(), check=0).stdout), "tsig-key " + key) is None
     # A new secret in the file: a step the reviewer sees (never the secret itself).
     open(secret_file, "w").write(ROTATED_SECRET + "\n")
     r = zg("plan", spec, "--detailed-exitcode", *PANEL(), check=10)
     assert "~ TSIG key %s (hmac-sha256), secret changed" % key in r.stdout, r.stdout
     planfile = os.path.join(WORK, "keys", "rotate.plan.json")
     zg("plan", spec, "--out", planfile, *PANEL(), check=0)
-    assert json.load(open(planfile))["tsig_key"]["secret"] == "changed"
+    assert step_of(json.load(open(planfile)), "tsig-key " + key)["before"] == {"algorithm": "hmac-sha256", "secret": "other"}
     # Changed behind the plan's back (now equal to the file): the plan no longer holds.
     api(s, "PUT", "/tsigkeys/" + key, {"algorithm": "hmac-sha256", "key": ROTATED_SECRET})
     r = zg("apply", "--plan", planfile, "--yes", *PANEL(), check=4)
@@ -435,32 +437,32 @@ def test_another_accounts_zone_on_our_secondary_only_is_refused():
     assert (everything(p), everything(s)) == before
 
 
-def test_apply_plan_creates_exactly_the_plan_fields_whatever_an_edited_create_body_says():
-    """A plan file is text: the zone apply creates takes its masters and transfer keys from
-    the plan's checked fields (masters.after, transfer_keys.after), never from an edited
-    "create" body, and masters a customer may not name are refused before any write."""
+def test_apply_plan_checks_what_an_edited_zone_step_would_write():
+    """A plan file is text: the zone apply creates is exactly its zone step's "after", and
+    that is checked as any input before any write: masters a customer may not name and a
+    key that is not the zone's own are refused (exit 2), and so is another account."""
     s = world["secondary"]
     spec = write(os.path.join(WORK, "edited", "spec.yaml"), spec_b(EDITED, account="cust-edited"))
     planfile = os.path.join(WORK, "edited", "plan.json")
     zg("plan", spec, "--out", planfile, *PANEL(), check=0)
     plan = json.load(open(planfile))
-    masters = plan["masters"]["after"]
-    # Another zone's key and another primary slipped into the body only.
-    plan["create"]["slave_tsig_key_ids"] = [LEGACY_KEY + "."]
-    plan["create"]["masters"] = ["127.0.0.9:5353"]
+    zone_step = step_of(plan, "zone")
+    masters = zone_step["after"]["masters"]
+    before = everything(s)
+    for field, value, want in (("masters", ["10.0.0.1"], "plan file: masters[0]"),
+                               ("transfer_keys", [LEGACY_KEY + "."], "is not %s. or a name below it" % EDITED),
+                               ("account", "cust-attacker", "another account than the plan's")):
+        edited = json.loads(json.dumps(plan))
+        step_of(edited, "zone")["after"][field] = value
+        write(planfile, json.dumps(edited))
+        r = zg("apply", "--plan", planfile, "--yes", *PANEL(), check=2)
+        assert want in r.stderr, (field, r.stderr)
+        assert everything(s) == before
     write(planfile, json.dumps(plan))
     zg("apply", "--plan", planfile, "--yes", *PANEL(), check=0)
     doc = zone_doc(s, EDITED)
     assert doc["masters"] == masters and not doc.get("slave_tsig_key_ids"), doc
     assert doc["account"] == "cust-edited", doc
-    # The masters themselves edited to a private address: refused, exit 2, nothing written.
-    api(s, "DELETE", "/zones/" + EDITED + ".")
-    plan["masters"]["after"] = ["10.0.0.1"]
-    write(planfile, json.dumps(plan))
-    before = everything(s)
-    r = zg("apply", "--plan", planfile, "--yes", *PANEL(), check=2)
-    assert "plan file: masters[0]" in r.stderr and "10.0.0.1" in r.stderr, r.stderr
-    assert everything(s) == before
 
 
 if __name__ == "__main__":
@@ -476,7 +478,7 @@ if __name__ == "__main__":
              test_panel_needs_an_account_before_any_request,
              test_a_zone_without_account_the_engineer_adopts_the_panel_refuses,
              test_another_accounts_zone_on_our_secondary_only_is_refused,
-             test_apply_plan_creates_exactly_the_plan_fields_whatever_an_edited_create_body_says,
+             test_apply_plan_checks_what_an_edited_zone_step_would_write,
              no_secret_printed,
              test_no_output_ever_holds_the_key]
     sys.exit(run(tests, setup, teardown))

@@ -164,14 +164,17 @@ def test_the_api_key_is_never_a_tsig_secret():
 def test_apply_of_a_plan_file_keeps_the_confinement():
     # The plan file records the secret's path; apply reads it again, under secrets_dir.
     def plan_doc(tsig):
-        return {"plan_version": 1, "target": "pdns:", "server": NO_SERVER, "zone": "paths-zonegen-test.org.",
-                "dns_pattern": "B", "exists": False, "kind": {"before": None, "after": "Slave"},
-                "masters": {"before": [], "after": ["198.51.100.10"]}, "delete_zone": False,
-                "existing_rrsets": 0, "unsafe": None, "changes": [],
-                "create": {"name": "paths-zonegen-test.org.", "kind": "Slave", "masters": ["198.51.100.10"]},
-                "tsig_key": dict({"name": "xfr-paths.", "algorithm": "hmac-sha256", "algorithm_before": None,
-                                  "action": "create", "secret": "new"}, **tsig),
-                "transfer_keys": {"before": [], "after": ["xfr-paths."]}}
+        zone = "paths-zonegen-test.org."
+        after = {"kind": "Slave", "masters": ["198.51.100.10"], "account": "", "transfer_keys": ["xfr-paths."]}
+        return {"plan_version": 2, "target": "pdns:", "target_kind": "powerdns", "server": NO_SERVER, "zone": zone,
+                "dns_pattern": "B", "exists": False, "role": {"before": "absent", "after": "secondary"},
+                "account": {"before": None, "after": None}, "existing_rrsets": 0, "unsafe": None, "changes": [],
+                "settle": [],
+                "steps": [{"subject": "tsig-key xfr-paths.", "server": NO_SERVER, "text": "+ TSIG key", "before": None,
+                           "after": dict({"algorithm": "hmac-sha256", "secret": "file"}, **tsig), "requests": [],
+                           "secret": True},
+                          {"subject": "zone", "server": NO_SERVER, "text": "+ zone", "before": None, "after": after,
+                           "requests": []}]}
 
     def apply(tsig):
         f = put(W("specs", "plan.json"), json.dumps(plan_doc(tsig)), 0o644)
