@@ -300,6 +300,66 @@ std::string line_text(const ordered_json& j) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+// ---- a record's head -----------------------------------------------------------------------
+
+// What a reader needs of most lines: the top-level "id", "event" and, for an intent, "zone".
+// The writer puts them first, so the parse stops there and never builds the large "before".
+struct RecordHead {
+    std::string id, event, zone;
+    bool has_id = false, has_event = false, has_zone = false;
+    bool known() const { return has_id && has_event && (event != "intent" || has_zone); }
+};
+
+// nlohmann's SAX interface, reading RecordHead and stopping once it is known. A line that is
+// not an object, or ends before that, leaves it unknown.
+class HeadReader {
+  public:
+    explicit HeadReader(RecordHead& h) : h_(h) {}
+    bool null() { return value(); }
+    bool boolean(bool) { return value(); }
+    bool number_integer(json::number_integer_t) { return value(); }
+    bool number_unsigned(json::number_unsigned_t) { return value(); }
+    bool number_float(json::number_float_t, const std::string&) { return value(); }
+    bool binary(json::binary_t&) { return value(); }
+    bool string(std::string& v) {
+        if (depth_ == 1 && key_ == "id") h_.id = v, h_.has_id = true;
+        if (depth_ == 1 && key_ == "event") h_.event = v, h_.has_event = true;
+        if (depth_ == 1 && key_ == "zone") h_.zone = v, h_.has_zone = true;
+        return value();
+    }
+    bool start_object(std::size_t) { return ++depth_ > 0; }
+    bool end_object() {
+        --depth_;
+        return value();
+    }
+    bool start_array(std::size_t) { return depth_++ > 0; }  // a line must be an object
+    bool end_array() {
+        --depth_;
+        return value();
+    }
+    bool key(std::string& k) {
+        if (depth_ == 1) key_ = k;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
+        return false;
+    }
+
+  private:
+    // After a value: go on unless the head is known (or the line was not an object).
+    bool value() { return depth_ > 0 && !h_.known(); }
+    RecordHead& h_;
+    int depth_ = 0;
+    std::string key_;
+};
+
+RecordHead read_head(std::string_view line) {
+    RecordHead h;
+    HeadReader reader(h);
+    json::sax_parse(line, &reader);
+    return h;
+}
+
 // ---- who is still running ------------------------------------------------------------------
 
 // The byte far beyond any journal's end that stands for an entry while its apply runs.
@@ -348,13 +408,12 @@ std::map<std::string, ScanState>& scan_cache() {
 }
 
 void scan_line(std::string_view text, ScanState& s) {
-    json j = json::parse(text, nullptr, false);
-    if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) return;
-    std::string id = j["id"], event = j.value("event", "");
-    if (event == "intent" && j.contains("zone") && j["zone"].is_string())
-        s.open[id] = j["zone"];
-    else if (event == "done" || event == "failed" || event == "interrupted")
-        s.open.erase(id);
+    RecordHead h = read_head(text);
+    if (!h.known()) return;
+    if (h.event == "intent")
+        s.open[h.id] = h.zone;
+    else if (h.event == "done" || h.event == "failed" || h.event == "interrupted")
+        s.open.erase(h.id);
 }
 
 // Reads what was appended since the last scan (all of it for a file not seen before).
@@ -428,9 +487,8 @@ std::string read_journal(const std::string& path) {
     return text;
 }
 
-bool zone_is(const json& record, const Name& zone) {
-    if (!record.contains("zone") || !record["zone"].is_string()) return false;
-    std::string z = record["zone"];
+bool zone_is(const std::string& z, const Name& zone, const std::string& zone_text) {
+    if (z == zone_text) return true;  // as the writer writes it
     try {
         return Name::parse(z.ends_with('.') ? z : z + ".") == zone;
     } catch (const NameError&) {
@@ -456,6 +514,35 @@ void complete(json& e, const json& record, const std::string& event) {
     e["finished"] = record.contains("time") ? record["time"] : json(nullptr);
     if (event != "interrupted") e["result"] = record.contains("result") ? record["result"] : json();
 }
+
+// The zone's entries, a line at a time. Only the lines of the zone's intents and of their
+// completions are parsed whole; the others' heads say enough.
+struct EntryReader {
+    const Name& zone;
+    std::string zone_text;
+    std::vector<json> out;
+    std::map<std::string, std::size_t> index;  // id -> its entry in out
+
+    // False for a line that is not a journal record.
+    bool read(std::string_view line) {
+        RecordHead h = read_head(line);
+        if (!h.known()) return false;
+        auto it = index.find(h.id);
+        bool intent = h.event == "intent" && it == index.end() && zone_is(h.zone, zone, zone_text);
+        bool completion = it != index.end() &&
+                          (h.event == "done" || h.event == "failed" || h.event == "interrupted");
+        if (!intent && !completion) return true;
+        json j = json::parse(line, nullptr, false);
+        if (!j.is_object()) return false;
+        if (intent) {
+            index[h.id] = out.size();
+            out.push_back(entry_of(j));
+        } else {
+            complete(out[it->second], j, h.event);
+        }
+        return true;
+    }
+};
 
 void warn(std::vector<std::string>* warnings, const std::string& msg) {
     if (warnings)
@@ -538,10 +625,9 @@ void Journal::finish(const std::string& id, bool ok, const json& result) {
 }  // closing the descriptor ends the entry's in-flight lock
 
 std::vector<json> Journal::entries(const Name& zone, std::vector<std::string>* warnings) const {
-    std::vector<json> out;
-    if (!enabled()) return out;
+    if (!enabled()) return {};
     std::string text = read_journal(config_.path);
-    std::map<std::string, std::size_t> index;
+    EntryReader reader{zone, zone.to_string(), {}, {}};
     std::size_t start = 0, line_no = 0;
     while (start < text.size()) {
         std::size_t nl = text.find('\n', start);
@@ -550,22 +636,11 @@ std::vector<json> Journal::entries(const Name& zone, std::vector<std::string>* w
         start = nl + 1;
         ++line_no;
         if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-        json j = json::parse(line, nullptr, false);
-        if (!j.is_object() || !j.contains("id") || !j["id"].is_string() || !j.contains("event") ||
-            !j["event"].is_string()) {
+        if (!reader.read(line))
             warn(warnings, "journal " + quoted(config_.path) + " line " + std::to_string(line_no) +
                                ": not a journal record (a torn write?): skipped");
-            continue;
-        }
-        std::string id = j["id"], event = j["event"];
-        if (event == "intent" && zone_is(j, zone) && !index.count(id)) {
-            index[id] = out.size();
-            out.push_back(entry_of(j));
-        } else if (event == "done" || event == "failed" || event == "interrupted") {
-            if (auto it = index.find(id); it != index.end()) complete(out[it->second], j, event);
-        }
     }
-    return out;
+    return std::move(reader.out);
 }
 
 }  // namespace zonegen
