@@ -70,8 +70,9 @@ class Journal {
     // "time", "user", "actor", "command", "zone", "target", "before", "steps", "status"
     // ("done" | "failed" | "interrupted" | "open"), "result" (null unless done or failed) and
     // "finished" (the time of the completion or of the interrupted line, else null). A
-    // missing file is an empty journal. A line that is not a JSON object (a torn tail after a
-    // power cut) is skipped with a warning: into `warnings`, or on stderr when it is null.
+    // missing file is an empty journal. A line that is not a journal record (a torn tail
+    // after a power cut) is skipped with a warning: into `warnings`, or on stderr when it is
+    // null. Other zones' lines are read only as far as their "id", "event" and "zone".
     std::vector<nlohmann::json> entries(const Name& zone,
                                         std::vector<std::string>* warnings = nullptr) const;
 
