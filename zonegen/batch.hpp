@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/journal.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
 
@@ -16,6 +17,7 @@ struct BatchOptions {
     int jobs = 4;
     bool yes = false;
     std::string write_zones;  // generate: one zone file per domain in this directory
+    JournalConfig journal;    // apply: the journal of changes (journal_config); path "": none
     ProvisionOptions provision;
 };
 

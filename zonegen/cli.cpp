@@ -18,7 +18,9 @@
 #include "zonegen/diff.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/history.hpp"
 #include "zonegen/instructions.hpp"
+#include "zonegen/journal.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
@@ -54,12 +56,16 @@ struct Common {
     std::string profile;
     std::string format = "text";
     bool verbose = false;
+    std::string journal;  // --journal FILE: see journal_config
 };
 
 void add_common(CLI::App* cmd, Common& c, const std::vector<std::string>& formats) {
     cmd->add_option("--profile", c.profile, "provider profile YAML (default: the built-in one)");
     cmd->add_option("--format", c.format, "output format")->check(CLI::IsMember(formats));
     cmd->add_flag("--verbose", c.verbose, "trace what zonegen does on stderr");
+    cmd->add_option("--journal", c.journal,
+                    "the journal of changes (apply, batch and rollback write it, history reads "
+                    "it; default: the profile's journal:)");
 }
 
 void trace(const Common& c, const std::string& msg) {
@@ -596,7 +602,31 @@ int cmd_batch(BatchArgs& a) {
     Profile profile = load_profile(a.p.common.profile);
     a.b.provision = a.p.opts;
     a.b.yes = a.p.yes;
+    if (a.b.action == "apply") a.b.journal = journal_config(profile, a.p.common.journal);
     return run_batch(a.b, profile);
+}
+
+// ---- history ----------------------------------------------------------------------------
+
+struct HistoryArgs {
+    Common common;
+    std::string zone;
+};
+
+int cmd_history(const HistoryArgs& a) {
+    Name zone = history_zone(a.zone);
+    JournalConfig cfg = journal_config(load_profile(a.common.profile), a.common.journal);
+    if (cfg.path.empty())
+        throw UsageError(
+            "history reads the journal of changes, and none is configured: give --journal FILE, "
+            "or set journal: PATH in the profile");
+    trace(a.common, "journal: " + cfg.path);
+    auto entries = Journal(cfg).entries(zone);
+    if (a.common.format == "json")
+        std::cout << dump_json(history_json(entries), 2) << "\n";
+    else
+        std::cout << history_text(entries, zone, cfg.path);
+    return 0;
 }
 
 // ---- profile ----------------------------------------------------------------------------
@@ -869,6 +899,13 @@ int run_command(int argc, char** argv) {
                    "default: not waited for)");
     add_provision_options(bs, bat.p);
     bs->callback([&] { run = [&] { return cmd_batch(bat); }; });
+
+    HistoryArgs his;
+    auto* hs = app.add_subcommand("history", "the journal's entries for a zone, oldest first");
+    hs->add_option("zone", his.zone, "the zone (as in a spec: case, trailing dot, IDN alike)")
+        ->required();
+    add_common(hs, his.common, {"text", "json"});
+    hs->callback([&] { run = [&] { return cmd_history(his); }; });
 
     Common pc;
     auto* p = app.add_subcommand("profile",

@@ -122,6 +122,23 @@ void parse_spec_dirs(Map& top, const std::string& src, Profile& p) {
     }
 }
 
+// journal and journal_group: where the journal of changes is, and who shares it.
+void parse_journal(Map& top, const std::string& src, Profile& p) {
+    if (auto v = top.get("journal"); v.IsDefined()) {
+        std::string f = yamlx::scalar(v, src, "journal");
+        if (f.empty() || f.back() == '/')
+            yamlx::fail(src, v, "journal", "'" + f + "' is not a file name");
+        p.journal = profile_dir(v, src, "journal");
+    }
+    if (auto v = top.get("journal_group"); v.IsDefined()) {
+        p.journal_group = yamlx::scalar(v, src, "journal_group");
+        bool ok = !p.journal_group.empty() && p.journal_group.front() != '-';
+        for (unsigned char c : p.journal_group) ok = ok && c > 0x20 && c != ':' && c != 0x7f;
+        if (!ok)
+            yamlx::fail(src, v, "journal_group", "'" + p.journal_group + "' is not a group name");
+    }
+}
+
 }  // namespace
 
 const ProviderNs& Profile::primary() const {
@@ -193,7 +210,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs",
              // the instructions' warnings of long runs of holidays (schedule.hpp)
-             "holiday_run_days"});
+             "holiday_run_days",
+             // the journal of changes (journal.hpp)
+             "journal", "journal_group"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
@@ -362,6 +381,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     }
     network_settings(top, p, src);
     parse_spec_dirs(top, src, p);
+    parse_journal(top, src, p);
     top.finish();
     return p;
 }

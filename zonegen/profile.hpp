@@ -83,6 +83,10 @@ struct Profile {
     // an import_from file under one of import_dirs. Absolute; unset: the spec's directory.
     std::string secrets_dir;
     std::vector<std::string> import_dirs;
+    // The journal of changes (journal.hpp): its file (absolute; "" none, unless --journal
+    // names one) and the group that shares it (new files 0660 and this group; "" 0600).
+    std::string journal;
+    std::string journal_group;
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;
