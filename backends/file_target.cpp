@@ -36,6 +36,7 @@ class FileTarget final : public Target {
         PlanStep s;
         s.subject = "file";
         s.server = path_;
+        s.writes_records = true;
         s.before = live.exists;
         s.after = true;
         s.text = (live.exists ? "~ file " : "+ file ") + path_ + ": " +
@@ -83,6 +84,14 @@ class FileTarget final : public Target {
         zo.header.push_back("zonegen: pattern A zone, applied to this file");
         write_file_atomic(path_, zone_text(next, zo));
         if (opts_.trace) opts_.trace("wrote " + path_);
+    }
+
+    PlanStep restore_step(const Name& zone, const std::string& subject, const nlohmann::json&, const nlohmann::json&,
+                          const Plan& records) override {
+        if (subject != "records" && subject != "file")
+            throw InputError("journal: the step " + subject + " cannot be rolled back");
+        LiveZone live = read(zone);
+        return steps(live, ZoneIntent{}, records).at(0);
     }
 
     Zone reload(const Name& zone) override { return read(zone).records; }

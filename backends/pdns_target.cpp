@@ -128,7 +128,7 @@ std::string zone_step_text(const Name& zone, const json& before, const json& aft
                            std::size_t rrsets) {
     std::string z = "zone " + zone.to_string();
     if (after.is_null()) return "- " + z + " (" + before.value("kind", "") + ")";
-    if (before.is_null() || before.value("empty_shell", false)) {
+    if (before.is_null() || (before.is_object() && before.value("empty_shell", false))) {
         std::string t =
             (before.is_null() ? "+ " : "~ ") + z + " (" + after["kind"].get<std::string>() + ")";
         if (!after["account"].get<std::string>().empty())
@@ -268,6 +268,45 @@ class PdnsTarget final : public Target {
         throw InputError("plan file: unknown step " + s.subject);
     }
 
+    PlanStep restore_step(const Name& zone, const std::string& subject, const json& now,
+                          const json& want, const Plan& records) override {
+        records_ = records;
+        auto zr = "/zones/" + PdnsClient::zone_ref(zone);
+        if (subject == "records") return records_step(zone, records);
+        PlanStep s;
+        s.subject = subject;
+        s.server = url_;
+        s.before = now;
+        s.after = want;
+        const char* method = want.is_null() ? "DELETE" : now.is_null() ? "POST" : "PUT";
+        if (subject == "zone") {
+            s.requests = {client_->request_line(method, now.is_null() ? "/zones" : zr)};
+            s.text = zone_step_text(zone, now, want, records.changes.size());
+            s.writes_records =
+                now.is_null() && want.is_object() && want.value("kind", "") == "Master";
+        } else if (subject.rfind("metadata ", 0) == 0) {
+            s.requests = {client_->request_line("PUT", zr + "/metadata/" + subject.substr(9))};
+            s.text = "~ " + subject + " " + joined(json_strings(json{{"v", now}}, "v")) + " -> " +
+                     joined(json_strings(json{{"v", want}}, "v"));
+        } else if (subject.rfind("secondary ", 0) == 0) {
+            if (secondaries_.empty()) {
+                ZoneIntent probe;
+                probe.zone = zone;
+                probe.role = Role::primary;
+                load_others(probe, false);
+            }
+            const Secondary& sec = secondary(subject);
+            s.server = sec.client->url();
+            s.requests = {sec.client->request_line(method, now.is_null() ? "/zones" : zr)};
+            if (!want.is_null())
+                s.requests.push_back(sec.client->request_line("PUT", zr + "/axfr-retrieve"));
+            s.text = subject.substr(10) + ": " + zone_step_text(zone, now, want, 0);
+        } else {
+            throw InputError("journal: the step " + subject + " cannot be rolled back");
+        }
+        return s;
+    }
+
     Zone reload(const Name& zone) override {
         doc_ = client_->get_zone(zone);
         if (!doc_) throw BackendError("PowerDNS at " + url_ + ": the zone is missing after apply");
@@ -363,6 +402,7 @@ class PdnsTarget final : public Target {
         std::size_t n = 0;
         for (const auto& c : records.changes) n += c.after ? 1 : 0;
         s.text = zone_step_text(want.zone, s.before, s.after, n);
+        s.writes_records = want.role == Role::primary && (!live.exists || live.empty_shell);
         return s;
     }
 
@@ -370,6 +410,7 @@ class PdnsTarget final : public Target {
         PlanStep s;
         s.subject = "records";
         s.server = url_;
+        s.writes_records = true;
         s.text = "~ records: " + std::to_string(records.changes.size()) +
                  " rrset change(s), one transaction (listed below)";
         s.requests = {client_->request_line("PATCH", "/zones/" + PdnsClient::zone_ref(zone))};
@@ -585,8 +626,9 @@ class PdnsTarget final : public Target {
 
     void run_zone(const Name& zone, const PlanStep& s) {
         if (s.after.is_null()) return client_->delete_zone(zone);
-        bool create = s.before.is_null() || s.before.value("empty_shell", false);
-        if (s.before.value("empty_shell", false)) client_->delete_zone(zone);  // nothing to lose
+        bool shell = s.before.is_object() && s.before.value("empty_shell", false);
+        bool create = s.before.is_null() || shell;
+        if (shell) client_->delete_zone(zone);  // nothing in it to lose
         json f = zone_fields(s.after, create, zone);
         if (create && s.after["kind"] == "Master") {
             Zone z(zone);
@@ -607,9 +649,16 @@ class PdnsTarget final : public Target {
         client_->set_tsig_key(k.name, k.algorithm, read_secret(k), !s.before.is_null());
     }
 
+    const Secondary& secondary(const std::string& subject) const {
+        for (const auto& sec : secondaries_)
+            if ("secondary " + sec.ns->name.to_string() == subject) return sec;
+        throw InputError("plan file: " + subject + " is not a secondary of ours with an API");
+    }
+
     void run_secondary(const Name& zone, const PlanStep& s) {
         for (auto& sec : secondaries_) {
             if ("secondary " + sec.ns->name.to_string() != s.subject) continue;
+            if (s.after.is_null()) return sec.client->delete_zone(zone);
             json f = zone_fields(s.after, s.before.is_null(), zone);
             f.erase("soa_edit_api");
             f.erase("slave_tsig_key_ids");

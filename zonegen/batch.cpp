@@ -299,6 +299,12 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
     InterruptWatch watch("finishing the domains in flight, starting no more");
     parse_all(items);
     refuse_duplicates(items);
+    // One journal for every worker (its appends are serialised); each apply with steps
+    // writes its entry.
+    Journal journal(opts.journal);
+    BatchOptions run = opts;
+    if (journal.enabled()) run.provision.journal = &journal;
+    run.provision.journal_command = "batch apply";
 
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stdout_ok{true};
@@ -310,7 +316,7 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
             std::size_t i = next++;
             if (i >= items.size()) return;
             started[i] = 1;
-            Outcome o = run_one(items[i], profile, opts);
+            Outcome o = run_one(items[i], profile, run);
             o.line["exit"] = o.code;
             codes[i] = o.code;
             if (!printer.line(o.line)) stdout_ok = false;

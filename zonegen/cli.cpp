@@ -25,6 +25,7 @@
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/rollback.hpp"
 #include "zonegen/secret.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/tenancy.hpp"
@@ -487,6 +488,9 @@ int cmd_apply(ProvisionArgs& a) {
                       << "not applied: add --yes to apply\n";
         return 0;
     }
+    Journal journal(journal_config(profile, a.common.journal));
+    if (journal.enabled()) a.opts.journal = &journal;
+    a.opts.journal_command = from_file ? "apply --plan" : "apply";
     json d = apply_plan(p, spec ? &*spec : nullptr, profile, a.opts, from_file);
     if (d.value("applied", false))
         note_done("applied to " +
@@ -612,6 +616,45 @@ struct HistoryArgs {
     Common common;
     std::string zone;
 };
+
+struct RollbackArgs {
+    ProvisionArgs p;
+    std::string zone, to;
+};
+
+// rollback ZONE [--to ID]: a plan like any other (shown, saved with --out, applied with
+// --yes), made from the journal; applying it is journaled too.
+int cmd_rollback(RollbackArgs& a) {
+    Profile profile = load_profile(a.p.common.profile);
+    a.p.opts.trace = [&](const std::string& m) { trace(a.p.common, m); };
+    JournalConfig cfg = journal_config(profile, a.p.common.journal);
+    if (cfg.path.empty())
+        throw UsageError(
+            "rollback reads the journal of changes, and none is configured: give --journal "
+            "FILE, or set journal: PATH in the profile");
+    Journal journal(cfg);
+    Name zone = history_zone(a.zone);
+    std::optional<std::string> to;
+    if (!a.to.empty()) to = a.to;
+    ProvisionPlan p = make_rollback_plan(zone, journal.entries(zone), to, profile, a.p.opts);
+    if (!a.p.out.empty()) write_file_atomic(a.p.out, dump_json(plan_document(p), 2) + "\n");
+    if (!a.p.yes) {
+        if (a.p.common.format == "json")
+            std::cout << dump_json(plan_document(p), 2) << "\n";
+        else
+            std::cout << coloured(plan_text_full(p, a.p.opts.force))
+                      << "not applied: add --yes to roll back\n";
+        return 0;
+    }
+    a.p.opts.journal = &journal;
+    a.p.opts.journal_command = "rollback";
+    json d = apply_plan(p, nullptr, profile, a.p.opts, true);
+    if (a.p.common.format == "json")
+        std::cout << dump_json(d, 2) << "\n";
+    else
+        std::cout << coloured(plan_text_full(p, a.p.opts.force)) << apply_summary(d);
+    return 0;
+}
 
 int cmd_history(const HistoryArgs& a) {
     Name zone = history_zone(a.zone);
@@ -901,6 +944,25 @@ int run_command(int argc, char** argv) {
     bs->callback([&] { run = [&] { return cmd_batch(bat); }; });
 
     HistoryArgs his;
+    RollbackArgs rb;
+    auto* rbs = app.add_subcommand(
+        "rollback",
+        "the plan that undoes the journal's last entry for ZONE, or every entry after --to ID");
+    add_common(rbs, rb.p.common, {"text", "json"});
+    rbs->add_option("ZONE", rb.zone, "the zone")->required();
+    rbs->add_option("--to", rb.to, "the entry (zonegen history ZONE) whose state to return to");
+    rbs->add_option("--pdns-url", rb.p.opts.pdns_url,
+                    "PowerDNS API URL (default: the profile's pdns.url)");
+    rbs->add_option("--pdns-api-key-file", rb.p.opts.api_key_file,
+                    "file with the API key, mode 0600 (default: $PDNS_API_KEY)");
+    rbs->add_option("--out", rb.p.out, "save the rollback plan (for apply --plan)");
+    rbs->add_flag("--yes", rb.p.yes, "roll back now (else only show the plan)");
+    rbs->add_flag("--force", rb.p.opts.force,
+                  "override the safety limits (deleting a zone it created)");
+    rbs->add_option("--wait-secondaries", rb.p.opts.wait_secondaries,
+                    "seconds to wait until our secondaries serve the new serial (0: do not ask)");
+    rbs->callback([&] { run = [&] { return cmd_rollback(rb); }; });
+
     auto* hs = app.add_subcommand("history", "the journal's entries for a zone, oldest first");
     hs->add_option("zone", his.zone, "the zone (as in a spec: case, trailing dot, IDN alike)")
         ->required();

@@ -9,6 +9,7 @@
 #include "validators/checks.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/journal.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
 #include "zonegen/tenancy.hpp"
@@ -204,9 +205,7 @@ ZoneIntent intent_of(const Spec& spec, const Profile& profile) {
     return w;
 }
 
-// The live records must still be each change's "before" (apply --plan); an SOA differs
-// only in more than its serial.
-void check_records_unchanged(const Plan& plan, const Zone& live) {
+void check_records_unchanged_impl(const Plan& plan, const Zone& live) {
     for (const auto& c : plan.changes) {
         const RRset* s = live.find(c.owner, c.type);
         std::optional<RRsetState> now;
@@ -441,7 +440,7 @@ ProvisionPlan plan_from_document(const json& j) {
         p.exists = j.at("exists").get<bool>();
         p.role_before = role_from(j.at("role").at("before").get<std::string>());
         p.role_after = role_from(j.at("role").at("after").get<std::string>());
-        if (p.role_after != role_of(p.pattern))
+        if (p.role_after != role_of(p.pattern) && p.role_after != Role::absent)
             throw InputError("plan file: role.after does not match dns_pattern " + pat);
         p.existing_rrsets = j.at("existing_rrsets").get<std::size_t>();
         if (j.at("unsafe").is_string()) p.unsafe = j["unsafe"].get<std::string>();
@@ -534,13 +533,56 @@ LiveZone check_plan_still_holds(Target& t, const ProvisionPlan& p, const Profile
         throw UnsafeError(std::string("the live zone changed since the plan was made (") +
                           (live.exists ? "the zone now exists" : "the zone is gone") +
                           "): nothing was applied; make a new plan and review it");
-    check_records_unchanged(p.plan, live.records);
+    check_records_unchanged_impl(p.plan, live.records);
     if (p.role_after == Role::primary)
         check_after(with_changes(live.records, p.plan), &live.records, ValidateOptions{}, p.zone);
     return live;
 }
 
+// What the journal keeps of a plan: the state before of every rrset and setting the steps
+// touch, and the steps, the one that writes the records with their changes (never a
+// secret: a key's step names its file only).
+JournalIntent journal_intent(const ProvisionPlan& p, const Target& t, const ProvisionOptions& o) {
+    JournalIntent in;
+    in.command = o.journal_command;
+    in.zone = p.zone;
+    in.target = t.description();
+    json changes = plan_json(p.plan)["changes"];
+    json rrsets = json::array(), settings = json::object();
+    for (const auto& c : changes)
+        rrsets.push_back({{"name", c["name"]}, {"type", c["type"]}, {"state", c["before"]}});
+    in.steps = json::array();
+    for (const auto& s : p.steps) {
+        json j = step_json(s);
+        if (s.writes_records) j["changes"] = changes;
+        if (s.subject != "records" && s.subject != "file") settings[s.subject] = s.before;
+        in.steps.push_back(std::move(j));
+    }
+    // Where, so that a rollback finds the same target: the location and the pattern.
+    in.before = {{"rrsets", rrsets},
+                 {"settings", settings},
+                 {"location", p.target},
+                 {"dns_pattern", to_string(p.pattern)}};
+    return in;
+}
+
+// Runs the steps, checks they stuck, settles.
+void run_steps(Target& t, const ProvisionPlan& p, const LiveZone& live, ApplyResult& r) {
+    for (const auto& s : p.steps) {
+        t.run(p.zone, s);
+        ++r.steps_run;
+    }
+    bool wrote = r.steps_run > 0;
+    if (wrote && p.role_after == Role::primary) expect_applied(t, p);
+    if (p.role_after != Role::absent) r.settle = t.settle(p.zone, p.pattern, wrote, live, p.steps);
+    r.status = wrote ? ApplyStatus::applied : ApplyStatus::unchanged;
+}
+
 }  // namespace
+
+void check_records_unchanged(const Plan& plan, const Zone& live) {
+    check_records_unchanged_impl(plan, live);
+}
 
 ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
                         const ProvisionOptions& opts, bool check_before) {
@@ -551,20 +593,29 @@ ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile&
     LiveZone live = check_before || !p.live ? check_plan_still_holds(*t, p, profile) : *p.live;
     ApplyResult r;
     if (p.role_after == Role::primary) r.serial_before = live.serial;
-    for (const auto& s : p.steps) {
-        t->run(p.zone, s);
-        ++r.steps_run;
+    // The journal's intent before the first write: if it cannot be written, nothing is.
+    Journal* journal = p.steps.empty() ? nullptr : opts.journal;
+    if (journal) r.journal_id = journal->begin(journal_intent(p, *t, opts), &r.interrupted);
+    try {
+        run_steps(*t, p, live, r);
+    } catch (const std::exception& e) {
+        if (journal)
+            journal->finish(r.journal_id, false,
+                            {{"steps_run", r.steps_run}, {"error", {{"message", e.what()}}}});
+        throw;
     }
-    bool wrote = r.steps_run > 0;
-    if (wrote && p.role_after == Role::primary) expect_applied(*t, p);
-    r.settle = t->settle(p.zone, p.pattern, wrote, live, p.steps);
+    if (journal)
+        journal->finish(
+            r.journal_id, true,
+            {{"steps_run", r.steps_run},
+             {"serial_before", r.serial_before ? json(*r.serial_before) : json()},
+             {"serial_after", r.settle.serial_after ? json(*r.settle.serial_after) : json()}});
     if (r.settle.arrived && spec) {
         ValidateOptions vo;
         vo.spec = spec;
         vo.profile = &profile;
         r.arrived_findings = validate_zone(*r.settle.arrived, vo);
     }
-    r.status = wrote ? ApplyStatus::applied : ApplyStatus::unchanged;
     return r;
 }
 
@@ -580,6 +631,8 @@ json apply_document(const ProvisionPlan& p, const ApplyResult& r) {
     if (r.settle.secondaries) doc["secondaries"] = *r.settle.secondaries;
     if (r.settle.primary) doc["primary"] = *r.settle.primary;
     if (r.arrived_findings) doc["findings"] = findings_json(*r.arrived_findings);
+    doc["journal_id"] = r.journal_id.empty() ? json(nullptr) : json(r.journal_id);
+    if (!r.interrupted.empty()) doc["interrupted"] = r.interrupted;
     return doc;
 }
 

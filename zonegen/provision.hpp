@@ -60,6 +60,10 @@ ProvisionPlan plan_from_document(const nlohmann::json& doc);
 // `forced`: --force was given, so an unsafe plan is not told to use it.
 std::string plan_text_full(const ProvisionPlan& p, bool forced = false);
 
+// The live records must still be each change's "before" (an SOA compared without its
+// serial): UnsafeError naming the rrset otherwise.
+void check_records_unchanged(const Plan& plan, const Zone& live);
+
 enum class ApplyStatus { applied, unchanged };
 
 // What an apply did (apply_document renders it as contract.md's apply document).
@@ -69,6 +73,8 @@ struct ApplyResult {
     SettleReport settle;
     std::optional<std::vector<Finding>> arrived_findings;  // B: the transferred zone's
     std::size_t steps_run = 0;
+    std::string journal_id;                // "" when nothing was journaled
+    std::vector<std::string> interrupted;  // earlier entries of the zone found interrupted
 };
 
 // Runs a plan's steps (refusing, exit 4, when it is unsafe without --force), reloads and

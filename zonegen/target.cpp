@@ -20,6 +20,7 @@ nlohmann::json step_json(const PlanStep& s) {
     nlohmann::json j = {{"subject", s.subject}, {"server", s.server}, {"text", s.text},
                         {"before", s.before},   {"after", s.after},   {"requests", s.requests}};
     if (s.secret) j["secret"] = true;
+    if (s.writes_records) j["writes_records"] = true;
     return j;
 }
 
@@ -33,6 +34,7 @@ PlanStep step_from_json(const nlohmann::json& j) {
         s.after = j.at("after");
         s.requests = j.at("requests").get<std::vector<std::string>>();
         s.secret = j.value("secret", false);
+        s.writes_records = j.value("writes_records", false);
         return s;
     } catch (const nlohmann::json::exception& e) {
         throw InputError(std::string("plan file: a step: ") + e.what());

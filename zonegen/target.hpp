@@ -26,6 +26,8 @@
 
 namespace zonegen {
 
+class Journal;
+
 struct ProvisionOptions {
     std::string target = "pdns:";  // "pdns:", "pdns:ZONE", or a zone file path
     std::string pdns_url;          // overrides the profile's pdns.url
@@ -43,6 +45,10 @@ struct ProvisionOptions {
     int pdns_timeout_s = 30;         // connect and read timeouts of each API call
     int pdns_max_response_mb = 256;  // a larger PowerDNS answer is exit 3, never read whole
     std::function<void(const std::string&)> trace;
+    // The journal of changes (journal.hpp) an apply with steps writes, and the command it
+    // records; none: nothing is journaled.
+    Journal* journal = nullptr;
+    std::string journal_command = "apply";
 };
 
 // One change a plan makes, and the only way anything is changed.
@@ -57,6 +63,8 @@ struct PlanStep {
     std::vector<std::string> requests;  // what apply sends, in order: "PATCH URL"
     // It names a secret (a TSIG key's file): journaled without it, never rolled back.
     bool secret = false;
+    // It writes the records' changes (the plan's "changes"): the journal keeps them with it.
+    bool writes_records = false;
 };
 
 nlohmann::json step_json(const PlanStep& s);
@@ -136,6 +144,11 @@ class Target {
     virtual LiveZone check_plan(const Name& zone, Pattern pattern,
                                 const std::vector<PlanStep>& steps, const Plan& records) = 0;
     virtual void run(const Name& zone, const PlanStep& step) = 0;
+    // A rollback's step: brings `subject` from `now` (what the journal's last entry left) back
+    // to `want` (what its first entry found); "records" writes the changes in `records`.
+    virtual PlanStep restore_step(const Name& zone, const std::string& subject,
+                                  const nlohmann::json& now, const nlohmann::json& want,
+                                  const Plan& records) = 0;
     // The records served after the writes (the generic chain expects an empty diff).
     virtual Zone reload(const Name& zone) = 0;
     virtual SettleReport settle(const Name& zone, Pattern pattern, bool wrote,

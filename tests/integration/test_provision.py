@@ -2,11 +2,11 @@
 """plan and apply against real servers: a PowerDNS primary and secondary (gsqlite3) and a
 BIND primary for pattern B, all started here on loopback. Usage:
   test_provision.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, re, shutil, subprocess, sys, time, traceback, urllib.request
+import json, os, re, shutil, subprocess, sys, time, traceback, urllib.error, urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, api, collect, loopback_profile, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+from harness import CAPTURED, api, collect, loopback_profile, make_zg, run, start_our_servers, step_of, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -776,6 +776,127 @@ def test_every_rrtype_round_trips_through_powerdns():
     changes = [c for c in json.loads(r.stdout)["changes"]
                if c["type"] != "SOA" and not (c["type"] in ("DNSKEY", "CDS", "CDNSKEY") and c["action"] == "delete")]
     assert not changes, changes
+
+
+# ---- the apply path: steps, drift, the journal and rollback (issue 16) ----------------------
+
+def test_drift_in_metadata_or_a_secondarys_masters_is_a_pending_step():
+    p, s = world["primary"], world["secondary"]
+    zone = "drift-zonegen-test.com"
+    f = write(os.path.join(WORK, "drift.yaml"), spec_a(zone, extra=0))
+    zg("apply", f, "--yes", "--wait-secondaries", "0", *P(), check=0)
+    zg("plan", f, "--detailed-exitcode", *P(), check=0)
+    # Behind zonegen's back: the primary's ALSO-NOTIFY, then the secondary's masters.
+    api(p, "PUT", "/zones/%s./metadata/ALSO-NOTIFY" % zone, {"metadata": ["192.0.2.99:53"]})
+    r = zg("plan", f, "--detailed-exitcode", *P(), check=10)
+    assert "~ metadata ALSO-NOTIFY 192.0.2.99:53 -> " in r.stdout, r.stdout
+    zg("apply", f, "--yes", "--wait-secondaries", "0", *P(), check=0)
+    zg("plan", f, "--detailed-exitcode", *P(), check=0)
+    api(s, "PUT", "/zones/%s." % zone, {"kind": "Slave", "masters": ["192.0.2.98"]})
+    r = zg("plan", f, "--detailed-exitcode", *P(), check=10)
+    assert "masters 192.0.2.98 -> " in r.stdout and "ns2." in r.stdout, r.stdout
+    zg("apply", f, "--yes", "--wait-secondaries", "0", *P(), check=0)
+    zg("plan", f, "--detailed-exitcode", *P(), check=0)
+    assert api(s, "GET", "/zones/%s." % zone)["masters"] == ["127.0.0.1:%d" % p.dns_port]
+    # A secondary that does not answer keeps nothing pending: waiting is not a change.
+    assert json.loads(zg("plan", f, "--format", "json", *P(), check=0).stdout)["steps"] == []
+
+
+def test_a_saved_plan_lists_every_request_apply_sends():
+    zone = "requests-listed-zonegen-test.com"
+    f = write(os.path.join(WORK, "listed.yaml"), spec_a(zone, extra=2))
+    planfile = os.path.join(WORK, "listed.plan.json")
+    text = zg("plan", f, "--out", planfile, *P(), check=0).stdout
+    r = zg("apply", "--plan", planfile, "--yes", "--verbose", *P(), check=0)
+    writes = [" ".join(l.split()[1:3]) for l in r.stderr.splitlines()
+              if len(l.split()) >= 3 and l.split()[1] in ("POST", "PUT", "PATCH", "DELETE")]
+    assert writes, r.stderr
+    plan = json.load(open(planfile))
+    listed = [q for st in plan["steps"] for q in st["requests"]]
+    settle = " ".join(plan["settle"])
+    for w in writes:
+        assert w in listed or w in settle, "%s is not in the plan:\n%s" % (w, text)
+        assert w in text, "%s is not in the plan's text:\n%s" % (w, text)
+    # And each listed request was sent, in the plan's order.
+    sent = [w for w in writes if w in listed]
+    assert sent == listed, (sent, listed)
+
+
+def journal_world():
+    j = os.path.join(WORK, "journal", "changes.jsonl")
+    os.makedirs(os.path.dirname(j), exist_ok=True)
+    return ["--journal", j]
+
+
+def answers(zone, name, rtype="A"):
+    p, s = world["primary"], world["secondary"]
+    return sorted(dig(p.dns_port, name + "." + zone + ".", rtype)), sorted(dig(s.dns_port, name + "." + zone + ".", rtype))
+
+
+def in_sync(zone):
+    p, s = world["primary"], world["secondary"]
+    serial = soa_serial(p.dns_port, zone)
+    wait_for(lambda: soa_serial(s.dns_port, zone) == serial, "the secondary to serve " + zone)
+
+
+def test_rollback_to_the_first_entry_restores_both_servers():
+    zone = "rollback-zonegen-test.com"
+    J = journal_world()
+    first = write(os.path.join(WORK, "rb1.yaml"), spec_a(zone, ipv4="192.0.2.10", extra=1))
+    second = write(os.path.join(WORK, "rb2.yaml"), spec_a(zone, ipv4="192.0.2.20", extra=3))
+    d1 = json.loads(zg("apply", first, "--yes", "--format", "json", *J, *P(), check=0).stdout)
+    in_sync(zone)
+    after_first = answers(zone, "www"), answers(zone, "host0"), answers(zone, "host2")
+    d2 = json.loads(zg("apply", second, "--yes", "--format", "json", *J, *P(), check=0).stdout)
+    in_sync(zone)
+    assert answers(zone, "www") == (["192.0.2.20"], ["192.0.2.20"])
+    assert d1["journal_id"] and d2["journal_id"] and d1["journal_id"] < d2["journal_id"], (d1, d2)
+    # Without --yes it is a plan; with --yes it runs it.
+    r = zg("rollback", zone, "--to", d1["journal_id"], *J, *P(), check=0)
+    assert "not applied" in r.stdout and "www.%s. A" % zone in r.stdout, r.stdout
+    zg("rollback", zone, "--to", d1["journal_id"], "--yes", *J, *P(), check=0)
+    in_sync(zone)
+    assert (answers(zone, "www"), answers(zone, "host0"), answers(zone, "host2")) == after_first
+    assert after_first[2] == ([], [])
+    hist = json.loads(zg("history", zone, "--format", "json", *J, *P(), check=0).stdout)
+    assert [e["command"] for e in hist] == ["apply", "apply", "rollback"], hist
+    assert all(e["status"] == "done" for e in hist), hist
+    # The spec's own plan now shows the second apply's changes again: nothing was left over.
+    zg("plan", first, "--detailed-exitcode", *P(), check=0)
+
+
+def test_rollback_conflicts_with_a_change_made_outside_zonegen():
+    p = world["primary"]
+    zone = "rollback-conflict-zonegen-test.com"
+    J = journal_world()
+    d1 = json.loads(zg("apply", write(os.path.join(WORK, "rbc1.yaml"), spec_a(zone, extra=0)), "--yes",
+                       "--wait-secondaries", "0", "--format", "json", *J, *P(), check=0).stdout)
+    zg("apply", write(os.path.join(WORK, "rbc2.yaml"), spec_a(zone, ipv4="192.0.2.21", extra=0)), "--yes",
+       "--wait-secondaries", "0", *J, *P(), check=0)
+    api(p, "PATCH", "/zones/%s." % zone, {"rrsets": [{"name": "www.%s." % zone, "type": "A", "ttl": 60, "changetype": "REPLACE",
+                                                      "records": [{"content": "192.0.2.66", "disabled": False}]}]})
+    r = zg("rollback", zone, "--to", d1["journal_id"], "--yes", *J, *P(), check=4)
+    assert "www.%s. A" % zone in r.stderr, r.stderr
+    assert dig(p.dns_port, "www.%s." % zone, "A") == ["192.0.2.66"]
+
+
+def test_undoing_a_creation_deletes_the_zone_only_with_force():
+    p, s = world["primary"], world["secondary"]
+    zone = "rollback-create-zonegen-test.com"
+    J = journal_world()
+    zg("apply", write(os.path.join(WORK, "rbn.yaml"), spec_a(zone, extra=0)), "--yes", *J, *P(), check=0)
+    in_sync(zone)
+    r = zg("rollback", zone, "--yes", *J, *P(), check=4)
+    assert "deletes the zone" in r.stderr, r.stderr
+    assert soa_serial(p.dns_port, zone)
+    r = zg("rollback", zone, "--yes", "--force", *J, *P(), check=0)
+    assert "- zone %s." % zone in r.stdout, r.stdout
+    for server in (p, s):
+        try:
+            api(server, "GET", "/zones/%s." % zone)
+            raise AssertionError("%s still has %s" % (server.url, zone))
+        except urllib.error.HTTPError as e:
+            assert e.code in (404, 422), e
 
 
 if __name__ == "__main__":

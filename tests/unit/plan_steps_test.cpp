@@ -70,6 +70,12 @@ class FakeTarget final : public Target {
         }
     }
 
+    PlanStep restore_step(const Name&, const std::string& subject, const json& now,
+                          const json& want, const Plan& records) override {
+        records_ = records;
+        return step(subject, now, want);
+    }
+
     Zone reload(const Name&) override { return *world.zone; }
 
     SettleReport settle(const Name&, Pattern, bool, const LiveZone&,
@@ -203,7 +209,7 @@ TEST_F(PlanSteps, AnEditedPlanCannotWriteOutsideItsZoneOrRepeatAStep) {
     edited["steps"].push_back(edited["steps"][0]);
     EXPECT_THROW(plan_from_document(edited), InputError);
     edited = doc;
-    edited["role"]["after"] = "absent";  // pattern A's plan cannot delete the zone
+    edited["role"]["after"] = "secondary";  // pattern A makes no secondary
     EXPECT_THROW(plan_from_document(edited), InputError);
 }
 
