@@ -77,7 +77,7 @@ class Answers {
         QueryBudget budget;
         budget.timeout_ms = opts.timeout_ms;
         budget.deadline_ms = opts.deadline_ms;
-        answers_ = query_all(questions_, budget);
+        answers_ = opts.ask ? opts.ask(questions_, budget) : query_all(questions_, budget);
     }
 
     // The answer to a question asked above (an unanswered one when it was not asked).

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/dnsquery.hpp"
 #include "zonegen/address.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
@@ -24,6 +25,9 @@ struct VerifyOptions {
     int deadline_ms = 30000;  // every query of the run, asked in parallel (8 at a time)
     std::time_t now = 0;
     std::function<void(const std::string&)> trace;
+    // Asks every question of the run (the answers in the questions' order). Empty: the real
+    // servers, through query_all; the unit tests put a fake DNS world here.
+    std::function<std::vector<DnsAnswer>(const std::vector<DnsQuestion>&, const QueryBudget&)> ask;
 };
 
 struct VerifyCheck {
