@@ -132,10 +132,10 @@ class VerifyWorld : public ::testing::Test {
         };
         return verify_switch(spec, profile, opts);
     }
-    static VerifyCheck check(const VerifyResult& r, const std::string& id) {
-        for (const auto& c : r.checks)
-            if (c.id == id) return c;
-        throw std::runtime_error("no check " + id);
+    static VerifyCheck check(const VerifyResult& r, VerifyCheckId id) {
+        const VerifyCheck* c = r.find(id);
+        if (!c) throw std::runtime_error(std::string("no check ") + to_string(id));
+        return *c;
     }
     static std::string evidence(const VerifyCheck& c) {
         std::string s;
@@ -151,14 +151,15 @@ class OurServersCheck : public VerifyWorld {};
 TEST_F(OurServersCheck, BothServeTheWantedRecordsWithOneSerial) {
     our_servers_serve();
     VerifyResult r = run();
-    const auto& c = check(r, "our-servers");
-    EXPECT_EQ(c.status, "ok");
+    const auto& c = check(r, VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::ok);
     EXPECT_EQ(c.message,
               "our servers serve the zone with the same serial and the records the spec wants");
     EXPECT_EQ(evidence(c),
               "ns1.example.net. (192.0.2.53): serves the zone, serial 7\n"
               "ns2.example.net. (198.51.100.53): serves the zone, serial 7\n");
-    EXPECT_EQ(r.verdict, "ready to switch");
+    EXPECT_EQ(r.verdict, Verdict::ready);
+    EXPECT_EQ(verdict_text(r), "ready to switch");
     EXPECT_FALSE(r.problem());
 }
 
@@ -167,13 +168,14 @@ TEST_F(OurServersCheck, ASilentServerIsAProblem) {
     world.at("198.51.100.53").silent = true;
     opts.timeout_ms = 1500;
     VerifyResult r = run();
-    const auto& c = check(r, "our-servers");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(r, VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_EQ(c.message, "our servers are not ready");
     EXPECT_NE(evidence(c).find("ns2.example.net. (198.51.100.53): no answer within 1500 ms\n"),
               std::string::npos)
         << evidence(c);
-    EXPECT_EQ(r.verdict, "not ready to switch");
+    EXPECT_EQ(r.verdict, Verdict::not_ready);
+    EXPECT_EQ(verdict_text(r), "not ready to switch");
     EXPECT_TRUE(r.problem());
 }
 
@@ -181,8 +183,8 @@ TEST_F(OurServersCheck, ANonAuthoritativeAnswerDoesNotServeTheZone) {
     our_servers_serve();
     world.at("192.0.2.53").aa = false;
     world.at("192.0.2.53").rcode = "REFUSED";
-    const auto& c = check(run(), "our-servers");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_NE(evidence(c).find("ns1.example.net. (192.0.2.53): does not serve example.com. "
                                "(REFUSED, not authoritative)"),
               std::string::npos)
@@ -191,8 +193,8 @@ TEST_F(OurServersCheck, ANonAuthoritativeAnswerDoesNotServeTheZone) {
 
 TEST_F(OurServersCheck, ALaggingSecondaryIsAProblem) {
     our_servers_serve(8, 7);
-    const auto& c = check(run(), "our-servers");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_NE(evidence(c).find("ns2.example.net. (198.51.100.53): serial 7 differs from 8 (a "
                                "secondary lagging behind)"),
               std::string::npos)
@@ -204,8 +206,8 @@ TEST_F(OurServersCheck, AWrongRecordIsNamedWithWhatItShouldBe) {
     world.at("192.0.2.53")
         .put(N("www.example.com."), rrtype::A, 3600,
              {parse_rdata(rrtype::A, "203.0.113.9", spec.domain)});
-    const auto& c = check(run(), "our-servers");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_NE(
         evidence(c).find(
             "ns1.example.net. (192.0.2.53): www.example.com. A is 203.0.113.9, want 192.0.2.10"),
@@ -221,9 +223,9 @@ TEST_F(OurServersCheck, OtherTxtValuesMayStandBesideOurs) {
     auto rd = spf->rdata();
     rd.push_back(parse_rdata(rrtype::TXT, "\"google-site-verification=x\"", spec.domain));
     world.at("192.0.2.53").put(spec.domain, rrtype::TXT, 3600, rd);
-    EXPECT_EQ(check(run(), "our-servers").status, "ok");
+    EXPECT_EQ(check(run(), VerifyCheckId::our_servers).status, CheckStatus::ok);
     world.at("198.51.100.53").put(spec.domain, rrtype::TXT, 3600, {rd.back()});
-    EXPECT_EQ(check(run(), "our-servers").status, "problem");
+    EXPECT_EQ(check(run(), VerifyCheckId::our_servers).status, CheckStatus::problem);
 }
 
 TEST_F(OurServersCheck, PatternBComparesOurSecondaryWithTheCustomersPrimary) {
@@ -235,8 +237,8 @@ TEST_F(OurServersCheck, PatternBComparesOurSecondaryWithTheCustomersPrimary) {
     primary.soa(spec.domain, 6);
     primary.put(spec.domain, rrtype::NS, 3600, {ns_wire("ns1.dns-host.example.")});
     VerifyResult r = run();
-    const auto& c = check(r, "our-servers");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(r, VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_EQ(evidence(c),
               "ns2.example.net. (198.51.100.53): serves the zone, serial 5\n"
               "customer primary 198.51.100.1: serial 6\n"
@@ -252,8 +254,8 @@ TEST_F(OurServersCheck, PatternBWithoutATransferYetSaysWhatThePrimaryMustAllow) 
     primary.soa(spec.domain, 6);
     primary.put(spec.domain, rrtype::NS, 3600,
                 {ns_wire("ns1.dns-host.example."), ns_wire("ns2.example.net.")});
-    const auto& c = check(run(), "our-servers");
-    EXPECT_EQ(c.status, "problem");  // our secondary does not answer at all
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);  // our secondary does not answer at all
     EXPECT_NE(evidence(c).find("our secondary has not transferred the zone: the primary must "
                                "allow AXFR to it"),
               std::string::npos)
@@ -264,8 +266,8 @@ TEST_F(OurServersCheck, PatternBWithoutATransferYetSaysWhatThePrimaryMustAllow) 
 TEST_F(OurServersCheck, PatternCHasNothingOnOurServers) {
     spec = spec_of("C");
     VerifyResult r = run();
-    const auto& c = check(r, "our-servers");
-    EXPECT_EQ(c.status, "ok");
+    const auto& c = check(r, VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::ok);
     EXPECT_EQ(c.message, "pattern C: nothing of the zone is on our servers");
     EXPECT_TRUE(c.evidence.empty());
     EXPECT_TRUE(world.asked.empty());
@@ -278,8 +280,8 @@ class DelegationCheck : public VerifyWorld {};
 TEST_F(DelegationCheck, WithoutAParentServerItIsNotChecked) {
     our_servers_serve();
     VerifyResult r = run();
-    const auto& c = check(r, "delegation");
-    EXPECT_EQ(c.status, "unknown");
+    const auto& c = check(r, VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::unknown);
     EXPECT_EQ(c.message, "not checked: give --parent-server (a server of the parent zone)");
     EXPECT_TRUE(c.evidence.empty());
     EXPECT_FALSE(r.delegation_switched);
@@ -288,8 +290,8 @@ TEST_F(DelegationCheck, WithoutAParentServerItIsNotChecked) {
 TEST_F(DelegationCheck, ASilentParentIsUnknown) {
     our_servers_serve();
     opts.parent_server = parse_endpoint("203.0.113.1:5353");
-    const auto& c = check(run(), "delegation");
-    EXPECT_EQ(c.status, "unknown");
+    const auto& c = check(run(), VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::unknown);
     EXPECT_EQ(c.message, "the parent server does not answer");
     EXPECT_EQ(evidence(c), "parent 203.0.113.1:5353: no answer within 2000 ms\n");
 }
@@ -298,8 +300,8 @@ TEST_F(DelegationCheck, TheParentDelegatingToUsIsTheSwitch) {
     our_servers_serve();
     parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800);
     VerifyResult r = run();
-    const auto& c = check(r, "delegation");
-    EXPECT_EQ(c.status, "ok");
+    const auto& c = check(r, VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::ok);
     EXPECT_EQ(c.message, "the parent delegates to the expected name servers");
     EXPECT_EQ(evidence(c),
               "parent 203.0.113.1: NS ns1.example.net. ns2.example.net., TTL 172800\n");
@@ -311,19 +313,19 @@ TEST_F(DelegationCheck, TheParentStillDelegatingElsewhereIsNotASwitch) {
     our_servers_serve();
     parent_delegates({"ns1.oldprovider.example."}, 86400);
     VerifyResult r = run();
-    const auto& c = check(r, "delegation");
-    EXPECT_EQ(c.status, "ok");
+    const auto& c = check(r, VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::ok);
     EXPECT_EQ(c.message, "the parent still delegates elsewhere: not switched yet");
     EXPECT_FALSE(r.delegation_switched);
-    EXPECT_EQ(r.verdict, "ready to switch");
+    EXPECT_EQ(r.verdict, Verdict::ready);
 }
 
 TEST_F(DelegationCheck, ALameDelegationToOneOfOursIsAProblem) {
     our_servers_serve();
     world.at("198.51.100.53").rcode = "REFUSED";
     parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800);
-    const auto& c = check(run(), "delegation");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(run(), VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_NE(
         evidence(c).find("lame delegation: ns2.example.net. is ours but does not serve the zone\n"),
         std::string::npos)
@@ -338,8 +340,8 @@ TEST_F(DelegationCheck, GlueForANameServerInsideTheDomainMustMatch) {
     p.additional.push_back({N("ns1.example.com."), rrtype::A, 3600,
                             parse_rdata(rrtype::A, "198.51.100.99", spec.domain)});
     VerifyResult r = run();
-    const auto& c = check(r, "delegation");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(r, VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_NE(evidence(c).find("glue for ns1.example.com. is 198.51.100.99, want 198.51.100.54"),
               std::string::npos)
         << evidence(c);
@@ -351,8 +353,8 @@ TEST_F(DelegationCheck, ADsForTheUnsignedZoneIsAProblem) {
     FakeServer& p = parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800);
     p.put(spec.domain, rrtype::DS, 86400,
           {parse_rdata(rrtype::DS, "12345 13 2 " + std::string(64, 'a'), spec.domain)});
-    const auto& c = check(run(), "delegation");
-    EXPECT_EQ(c.status, "problem");
+    const auto& c = check(run(), VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::problem);
     EXPECT_NE(evidence(c).find("parent 203.0.113.1: publishes a DS, but the zone is not signed "
                                "by us"),
               std::string::npos)
@@ -371,8 +373,8 @@ class OldServerCheck : public VerifyWorld {
 
 TEST_F(OldServerCheck, WithoutAnOldServerItIsNotChecked) {
     our_servers_serve();
-    const auto& c = check(run(), "old-server");
-    EXPECT_EQ(c.status, "unknown");
+    const auto& c = check(run(), VerifyCheckId::old_server);
+    EXPECT_EQ(c.status, CheckStatus::unknown);
     EXPECT_EQ(c.message, "not checked: give --old-server ADDR[:PORT]");
     EXPECT_TRUE(c.evidence.empty());
 }
@@ -380,14 +382,14 @@ TEST_F(OldServerCheck, WithoutAnOldServerItIsNotChecked) {
 TEST_F(OldServerCheck, SilentBeforeTheSwitchIsUnknownAfterItFine) {
     our_servers_serve();
     old_server().silent = true;
-    const auto& before = check(run(), "old-server");
-    EXPECT_EQ(before.status, "unknown");
+    const auto& before = check(run(), VerifyCheckId::old_server);
+    EXPECT_EQ(before.status, CheckStatus::unknown);
     EXPECT_EQ(before.message, "the old server does not answer");
     EXPECT_EQ(evidence(before),
               "old server 203.0.113.80: no answer within 2000 ms\nlongest TTL in play: 0 s\n");
     opts.switched_at = kNow - 3600;
-    const auto& after = check(run(), "old-server");
-    EXPECT_EQ(after.status, "ok");
+    const auto& after = check(run(), VerifyCheckId::old_server);
+    EXPECT_EQ(after.status, CheckStatus::ok);
     EXPECT_EQ(after.message, "the old server no longer answers (fine after the switch)");
 }
 
@@ -401,8 +403,8 @@ TEST_F(OldServerCheck, NamesAnsweringDifferentlyAreListedWithTheLongestTtl) {
     const RRset* www = d.zone.find(N("www.example.com."), rrtype::A);
     o.put(www->owner, www->type, 300, www->rdata());
     VerifyResult r = run();
-    const auto& c = check(r, "old-server");
-    EXPECT_EQ(c.status, "ok");
+    const auto& c = check(r, VerifyCheckId::old_server);
+    EXPECT_EQ(c.status, CheckStatus::ok);
     EXPECT_EQ(r.longest_ttl, 86400u);
     EXPECT_NE(c.message.find(" names still answer differently on the old server"),
               std::string::npos);
@@ -419,8 +421,8 @@ TEST_F(OldServerCheck, AnOldServerAnsweringLikeOursIsSaidSo) {
     o.load(desired().zone);
     o.soa(spec.domain, 5);
     VerifyResult r = run();
-    const auto& c = check(r, "old-server");
-    EXPECT_EQ(c.status, "ok");
+    const auto& c = check(r, VerifyCheckId::old_server);
+    EXPECT_EQ(c.status, CheckStatus::ok);
     EXPECT_EQ(c.message, "the old server already answers like ours");
 }
 
@@ -450,14 +452,16 @@ TEST_F(VerifyVerdict, TheParallelPeriodRunsFromTheSwitchForParallelMinDays) {
     EXPECT_TRUE(r.delegation_switched);
     ASSERT_TRUE(r.safe_after);
     EXPECT_EQ(*r.safe_after, kNow - 86400 + 14 * 86400);
-    EXPECT_EQ(r.verdict, "switched, parallel operation until " + format_time(*r.safe_after));
+    EXPECT_EQ(r.verdict, Verdict::parallel);
+    EXPECT_EQ(verdict_text(r), "switched, parallel operation until 2027-01-28T08:00:00Z");
 }
 
 TEST_F(VerifyVerdict, AfterTheParallelPeriodTheOldServerMayGo) {
     our_servers_serve();
     opts.switched_at = kNow - 30 * 86400;
     VerifyResult r = run();
-    EXPECT_EQ(r.verdict, "safe to cancel the old server (once no more mail arrives there)");
+    EXPECT_EQ(r.verdict, Verdict::safe_to_cancel);
+    EXPECT_EQ(verdict_text(r), "safe to cancel the old server (once no more mail arrives there)");
     std::string text = verify_text(r);
     EXPECT_NE(text.find("The parallel period is over; cancel the old server only once the "
                         "customer confirms no more mail arrives there.\n"),
@@ -489,7 +493,7 @@ TEST_F(VerifyVerdict, AStateFileWithoutTheDelegationKeepsTheTimeButNotTheSwitch)
     VerifyResult r = run();
     EXPECT_FALSE(r.delegation_switched);
     EXPECT_EQ(r.switched_at, std::optional<std::time_t>(1700000000));
-    EXPECT_EQ(r.verdict, "ready to switch");
+    EXPECT_EQ(r.verdict, Verdict::ready);
     EXPECT_FALSE(r.safe_after);
 }
 
