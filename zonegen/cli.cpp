@@ -16,6 +16,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/batch.hpp"
 #include "zonegen/diff.hpp"
+#include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/instructions.hpp"
@@ -641,10 +642,7 @@ bool wants_json(int argc, char** argv) {
 
 int report(const Error& e, bool as_json) {
     if (as_json && !dynamic_cast<const StdoutError*>(&e)) {
-        json err = {{"kind", e.kind()}, {"message", e.what()}};
-        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
-            err["findings"] = findings_json(inv->findings());
-        std::cout << dump_json(json{{"error", err}}, 2) << "\n";
+        std::cout << dump_json(error_json(e), 2) << "\n";
     } else {
         if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
             print_findings_text(inv->findings(), std::cerr);
@@ -900,12 +898,9 @@ int run_command(int argc, char** argv) {
     } catch (const Error& e) {
         return report(e, as_json);
     } catch (const std::exception& e) {
-        // A bug, not an input problem: say so plainly.
-        InputError u(std::string("internal error: ") + e.what());
-        return report(u, as_json);
+        return report(internal_error(e.what()), as_json);
     } catch (...) {
-        InputError u("internal error: an unknown exception");
-        return report(u, as_json);
+        return report(internal_error(nullptr), as_json);
     }
 }
 
