@@ -47,10 +47,10 @@ struct VerifyCheck {
 
 // Where the switch stands, and so what is safe to do next.
 enum class Verdict {
-    not_ready,       // the parent still delegates elsewhere; our servers are not ready
-    ready,           // the parent still delegates elsewhere; our servers are ready
-    parallel,        // switched: both servers answer until safe_after
-    safe_to_cancel,  // the parallel period is over
+    not_ready,       // not switched yet, and our servers are not ready
+    ready,           // not switched yet, and our servers are ready
+    parallel,        // switched; the old server must keep answering until safe_after
+    safe_to_cancel,  // switched, and the parallel period is over
 };
 
 struct VerifyResult {
