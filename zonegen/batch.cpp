@@ -15,6 +15,7 @@
 
 #include "validators/checks.hpp"
 #include "zonegen/atomic_file.hpp"
+#include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/interrupt.hpp"
 #include "zonegen/output.hpp"
@@ -38,13 +39,6 @@ struct Item {
     std::optional<Outcome> refused;  // refused before any work: unreadable, bad, duplicate
 };
 
-json error_json(const Error& e) {
-    json err = {{"kind", e.kind()}, {"message", e.what()}};
-    if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
-        err["findings"] = findings_json(inv->findings());
-    return err;
-}
-
 // Runs `f`, turning every failure into the domain's own error line: one domain never
 // ends the batch, whatever it throws.
 template <typename F>
@@ -53,13 +47,12 @@ Outcome guarded(const std::string& source, F&& f) {
     try {
         return f(line);
     } catch (const Error& e) {
-        line["error"] = error_json(e);
+        line.update(error_json(e));
         return {static_cast<int>(e.code()), line};
     } catch (const std::exception& e) {
-        line["error"] = {{"kind", "input"},
-                         {"message", std::string("internal error: ") + e.what()}};
+        line.update(error_json(internal_error(e.what())));
     } catch (...) {
-        line["error"] = {{"kind", "input"}, {"message", "internal error: an unknown exception"}};
+        line.update(error_json(internal_error(nullptr)));
     }
     return {static_cast<int>(ExitCode::usage), line};
 }
@@ -70,7 +63,8 @@ bool is_dir(const std::string& p) {
 }
 
 Item refused_item(const std::string& source, const Error& e) {
-    json line = {{"spec", source}, {"error", error_json(e)}};
+    json line = {{"spec", source}};
+    line.update(error_json(e));
     return {source, "", std::nullopt, Outcome{static_cast<int>(e.code()), line}};
 }
 
@@ -170,7 +164,7 @@ void refuse_duplicates(std::vector<Item>& items) {
                      "): every copy is refused; give each domain once");
         for (std::size_t i : idx) {
             json line = {{"spec", items[i].source}, {"zone", domain.to_string()}};
-            line["error"] = error_json(e);
+            line.update(error_json(e));
             items[i].refused = Outcome{static_cast<int>(e.code()), line};
         }
     }

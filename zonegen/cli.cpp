@@ -16,6 +16,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/batch.hpp"
 #include "zonegen/diff.hpp"
+#include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/history.hpp"
@@ -96,6 +97,52 @@ struct GenerateArgs {
     std::optional<std::uint32_t> serial;
 };
 
+// The desired zone's findings with the validator's; an invalid zone stops here.
+std::vector<Finding> checked_findings(const Spec& spec, const Profile& profile, const Desired& d,
+                                      const Common& c) {
+    ValidateOptions vo;
+    vo.fragment = d.fragment;
+    vo.spec = &spec;
+    vo.profile = &profile;
+    vo.file = spec.source;
+    auto found = validate_zone(d.zone, vo);
+    std::vector<Finding> findings = d.findings;
+    findings.insert(findings.end(), found.begin(), found.end());
+    trace(c, std::to_string(d.zone.record_count()) + " records, " +
+                 std::to_string(findings.size()) + " findings");
+    if (count_errors(findings) > 0)
+        throw InvalidZoneError(
+            "the zone for " + spec.domain.to_string() + " is invalid; nothing was written",
+            findings);
+    return findings;
+}
+
+// With import_from, what changed from the customer's zone (on stderr, beside the text).
+void print_migration(const Common& c, const Spec& spec, const Migration& migration) {
+    if (c.format != "json" && migration.customer_zone)
+        std::cerr << "changes to the zone from " << spec.import_from << ":\n"
+                  << customer_changes_text(migration.customer_changes, spec.domain, "en");
+    else if (c.format != "json" && !spec.import_from.empty())
+        std::cerr << "migration from " << spec.import_from << ":\n" << migration_text(migration);
+}
+
+json generate_json(const Spec& spec, const Desired& d, const std::string& text,
+                   const Migration& migration, const std::vector<Finding>& findings) {
+    json j = {{"zone", spec.domain.to_string()},
+              {"dns_pattern", to_string(spec.pattern)},
+              {"registrar", to_string(spec.registrar)},
+              {"fragment", d.fragment},
+              {"serial", d.fragment ? json(nullptr) : json(d.serial)},
+              {"text", text},
+              {"pdns", pdns_create_body(spec, d)},
+              {"findings", findings_json(findings)}};
+    if (migration.customer_zone)
+        j["customer_changes"] = customer_changes_json(migration.customer_changes);
+    else if (!spec.import_from.empty())
+        j["migration"] = migration_json(migration);
+    return j;
+}
+
 int cmd_generate(GenerateArgs& a) {
     Profile profile = load_profile(a.common.profile);
     trace(a.common, "profile: " + profile.source);
@@ -108,28 +155,11 @@ int cmd_generate(GenerateArgs& a) {
     po.trace = [&](const std::string& m) { trace(a.common, m); };
     Migration migration;
     Desired d = desired_for(spec, profile, go, po, &migration);
-    ValidateOptions vo;
-    vo.fragment = d.fragment;
-    vo.spec = &spec;
-    vo.profile = &profile;
-    vo.file = spec.source;
-    auto found = validate_zone(d.zone, vo);
-    std::vector<Finding> findings = d.findings;
-    findings.insert(findings.end(), found.begin(), found.end());
-    trace(a.common, std::to_string(d.zone.record_count()) + " records, " +
-                        std::to_string(findings.size()) + " findings");
-    if (count_errors(findings) > 0)
-        throw InvalidZoneError(
-            "the zone for " + spec.domain.to_string() + " is invalid; nothing was written",
-            findings);
+    std::vector<Finding> findings = checked_findings(spec, profile, d, a.common);
 
     std::string text = generated_text(spec, profile, d);
     std::string out;
-    if (a.common.format != "json" && migration.customer_zone)
-        std::cerr << "changes to the zone from " << spec.import_from << ":\n"
-                  << customer_changes_text(migration.customer_changes, spec.domain, "en");
-    else if (a.common.format != "json" && !spec.import_from.empty())
-        std::cerr << "migration from " << spec.import_from << ":\n" << migration_text(migration);
+    print_migration(a.common, spec, migration);
     if (a.common.format == "zone") {
         out = text;
         print_findings_text(findings, std::cerr);
@@ -137,19 +167,7 @@ int cmd_generate(GenerateArgs& a) {
         out = dump_json(pdns_create_body(spec, d), 2) + "\n";
         print_findings_text(findings, std::cerr);
     } else {
-        json j = {{"zone", spec.domain.to_string()},
-                  {"dns_pattern", to_string(spec.pattern)},
-                  {"registrar", to_string(spec.registrar)},
-                  {"fragment", d.fragment},
-                  {"serial", d.fragment ? json(nullptr) : json(d.serial)},
-                  {"text", text},
-                  {"pdns", pdns_create_body(spec, d)},
-                  {"findings", findings_json(findings)}};
-        if (migration.customer_zone)
-            j["customer_changes"] = customer_changes_json(migration.customer_changes);
-        else if (!spec.import_from.empty())
-            j["migration"] = migration_json(migration);
-        out = dump_json(j, 2) + "\n";
+        out = dump_json(generate_json(spec, d, text, migration, findings), 2) + "\n";
     }
     write_file_atomic(a.output, out);
     if (a.output != "-") trace(a.common, "wrote " + a.output);
@@ -166,6 +184,34 @@ struct ValidateArgs {
     std::string allow_include;
     bool fragment = false;
 };
+
+// Every finding names its file (zone-level ones too), in the order of the file's lines.
+void sort_by_line(std::vector<Finding>& findings, const std::string& file) {
+    for (auto& f : findings)
+        if (f.file.empty()) f.file = file;
+    std::stable_sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
+        if (x.file != y.file) return x.file < y.file;
+        return (x.line ? x.line : 0x7fffffff) < (y.line ? y.line : 0x7fffffff);
+    });
+}
+
+void print_validation(const ValidateArgs& a, const Zone& zone,
+                      const std::vector<Finding>& findings) {
+    std::size_t errors = count_errors(findings), warnings = findings.size() - errors;
+    if (a.common.format == "json") {
+        json j = {{"zone", zone.origin().to_string()},
+                  {"records", zone.record_count()},
+                  {"errors", errors},
+                  {"warnings", warnings},
+                  {"findings", findings_json(findings)}};
+        std::cout << dump_json(j, 2) << "\n";
+    } else {
+        print_findings_text(findings, std::cout);
+        std::cout << a.file << ": " << zone.origin().to_string() << ": " << zone.record_count()
+                  << " records, " << errors << " error" << (errors == 1 ? "" : "s") << ", "
+                  << warnings << " warning" << (warnings == 1 ? "" : "s") << "\n";
+    }
+}
 
 int cmd_validate(ValidateArgs& a) {
     ReadOptions ro;
@@ -193,26 +239,9 @@ int cmd_validate(ValidateArgs& a) {
     auto found = validate_zone(r.zone, vo);
     std::vector<Finding> findings = std::move(r.findings);
     findings.insert(findings.end(), found.begin(), found.end());
-    for (auto& f : findings)
-        if (f.file.empty()) f.file = a.file;  // zone-level findings name the file too
-    std::stable_sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
-        if (x.file != y.file) return x.file < y.file;
-        return (x.line ? x.line : 0x7fffffff) < (y.line ? y.line : 0x7fffffff);
-    });
-    std::size_t errors = count_errors(findings), warnings = findings.size() - errors;
-    if (a.common.format == "json") {
-        json j = {{"zone", r.zone.origin().to_string()},
-                  {"records", r.zone.record_count()},
-                  {"errors", errors},
-                  {"warnings", warnings},
-                  {"findings", findings_json(findings)}};
-        std::cout << dump_json(j, 2) << "\n";
-    } else {
-        print_findings_text(findings, std::cout);
-        std::cout << a.file << ": " << r.zone.origin().to_string() << ": " << r.zone.record_count()
-                  << " records, " << errors << " error" << (errors == 1 ? "" : "s") << ", "
-                  << warnings << " warning" << (warnings == 1 ? "" : "s") << "\n";
-    }
+    sort_by_line(findings, a.file);
+    print_validation(a, r.zone, findings);
+    std::size_t errors = count_errors(findings);
     leave_to_exit(std::move(r.zone));
     return errors ? static_cast<int>(ExitCode::invalid) : 0;
 }
@@ -715,10 +744,7 @@ bool wants_json(int argc, char** argv) {
 
 int report(const Error& e, bool as_json) {
     if (as_json && !dynamic_cast<const StdoutError*>(&e)) {
-        json err = {{"kind", e.kind()}, {"message", e.what()}};
-        if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
-            err["findings"] = findings_json(inv->findings());
-        std::cout << dump_json(json{{"error", err}}, 2) << "\n";
+        std::cout << dump_json(error_json(e), 2) << "\n";
     } else {
         if (auto* inv = dynamic_cast<const InvalidZoneError*>(&e))
             print_findings_text(inv->findings(), std::cerr);
@@ -797,121 +823,147 @@ std::string parse_error_message(const CLI::ParseError& e, const CLI::App& app, i
     return msg;
 }
 
-int run_command(int argc, char** argv) {
-    bool as_json = wants_json(argc, argv);
-    CLI::App app{"zonegen: authoritative DNS for customer domains on a managed server"};
+// ---- the command line -------------------------------------------------------------------
+
+// Every command's arguments, filled in while the command line is parsed; `run` is the
+// command it chose.
+struct Commands {
+    GenerateArgs gen;
+    ValidateArgs val;
+    DiffArgs dif;
+    ImportArgs imp;
+    ProvisionArgs pl, ap;
+    InstructionsArgs ins;
+    VerifyArgs ver;
+    BatchArgs bat;
+    HistoryArgs his;
+    RollbackArgs rb;
+    Common pc, cc;
+    std::function<int()> run;
+};
+
+void describe_app(CLI::App& app) {
     app.set_version_flag("--version", std::string("zonegen ") + kVersion);
     app.require_subcommand(1);
     app.footer(
         "Exit codes: 0 success; 1 invalid zone; 2 usage or input error; 3 backend or network "
         "failure, or standard output cannot be written; 4 refused as unsafe; 10 changes "
         "(--detailed-exitcode); batch: 130/143 when interrupted by SIGINT/SIGTERM.");
-    std::function<int()> run;
+}
 
-    GenerateArgs gen;
+void add_generate(CLI::App& app, Commands& c) {
     auto* g =
         app.add_subcommand("generate",
                            "the zone (A), or the customer's records (B, C; with import_from its "
                            "whole new zone) for a spec");
-    g->add_option("spec", gen.spec, "customer spec (YAML or JSON; - for stdin)")->required();
-    g->add_option("-o,--output", gen.output, "write to FILE atomically (default: stdout)");
-    g->add_option("--serial", gen.serial,
+    g->add_option("spec", c.gen.spec, "customer spec (YAML or JSON; - for stdin)")->required();
+    g->add_option("-o,--output", c.gen.output, "write to FILE atomically (default: stdout)");
+    g->add_option("--serial", c.gen.serial,
                   "SOA serial (default: YYYYMMDD01 of today, or of SOURCE_DATE_EPOCH; B and C "
                   "with import_from: greater than the customer's, else its serial + 1)");
-    add_common(g, gen.common, {"zone", "pdns-json", "json"});
-    gen.common.format = "zone";
-    g->callback([&] { run = [&] { return cmd_generate(gen); }; });
+    add_common(g, c.gen.common, {"zone", "pdns-json", "json"});
+    c.gen.common.format = "zone";
+    g->callback([&c] { c.run = [&c] { return cmd_generate(c.gen); }; });
+}
 
-    ValidateArgs val;
+void add_validate(CLI::App& app, Commands& c) {
     auto* v =
         app.add_subcommand("validate", "check a zone file (and, with --spec, the pattern's rules)");
-    v->add_option("file", val.file, "zone file (- for stdin)")->required();
-    v->add_option("--origin", val.origin,
+    v->add_option("file", c.val.file, "zone file (- for stdin)")->required();
+    v->add_option("--origin", c.val.origin,
                   "the zone's name (default: the spec's domain, or the file's $ORIGIN)");
-    v->add_option("--spec", val.spec, "customer spec: also check the DNS pattern's rules");
-    v->add_option("--allow-include", val.allow_include,
+    v->add_option("--spec", c.val.spec, "customer spec: also check the DNS pattern's rules");
+    v->add_option("--allow-include", c.val.allow_include,
                   "permit $INCLUDE of files under DIR (refused otherwise)");
-    v->add_flag("--fragment", val.fragment,
+    v->add_flag("--fragment", c.val.fragment,
                 "the file holds records for another zone (B, C output): no SOA/NS checks");
-    add_common(v, val.common, {"text", "json"});
-    v->callback([&] { run = [&] { return cmd_validate(val); }; });
+    add_common(v, c.val.common, {"text", "json"});
+    v->callback([&c] { c.run = [&c] { return cmd_validate(c.val); }; });
+}
 
-    DiffArgs dif;
+void add_diff(CLI::App& app, Commands& c) {
     auto* df = app.add_subcommand("diff", "the rrset changes that turn zone source OLD into NEW");
-    df->add_option("old", dif.old_source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
+    df->add_option("old", c.dif.old_source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
         ->required();
-    df->add_option("new", dif.new_source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
+    df->add_option("new", c.dif.new_source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
         ->required();
-    df->add_flag("--detailed-exitcode", dif.detailed_exitcode,
+    df->add_flag("--detailed-exitcode", c.dif.detailed_exitcode,
                  "exit 10 when there are changes, 0 when none");
-    add_source_options(df, dif.src);
-    add_common(df, dif.common, {"text", "json"});
-    df->callback([&] { run = [&] { return cmd_diff(dif); }; });
+    add_source_options(df, c.dif.src);
+    add_common(df, c.dif.common, {"text", "json"});
+    df->callback([&c] { c.run = [&c] { return cmd_diff(c.dif); }; });
+}
 
-    ImportArgs imp;
+void add_import(CLI::App& app, Commands& c) {
     auto* im = app.add_subcommand("import", "write a zone source as a normalised master file");
-    im->add_option("source", imp.source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
+    im->add_option("source", c.imp.source, "zone file, pdns:[ZONE] or axfr://HOST[:PORT]/ZONE")
         ->required();
-    im->add_option("-o,--output", imp.output, "write to FILE atomically (default: stdout)");
-    add_source_options(im, imp.src);
-    add_common(im, imp.common, {"text", "json"});
-    im->callback([&] { run = [&] { return cmd_import(imp); }; });
+    im->add_option("-o,--output", c.imp.output, "write to FILE atomically (default: stdout)");
+    add_source_options(im, c.imp.src);
+    add_common(im, c.imp.common, {"text", "json"});
+    im->callback([&c] { c.run = [&c] { return cmd_import(c.imp); }; });
+}
 
-    ProvisionArgs pl;
+void add_plan(CLI::App& app, Commands& c) {
     auto* pls = app.add_subcommand("plan", "dry run: the changes apply would make at the target");
-    pls->add_option("spec", pl.spec, "customer spec")->required();
-    pls->add_option("--out", pl.out, "save the reviewed plan for apply --plan");
-    pls->add_flag("--detailed-exitcode", pl.detailed_exitcode,
+    pls->add_option("spec", c.pl.spec, "customer spec")->required();
+    pls->add_option("--out", c.pl.out, "save the reviewed plan for apply --plan");
+    pls->add_flag("--detailed-exitcode", c.pl.detailed_exitcode,
                   "exit 10 when there are changes, 0 when none");
-    add_provision_options(pls, pl);
-    pls->callback([&] { run = [&] { return cmd_plan(pl); }; });
+    add_provision_options(pls, c.pl);
+    pls->callback([&c] { c.run = [&c] { return cmd_plan(c.pl); }; });
+}
 
-    ProvisionArgs ap;
+void add_apply(CLI::App& app, Commands& c) {
     auto* aps =
         app.add_subcommand("apply", "apply the plan of SPEC (or a saved --plan) to the target");
-    aps->add_option("spec", ap.spec, "customer spec");
-    aps->add_option("--plan", ap.plan_file,
+    aps->add_option("spec", c.ap.spec, "customer spec");
+    aps->add_option("--plan", c.ap.plan_file,
                     "apply exactly this reviewed plan (refused if the zone changed since)");
-    aps->add_flag("--yes", ap.yes, "really apply (without it, only show the plan)");
-    aps->add_flag("--force", ap.opts.force, "override the safety limits");
-    aps->add_option("--wait-transfer", ap.opts.wait_transfer,
+    aps->add_flag("--yes", c.ap.yes, "really apply (without it, only show the plan)");
+    aps->add_flag("--force", c.ap.opts.force, "override the safety limits");
+    aps->add_option("--wait-transfer", c.ap.opts.wait_transfer,
                     "B: require the first transfer within SECONDS, asking for it if not served "
                     "yet (exit 3 otherwise; default: a write waits up to 10 s, pending is fine)");
-    aps->add_option("--wait-secondaries", ap.opts.wait_secondaries,
+    aps->add_option("--wait-secondaries", c.ap.opts.wait_secondaries,
                     "A: wait at most SECONDS for our secondaries to serve the new serial "
                     "(default 10; 0: do not ask them)")
         ->check(CLI::Range(0, 3600));
-    add_provision_options(aps, ap);
-    aps->callback([&] { run = [&] { return cmd_apply(ap); }; });
+    add_provision_options(aps, c.ap);
+    aps->callback([&c] { c.run = [&c] { return cmd_apply(c.ap); }; });
+}
 
-    InstructionsArgs ins;
+void add_instructions(CLI::App& app, Commands& c) {
     auto* is = app.add_subcommand(
         "instructions", "the migration procedure: steps, dates, NS to set, configuration");
-    is->add_option("spec", ins.spec, "customer spec")->required();
-    is->add_option("--lang", ins.lang, "ja (default) or en")->check(CLI::IsMember({"ja", "en"}));
-    is->add_option("--start", ins.start,
+    is->add_option("spec", c.ins.spec, "customer spec")->required();
+    is->add_option("--lang", c.ins.lang, "ja (default) or en")->check(CLI::IsMember({"ja", "en"}));
+    is->add_option("--start", c.ins.start,
                    "the date the procedure starts, YYYY-MM-DD (default: today)");
-    add_common(is, ins.common, {"text", "markdown", "json"});
-    is->callback([&] { run = [&] { return cmd_instructions(ins); }; });
+    add_common(is, c.ins.common, {"text", "markdown", "json"});
+    is->callback([&c] { c.run = [&c] { return cmd_instructions(c.ins); }; });
+}
 
-    VerifyArgs ver;
+void add_verify(CLI::App& app, Commands& c) {
     auto* vs =
         app.add_subcommand("verify", "live checks of the switch, and what is safe to do next");
-    vs->add_option("spec", ver.spec, "customer spec")->required();
-    vs->add_option("--old-server", ver.old_server, "the old provider's server, ADDR[:PORT]");
-    vs->add_option("--parent-server", ver.parent_server,
+    vs->add_option("spec", c.ver.spec, "customer spec")->required();
+    vs->add_option("--old-server", c.ver.old_server, "the old provider's server, ADDR[:PORT]");
+    vs->add_option("--parent-server", c.ver.parent_server,
                    "a server of the parent zone, ADDR[:PORT]");
-    vs->add_option("--state", ver.state, "file remembering when the new delegation was first seen");
-    vs->add_option("--switched-at", ver.switched_at,
+    vs->add_option("--state", c.ver.state,
+                   "file remembering when the new delegation was first seen");
+    vs->add_option("--switched-at", c.ver.switched_at,
                    "the switch time (2026-11-01T10:00:00Z, a date, or epoch seconds)");
-    vs->add_option("--timeout-ms", ver.timeout_ms, "per-query timeout (default 2000)");
-    vs->add_option("--deadline-ms", ver.deadline_ms,
+    vs->add_option("--timeout-ms", c.ver.timeout_ms, "per-query timeout (default 2000)");
+    vs->add_option("--deadline-ms", c.ver.deadline_ms,
                    "all of the run's queries (8 at a time) end within this (default 30000)")
         ->check(CLI::Range(1, 3600000));
-    add_common(vs, ver.common, {"text", "json"});
-    vs->callback([&] { run = [&] { return cmd_verify(ver); }; });
+    add_common(vs, c.ver.common, {"text", "json"});
+    vs->callback([&c] { c.run = [&c] { return cmd_verify(c.ver); }; });
+}
 
-    BatchArgs bat;
+void add_batch(CLI::App& app, Commands& c) {
     auto* bs =
         app.add_subcommand("batch", "many specs at once: one JSON line per domain, then a summary");
     bs->footer(
@@ -919,67 +971,71 @@ int run_command(int argc, char** argv) {
         "The same domain twice is refused for every copy. A zone-file --target holds one "
         "zone: plan and apply refuse it for more than one spec. SIGINT/SIGTERM: no new domain "
         "starts, those in flight finish, the summary lists the rest; exit 130/143.");
-    bs->add_option("inputs", bat.b.inputs,
+    bs->add_option("inputs", c.bat.b.inputs,
                    "spec files, directories, a YAML list of specs, or - (JSON Lines)")
         ->required();
-    bs->add_option("--action", bat.b.action, "generate, plan (default) or apply")
+    bs->add_option("--action", c.bat.b.action, "generate, plan (default) or apply")
         ->check(CLI::IsMember({"generate", "plan", "apply"}));
-    bs->add_option("--jobs", bat.b.jobs, "domains processed at once (default 4)")
+    bs->add_option("--jobs", c.bat.b.jobs, "domains processed at once (default 4)")
         ->check(CLI::Range(1, 256));
-    bs->add_flag("--yes", bat.p.yes, "really apply (with --action apply)");
-    bs->add_flag("--force", bat.p.opts.force, "override the safety limits");
-    bs->add_option("--write-zones", bat.b.write_zones,
+    bs->add_flag("--yes", c.bat.p.yes, "really apply (with --action apply)");
+    bs->add_flag("--force", c.bat.p.opts.force, "override the safety limits");
+    bs->add_option("--write-zones", c.bat.b.write_zones,
                    "generate: write one zone file per domain into DIR");
-    bat.p.opts.wait_secondaries = 0;
-    bs->add_option("--wait-secondaries", bat.p.opts.wait_secondaries,
+    c.bat.p.opts.wait_secondaries = 0;
+    bs->add_option("--wait-secondaries", c.bat.p.opts.wait_secondaries,
                    "apply, A: wait at most SECONDS per domain for our secondaries to serve the "
                    "new serial (default 0: not asked; run verify later)")
         ->check(CLI::Range(0, 3600));
     // B: a batch does not wait for first transfers (transfer "pending"; verify later).
-    bat.p.opts.brief_transfer_wait_s = 0;
-    bs->add_option("--wait-transfer", bat.p.opts.wait_transfer,
+    c.bat.p.opts.brief_transfer_wait_s = 0;
+    bs->add_option("--wait-transfer", c.bat.p.opts.wait_transfer,
                    "apply, B: require each first transfer within SECONDS (exit 3 otherwise; "
                    "default: not waited for)");
-    add_provision_options(bs, bat.p);
-    bs->callback([&] { run = [&] { return cmd_batch(bat); }; });
+    add_provision_options(bs, c.bat.p);
+    bs->callback([&c] { c.run = [&c] { return cmd_batch(c.bat); }; });
+}
 
-    HistoryArgs his;
-    RollbackArgs rb;
+void add_journal_commands(CLI::App& app, Commands& c) {
     auto* rbs = app.add_subcommand(
         "rollback",
         "the plan that undoes the journal's last entry for ZONE, or every entry after --to ID");
-    add_common(rbs, rb.p.common, {"text", "json"});
-    rbs->add_option("ZONE", rb.zone, "the zone")->required();
-    rbs->add_option("--to", rb.to, "the entry (zonegen history ZONE) whose state to return to");
-    rbs->add_option("--pdns-url", rb.p.opts.pdns_url,
+    add_common(rbs, c.rb.p.common, {"text", "json"});
+    rbs->add_option("ZONE", c.rb.zone, "the zone")->required();
+    rbs->add_option("--to", c.rb.to, "the entry (zonegen history ZONE) whose state to return to");
+    rbs->add_option("--pdns-url", c.rb.p.opts.pdns_url,
                     "PowerDNS API URL (default: the profile's pdns.url)");
-    rbs->add_option("--pdns-api-key-file", rb.p.opts.api_key_file,
+    rbs->add_option("--pdns-api-key-file", c.rb.p.opts.api_key_file,
                     "file with the API key, mode 0600 (default: $PDNS_API_KEY)");
-    rbs->add_option("--out", rb.p.out, "save the rollback plan (for apply --plan)");
-    rbs->add_flag("--yes", rb.p.yes, "roll back now (else only show the plan)");
-    rbs->add_flag("--force", rb.p.opts.force,
+    rbs->add_option("--out", c.rb.p.out, "save the rollback plan (for apply --plan)");
+    rbs->add_flag("--yes", c.rb.p.yes, "roll back now (else only show the plan)");
+    rbs->add_flag("--force", c.rb.p.opts.force,
                   "override the safety limits (deleting a zone it created)");
-    rbs->add_option("--wait-secondaries", rb.p.opts.wait_secondaries,
+    rbs->add_option("--wait-secondaries", c.rb.p.opts.wait_secondaries,
                     "seconds to wait until our secondaries serve the new serial (0: do not ask)");
-    rbs->callback([&] { run = [&] { return cmd_rollback(rb); }; });
+    rbs->callback([&c] { c.run = [&c] { return cmd_rollback(c.rb); }; });
 
     auto* hs = app.add_subcommand("history", "the journal's entries for a zone, oldest first");
-    hs->add_option("zone", his.zone, "the zone (as in a spec: case, trailing dot, IDN alike)")
+    hs->add_option("zone", c.his.zone, "the zone (as in a spec: case, trailing dot, IDN alike)")
         ->required();
-    add_common(hs, his.common, {"text", "json"});
-    hs->callback([&] { run = [&] { return cmd_history(his); }; });
+    add_common(hs, c.his.common, {"text", "json"});
+    hs->callback([&c] { c.run = [&c] { return cmd_history(c.his); }; });
+}
 
-    Common pc;
+void add_profile_and_checks(CLI::App& app, Commands& c) {
     auto* p = app.add_subcommand("profile",
                                  "print the provider profile in use (the built-in one by default)");
-    add_common(p, pc, {"text", "json"});
-    p->callback([&] { run = [&] { return cmd_profile_show(pc); }; });
+    add_common(p, c.pc, {"text", "json"});
+    p->callback([&c] { c.run = [&c] { return cmd_profile_show(c.pc); }; });
 
-    Common cc;
     auto* ch = app.add_subcommand("checks", "list the validator's checks with their severities");
-    add_common(ch, cc, {"text", "json"});
-    ch->callback([&] { run = [&] { return cmd_checks(cc); }; });
+    add_common(ch, c.cc, {"text", "json"});
+    ch->callback([&c] { c.run = [&c] { return cmd_checks(c.cc); }; });
+}
 
+// Parses the command line: the exit code when that is all there is to do (help, version, a
+// usage error), nullopt when a command is to run.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, bool as_json) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -995,18 +1051,40 @@ int run_command(int argc, char** argv) {
                   << "\nRun 'zonegen --help' for the commands, 'zonegen COMMAND --help' for one.\n";
         return static_cast<int>(ExitCode::usage);
     }
+    return std::nullopt;
+}
+
+// Runs the chosen command: every failure becomes its message (or JSON) and exit code.
+int run_reporting(const std::function<int()>& run, bool as_json) {
     try {
         return run();
     } catch (const Error& e) {
         return report(e, as_json);
     } catch (const std::exception& e) {
-        // A bug, not an input problem: say so plainly.
-        InputError u(std::string("internal error: ") + e.what());
-        return report(u, as_json);
+        return report(internal_error(e.what()), as_json);
     } catch (...) {
-        InputError u("internal error: an unknown exception");
-        return report(u, as_json);
+        return report(internal_error(nullptr), as_json);
     }
+}
+
+int run_command(int argc, char** argv) {
+    bool as_json = wants_json(argc, argv);
+    CLI::App app{"zonegen: authoritative DNS for customer domains on a managed server"};
+    describe_app(app);
+    Commands c;
+    add_generate(app, c);
+    add_validate(app, c);
+    add_diff(app, c);
+    add_import(app, c);
+    add_plan(app, c);
+    add_apply(app, c);
+    add_instructions(app, c);
+    add_verify(app, c);
+    add_batch(app, c);
+    add_journal_commands(app, c);
+    add_profile_and_checks(app, c);
+    if (auto done = parse_command_line(app, argc, argv, as_json)) return *done;
+    return run_reporting(c.run, as_json);
 }
 
 }  // namespace

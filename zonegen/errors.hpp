@@ -80,4 +80,10 @@ class UnsafeError : public Error {
     const char* kind() const override { return "unsafe"; }
 };
 
+// What an exception that is not an Error (a bug, not an input problem) is reported as, said
+// plainly; `what` is null for one that is not even a std::exception.
+inline InputError internal_error(const char* what) {
+    return InputError(std::string("internal error: ") + (what ? what : "an unknown exception"));
+}
+
 }  // namespace zonegen

@@ -38,38 +38,16 @@ Server server_of(const Endpoint& e, const std::string& what) {
     return {what + " " + e.to_string(), e.address, e.port.value_or(53)};
 }
 
-// Every query verify makes, asked up front in parallel (see query_all): the checks below
-// then read the answers. The list follows the checks' own order and conditions.
+// The questions of a run, each check's in the table's order, then their answers: every
+// query is asked up front, in parallel (8 at a time, under the run's deadline).
 class Answers {
   public:
-    Answers(const Spec& spec, const VerifyOptions& opts, const Desired& want,
-            const std::vector<Server>& ours) {
-        const Name& zone = spec.domain;
-        for (const auto& s : ours) {
-            add(s, zone, rrtype::SOA);
-            for (const RRset& set : want.zone.rrsets())
-                if (set.type != rrtype::SOA &&
-                    (set.type != rrtype::NS || spec.pattern == Pattern::A))
-                    add(s, set.owner, set.type);
-        }
-        if (spec.pattern == Pattern::B && !spec.customer_primary.empty()) {
-            Server p = server_of(spec.customer_primary.front(), "customer primary");
-            add(p, zone, rrtype::SOA);
-            add(p, zone, rrtype::NS);
-        }
-        if (opts.parent_server) {
-            Server p = server_of(*opts.parent_server, "parent");
-            add(p, zone, rrtype::NS);
-            add(p, zone, rrtype::DS);
-        }
-        if (opts.old_server) {
-            Server o = server_of(*opts.old_server, "old server");
-            add(o, zone, rrtype::SOA);
-            for (const RRset& set : want.zone.rrsets())
-                if (set.type != rrtype::SOA && set.type != rrtype::NS && set.type != rrtype::TXT)
-                    add(o, set.owner, set.type);
-            add(o, zone, rrtype::NS);
-        }
+    void ask(const Server& s, const Name& n, RRType t) {
+        questions_.push_back({s.address, s.port, n, t});
+        labels_.push_back(s.label);
+    }
+
+    void fetch(const VerifyOptions& opts) {
         if (opts.trace)
             for (std::size_t i = 0; i < questions_.size(); ++i)
                 opts.trace("query " + labels_[i] + " " + questions_[i].name.to_string() + " " +
@@ -77,12 +55,12 @@ class Answers {
         QueryBudget budget;
         budget.timeout_ms = opts.timeout_ms;
         budget.deadline_ms = opts.deadline_ms;
-        answers_ = query_all(questions_, budget);
+        answers_ = opts.ask ? opts.ask(questions_, budget) : query_all(questions_, budget);
     }
 
     // The answer to a question asked above (an unanswered one when it was not asked).
     DnsAnswer get(const Server& s, const Name& n, RRType t) const {
-        for (std::size_t i = 0; i < questions_.size(); ++i)
+        for (std::size_t i = 0; i < questions_.size() && i < answers_.size(); ++i)
             if (questions_[i].address == s.address && questions_[i].port == s.port &&
                 questions_[i].type == t && questions_[i].name == n)
                 return answers_[i];
@@ -90,10 +68,6 @@ class Answers {
     }
 
   private:
-    void add(const Server& s, const Name& n, RRType t) {
-        questions_.push_back({s.address, s.port, n, t});
-        labels_.push_back(s.label);
-    }
     std::vector<DnsQuestion> questions_;
     std::vector<std::string> labels_;
     std::vector<DnsAnswer> answers_;
@@ -109,11 +83,407 @@ std::optional<std::time_t> read_state(const std::string& path) {
     return std::nullopt;
 }
 
+void write_state(const std::string& path, const Name& zone, std::time_t now) {
+    write_file_atomic(path, nlohmann::json{{"zone", zone.to_string()},
+                                           {"switched_at", now},
+                                           {"switched_at_text", format_time(now)}}
+                                    .dump(2) +
+                                "\n");
+}
+
+// What the spec makes (serial 1: serials are not compared).
+Desired desired_of(const Spec& spec, const Profile& profile) {
+    GenerateOptions go;
+    go.serial = 1;
+    return build_desired(spec, profile, go);
+}
+
+// Our servers for the pattern: A all of them, B its secondary, C none.
+std::vector<Server> ours_of(const Spec& spec, const Profile& profile) {
+    std::vector<Server> out;
+    if (spec.pattern == Pattern::A)
+        for (const auto& ns : profile.nameservers) out.push_back(server_of(ns));
+    else if (spec.pattern == Pattern::B)
+        out.push_back(server_of(profile.pattern_b_secondary()));
+    return out;
+}
+
+// One run of verify: its inputs, the answers, and what a check learns for the later ones.
+struct Run {
+    Run(const Spec& s, const Profile& p, const VerifyOptions& o)
+        : spec(s), profile(p), opts(o), want(desired_of(s, p)), ours(ours_of(s, p)) {}
+
+    const Spec& spec;
+    const Profile& profile;
+    const VerifyOptions& opts;
+    Desired want;
+    std::vector<Server> ours;
+    Answers answers;
+    std::set<Name> serving;                   // our-servers: ours that serve the zone
+    std::optional<std::uint32_t> our_serial;  // our-servers: the first serial seen on ours
+    bool delegation_seen = false;   // delegation: the parent delegates as the procedure expects
+    std::uint32_t longest_ttl = 0;  // the parent's NS TTL, raised by the old zone's TTLs
+
+    const Name& zone() const { return spec.domain; }
+    DnsAnswer q(const Server& s, const Name& n, RRType t) const { return answers.get(s, n, t); }
+    // Switched, as the parent shows it or as --switched-at says.
+    bool switched() const { return delegation_seen || opts.switched_at.has_value(); }
+    std::string no_answer(const Server& s) const {
+        return s.label + ": no answer within " + std::to_string(opts.timeout_ms) + " ms";
+    }
+    bool has_customer_primary() const {
+        return spec.pattern == Pattern::B && !spec.customer_primary.empty();
+    }
+    Server customer_primary() const {
+        return server_of(spec.customer_primary.front(), "customer primary");
+    }
+    Server parent() const { return server_of(*opts.parent_server, "parent"); }
+    Server old_server() const { return server_of(*opts.old_server, "old server"); }
+};
+
+void problem(VerifyCheck& c, std::string evidence) {
+    c.status = CheckStatus::problem;
+    c.evidence.push_back(std::move(evidence));
+}
+
+// The wanted rrsets compared on our servers: the NS set only where we hold the whole zone.
+bool compared_on_ours(const Run& run, RRType t) {
+    return t != rrtype::SOA && (t != rrtype::NS || run.spec.pattern == Pattern::A);
+}
+
+// The wanted rrsets compared on the old server: the apex NS and TXT are its own.
+bool compared_on_old(RRType t) {
+    return t != rrtype::SOA && t != rrtype::NS && t != rrtype::TXT;
+}
+
+// ---- our-servers: each of ours serves the zone, at one serial, with what the spec wants -------
+
+void ask_our_servers(Run& run) {
+    for (const auto& s : run.ours) {
+        run.answers.ask(s, run.zone(), rrtype::SOA);
+        for (const RRset& set : run.want.zone.rrsets())
+            if (compared_on_ours(run, set.type)) run.answers.ask(s, set.owner, set.type);
+    }
+    if (run.has_customer_primary()) {
+        Server p = run.customer_primary();
+        run.answers.ask(p, run.zone(), rrtype::SOA);
+        run.answers.ask(p, run.zone(), rrtype::NS);
+    }
+}
+
+// Whether `got` holds what the spec wants: exactly, but other TXT values may stand beside ours.
+bool holds(RRType t, const std::vector<std::string>& got, const std::vector<std::string>& want) {
+    if (t != rrtype::TXT) return got == want;
+    return std::all_of(want.begin(), want.end(), [&](const std::string& x) {
+        return std::find(got.begin(), got.end(), x) != got.end();
+    });
+}
+
+void check_wanted_rrset(const Run& run, const Server& s, const RRset& set, VerifyCheck& c) {
+    std::string what = s.label + ": " + set.owner.to_string() + " " + type_name(set.type);
+    auto a = run.q(s, set.owner, set.type);
+    if (!a.answered) {
+        problem(c, what + ": no answer");
+        return;
+    }
+    auto got = a.rdata(set.owner, set.type);
+    auto want = set.rdata();
+    if (!holds(set.type, got, want))
+        problem(c, what + " is " + shown(set.type, got) + ", want " + shown(set.type, want));
+}
+
+void check_our_server(Run& run, const Server& s, VerifyCheck& c) {
+    const Name& zone = run.zone();
+    auto a = run.q(s, zone, rrtype::SOA);
+    if (!a.answered) {
+        problem(c, run.no_answer(s));
+        return;
+    }
+    auto soa = a.rdata(zone, rrtype::SOA);
+    if (!a.aa || a.rcode != "NOERROR" || soa.empty()) {
+        problem(c, s.label + ": does not serve " + zone.to_string() + " (" + a.rcode +
+                       (a.aa ? "" : ", not authoritative") + ")");
+        return;
+    }
+    std::uint32_t serial = parse_soa(soa.front())->serial;
+    c.evidence.push_back(s.label + ": serves the zone, serial " + std::to_string(serial));
+    for (const auto& ns : run.profile.nameservers)
+        if (server_of(ns).label == s.label) run.serving.insert(ns.name);
+    if (!run.our_serial) run.our_serial = serial;
+    if (serial != *run.our_serial)
+        problem(c, s.label + ": serial " + std::to_string(serial) + " differs from " +
+                       std::to_string(*run.our_serial) + " (a secondary lagging behind)");
+    for (const RRset& set : run.want.zone.rrsets())
+        if (compared_on_ours(run, set.type)) check_wanted_rrset(run, s, set, c);
+}
+
+// B: our secondary against the customer's primary, which must list it in its NS set.
+void check_customer_primary(const Run& run, VerifyCheck& c) {
+    const Name& zone = run.zone();
+    Server p = run.customer_primary();
+    auto soa = run.q(p, zone, rrtype::SOA).rdata(zone, rrtype::SOA);
+    if (soa.empty()) {
+        problem(c, p.label + ": does not answer for the zone");
+        return;
+    }
+    std::uint32_t ps = parse_soa(soa.front())->serial;
+    c.evidence.push_back(p.label + ": serial " + std::to_string(ps));
+    if (run.our_serial && *run.our_serial != ps)
+        problem(c, "our secondary is at serial " + std::to_string(*run.our_serial) +
+                       ", the primary at " + std::to_string(ps) + ": transfers are not arriving");
+    else if (!run.our_serial)
+        c.evidence.push_back(
+            "our secondary has not transferred the zone: the primary must allow AXFR to it");
+    auto ns = run.q(p, zone, rrtype::NS).rdata(zone, rrtype::NS);
+    const auto& sec = run.profile.pattern_b_secondary();
+    if (std::find(ns.begin(), ns.end(), sec.name.wire()) == ns.end())
+        problem(c, p.label + ": its NS set lacks our secondary " + sec.name.to_string());
+}
+
+VerifyCheck check_our_servers(Run& run) {
+    VerifyCheck c{VerifyCheckId::our_servers, CheckStatus::ok, "", {}};
+    for (const auto& s : run.ours) check_our_server(run, s, c);
+    if (run.spec.pattern == Pattern::C)
+        c.message = "pattern C: nothing of the zone is on our servers";
+    else
+        c.message = c.status == CheckStatus::ok
+                        ? "our servers serve the zone with the same serial and the records the "
+                          "spec wants"
+                        : "our servers are not ready";
+    if (run.has_customer_primary()) check_customer_primary(run, c);
+    return c;
+}
+
+// ---- delegation: what the parent delegates to, its glue and DS -------------------------------
+
+void ask_parent(Run& run) {
+    run.answers.ask(run.parent(), run.zone(), rrtype::NS);
+    run.answers.ask(run.parent(), run.zone(), rrtype::DS);
+}
+
+// The name servers the parent names once switched: A ours; B and C the customer's, B with our
+// secondary.
+std::set<Name> expected_delegation(const Run& run) {
+    std::set<Name> out;
+    if (run.spec.pattern == Pattern::A)
+        for (const auto& ns : run.profile.nameservers) out.insert(ns.name);
+    else
+        for (const auto& ns : run.spec.customer_nameservers) out.insert(ns.name);
+    if (run.spec.pattern == Pattern::B) out.insert(run.profile.pattern_b_secondary().name);
+    return out;
+}
+
+struct Referral {
+    std::set<Name> ns;
+    std::uint32_t ttl = 0;  // the longest NS TTL
+};
+
+// The parent's NS for the zone, from its referral (authority) or its answer.
+Referral referral_of(const DnsAnswer& a, const Name& zone) {
+    Referral r;
+    for (const auto* sec : {&a.authority, &a.answer})
+        for (const auto& rr : *sec)
+            if (rr.type == rrtype::NS && rr.owner == zone) {
+                if (auto t = rdata_target(rrtype::NS, rr.rdata)) r.ns.insert(*t);
+                r.ttl = std::max(r.ttl, rr.ttl);
+            }
+    return r;
+}
+
+// Lame: the parent names a server of ours that does not serve the zone.
+void check_lame(const Run& run, const std::set<Name>& named, VerifyCheck& c) {
+    if (run.spec.pattern == Pattern::C) return;
+    std::set<Name> our_names;
+    for (const auto& ns : run.profile.nameservers) our_names.insert(ns.name);
+    for (const auto& n : named)
+        if (our_names.count(n) && !run.serving.count(n))
+            problem(c,
+                    "lame delegation: " + n.to_string() + " is ours but does not serve the zone");
+}
+
+// Glue for the name servers inside the domain: the addresses the spec gives them.
+void check_glue(const Run& run, const DnsAnswer& a, const std::set<Name>& named, VerifyCheck& c) {
+    for (const auto& ns : run.spec.customer_nameservers) {
+        if (!ns.name.is_subdomain_of(run.zone()) || !named.count(ns.name)) continue;
+        std::vector<std::string> glue;
+        for (const auto& rr : a.additional)
+            if (rr.owner == ns.name && (rr.type == rrtype::A || rr.type == rrtype::AAAA))
+                glue.push_back(rdata_text(rr.type, rr.rdata));
+        std::vector<std::string> want = ns.ipv4;
+        want.insert(want.end(), ns.ipv6.begin(), ns.ipv6.end());
+        std::sort(glue.begin(), glue.end());
+        std::sort(want.begin(), want.end());
+        if (glue != want)
+            problem(c, "glue for " + ns.name.to_string() + " is " +
+                           (glue.empty() ? std::string("missing") : glue.front()) + ", want " +
+                           (want.empty() ? std::string("none") : want.front()));
+    }
+}
+
+// A DS at the parent for the zone we do not sign: validating resolvers fail.
+void check_parent_ds(const Run& run, const Server& p, VerifyCheck& c) {
+    if (!run.q(p, run.zone(), rrtype::DS).rdata(run.zone(), rrtype::DS).empty())
+        problem(c, p.label +
+                       ": publishes a DS, but the zone is not signed by us: validating resolvers "
+                       "will fail; remove the DS at the registrar");
+}
+
+VerifyCheck check_delegation(Run& run) {
+    VerifyCheck c{VerifyCheckId::delegation, CheckStatus::unknown, "", {}};
+    Server p = run.parent();
+    auto a = run.q(p, run.zone(), rrtype::NS);
+    if (!a.answered) {
+        c.message = "the parent server does not answer";
+        c.evidence.push_back(run.no_answer(p));
+        return c;
+    }
+    Referral r = referral_of(a, run.zone());
+    std::string names;
+    for (const auto& n : r.ns) names += " " + n.to_string();
+    c.evidence.push_back(p.label + ": NS" + (names.empty() ? " (none)" : names) + ", TTL " +
+                         std::to_string(r.ttl));
+    run.delegation_seen = r.ns == expected_delegation(run);
+    run.longest_ttl = r.ttl;
+    c.status = CheckStatus::ok;
+    c.message = run.delegation_seen ? "the parent delegates to the expected name servers"
+                                    : "the parent still delegates elsewhere: not switched yet";
+    check_lame(run, r.ns, c);
+    check_glue(run, a, r.ns, c);
+    check_parent_ds(run, p, c);
+    return c;
+}
+
+// ---- old-server: what still answers differently there, and the longest TTL in play -----------
+
+void ask_old_server(Run& run) {
+    Server o = run.old_server();
+    run.answers.ask(o, run.zone(), rrtype::SOA);
+    for (const RRset& set : run.want.zone.rrsets())
+        if (compared_on_old(set.type)) run.answers.ask(o, set.owner, set.type);
+    run.answers.ask(o, run.zone(), rrtype::NS);
+}
+
+void raise_ttl(Run& run, const DnsAnswer& a) {
+    for (const auto& rr : a.answer) run.longest_ttl = std::max(run.longest_ttl, rr.ttl);
+}
+
+// Silent: fine once switched, unknown before.
+void old_server_silent(const Run& run, const Server& o, VerifyCheck& c) {
+    c.status = run.switched() ? CheckStatus::ok : CheckStatus::unknown;
+    c.message = run.switched() ? "the old server no longer answers (fine after the switch)"
+                               : "the old server does not answer";
+    c.evidence.push_back(run.no_answer(o));
+}
+
+void compare_old_server(Run& run, const Server& o, VerifyCheck& c) {
+    c.status = CheckStatus::ok;
+    std::vector<std::string> differ;
+    std::size_t unanswered = 0;
+    for (const RRset& set : run.want.zone.rrsets()) {
+        if (!compared_on_old(set.type)) continue;
+        auto a = run.q(o, set.owner, set.type);
+        if (!a.answered) {
+            ++unanswered;
+            continue;
+        }
+        raise_ttl(run, a);
+        auto got = a.rdata(set.owner, set.type);
+        if (got != set.rdata())
+            differ.push_back(set.owner.to_string() + " " + type_name(set.type) + " " +
+                             shown(set.type, got));
+    }
+    raise_ttl(run, run.q(o, run.zone(), rrtype::NS));
+    c.message = differ.empty() ? "the old server already answers like ours"
+                               : std::to_string(differ.size()) +
+                                     " names still answer differently on the old server";
+    for (const auto& d : differ) c.evidence.push_back(o.label + ": " + d);
+    if (unanswered)
+        c.evidence.push_back(o.label + ": " + std::to_string(unanswered) +
+                             " queries unanswered (it stopped answering, or verify's "
+                             "--deadline-ms came first)");
+}
+
+VerifyCheck check_old_server(Run& run) {
+    VerifyCheck c{VerifyCheckId::old_server, CheckStatus::unknown, "", {}};
+    Server o = run.old_server();
+    if (!run.q(o, run.zone(), rrtype::SOA).answered)
+        old_server_silent(run, o, c);
+    else
+        compare_old_server(run, o, c);
+    c.evidence.push_back("longest TTL in play: " + std::to_string(run.longest_ttl) + " s");
+    return c;
+}
+
+// ---- the table --------------------------------------------------------------------------------
+
+const char* never_skipped(const Run&) {
+    return nullptr;
+}
+const char* without_parent_server(const Run& run) {
+    return run.opts.parent_server ? nullptr
+                                  : "not checked: give --parent-server (a server of the parent "
+                                    "zone)";
+}
+const char* without_old_server(const Run& run) {
+    return run.opts.old_server ? nullptr : "not checked: give --old-server ADDR[:PORT]";
+}
+
+// A check: when it is skipped (why, which becomes its `unknown` message; nullptr: it runs),
+// the questions it needs answered (asked up front, all at once), and the check itself.
+struct CheckDef {
+    VerifyCheckId id;
+    const char* (*skipped)(const Run&);
+    void (*ask)(Run&);
+    VerifyCheck (*check)(Run&);
+};
+
+// In the order they run: a check may use what the ones before learned (delegation: which of
+// our servers serve the zone; old-server: whether the delegation switched).
+constexpr CheckDef kChecks[] = {
+    {VerifyCheckId::our_servers, never_skipped, ask_our_servers, check_our_servers},
+    {VerifyCheckId::delegation, without_parent_server, ask_parent, check_delegation},
+    {VerifyCheckId::old_server, without_old_server, ask_old_server, check_old_server},
+};
+
+// ---- the switch time and the verdict ----------------------------------------------------------
+
+// --switched-at; else the state file, which the first run that sees the new delegation
+// writes; else now, once switched.
+std::optional<std::time_t> switch_time(const Run& run) {
+    const VerifyOptions& o = run.opts;
+    if (o.switched_at) return o.switched_at;
+    if (o.state_file.empty())
+        return run.delegation_seen ? std::optional<std::time_t>(o.now) : std::nullopt;
+    if (auto seen = read_state(o.state_file)) return seen;
+    if (!run.delegation_seen) return std::nullopt;
+    write_state(o.state_file, run.zone(), o.now);
+    return o.now;
+}
+
+// Before the switch: ready when our servers are. After it: the parallel operation lasts the
+// longer of parallel_min_days and the longest TTL in play.
+void decide(VerifyResult& r, const Profile& profile, std::time_t now) {
+    if (!r.delegation_switched) {
+        const VerifyCheck* ours = r.find(VerifyCheckId::our_servers);
+        r.verdict = ours && ours->status == CheckStatus::ok ? Verdict::ready : Verdict::not_ready;
+        return;
+    }
+    std::time_t parallel = static_cast<std::time_t>(profile.parallel_min_days) * 86400;
+    r.safe_after = r.switched_at.value_or(now) + std::max<std::time_t>(parallel, r.longest_ttl);
+    r.verdict = now < *r.safe_after ? Verdict::parallel : Verdict::safe_to_cancel;
+}
+
 }  // namespace
 
 bool VerifyResult::problem() const {
     return std::any_of(checks.begin(), checks.end(),
-                       [](const VerifyCheck& c) { return c.status == "problem"; });
+                       [](const VerifyCheck& c) { return c.status == CheckStatus::problem; });
+}
+
+const VerifyCheck* VerifyResult::find(VerifyCheckId id) const {
+    for (const auto& c : checks)
+        if (c.id == id) return &c;
+    return nullptr;
 }
 
 std::time_t parse_time(const std::string& s) {
@@ -150,313 +520,21 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
     if (profile.control_panel && opts.old_server)
         CustomerNetworks(profile).check(opts.old_server->address,
                                         opts.old_server->port.value_or(53), "--old-server");
+    Run run(spec, profile, opts);
+    for (const CheckDef& def : kChecks)
+        if (!def.skipped(run)) def.ask(run);
+    run.answers.fetch(opts);
     VerifyResult r;
-    const Name& zone = spec.domain;
-    GenerateOptions go;
-    go.serial = 1;
-    Desired want = build_desired(spec, profile, go);
-
-    // 1. Our servers.
-    std::vector<Server> ours;
-    if (spec.pattern == Pattern::A)
-        for (const auto& ns : profile.nameservers) ours.push_back(server_of(ns));
-    else if (spec.pattern == Pattern::B)
-        ours.push_back(server_of(profile.pattern_b_secondary()));
-    const Answers answers(spec, opts, want, ours);
-    auto q = [&](const Server& s, const Name& n, RRType t) { return answers.get(s, n, t); };
-    std::set<Name> our_names;
-    for (const auto& ns : profile.nameservers) our_names.insert(ns.name);
-    std::set<Name> serving;  // ours that serve the zone
-    {
-        VerifyCheck c{"our-servers", "ok", "", {}};
-        std::optional<std::uint32_t> first_serial;
-        for (const auto& s : ours) {
-            auto a = q(s, zone, rrtype::SOA);
-            if (!a.answered) {
-                c.status = "problem";
-                c.evidence.push_back(s.label + ": no answer within " +
-                                     std::to_string(opts.timeout_ms) + " ms");
-                continue;
-            }
-            auto soa = a.rdata(zone, rrtype::SOA);
-            if (!a.aa || a.rcode != "NOERROR" || soa.empty()) {
-                c.status = "problem";
-                c.evidence.push_back(s.label + ": does not serve " + zone.to_string() + " (" +
-                                     a.rcode + (a.aa ? "" : ", not authoritative") + ")");
-                continue;
-            }
-            std::uint32_t serial = parse_soa(soa.front())->serial;
-            c.evidence.push_back(s.label + ": serves the zone, serial " + std::to_string(serial));
-            for (const auto& ns : profile.nameservers)
-                if (server_of(ns).label == s.label) serving.insert(ns.name);
-            if (!first_serial) first_serial = serial;
-            if (serial != *first_serial) {
-                c.status = "problem";
-                c.evidence.push_back(s.label + ": serial " + std::to_string(serial) +
-                                     " differs from " + std::to_string(*first_serial) +
-                                     " (a secondary lagging behind)");
-            }
-            // The records the spec wants (the NS set only where we hold the whole zone).
-            for (const RRset& set : want.zone.rrsets()) {
-                const RRKey k{set.owner, set.type};
-                if (k.type == rrtype::SOA || (k.type == rrtype::NS && spec.pattern != Pattern::A))
-                    continue;
-                auto ra = q(s, k.owner, k.type);
-                if (!ra.answered) {
-                    c.status = "problem";
-                    c.evidence.push_back(s.label + ": " + k.owner.to_string() + " " +
-                                         type_name(k.type) + ": no answer");
-                    continue;
-                }
-                auto got = ra.rdata(k.owner, k.type);
-                auto exp = set.rdata();
-                if (k.type == rrtype::TXT) {  // other TXT values may stand beside ours
-                    bool all = std::all_of(exp.begin(), exp.end(), [&](const std::string& x) {
-                        return std::find(got.begin(), got.end(), x) != got.end();
-                    });
-                    if (all) continue;
-                } else if (got == exp) {
-                    continue;
-                }
-                c.status = "problem";
-                c.evidence.push_back(s.label + ": " + k.owner.to_string() + " " +
-                                     type_name(k.type) + " is " + shown(k.type, got) + ", want " +
-                                     shown(k.type, exp));
-            }
-        }
-        if (spec.pattern == Pattern::C)
-            c.message = "pattern C: nothing of the zone is on our servers";
-        else
-            c.message = c.status == "ok" ? "our servers serve the zone with the same serial and "
-                                           "the records the spec wants"
-                                         : "our servers are not ready";
-        // B: the primary's view.
-        if (spec.pattern == Pattern::B && !spec.customer_primary.empty()) {
-            Server p = server_of(spec.customer_primary.front(), "customer primary");
-            auto a = q(p, zone, rrtype::SOA);
-            auto soa = a.rdata(zone, rrtype::SOA);
-            if (soa.empty()) {
-                c.status = "problem";
-                c.evidence.push_back(p.label + ": does not answer for the zone");
-            } else {
-                std::uint32_t ps = parse_soa(soa.front())->serial;
-                c.evidence.push_back(p.label + ": serial " + std::to_string(ps));
-                if (first_serial && *first_serial != ps) {
-                    c.status = "problem";
-                    c.evidence.push_back("our secondary is at serial " +
-                                         std::to_string(*first_serial) + ", the primary at " +
-                                         std::to_string(ps) + ": transfers are not arriving");
-                } else if (!first_serial) {
-                    c.evidence.push_back(
-                        "our secondary has not transferred the zone: the primary must allow AXFR "
-                        "to it");
-                }
-                auto ns = q(p, zone, rrtype::NS).rdata(zone, rrtype::NS);
-                const auto& sec = profile.pattern_b_secondary();
-                if (std::find(ns.begin(), ns.end(), sec.name.wire()) == ns.end()) {
-                    c.status = "problem";
-                    c.evidence.push_back(p.label + ": its NS set lacks our secondary " +
-                                         sec.name.to_string());
-                }
-            }
-        }
-        r.checks.push_back(std::move(c));
+    for (const CheckDef& def : kChecks) {
+        const char* why = def.skipped(run);
+        r.checks.push_back(why ? VerifyCheck{def.id, CheckStatus::unknown, why, {}}
+                               : def.check(run));
     }
-
-    // 2. The delegation at the parent.
-    std::set<Name> expected;
-    if (spec.pattern == Pattern::A)
-        for (const auto& ns : profile.nameservers) expected.insert(ns.name);
-    else
-        for (const auto& ns : spec.customer_nameservers) expected.insert(ns.name);
-    if (spec.pattern == Pattern::B) expected.insert(profile.pattern_b_secondary().name);
-    std::uint32_t parent_ns_ttl = 0;
-    {
-        VerifyCheck c{"delegation", "unknown", "", {}};
-        if (!opts.parent_server) {
-            c.message = "not checked: give --parent-server (a server of the parent zone)";
-        } else {
-            Server p = server_of(*opts.parent_server, "parent");
-            auto a = q(p, zone, rrtype::NS);
-            if (!a.answered) {
-                c.message = "the parent server does not answer";
-                c.evidence.push_back(p.label + ": no answer within " +
-                                     std::to_string(opts.timeout_ms) + " ms");
-            } else {
-                std::set<Name> got;
-                for (const auto* sec : {&a.authority, &a.answer})
-                    for (const auto& rr : *sec)
-                        if (rr.type == rrtype::NS && rr.owner == zone) {
-                            if (auto t = rdata_target(rrtype::NS, rr.rdata)) got.insert(*t);
-                            parent_ns_ttl = std::max(parent_ns_ttl, rr.ttl);
-                        }
-                std::string gs;
-                for (const auto& n : got) gs += " " + n.to_string();
-                c.evidence.push_back(p.label + ": NS" + (gs.empty() ? " (none)" : gs) + ", TTL " +
-                                     std::to_string(parent_ns_ttl));
-                r.delegation_switched = got == expected;
-                c.status = "ok";
-                c.message = r.delegation_switched
-                                ? "the parent delegates to the expected name servers"
-                                : "the parent still delegates elsewhere: not switched yet";
-                // Lame: the parent names a server of ours that does not serve the zone.
-                for (const auto& n : got)
-                    if (our_names.count(n) && !serving.count(n) && spec.pattern != Pattern::C) {
-                        c.status = "problem";
-                        c.evidence.push_back("lame delegation: " + n.to_string() +
-                                             " is ours but does not serve the zone");
-                    }
-                // Glue for name servers inside the domain.
-                for (const auto& ns : spec.customer_nameservers) {
-                    if (!ns.name.is_subdomain_of(zone) || !got.count(ns.name)) continue;
-                    std::vector<std::string> glue;
-                    for (const auto& rr : a.additional)
-                        if (rr.owner == ns.name &&
-                            (rr.type == rrtype::A || rr.type == rrtype::AAAA))
-                            glue.push_back(rdata_text(rr.type, rr.rdata));
-                    std::vector<std::string> want_glue = ns.ipv4;
-                    want_glue.insert(want_glue.end(), ns.ipv6.begin(), ns.ipv6.end());
-                    std::sort(glue.begin(), glue.end());
-                    std::sort(want_glue.begin(), want_glue.end());
-                    if (glue != want_glue) {
-                        c.status = "problem";
-                        c.evidence.push_back(
-                            "glue for " + ns.name.to_string() + " is " +
-                            (glue.empty() ? std::string("missing") : glue.front()) + ", want " +
-                            (want_glue.empty() ? std::string("none") : want_glue.front()));
-                    }
-                }
-                auto ds = q(p, zone, rrtype::DS).rdata(zone, rrtype::DS);
-                if (!ds.empty()) {
-                    c.status = "problem";
-                    c.evidence.push_back(
-                        p.label +
-                        ": publishes a DS, but the zone is not signed by us: validating "
-                        "resolvers will fail; remove the DS at the registrar");
-                }
-            }
-        }
-        r.checks.push_back(std::move(c));
-    }
-
-    // 3. The switch time and the old server.
-    if (opts.switched_at) {
-        r.switched_at = opts.switched_at;
-        r.delegation_switched = true;
-    } else if (!opts.state_file.empty()) {
-        auto seen = read_state(opts.state_file);
-        if (seen) r.switched_at = seen;
-        if (r.delegation_switched && !seen) {
-            r.switched_at = opts.now;
-            write_file_atomic(opts.state_file,
-                              nlohmann::json{{"zone", zone.to_string()},
-                                             {"switched_at", opts.now},
-                                             {"switched_at_text", format_time(opts.now)}}
-                                      .dump(2) +
-                                  "\n");
-        }
-    } else if (r.delegation_switched) {
-        r.switched_at = opts.now;
-    }
-    r.longest_ttl = parent_ns_ttl;
-    {
-        VerifyCheck c{"old-server", "unknown", "", {}};
-        if (!opts.old_server) {
-            c.message = "not checked: give --old-server ADDR[:PORT]";
-        } else {
-            Server o = server_of(*opts.old_server, "old server");
-            auto soa = q(o, zone, rrtype::SOA);
-            if (!soa.answered) {
-                c.status = r.delegation_switched ? "ok" : "unknown";
-                c.message = r.delegation_switched
-                                ? "the old server no longer answers (fine after the switch)"
-                                : "the old server does not answer";
-                c.evidence.push_back(o.label + ": no answer within " +
-                                     std::to_string(opts.timeout_ms) + " ms");
-            } else {
-                c.status = "ok";
-                std::vector<std::string> differ;
-                std::size_t unanswered = 0;
-                for (const RRset& set : want.zone.rrsets()) {
-                    const RRKey k{set.owner, set.type};
-                    if (k.type == rrtype::SOA || k.type == rrtype::NS || k.type == rrtype::TXT)
-                        continue;
-                    auto a = q(o, k.owner, k.type);
-                    if (!a.answered) {
-                        ++unanswered;
-                        continue;
-                    }
-                    for (const auto& rr : a.answer) r.longest_ttl = std::max(r.longest_ttl, rr.ttl);
-                    auto got = a.rdata(k.owner, k.type);
-                    if (got != set.rdata())
-                        differ.push_back(k.owner.to_string() + " " + type_name(k.type) + " " +
-                                         shown(k.type, got));
-                }
-                auto ns = q(o, zone, rrtype::NS);
-                for (const auto& rr : ns.answer) r.longest_ttl = std::max(r.longest_ttl, rr.ttl);
-                c.message = differ.empty()
-                                ? "the old server already answers like ours"
-                                : std::to_string(differ.size()) +
-                                      " names still answer differently on the old server";
-                for (const auto& d : differ) c.evidence.push_back(o.label + ": " + d);
-                if (unanswered)
-                    c.evidence.push_back(o.label + ": " + std::to_string(unanswered) +
-                                         " queries unanswered (it stopped answering, or "
-                                         "verify's --deadline-ms came first)");
-            }
-            c.evidence.push_back("longest TTL in play: " + std::to_string(r.longest_ttl) + " s");
-        }
-        r.checks.push_back(std::move(c));
-    }
-
-    // 4. The verdict.
-    bool ours_ok = r.checks[0].status == "ok";
-    if (!r.delegation_switched) {
-        r.verdict = ours_ok ? "ready to switch" : "not ready to switch";
-    } else {
-        std::time_t sw = r.switched_at.value_or(opts.now);
-        std::time_t parallel = static_cast<std::time_t>(profile.parallel_min_days) * 86400;
-        r.safe_after = sw + std::max<std::time_t>(parallel, r.longest_ttl);
-        if (opts.now < *r.safe_after)
-            r.verdict = "switched, parallel operation until " + format_time(*r.safe_after);
-        else
-            r.verdict = "safe to cancel the old server (once no more mail arrives there)";
-    }
+    r.delegation_switched = run.switched();
+    r.switched_at = switch_time(run);
+    r.longest_ttl = run.longest_ttl;
+    decide(r, profile, opts.now);
     return r;
-}
-
-nlohmann::json verify_json(const VerifyResult& r) {
-    auto checks = nlohmann::json::array();
-    for (const auto& c : r.checks)
-        checks.push_back({{"check", c.id},
-                          {"status", c.status},
-                          {"message", c.message},
-                          {"evidence", c.evidence}});
-    auto t = [](const std::optional<std::time_t>& x) {
-        return x ? nlohmann::json(format_time(*x)) : nlohmann::json(nullptr);
-    };
-    return {{"verdict", r.verdict},
-            {"problem", r.problem()},
-            {"delegation_switched", r.delegation_switched},
-            {"switched_at", t(r.switched_at)},
-            {"safe_after", t(r.safe_after)},
-            {"longest_ttl", r.longest_ttl},
-            {"checks", checks}};
-}
-
-std::string verify_text(const VerifyResult& r) {
-    std::string out = r.verdict + "\n";
-    for (const auto& c : r.checks) {
-        out += c.status + std::string(c.status.size() < 8 ? 8 - c.status.size() : 1, ' ') + c.id +
-               ": " + c.message + "\n";
-        for (const auto& e : c.evidence) out += "        " + e + "\n";
-    }
-    if (r.verdict.rfind("safe to cancel", 0) == 0)
-        out +=
-            "The parallel period is over; cancel the old server only once the customer confirms no "
-            "more mail "
-            "arrives there.\n";
-    return out;
 }
 
 }  // namespace zonegen
