@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/address.hpp"
 #include "zonegen/name.hpp"
 #include "zonegen/rdata.hpp"
 #include "zonegen/time_zone.hpp"
@@ -83,6 +84,10 @@ struct Profile {
     // an import_from file under one of import_dirs. Absolute; unset: the spec's directory.
     std::string secrets_dir;
     std::vector<std::string> import_dirs;
+    // The parent zones' servers plan and apply ask how a domain is delegated before a zone is
+    // created or deleted (domain_control.hpp; --parent-server overrides). Empty: the parent
+    // zone's servers are found through the system resolver.
+    std::vector<Endpoint> parent_servers;
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;

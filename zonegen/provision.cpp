@@ -488,6 +488,13 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     // The spec's own warnings first, as generate prints them.
     p.findings.insert(p.findings.begin(), d.findings.begin(), d.findings.end());
     p.unsafe = safety(p, profile);
+    // Domain control: a creation or deletion on our servers asks the parent first.
+    if (auto change = zone_change(p.file_target, p.exists, p.delete_zone, p.pattern)) {
+        p.delegation =
+            check_domain_control(p.zone, *change, profile, opts.parent_servers, opts.trace);
+        if (p.delegation->unsafe) p.unsafe = p.delegation->unsafe;
+        if (p.delegation->finding) p.findings.push_back(*p.delegation->finding);
+    }
     return p;
 }
 
@@ -528,6 +535,7 @@ json plan_document(const ProvisionPlan& p) {
         j["tsig_key"]["secrets_dir"] = p.tsig_key->secrets_dir;
     if (p.pattern == Pattern::B)
         j["transfer_keys"] = {{"before", p.zone_keys_before}, {"after", p.zone_keys_after}};
+    j["delegation"] = p.delegation ? domain_control_json(*p.delegation) : json(nullptr);
     return j;
 }
 
@@ -652,6 +660,8 @@ ProvisionPlan plan_from_document(const json& j) {
             p.plan.changes.push_back(std::move(ch));
         }
         read_tenancy(j, p);
+        if (j.contains("delegation") && j["delegation"].is_object())
+            p.delegation = domain_control_from_json(j["delegation"], p.zone);
         refuse_out_of_zone(p);
         rebuild_create_body(p);
         return p;
@@ -728,6 +738,7 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
     if (p.pattern == Pattern::C && !p.delete_zone)
         out += "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n";
     out += plan_text(p.plan);
+    if (p.delegation) out += domain_control_text(*p.delegation);
     for (const auto& f : p.findings) out += finding_text(f) + "\n";
     if (p.unsafe)
         out += "unsafe: " + *p.unsafe +

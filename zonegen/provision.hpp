@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "zonegen/diff.hpp"
+#include "zonegen/domain_control.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/migrate.hpp"
 #include "zonegen/profile.hpp"
@@ -34,6 +35,8 @@ struct ProvisionOptions {
     std::optional<std::uint32_t> serial;
     int pdns_timeout_s = 30;         // connect and read timeouts of each API call
     int pdns_max_response_mb = 256;  // a larger PowerDNS answer is exit 3, never read whole
+    // --parent-server: the parent zone's servers (else the profile's parent_servers).
+    std::vector<Endpoint> parent_servers;
     std::function<void(const std::string&)> trace;
 };
 
@@ -76,6 +79,9 @@ struct ProvisionPlan {
     std::optional<TsigKeyStep> tsig_key;
     // B: the keys the Slave zone transfers with (PowerDNS's slave_tsig_key_ids).
     std::vector<std::string> zone_keys_before, zone_keys_after;
+    // A creation or deletion on our servers: how the parent delegates the zone, and the
+    // verdict (domain_control.hpp).
+    std::optional<DomainControl> delegation;
     bool account_changes() const;
     // The PowerDNS zone document the plan was made from (never saved in a plan file): an
     // apply right after the plan starts from it instead of reading the zone again.
