@@ -93,12 +93,15 @@ class Asker {
                 if (opts_.trace)
                     opts_.trace("asking " + at + " " + name.to_string() + " " + type_name(type) +
                                 (rd ? " (recursive)" : ""));
-                AskResult r = ask_server(s.address, s.port.value_or(53), name, type, rd,
-                                         std::min(opts_.timeout_ms, left));
+                const int timeout = std::min(opts_.timeout_ms, left);
+                AskResult r = ask_server(s.address, s.port.value_or(53), name, type, rd, timeout);
                 if (r.timed_out) {
                     if (++silent_tries[at] < std::max(opts_.tries, 1)) continue;
-                    std::lock_guard<std::mutex> lock(memory().mu);
-                    memory().silent.insert(at);
+                    // Silent for the rest of the run, unless the deadline cut its wait short.
+                    if (timeout == opts_.timeout_ms) {
+                        std::lock_guard<std::mutex> lock(memory().mu);
+                        memory().silent.insert(at);
+                    }
                     notes.push_back(at + ": " + r.error + " (" + std::to_string(silent_tries[at]) +
                                     " tries)");
                     done.insert(at);
