@@ -399,6 +399,7 @@ struct ProvisionArgs {
     Common common;
     std::string spec, plan_file, out;
     ProvisionOptions opts;
+    std::vector<std::string> parent_servers;  // as given; parsed into opts.parent_servers
     bool yes = false, detailed_exitcode = false;
 };
 
@@ -418,6 +419,18 @@ void add_provision_options(CLI::App* cmd, ProvisionArgs& a) {
     cmd->add_option("--pdns-max-response-mb", a.opts.pdns_max_response_mb,
                     "refuse (exit 3) a PowerDNS answer larger than this (default 256)")
         ->check(CLI::Range(1, 4096));
+    cmd->add_option("--parent-server", a.parent_servers,
+                    "a server of the parent zone, ADDR[:PORT], asked how it delegates the domain "
+                    "before a zone is created or deleted (repeatable; default: the profile's "
+                    "parent_servers, else found through the system resolver)")
+        ->each([&a](const std::string& v) {
+            auto e = parse_endpoint(v);
+            if (!e)
+                throw CLI::ValidationError("'" + v +
+                                           "' is not ADDRESS, ADDRESS:PORT or [IPV6]:PORT (a "
+                                           "parent server is named by its address)");
+            a.opts.parent_servers.push_back(*e);
+        });
     add_common(cmd, a.common, {"text", "json"});
 }
 

@@ -139,6 +139,24 @@ void parse_journal(Map& top, const std::string& src, Profile& p) {
     }
 }
 
+// parent_servers: ADDR or ADDR:PORT ([V6]:PORT) each.
+void parse_parent_servers(Map& top, const std::string& src, Profile& p) {
+    auto v = top.get("parent_servers");
+    if (!v.IsDefined() || v.IsNull()) return;
+    yamlx::sequence(v, src, "parent_servers");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        std::string path = "parent_servers[" + std::to_string(i) + "]";
+        std::string text = yamlx::scalar(v[i], src, path);
+        auto e = parse_endpoint(text);
+        if (!e)
+            yamlx::fail(src, v[i], path,
+                        "'" + text +
+                            "' is not ADDRESS, ADDRESS:PORT or [IPV6]:PORT (a parent server is "
+                            "named by its address)");
+        p.parent_servers.push_back(*e);
+    }
+}
+
 }  // namespace
 
 const ProviderNs& Profile::primary() const {
@@ -212,7 +230,9 @@ Profile parse_profile(const std::string& text, const std::string& src) {
              // the instructions' warnings of long runs of holidays (schedule.hpp)
              "holiday_run_days",
              // the journal of changes (journal.hpp)
-             "journal", "journal_group"});
+             "journal", "journal_group",
+             // the parent zones' servers asked before a zone is created or deleted
+             "parent_servers"});
     Profile p;
     p.source = printable(src);
     p.name = yamlx::scalar(top.require("name"), src, "name");
@@ -382,6 +402,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     network_settings(top, p, src);
     parse_spec_dirs(top, src, p);
     parse_journal(top, src, p);
+    parse_parent_servers(top, src, p);
     top.finish();
     return p;
 }

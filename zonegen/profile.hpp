@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/address.hpp"
 #include "zonegen/name.hpp"
 #include "zonegen/rdata.hpp"
 #include "zonegen/time_zone.hpp"
@@ -87,6 +88,10 @@ struct Profile {
     // names one) and the group that shares it (new files 0660 and this group; "" 0600).
     std::string journal;
     std::string journal_group;
+    // The parent zones' servers plan and apply ask how a domain is delegated before a zone is
+    // created or deleted (domain_control.hpp; --parent-server overrides). Empty: the parent
+    // zone's servers are found through the system resolver.
+    std::vector<Endpoint> parent_servers;
 
     const ProviderNs& primary() const;
     const ProviderNs& pattern_b_secondary() const;

@@ -284,6 +284,17 @@ Plan plan_records(const ProvisionPlan& p, const Desired& d, const LiveZone& live
 
 }  // namespace
 
+// Deleting a zone, or creating one, on our servers: how the parent delegates it decides
+// whether that is safe (domain_control.hpp).
+void check_parent(ProvisionPlan& p, const Profile& profile, const ProvisionOptions& o) {
+    bool deletes = p.exists && p.role_after == Role::absent;
+    auto change = zone_change(p.target_kind == "file", p.exists, deletes, p.pattern);
+    if (!change) return;
+    p.delegation = check_domain_control(p.zone, *change, profile, o.parent_servers, o.trace);
+    if (p.delegation->unsafe) p.unsafe = p.delegation->unsafe;
+    if (p.delegation->finding) p.findings.push_back(*p.delegation->finding);
+}
+
 ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts) {
     check_target_zone(opts.target, spec.domain);
     // Before any request (exit 2, nothing sent): the addresses a customer names, the spec's
@@ -322,6 +333,8 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     // The spec's own warnings first, as generate prints them.
     p.findings.insert(p.findings.begin(), d.findings.begin(), d.findings.end());
     p.unsafe = safety(p, profile);
+    // Domain control: a creation or deletion on our servers asks the parent first.
+    check_parent(p, profile, opts);
     p.made_with = t;
     p.live = live;
     return p;
@@ -347,6 +360,7 @@ json plan_document(const ProvisionPlan& p) {
     j["settle"] = p.settle;
     if (p.migration) j["migration"] = migration_json(*p.migration);
     j["findings"] = findings_json(p.findings);
+    j["delegation"] = p.delegation ? domain_control_json(*p.delegation) : json(nullptr);
     return j;
 }
 
@@ -450,6 +464,8 @@ ProvisionPlan plan_from_document(const json& j) {
         for (const auto& s : j.at("steps")) p.steps.push_back(step_from_json(s));
         p.settle = j.at("settle").get<std::vector<std::string>>();
         read_account(j, p);
+        if (j.contains("delegation") && j["delegation"].is_object())
+            p.delegation = domain_control_from_json(j["delegation"], p.zone);
         refuse_out_of_zone(p);
         return p;
     } catch (const json::exception& e) {
@@ -485,6 +501,7 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
             "after the writes (not changes; an unreachable server does not make them pending):\n";
         for (const auto& s : p.settle) out += "  - " + s + "\n";
     }
+    if (p.delegation) out += domain_control_text(*p.delegation);
     for (const auto& f : p.findings) out += finding_text(f) + "\n";
     if (p.unsafe)
         out += "unsafe: " + *p.unsafe +
@@ -523,7 +540,7 @@ LiveZone check_plan_still_holds(Target& t, const ProvisionPlan& p, const Profile
     if (p.target_kind != "file") require_account(want, profile, "the plan file");
     LiveZone live = t.check_plan(p.zone, p.pattern, p.steps, p.plan);
     if (p.target_kind != "file") {
-        check_account(p.zone, live.account, want, profile.control_panel);
+        if (live.exists) check_account(p.zone, live.account, want, profile.control_panel);
         if (live.account != p.account_before)
             throw UnsafeError("the live zone changed since the plan was made (its account is now " +
                               (live.account.empty() ? std::string("none") : "another") +

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "zonegen/diff.hpp"
+#include "zonegen/domain_control.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/migrate.hpp"
 #include "zonegen/profile.hpp"
@@ -40,6 +41,9 @@ struct ProvisionPlan {
     // The zone as it will be, checked as generate checks it: warnings, and errors that are
     // already live (errors the change would introduce refuse the plan instead).
     std::vector<Finding> findings;
+    // A creation or deletion on our servers: how the parent delegates the zone, and the
+    // verdict (domain_control.hpp).
+    std::optional<DomainControl> delegation;
     // The target the plan was made with and what it read: an apply right after the plan in
     // this process starts from them instead of reading everything again. Never saved.
     std::shared_ptr<Target> made_with;
@@ -53,6 +57,10 @@ Desired desired_for(const Spec& spec, const Profile& profile, const GenerateOpti
                     const ProvisionOptions& opts, Migration* migration);
 
 ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const ProvisionOptions& opts);
+
+// Domain control: a plan that deletes the zone from our servers, or creates it, asks the
+// parent how it delegates the zone; a dangling or claimed delegation makes it unsafe.
+void check_parent(ProvisionPlan& p, const Profile& profile, const ProvisionOptions& opts);
 
 // The plan as contract.md's plan document plus its steps (what apply --plan runs).
 nlohmann::json plan_document(const ProvisionPlan& p);

@@ -60,7 +60,7 @@ void collect(const std::vector<json>& later, std::map<std::string, Span>& settin
                 auto [it, fresh] = settings.try_emplace(subject);
                 if (fresh) it->second.want = s.at("before");
                 it->second.expect = s.at("after");
-                it->second.secret = s.value("secret", false);
+                it->second.secret = s.value("names_secret", false);
             }
             if (!s.contains("changes")) continue;
             for (const auto& c : s["changes"]) {

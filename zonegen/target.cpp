@@ -19,7 +19,7 @@ const char* to_string(Role r) {
 nlohmann::json step_json(const PlanStep& s) {
     nlohmann::json j = {{"subject", s.subject}, {"server", s.server}, {"text", s.text},
                         {"before", s.before},   {"after", s.after},   {"requests", s.requests}};
-    if (s.secret) j["secret"] = true;
+    if (s.secret) j["names_secret"] = true;
     if (s.writes_records) j["writes_records"] = true;
     return j;
 }
@@ -33,7 +33,7 @@ PlanStep step_from_json(const nlohmann::json& j) {
         s.before = j.at("before");
         s.after = j.at("after");
         s.requests = j.at("requests").get<std::vector<std::string>>();
-        s.secret = j.value("secret", false);
+        s.secret = j.value("names_secret", false);
         s.writes_records = j.value("writes_records", false);
         return s;
     } catch (const nlohmann::json::exception& e) {

@@ -44,6 +44,8 @@ struct ProvisionOptions {
     std::optional<std::uint32_t> serial;
     int pdns_timeout_s = 30;         // connect and read timeouts of each API call
     int pdns_max_response_mb = 256;  // a larger PowerDNS answer is exit 3, never read whole
+    // --parent-server: the parent zone's servers (else the profile's parent_servers).
+    std::vector<Endpoint> parent_servers;
     std::function<void(const std::string&)> trace;
     // The journal of changes (journal.hpp) an apply with steps writes, and the command it
     // records; none: nothing is journaled.

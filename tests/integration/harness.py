@@ -64,8 +64,14 @@ def loopback_profile(binary, primary, secondary, path):
     # The test servers a spec names (BIND as a customer's primary, fake servers) live on
     # loopback, which a customer may not name otherwise.
     prof = prof.replace("allowed_customer_networks: []", "allowed_customer_networks: [127.0.0.0/8]")
+    # The parent zone plan and apply ask before creating or deleting a zone: a closed
+    # loopback port (the discard port, where nothing listens in the test namespace), so the
+    # question fails at once and never reaches the system resolver. A creation then carries
+    # a delegation-unknown warning; a deletion needs --force, as it did before.
+    prof = prof.replace("parent_servers: []", "parent_servers: [127.0.0.1:9]")
     assert str(primary.dns_port) in prof and secondary.url in prof, "profile rewrite failed"
     assert "allowed_customer_networks: [127.0.0.0/8]" in prof, "profile rewrite failed"
+    assert "parent_servers: [127.0.0.1:9]" in prof, "profile rewrite failed"
     return write(path, prof)
 
 

@@ -171,8 +171,8 @@ def test_apply_of_a_plan_file_keeps_the_confinement():
                 "account": {"before": None, "after": None}, "existing_rrsets": 0, "unsafe": None, "changes": [],
                 "settle": [],
                 "steps": [{"subject": "tsig-key xfr-paths.", "server": NO_SERVER, "text": "+ TSIG key", "before": None,
-                           "after": dict({"algorithm": "hmac-sha256", "secret": "file"}, **tsig), "requests": [],
-                           "secret": True},
+                           "after": dict({"algorithm": "hmac-sha256", "same_secret": True}, **tsig), "requests": [],
+                           "names_secret": True},
                           {"subject": "zone", "server": NO_SERVER, "text": "+ zone", "before": None, "after": after,
                            "requests": []}]}
 
