@@ -86,8 +86,8 @@ class FileTarget final : public Target {
         if (opts_.trace) opts_.trace("wrote " + path_);
     }
 
-    PlanStep restore_step(const Name& zone, const std::string& subject, const nlohmann::json&, const nlohmann::json&,
-                          const Plan& records) override {
+    PlanStep restore_step(const Name& zone, const std::string& subject, const nlohmann::json&,
+                          const nlohmann::json&, const Plan& records) override {
         if (subject != "records" && subject != "file")
             throw InputError("journal: the step " + subject + " cannot be rolled back");
         LiveZone live = read(zone);

@@ -178,7 +178,8 @@ class PdnsTarget final : public Target {
     LiveZone load(const ZoneIntent& want) override {
         doc_ = client_->get_zone(want.zone);
         LiveZone live = live_of(want.zone);
-        if (live.exists) check_account(want.zone, live.account, want.account, profile_.control_panel);
+        if (live.exists)
+            check_account(want.zone, live.account, want.account, profile_.control_panel);
         load_others(want);
         if (want.role == Role::primary && live.exists && !live.empty_shell)
             meta_ = client_->get_all_metadata(want.zone);
@@ -491,11 +492,10 @@ class PdnsTarget final : public Target {
         s.subject = "tsig-key " + k.name.to_string();
         s.server = url_;
         s.secret = true;
-        s.after = {{"algorithm", k.algorithm}, {"same_secret", true}, {"secret_file", k.secret_file}};
+        s.after = {
+            {"algorithm", k.algorithm}, {"same_secret", true}, {"secret_file", k.secret_file}};
         if (!k.secrets_dir.empty()) s.after["secrets_dir"] = k.secrets_dir;
-        if (live)
-            s.before = {{"algorithm", live->algorithm},
-                        {"same_secret", live->same_secret}};
+        if (live) s.before = {{"algorithm", live->algorithm}, {"same_secret", live->same_secret}};
         if (live && live->algorithm == k.algorithm && live->same_secret) return std::nullopt;
         if (live) refuse_foreign_key(want.zone, k.name, live->same_secret);
         auto rest = "/tsigkeys" + (live ? "/" + PdnsClient::zone_ref(k.name) : std::string());
@@ -570,8 +570,7 @@ class PdnsTarget final : public Target {
             TransferKey k = key_of(s);
             auto live = client_->get_tsig_key(k.name, read_secret(k));
             if (!live) return nullptr;
-            return {{"algorithm", live->algorithm},
-                    {"same_secret", live->same_secret}};
+            return {{"algorithm", live->algorithm}, {"same_secret", live->same_secret}};
         }
         throw InputError("plan file: unknown step " + s.subject);
     }
