@@ -218,25 +218,10 @@ std::vector<std::string> issuer_domains(const YAML::Node& v, const std::string& 
 
 }  // namespace
 
-Profile parse_profile(const std::string& text, const std::string& src) {
-    auto root = yamlx::load(text, src, yamlx::Doc::profile);
-    Map top(root, src, "",
-            {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
-             "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
-             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
-             "certificate_authorities",
-             // where spec paths may point (spec_paths.hpp)
-             "secrets_dir", "import_dirs",
-             // the instructions' warnings of long runs of holidays (schedule.hpp)
-             "holiday_run_days",
-             // the journal of changes (journal.hpp)
-             "journal", "journal_group",
-             // the parent zones' servers asked before a zone is created or deleted
-             "parent_servers"});
-    Profile p;
-    p.source = printable(src);
-    p.name = yamlx::scalar(top.require("name"), src, "name");
+namespace {
 
+// nameservers: exactly one primary, at most one pattern-B secondary, at least two.
+void parse_nameservers(Map& top, const std::string& src, Profile& p) {
     auto nss = top.require("nameservers");
     yamlx::sequence(nss, src, "nameservers");
     int primaries = 0, pattern_b = 0;
@@ -278,6 +263,30 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     if (p.nameservers.size() < 2)
         yamlx::fail(src, nss, "nameservers",
                     "at least two name servers are needed (RFC 1034 section 4.1)");
+}
+
+}  // namespace
+
+Profile parse_profile(const std::string& text, const std::string& src) {
+    auto root = yamlx::load(text, src, yamlx::Doc::profile);
+    Map top(root, src, "",
+            {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
+             "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
+             "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
+             "certificate_authorities",
+             // where spec paths may point (spec_paths.hpp)
+             "secrets_dir", "import_dirs",
+             // the instructions' warnings of long runs of holidays (schedule.hpp)
+             "holiday_run_days",
+             // the journal of changes (journal.hpp)
+             "journal", "journal_group",
+             // the parent zones' servers asked before a zone is created or deleted
+             "parent_servers"});
+    Profile p;
+    p.source = printable(src);
+    p.name = yamlx::scalar(top.require("name"), src, "name");
+
+    parse_nameservers(top, src, p);
 
     {
         Map soa(top.require("soa"), src, "soa",
