@@ -124,6 +124,11 @@ json zone_fields(const json& after, bool create, const Name& zone) {
     return f;
 }
 
+// A step's text on another server of ours: "+ zone x." -> "+ ns2.example.net.: zone x.".
+std::string on_server(const std::string& server, const std::string& text) {
+    return text.substr(0, 2) + server + ": " + text.substr(2);
+}
+
 std::string zone_step_text(const Name& zone, const json& before, const json& after,
                            std::size_t rrsets) {
     std::string z = "zone " + zone.to_string();
@@ -220,7 +225,9 @@ class PdnsTarget final : public Target {
                           client_->request_line("PUT", "/zones/" + z + "/notify") + ")");
             if (opts_.wait_secondaries > 0)
                 out.push_back("wait up to " + std::to_string(opts_.wait_secondaries) + " s until " +
-                              names + " serve the primary's serial");
+                              names +
+                              (names.find(',') == std::string::npos ? " serves" : " serve") +
+                              " the primary's serial");
         } else if (want.role == Role::secondary) {
             const auto& sec = profile_.pattern_b_secondary();
             out.push_back("ask " + sec.name.to_string() +
@@ -301,7 +308,7 @@ class PdnsTarget final : public Target {
             s.requests = {sec.client->request_line(method, now.is_null() ? "/zones" : zr)};
             if (!want.is_null())
                 s.requests.push_back(sec.client->request_line("PUT", zr + "/axfr-retrieve"));
-            s.text = subject.substr(10) + ": " + zone_step_text(zone, now, want, 0);
+            s.text = on_server(subject.substr(10), zone_step_text(zone, now, want, 0));
         } else {
             throw InputError("journal: the step " + subject + " cannot be rolled back");
         }
@@ -473,8 +480,8 @@ class PdnsTarget final : public Target {
             s.requests = {
                 sec.client->request_line(sec.doc ? "PUT" : "POST", sec.doc ? zr : "/zones"),
                 sec.client->request_line("PUT", zr + "/axfr-retrieve")};
-            s.text = (sec.doc ? "~ " : "+ ") + sec.ns->name.to_string() + ": " +
-                     zone_step_text(want.zone, s.before, s.after, 0).substr(2);
+            s.text = on_server(sec.ns->name.to_string(),
+                               zone_step_text(want.zone, s.before, s.after, 0));
             out.push_back(std::move(s));
         }
         return out;

@@ -403,6 +403,21 @@ struct ProvisionArgs {
     bool yes = false, detailed_exitcode = false;
 };
 
+void add_parent_server_option(CLI::App* cmd, ProvisionArgs& a) {
+    cmd->add_option("--parent-server", a.parent_servers,
+                    "a server of the parent zone, ADDR[:PORT], asked how it delegates the domain "
+                    "before a zone is created or deleted (repeatable; default: the profile's "
+                    "parent_servers, else found through the system resolver)")
+        ->each([&a](const std::string& v) {
+            auto e = parse_endpoint(v);
+            if (!e)
+                throw CLI::ValidationError("'" + v +
+                                           "' is not ADDRESS, ADDRESS:PORT or [IPV6]:PORT (a "
+                                           "parent server is named by its address)");
+            a.opts.parent_servers.push_back(*e);
+        });
+}
+
 void add_provision_options(CLI::App* cmd, ProvisionArgs& a) {
     cmd->add_option("--target", a.opts.target, "pdns: (default), pdns:ZONE, or a zone file");
     cmd->add_option("--pdns-url", a.opts.pdns_url,
@@ -419,18 +434,7 @@ void add_provision_options(CLI::App* cmd, ProvisionArgs& a) {
     cmd->add_option("--pdns-max-response-mb", a.opts.pdns_max_response_mb,
                     "refuse (exit 3) a PowerDNS answer larger than this (default 256)")
         ->check(CLI::Range(1, 4096));
-    cmd->add_option("--parent-server", a.parent_servers,
-                    "a server of the parent zone, ADDR[:PORT], asked how it delegates the domain "
-                    "before a zone is created or deleted (repeatable; default: the profile's "
-                    "parent_servers, else found through the system resolver)")
-        ->each([&a](const std::string& v) {
-            auto e = parse_endpoint(v);
-            if (!e)
-                throw CLI::ValidationError("'" + v +
-                                           "' is not ADDRESS, ADDRESS:PORT or [IPV6]:PORT (a "
-                                           "parent server is named by its address)");
-            a.opts.parent_servers.push_back(*e);
-        });
+    add_parent_server_option(cmd, a);
     add_common(cmd, a.common, {"text", "json"});
 }
 
@@ -1021,6 +1025,7 @@ void add_journal_commands(CLI::App& app, Commands& c) {
     rbs->add_option("--pdns-api-key-file", c.rb.p.opts.api_key_file,
                     "file with the API key, mode 0600 (default: $PDNS_API_KEY)");
     rbs->add_option("--out", c.rb.p.out, "save the rollback plan (for apply --plan)");
+    add_parent_server_option(rbs, c.rb.p);
     rbs->add_flag("--yes", c.rb.p.yes, "roll back now (else only show the plan)");
     rbs->add_flag("--force", c.rb.p.opts.force,
                   "override the safety limits (deleting a zone it created)");

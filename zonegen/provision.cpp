@@ -495,7 +495,8 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
         out += "  " + n + text + "\n";
         for (const auto& r : s.requests) out += std::string(n.size() + 4, ' ') + r + "\n";
     }
-    if (!p.plan.empty() || p.pattern == Pattern::A) out += "changes:\n" + plan_text(p.plan);
+    if (!p.plan.empty() || (p.pattern == Pattern::A && p.role_after != Role::absent))
+        out += "changes:\n" + plan_text(p.plan);
     if (!p.settle.empty()) {
         out +=
             "after the writes (not changes; an unreachable server does not make them pending):\n";

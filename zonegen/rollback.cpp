@@ -189,6 +189,7 @@ ProvisionPlan make_rollback_plan(const Name& zone, const std::vector<json>& entr
     if (p.exists && p.role_after == Role::absent)
         p.unsafe =
             "the rollback deletes the zone " + zone.to_string() + " (its creation is undone)";
+    check_parent(p, profile, opts);  // a deletion asks the parent first
     p.made_with = t;
     return p;
 }
