@@ -16,6 +16,7 @@
 #include "validators/checks.hpp"
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/input.hpp"
 #include "zonegen/interrupt.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/render.hpp"

@@ -18,6 +18,7 @@
 #include "zonegen/diff.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/input.hpp"
 #include "zonegen/instructions.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/profile.hpp"

@@ -8,7 +8,7 @@
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
-#include "zonegen/spec.hpp"
+#include "zonegen/input.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
 

@@ -10,6 +10,7 @@
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/input.hpp"
 
 namespace zonegen {
 namespace {
