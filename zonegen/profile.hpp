@@ -9,16 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "zonegen/address.hpp"
 #include "zonegen/name.hpp"
 #include "zonegen/rdata.hpp"
 #include "zonegen/time_zone.hpp"
 
 namespace zonegen {
-
-struct HostAddrs {
-    Name name;
-    std::vector<std::string> ipv4, ipv6;  // canonical
-};
 
 struct ProviderNs : HostAddrs {
     bool primary = false;         // role: primary | secondary

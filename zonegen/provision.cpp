@@ -18,6 +18,7 @@
 #include "zonegen/errors.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
+#include "zonegen/spf.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 

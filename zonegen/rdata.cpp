@@ -264,6 +264,12 @@ std::vector<std::string> txt_strings(std::string_view w) {
     return out;
 }
 
+std::string join_txt(std::string_view wire) {
+    std::string s;
+    for (const auto& part : txt_strings(wire)) s += part;
+    return s;
+}
+
 std::optional<Name> rdata_target(RRType type, std::string_view w) {
     std::size_t off;
     switch (type) {

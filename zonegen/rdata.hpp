@@ -53,6 +53,8 @@ std::string rdata_text(RRType type, std::string_view wire);
 std::string txt_wire(std::string_view raw);
 // The character-strings of TXT (or SPF) wire rdata. Throws RdataError when malformed.
 std::vector<std::string> txt_strings(std::string_view wire);
+// The strings of TXT wire rdata, concatenated. Throws RdataError when malformed.
+std::string join_txt(std::string_view wire);
 
 // The name an NS, CNAME, DNAME, PTR, MX or SRV rdata points at; nullopt for other types.
 std::optional<Name> rdata_target(RRType type, std::string_view wire);

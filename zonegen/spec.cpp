@@ -2,8 +2,8 @@
 
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
-#include "zonegen/generate.hpp"
 #include "zonegen/input.hpp"
+#include "zonegen/spf.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
