@@ -250,7 +250,7 @@ AxfrSource parse_axfr_url(const std::string& url) {
     }
     if (s.host.empty()) throw UsageError("'" + url + "' names no host");
     try {
-        s.zone = Name::parse(zone.back() == '.' ? zone : zone + ".");
+        s.zone = Name::parse_fqdn(zone);
     } catch (const NameError& e) {
         throw UsageError("'" + url + "': " + e.what());
     }

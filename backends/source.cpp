@@ -30,7 +30,7 @@ LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts
             Name zone;
             if (!z.empty()) {
                 try {
-                    zone = Name::parse(z.back() == '.' ? z : z + ".");
+                    zone = Name::parse_fqdn(z);
                 } catch (const NameError& e) {
                     throw UsageError("'" + source + "': " + e.what());
                 }

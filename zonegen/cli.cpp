@@ -71,7 +71,7 @@ void trace(const Common& c, const std::string& msg) {
 std::optional<Name> origin_flag(const std::string& text) {
     if (text.empty()) return std::nullopt;
     try {
-        return Name::parse(text.back() == '.' ? text : text + ".");
+        return Name::parse_fqdn(text);
     } catch (const NameError& e) {
         throw UsageError(std::string("--origin: ") + e.what());
     }
@@ -256,7 +256,7 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
             throw UsageError("TSIG needs both --tsig-name and --tsig-secret-file");
         TsigKey k;
         try {
-            k.name = Name::parse(a.tsig_name.back() == '.' ? a.tsig_name : a.tsig_name + ".");
+            k.name = Name::parse_fqdn(a.tsig_name);
         } catch (const NameError& e) {
             throw UsageError(std::string("--tsig-name: ") + e.what());
         }

@@ -285,7 +285,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
         if (m.has("name")) {
             auto kn = yamlx::scalar(m.get("name"), src, "tsig.name");
             try {
-                k.name = Name::parse(kn.back() == '.' ? kn : kn + ".");
+                k.name = Name::parse_fqdn(kn);
                 if (!is_hostname(k.name, false))
                     throw NameError("letters, digits and inner hyphens only");
             } catch (const NameError& e) {

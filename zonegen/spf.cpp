@@ -26,7 +26,7 @@ bool domain_spec(const std::string& s, std::optional<Name>& name) {
     if (s.empty()) return false;
     if (s.find('%') != std::string::npos) return true;
     try {
-        name = Name::parse(s.back() == '.' ? s : s + ".");
+        name = Name::parse_fqdn(s);
     } catch (const NameError&) {
         return false;
     }
