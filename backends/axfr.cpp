@@ -214,49 +214,6 @@ class StreamReader {
 
 }  // namespace
 
-AxfrSource parse_axfr_url(const std::string& url) {
-    const std::string scheme = "axfr://";
-    if (url.rfind(scheme, 0) != 0) throw UsageError("'" + url + "' is not axfr://HOST[:PORT]/ZONE");
-    std::string rest = url.substr(scheme.size());
-    auto slash = rest.find('/');
-    if (slash == std::string::npos || slash + 1 >= rest.size())
-        throw UsageError("'" + url + "' names no zone: axfr://HOST[:PORT]/ZONE");
-    std::string hostport = rest.substr(0, slash), zone = rest.substr(slash + 1);
-    AxfrSource s;
-    if (!hostport.empty() && hostport.front() == '[') {
-        auto close = hostport.find(']');
-        if (close == std::string::npos) throw UsageError("'" + url + "': missing ']'");
-        s.host = hostport.substr(1, close - 1);
-        hostport = hostport.substr(close + 1);
-        if (!hostport.empty() && hostport.front() != ':')
-            throw UsageError("'" + url + "': bad port");
-        if (!hostport.empty()) hostport = hostport.substr(1);
-    } else {
-        auto colon = hostport.rfind(':');
-        s.host = hostport.substr(0, colon);
-        hostport = colon == std::string::npos ? "" : hostport.substr(colon + 1);
-    }
-    if (!hostport.empty()) {
-        unsigned long p = 0;
-        try {
-            std::size_t pos = 0;
-            p = std::stoul(hostport, &pos);
-            if (pos != hostport.size()) p = 0;
-        } catch (const std::exception&) {
-            p = 0;
-        }
-        if (p == 0 || p > 65535) throw UsageError("'" + url + "': bad port");
-        s.port = static_cast<std::uint16_t>(p);
-    }
-    if (s.host.empty()) throw UsageError("'" + url + "' names no host");
-    try {
-        s.zone = Name::parse_fqdn(zone);
-    } catch (const NameError& e) {
-        throw UsageError("'" + url + "': " + e.what());
-    }
-    return s;
-}
-
 Zone axfr_zone(const AxfrSource& src, const std::optional<TsigKey>& tsig, const AxfrLimits& limits,
                const std::function<void(const std::string&)>& trace) {
     const auto deadline = Clock::now() + std::chrono::seconds(limits.timeout_s);

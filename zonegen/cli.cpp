@@ -272,7 +272,7 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
 
 // Loads a source for diff/import: one with syntax errors is refused with its findings.
 Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
-    if (source_kind(source) == SourceKind::pdns) {
+    if (location_kind(source) == LocationKind::pdns) {
         Profile profile = load_profile(c.profile);
         o.control_panel = profile.control_panel;
         if (o.pdns_url.empty()) {
@@ -280,8 +280,8 @@ Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
             o.pdns_server_id = profile.pdns_server_id;
         }
     }
-    if (source_kind(source) == SourceKind::axfr) {  // the profile's caps; in the control
-        Profile profile = load_profile(c.profile);  // panel's mode, its network boundary
+    if (location_kind(source) == LocationKind::axfr) {  // the profile's caps; in the control
+        Profile profile = load_profile(c.profile);      // panel's mode, its network boundary
         o.max_records = profile.max_transfer_records;
         o.max_bytes = profile.max_transfer_bytes;
         if (o.timeout_s == 0) o.timeout_s = profile.max_transfer_seconds;

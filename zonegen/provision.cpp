@@ -202,8 +202,7 @@ Zone with_changes(const Zone& live, const Plan& plan) {
 // The zone import_from names: a file only under the profile's import_dirs (read once,
 // beneath the directory, checked on its descriptor), pdns: and axfr:// as any source.
 LoadedZone import_zone(const Spec& spec, const Profile& profile, const SourceOptions& so) {
-    if (source_kind(spec.import_from) != SourceKind::file)
-        return load_zone_source(spec.import_from, so);
+    if (!is_file_location(spec.import_from)) return load_zone_source(spec.import_from, so);
     if (so.trace) so.trace("reading " + spec.import_from);
     ReadOptions ro;
     ro.origin = so.origin;
