@@ -319,4 +319,11 @@ std::string soa_wire(const Soa& s) {
     return w;
 }
 
+std::string soa_without_serial(const std::string& wire) {
+    auto soa = parse_soa(wire);
+    if (!soa) return wire;
+    soa->serial = 0;
+    return soa_wire(*soa);
+}
+
 }  // namespace zonegen

@@ -65,5 +65,8 @@ struct Soa {
 };
 std::optional<Soa> parse_soa(std::string_view wire);
 std::string soa_wire(const Soa& soa);
+// SOA wire rdata with the serial set to 0: two SOAs that differ in the serial alone are equal
+// this way. Rdata that does not parse as a SOA comes back unchanged.
+std::string soa_without_serial(const std::string& wire);
 
 }  // namespace zonegen
