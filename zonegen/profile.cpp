@@ -144,6 +144,10 @@ std::vector<std::string> ProviderNs::endpoints() const {
     return out;
 }
 
+const std::string& ProviderNs::first_address() const {
+    return ipv4.empty() ? ipv6.front() : ipv4.front();
+}
+
 bool Profile::is_ours(const Name& n) const {
     for (const auto& ns : nameservers)
         if (ns.name == n) return true;
