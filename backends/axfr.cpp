@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "backends/ldns_ptr.hpp"
 #include "zonegen/address.hpp"
 #include "zonegen/errors.hpp"
 
@@ -21,15 +22,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct RdfDeleter {
-    void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
-};
-struct PktDeleter {
-    void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-};
-struct BufferDeleter {
-    void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
-};
 struct Socket {
     int fd = -1;
     ~Socket() {
@@ -90,12 +82,10 @@ Read read_exact(int fd, std::uint8_t* buf, std::size_t n, Clock::time_point dead
 }
 
 // The AXFR query, built and (with a key) TSIG-signed by ldns, in wire form.
-std::unique_ptr<ldns_buffer, BufferDeleter> axfr_query(const Name& zone,
-                                                       const std::optional<TsigKey>& tsig,
-                                                       std::uint16_t& id,
-                                                       const std::string& where) {
-    std::unique_ptr<ldns_pkt, PktDeleter> q(ldns_pkt_query_new(
-        ldns_dname_new_frm_str(zone.to_string().c_str()), LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0));
+LdnsBuffer axfr_query(const Name& zone, const std::optional<TsigKey>& tsig, std::uint16_t& id,
+                      const std::string& where) {
+    LdnsPkt q(ldns_pkt_query_new(ldns_dname_new_frm_str(zone.to_string().c_str()),
+                                 LDNS_RR_TYPE_AXFR, LDNS_RR_CLASS_IN, 0));
     if (!q) throw BackendError(where + ": cannot build the query");
     id = ldns_pkt_id(q.get());
     if (tsig) {
@@ -106,7 +96,7 @@ std::unique_ptr<ldns_buffer, BufferDeleter> axfr_query(const Name& zone,
             throw BackendError(where + ": cannot sign the query with the TSIG key " + kn + ": " +
                                ldns_get_errorstr_by_id(st));
     }
-    std::unique_ptr<ldns_buffer, BufferDeleter> wire(ldns_buffer_new(LDNS_MAX_PACKETLEN));
+    LdnsBuffer wire(ldns_buffer_new(LDNS_MAX_PACKETLEN));
     if (!wire || ldns_pkt2buffer_wire(wire.get(), q.get()) != LDNS_STATUS_OK)
         throw BackendError(where + ": cannot build the query");
     return wire;
@@ -117,8 +107,7 @@ std::unique_ptr<ldns_buffer, BufferDeleter> axfr_query(const Name& zone,
 int connect_and_send(const std::string& address, std::uint16_t port, ldns_buffer* query,
                      Clock::time_point deadline) {
     bool v6 = canonical_ipv6(address).has_value();
-    std::unique_ptr<ldns_rdf, RdfDeleter> ns(
-        ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, address.c_str()));
+    LdnsRdf ns(ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, address.c_str()));
     if (!ns) return -1;
     std::size_t len = 0;
     sockaddr_storage* sa = ldns_rdf2native_sockaddr_storage(ns.get(), port, &len);
@@ -140,7 +129,7 @@ class StreamReader {
     bool take(const std::uint8_t* wire, std::size_t size) {
         ldns_pkt* raw = nullptr;
         bool parsed = ldns_wire2pkt(&raw, wire, size) == LDNS_STATUS_OK;
-        std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
+        LdnsPkt pkt(raw);
         if (!parsed || ldns_pkt_id(pkt.get()) != id_ || !ldns_pkt_qr(pkt.get())) {
             if (!answered_) throw NoDnsAnswer{};
             throw BackendError(where_ + ": a message that is not DNS after " +
@@ -185,7 +174,7 @@ class StreamReader {
         }
         ldns_rdf* owner = ldns_rr_owner(rr);
         std::string ow(reinterpret_cast<const char*>(ldns_rdf_data(owner)), ldns_rdf_size(owner));
-        std::unique_ptr<ldns_buffer, BufferDeleter> buf(ldns_buffer_new(512));
+        LdnsBuffer buf(ldns_buffer_new(512));
         if (!buf || ldns_rr_rdata2buffer_wire(buf.get(), rr) != LDNS_STATUS_OK)
             throw BackendError(where_ + ": bad record data");
         std::string rdata(reinterpret_cast<const char*>(ldns_buffer_begin(buf.get())),
@@ -213,49 +202,6 @@ class StreamReader {
 };
 
 }  // namespace
-
-AxfrSource parse_axfr_url(const std::string& url) {
-    const std::string scheme = "axfr://";
-    if (url.rfind(scheme, 0) != 0) throw UsageError("'" + url + "' is not axfr://HOST[:PORT]/ZONE");
-    std::string rest = url.substr(scheme.size());
-    auto slash = rest.find('/');
-    if (slash == std::string::npos || slash + 1 >= rest.size())
-        throw UsageError("'" + url + "' names no zone: axfr://HOST[:PORT]/ZONE");
-    std::string hostport = rest.substr(0, slash), zone = rest.substr(slash + 1);
-    AxfrSource s;
-    if (!hostport.empty() && hostport.front() == '[') {
-        auto close = hostport.find(']');
-        if (close == std::string::npos) throw UsageError("'" + url + "': missing ']'");
-        s.host = hostport.substr(1, close - 1);
-        hostport = hostport.substr(close + 1);
-        if (!hostport.empty() && hostport.front() != ':')
-            throw UsageError("'" + url + "': bad port");
-        if (!hostport.empty()) hostport = hostport.substr(1);
-    } else {
-        auto colon = hostport.rfind(':');
-        s.host = hostport.substr(0, colon);
-        hostport = colon == std::string::npos ? "" : hostport.substr(colon + 1);
-    }
-    if (!hostport.empty()) {
-        unsigned long p = 0;
-        try {
-            std::size_t pos = 0;
-            p = std::stoul(hostport, &pos);
-            if (pos != hostport.size()) p = 0;
-        } catch (const std::exception&) {
-            p = 0;
-        }
-        if (p == 0 || p > 65535) throw UsageError("'" + url + "': bad port");
-        s.port = static_cast<std::uint16_t>(p);
-    }
-    if (s.host.empty()) throw UsageError("'" + url + "' names no host");
-    try {
-        s.zone = Name::parse(zone.back() == '.' ? zone : zone + ".");
-    } catch (const NameError& e) {
-        throw UsageError("'" + url + "': " + e.what());
-    }
-    return s;
-}
 
 Zone axfr_zone(const AxfrSource& src, const std::optional<TsigKey>& tsig, const AxfrLimits& limits,
                const std::function<void(const std::string&)>& trace) {

@@ -11,6 +11,8 @@
 
 namespace zonegen {
 
+// What an axfr://HOST[:PORT]/ZONE location names (zonegen/location.hpp), and the address
+// HOST resolved to.
 struct AxfrSource {
     std::string host;     // as given
     std::string address;  // resolved IP
@@ -23,9 +25,6 @@ struct TsigKey {
     std::string algorithm;  // hmac-sha256 ...
     SecretString secret;    // base64; never printed, wiped
 };
-
-// Parses "axfr://HOST[:PORT]/ZONE" ("[V6]:PORT" for IPv6). Throws UsageError.
-AxfrSource parse_axfr_url(const std::string& url);
 
 // What bounds one transfer from a server we do not control.
 struct AxfrLimits {

@@ -10,31 +10,17 @@
 #include <mutex>
 #include <thread>
 
+#include "backends/ldns_ptr.hpp"
 #include "zonegen/address.hpp"
 
 namespace zonegen {
 namespace {
 
-struct ResolverDeleter {
-    void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
-};
-struct PktDeleter {
-    void operator()(ldns_pkt* p) const { ldns_pkt_free(p); }
-};
-struct RdfDeleter {
-    void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
-};
-struct BufferDeleter {
-    void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
-};
-
-std::unique_ptr<ldns_resolver, ResolverDeleter> make_resolver(const std::string& address,
-                                                              std::uint16_t port, int timeout_ms) {
-    std::unique_ptr<ldns_resolver, ResolverDeleter> res(ldns_resolver_new());
+LdnsResolver make_resolver(const std::string& address, std::uint16_t port, int timeout_ms) {
+    LdnsResolver res(ldns_resolver_new());
     if (!res) return res;
     bool v6 = canonical_ipv6(address).has_value();
-    std::unique_ptr<ldns_rdf, RdfDeleter> ns(
-        ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, address.c_str()));
+    LdnsRdf ns(ldns_rdf_new_frm_str(v6 ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, address.c_str()));
     if (!ns || ldns_resolver_push_nameserver(res.get(), ns.get()) != LDNS_STATUS_OK) return nullptr;
     ldns_resolver_set_port(res.get(), port);
     ldns_resolver_set_recursive(res.get(), false);
@@ -47,7 +33,7 @@ std::unique_ptr<ldns_resolver, ResolverDeleter> make_resolver(const std::string&
 }
 
 void records_of(ldns_rr_list* list, std::vector<DnsRecord>& out) {
-    std::unique_ptr<ldns_buffer, BufferDeleter> buf(ldns_buffer_new(512));
+    LdnsBuffer buf(ldns_buffer_new(512));
     for (std::size_t i = 0; list && i < ldns_rr_list_rr_count(list); ++i) {
         ldns_rr* rr = ldns_rr_list_rr(list, i);
         ldns_rdf* owner = ldns_rr_owner(rr);
@@ -102,11 +88,11 @@ DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name
                 int timeout_ms) {
     auto res = make_resolver(address, port, timeout_ms);
     if (!res) return DnsAnswer{};
-    std::unique_ptr<ldns_rdf, RdfDeleter> qname(ldns_dname_new_frm_str(name.to_string().c_str()));
+    LdnsRdf qname(ldns_dname_new_frm_str(name.to_string().c_str()));
     ldns_pkt* raw = nullptr;
     ldns_status st = ldns_resolver_send(&raw, res.get(), qname.get(),
                                         static_cast<ldns_rr_type>(type), LDNS_RR_CLASS_IN, 0);
-    std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
+    LdnsPkt pkt(raw);
     if (st != LDNS_STATUS_OK || !pkt) return DnsAnswer{};
     return answer_of(pkt.get());
 }
@@ -116,7 +102,7 @@ DnsAnswer parse_dns_message(std::string_view wire) {
     if (ldns_wire2pkt(&raw, reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size()) !=
         LDNS_STATUS_OK)
         return DnsAnswer{};
-    std::unique_ptr<ldns_pkt, PktDeleter> pkt(raw);
+    LdnsPkt pkt(raw);
     return answer_of(pkt.get());
 }
 

@@ -448,7 +448,7 @@ std::vector<Name> zone_slave_tsig_keys(const nlohmann::json& zone) {
         if (!k.is_string()) continue;
         std::string s = k.get<std::string>();
         try {
-            out.push_back(Name::parse(s.empty() || s.back() != '.' ? s + "." : s));
+            out.push_back(Name::parse_fqdn(s));
         } catch (const NameError&) {
             // not a key zonegen could have named: left out, so it shows as a difference
         }

@@ -70,10 +70,6 @@ std::string shown(const json& v) {
     return v.is_string() && !v.get<std::string>().empty() ? v.get<std::string>() : "(none)";
 }
 
-std::string first_address(const ProviderNs& ns) {
-    return ns.ipv4.empty() ? ns.ipv6.front() : ns.ipv4.front();
-}
-
 // Waits (bounded) until `addr:port` serves the zone, optionally at `serial`.
 SoaAnswer wait_serving(const std::string& addr, std::uint16_t port, const Name& zone,
                        std::optional<std::uint32_t> serial, int seconds) {
@@ -706,7 +702,7 @@ class PdnsTarget final : public Target {
         if (doc_ && doc_->contains("serial") && (*doc_)["serial"].is_number())
             return (*doc_)["serial"].get<std::uint32_t>();
         const ProviderNs& p = profile_.primary();
-        auto a = query_soa(first_address(p), p.dns_port, zone, 1000);
+        auto a = query_soa(p.first_address(), p.dns_port, zone, 1000);
         if (a.authoritative && a.serial) return a.serial;
         return std::nullopt;
     }
@@ -726,7 +722,7 @@ class PdnsTarget final : public Target {
             if (ns.primary) continue;
             SoaAnswer a;
             if (ask) {
-                a = query_soa(first_address(ns), ns.dns_port, zone, 1000);
+                a = query_soa(ns.first_address(), ns.dns_port, zone, 1000);
                 lagging |= !in_sync(a);
             }
             secs.emplace_back(&ns, a);
@@ -744,7 +740,7 @@ class PdnsTarget final : public Target {
                 continue;
             }
             if (!in_sync(a))
-                a = wait_serving(first_address(*ns), ns->dns_port, zone, r.serial_after,
+                a = wait_serving(ns->first_address(), ns->dns_port, zone, r.serial_after,
                                  opts_.wait_secondaries);
             list.push_back({{"name", ns->name.to_string()},
                             {"serial", a.serial ? json(*a.serial) : json(nullptr)},
@@ -761,14 +757,14 @@ class PdnsTarget final : public Target {
                                   const std::vector<PlanStep>& steps) {
         SettleReport r;
         const ProviderNs& sec = profile_.pattern_b_secondary();
-        auto before = query_soa(first_address(sec), sec.dns_port, zone, 1000);
+        auto before = query_soa(sec.first_address(), sec.dns_port, zone, 1000);
         bool serving = before.authoritative && before.serial;
         bool asked = opts_.wait_transfer >= 0;
         if (wrote || (asked && !serving)) client_->axfr_retrieve(zone);
         int wait = asked ? opts_.wait_transfer : wrote ? opts_.brief_transfer_wait_s : 0;
         auto a = serving && !wrote
                      ? before
-                     : wait_serving(first_address(sec), sec.dns_port, zone, std::nullopt, wait);
+                     : wait_serving(sec.first_address(), sec.dns_port, zone, std::nullopt, wait);
         bool ok = a.authoritative && a.serial;
         r.transfer = ok ? "ok" : "pending";
         r.serial_after = a.serial;

@@ -7,68 +7,71 @@
 
 namespace zonegen {
 
-SourceKind source_kind(const std::string& s) {
-    if (s.rfind("pdns:", 0) == 0) return SourceKind::pdns;
-    if (s.rfind("axfr://", 0) == 0) return SourceKind::axfr;
-    return SourceKind::file;
+namespace {
+
+LoadedZone load_file(const std::string& path, const SourceOptions& opts) {
+    ReadOptions ro;
+    ro.origin = opts.origin;
+    ro.fallback = opts.fallback_origin;
+    ro.refuse_other_origin = true;
+    ro.allow_include_dir = opts.allow_include;
+    if (opts.trace) opts.trace("reading " + path);
+    ReadResult r = read_zone_file(path, ro);
+    return {std::move(r.zone), std::move(r.findings)};
 }
 
+LoadedZone load_pdns(const Location& where, const SourceOptions& opts) {
+    Name zone;
+    if (where.zone)
+        zone = *where.zone;
+    else if (opts.origin || opts.fallback_origin)
+        zone = opts.origin ? *opts.origin : *opts.fallback_origin;
+    else
+        throw UsageError("'pdns:' needs a zone: pdns:ZONE, --origin, or a spec");
+    if (opts.control_panel && !opts.account)
+        throw InputError("'" + where.text +
+                         "': the control panel's mode (control_panel: true) reads a zone "
+                         "of our PowerDNS only for an account (the spec's account, or "
+                         "--account)");
+    PdnsConfig c;
+    c.url = opts.pdns_url;
+    c.server_id = opts.pdns_server_id;
+    c.api_key = read_api_key(opts.api_key_file);
+    c.trace = opts.trace;
+    PdnsClient client(c);
+    auto doc = client.get_zone(zone);
+    if (!doc)
+        throw BackendError("PowerDNS at " + opts.pdns_url + " has no zone " + zone.to_string());
+    check_account(zone, zone_account(*doc), opts.account, opts.control_panel);
+    LoadedZone out{Zone(zone), {}};
+    out.zone = zone_from_pdns(zone, *doc, &out.findings);
+    return out;
+}
+
+LoadedZone load_axfr(const Location& where, const SourceOptions& opts) {
+    AxfrSource a;
+    a.host = where.host;
+    a.port = where.port;
+    a.zone = *where.zone;
+    AxfrLimits limits{opts.timeout_s, opts.max_records, opts.max_bytes, false};
+    if (opts.customer_networks) {
+        a.address = opts.customer_networks->resolve_checked(a.host, a.port, opts.customer_key);
+        limits.uniform_failure = true;
+    }
+    return {axfr_zone(a, opts.tsig, limits, opts.trace), {}};
+}
+
+}  // namespace
+
 LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts) {
-    switch (source_kind(source)) {
-        case SourceKind::file: {
-            ReadOptions ro;
-            ro.origin = opts.origin;
-            ro.fallback = opts.fallback_origin;
-            ro.refuse_other_origin = true;
-            ro.allow_include_dir = opts.allow_include;
-            if (opts.trace) opts.trace("reading " + source);
-            ReadResult r = read_zone_file(source, ro);
-            return {std::move(r.zone), std::move(r.findings)};
-        }
-        case SourceKind::pdns: {
-            std::string z = source.substr(5);
-            Name zone;
-            if (!z.empty()) {
-                try {
-                    zone = Name::parse(z.back() == '.' ? z : z + ".");
-                } catch (const NameError& e) {
-                    throw UsageError("'" + source + "': " + e.what());
-                }
-            } else if (opts.origin || opts.fallback_origin) {
-                zone = opts.origin ? *opts.origin : *opts.fallback_origin;
-            } else {
-                throw UsageError("'pdns:' needs a zone: pdns:ZONE, --origin, or a spec");
-            }
-            if (opts.control_panel && !opts.account)
-                throw InputError("'" + source +
-                                 "': the control panel's mode (control_panel: true) reads a zone "
-                                 "of our PowerDNS only for an account (the spec's account, or "
-                                 "--account)");
-            PdnsConfig c;
-            c.url = opts.pdns_url;
-            c.server_id = opts.pdns_server_id;
-            c.api_key = read_api_key(opts.api_key_file);
-            c.trace = opts.trace;
-            PdnsClient client(c);
-            auto doc = client.get_zone(zone);
-            if (!doc)
-                throw BackendError("PowerDNS at " + opts.pdns_url + " has no zone " +
-                                   zone.to_string());
-            check_account(zone, zone_account(*doc), opts.account, opts.control_panel);
-            LoadedZone out{Zone(zone), {}};
-            out.zone = zone_from_pdns(zone, *doc, &out.findings);
-            return out;
-        }
-        case SourceKind::axfr: {
-            AxfrSource a = parse_axfr_url(source);
-            AxfrLimits limits{opts.timeout_s, opts.max_records, opts.max_bytes, false};
-            if (opts.customer_networks) {
-                a.address =
-                    opts.customer_networks->resolve_checked(a.host, a.port, opts.customer_key);
-                limits.uniform_failure = true;
-            }
-            return {axfr_zone(a, opts.tsig, limits, opts.trace), {}};
-        }
+    const Location where = Location::parse(source);
+    switch (where.kind) {
+        case LocationKind::file:
+            return load_file(source, opts);
+        case LocationKind::pdns:
+            return load_pdns(where, opts);
+        case LocationKind::axfr:
+            return load_axfr(where, opts);
     }
     throw UsageError("unknown source " + source);
 }

@@ -10,6 +10,7 @@
 #include "backends/axfr.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/finding.hpp"
+#include "zonegen/location.hpp"
 #include "zonegen/zone.hpp"
 
 namespace zonegen {
@@ -41,11 +42,9 @@ struct LoadedZone {
     std::vector<Finding> findings;  // syntax problems of a file, unparsable PowerDNS content
 };
 
-enum class SourceKind { file, pdns, axfr };
-SourceKind source_kind(const std::string& source);
-
-// Throws InputError (unreadable file), UsageError (bad source) or BackendError (PowerDNS
-// or the AXFR peer failed, or the zone is not there).
+// Loads the zone at `source`, a location (zonegen/location.hpp). Throws InputError
+// (unreadable file), UsageError (bad source) or BackendError (PowerDNS or the AXFR peer
+// failed, or the zone is not there).
 LoadedZone load_zone_source(const std::string& source, const SourceOptions& opts);
 
 }  // namespace zonegen

@@ -5,6 +5,7 @@
 #include "backends/file_target.hpp"
 #include "backends/pdns_target.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/location.hpp"
 
 namespace zonegen {
 namespace {
@@ -41,7 +42,7 @@ std::unique_ptr<Target> make_target(const std::string& location, Pattern pattern
         for (const auto& r : registry())
             if (location.rfind(r.prefix, 0) == 0) return r.make(location, pattern, profile, opts);
     }
-    if (location.rfind("axfr://", 0) == 0)
+    if (location_kind(location) == LocationKind::axfr)
         throw UsageError("--target " + location + ": an AXFR source can be read, not written");
     // Anything else is a zone file's path.
     if (pattern != Pattern::A)

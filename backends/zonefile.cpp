@@ -11,7 +11,7 @@ extern "C" {
 
 #include "validators/checks.hpp"
 #include "zonegen/errors.hpp"
-#include "zonegen/spec.hpp"
+#include "zonegen/input.hpp"
 
 namespace zonegen {
 namespace {

@@ -11,6 +11,7 @@
 #include "zonegen/address.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/old_hosts.hpp"
+#include "zonegen/spf.hpp"
 
 namespace zonegen {
 namespace {
@@ -438,14 +439,7 @@ void check_pattern(Ctx& c) {
                     spf = join_txt(r.rdata);
                     line = r.line;
                 }
-        std::vector<std::string> missing;
-        auto terms = spf_terms_lower(spf);
-        for (const auto& a : spec.server.ipv4)
-            if (!terms.count("ip4:" + a) && !terms.count("+ip4:" + a))
-                missing.push_back("ip4:" + a);
-        for (const auto& a : spec.server.ipv6)
-            if (!terms.count("ip6:" + a) && !terms.count("+ip6:" + a))
-                missing.push_back("ip6:" + a);
+        const auto missing = spf_missing_server_terms(spf, spec.server);
         if (spf.empty())
             c.add("pattern-spf", &apex, rrtype::TXT,
                   "no SPF record at the apex authorises the managed server");

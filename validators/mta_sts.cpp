@@ -3,7 +3,6 @@
 #include <set>
 
 #include "validators/checks.hpp"
-#include "zonegen/generate.hpp"
 
 namespace zonegen {
 namespace {

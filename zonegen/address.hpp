@@ -5,6 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "zonegen/name.hpp"
 
 namespace zonegen {
 
@@ -28,5 +31,11 @@ struct Endpoint {
 
 // Parses "ADDRESS", "ADDRESS:PORT" or "[IPV6]:PORT"; nullopt when it does not parse.
 std::optional<Endpoint> parse_endpoint(std::string_view s, std::string* why = nullptr);
+
+// A host and its addresses (a managed server, a name server).
+struct HostAddrs {
+    Name name;
+    std::vector<std::string> ipv4, ipv6;  // canonical
+};
 
 }  // namespace zonegen

@@ -17,7 +17,9 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/input.hpp"
 #include "zonegen/interrupt.hpp"
+#include "zonegen/location.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/yaml_util.hpp"
@@ -273,7 +275,7 @@ void print_summary(const json& summary, int sig) {
 // A zone file holds one zone: domains applied to the same file would overwrite each other.
 void refuse_shared_file_target(const BatchOptions& opts, std::size_t specs) {
     const std::string& t = opts.provision.target;
-    if (opts.action == "generate" || specs < 2 || t.rfind("pdns:", 0) == 0) return;
+    if (opts.action == "generate" || specs < 2 || location_kind(t) == LocationKind::pdns) return;
     throw UsageError("--target " + t + " is a zone file, which holds one zone: a batch of " +
                      std::to_string(specs) +
                      " specs cannot share it; nothing was done (use a pdns: target, or one "

@@ -20,6 +20,7 @@
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/history.hpp"
+#include "zonegen/input.hpp"
 #include "zonegen/instructions.hpp"
 #include "zonegen/journal.hpp"
 #include "zonegen/output.hpp"
@@ -78,7 +79,7 @@ void trace(const Common& c, const std::string& msg) {
 std::optional<Name> origin_flag(const std::string& text) {
     if (text.empty()) return std::nullopt;
     try {
-        return Name::parse(text.back() == '.' ? text : text + ".");
+        return Name::parse_fqdn(text);
     } catch (const NameError& e) {
         throw UsageError(std::string("--origin: ") + e.what());
     }
@@ -291,7 +292,7 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
             throw UsageError("TSIG needs both --tsig-name and --tsig-secret-file");
         TsigKey k;
         try {
-            k.name = Name::parse(a.tsig_name.back() == '.' ? a.tsig_name : a.tsig_name + ".");
+            k.name = Name::parse_fqdn(a.tsig_name);
         } catch (const NameError& e) {
             throw UsageError(std::string("--tsig-name: ") + e.what());
         }
@@ -307,7 +308,7 @@ SourceOptions source_options(const SourceArgs& a, const Common& c) {
 
 // Loads a source for diff/import: one with syntax errors is refused with its findings.
 Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
-    if (source_kind(source) == SourceKind::pdns) {
+    if (location_kind(source) == LocationKind::pdns) {
         Profile profile = load_profile(c.profile);
         o.control_panel = profile.control_panel;
         if (o.pdns_url.empty()) {
@@ -315,8 +316,8 @@ Zone load_source(const std::string& source, SourceOptions& o, const Common& c) {
             o.pdns_server_id = profile.pdns_server_id;
         }
     }
-    if (source_kind(source) == SourceKind::axfr) {  // the profile's caps; in the control
-        Profile profile = load_profile(c.profile);  // panel's mode, its network boundary
+    if (location_kind(source) == LocationKind::axfr) {  // the profile's caps; in the control
+        Profile profile = load_profile(c.profile);      // panel's mode, its network boundary
         o.max_records = profile.max_transfer_records;
         o.max_bytes = profile.max_transfer_bytes;
         if (o.timeout_s == 0) o.timeout_s = profile.max_transfer_seconds;

@@ -7,9 +7,9 @@
 #include <charconv>
 #include <cstring>
 
-#include "backends/axfr.hpp"
 #include "zonegen/address.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/location.hpp"
 #include "zonegen/utf8.hpp"
 
 namespace zonegen {
@@ -326,7 +326,8 @@ void check_primary_not_ours(const Spec& spec, const Profile& profile, const std:
 }  // namespace
 
 void check_customer_addresses(const Spec& spec, const Profile& profile) {
-    bool any = !spec.customer_primary.empty() || spec.import_from.rfind("axfr://", 0) == 0;
+    const bool axfr = location_kind(spec.import_from) == LocationKind::axfr;
+    bool any = !spec.customer_primary.empty() || axfr;
     for (const auto& ns : spec.customer_nameservers) any |= !ns.ipv4.empty() || !ns.ipv6.empty();
     if (!any) return;
     const CustomerNetworks nets(profile);
@@ -345,8 +346,8 @@ void check_customer_addresses(const Spec& spec, const Profile& profile) {
         for (std::size_t j = 0; j < ns.ipv6.size(); ++j)
             nets.check(ns.ipv6[j], 53, src + "'" + key + ".ipv6[" + std::to_string(j) + "]'");
     }
-    if (spec.import_from.rfind("axfr://", 0) == 0) {
-        AxfrSource a = parse_axfr_url(spec.import_from);
+    if (axfr) {
+        const Location a = Location::parse(spec.import_from);
         if (address_bytes(a.host)) nets.check(a.host, a.port, src + "'import_from'");
     }
 }

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "zonegen/errors.hpp"
+#include "zonegen/spf.hpp"
 
 namespace zonegen {
 namespace {
@@ -152,14 +153,8 @@ class Editor {
             if (want.type != rrtype::TXT) continue;
             const RRset* have = out_.zone.find(want.owner, rrtype::TXT);
             const bool merge_here = spec_.mail && want.owner == spec_.domain;
-            std::vector<std::string> rd;
-            bool old_spf = false;
-            if (have)
-                for (const auto& r : have->rdata()) {
-                    bool merge = merge_here && !old_spf && is_spf(r);
-                    old_spf |= merge;
-                    rd.push_back(merge ? txt_wire(merge_spf(join_txt(r), terms)) : r);
-                }
+            std::vector<std::string> rd = have ? have->rdata() : std::vector<std::string>{};
+            const bool old_spf = merge_here && merge_first_spf(rd, terms);
             bool adds_spf = false;
             for (const auto& r : want.rdata())
                 if (!(old_spf && is_spf(r)) && std::find(rd.begin(), rd.end(), r) == rd.end()) {

@@ -10,18 +10,8 @@ RRsetState raw_state(const RRset& s) {
     return RRsetState{s.ttl(), s.rdata()};
 }
 
-// The state compared: the SOA serial set to zero.
 RRsetState state_of(const RRset& s) {
-    RRsetState st = raw_state(s);
-    if (s.type == rrtype::SOA) {
-        // The serial is not a difference: compare the SOA with serial 0.
-        for (auto& r : st.rdata)
-            if (auto soa = parse_soa(r)) {
-                soa->serial = 0;
-                r = soa_wire(*soa);
-            }
-    }
-    return st;
+    return compared_state(s.type, raw_state(s));
 }
 
 std::string shown(RRType type, const RRsetState& s) {
@@ -32,6 +22,12 @@ std::string shown(RRType type, const RRsetState& s) {
 }
 
 }  // namespace
+
+RRsetState compared_state(RRType type, RRsetState state) {
+    if (type == rrtype::SOA)
+        for (auto& r : state.rdata) r = soa_without_serial(r);
+    return state;
+}
 
 const char* to_string(Action a) {
     switch (a) {

@@ -18,6 +18,9 @@ struct RRsetState {
     friend bool operator==(const RRsetState&, const RRsetState&) = default;
 };
 
+// The state as the diff compares it: a SOA's serial is not a difference (it is set to 0).
+RRsetState compared_state(RRType type, RRsetState state);
+
 enum class Action { create, update, remove };
 const char* to_string(Action a);
 

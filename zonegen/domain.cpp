@@ -43,10 +43,9 @@ Name to_a_labels(std::string_view text, bool allow_service_labels) {
                               "' is not a valid internationalised name: " + idn2_strerror(rc));
         ascii = out;
     }
-    if (ascii.back() != '.') ascii.push_back('.');
     Name n;
     try {
-        n = Name::parse(ascii);
+        n = Name::parse_fqdn(ascii);
     } catch (const NameError& e) {
         throw DomainError(e.what());
     }

@@ -7,6 +7,7 @@
 #include "zonegen/calendar.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/spf.hpp"
 
 namespace zonegen {
 namespace {
@@ -36,12 +37,6 @@ std::vector<std::string> expand(const RecordTemplate& t, const HostAddrs& server
 
 }  // namespace
 
-std::string join_txt(const std::string& wire) {
-    std::string s;
-    for (const auto& part : txt_strings(wire)) s += part;
-    return s;
-}
-
 std::time_t generation_time() {
     if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
         char* end = nullptr;
@@ -57,50 +52,6 @@ std::time_t generation_time() {
 std::uint32_t date_serial(std::time_t t, const std::string& time_zone) {
     Date day = date_in(t, time_zone);
     return static_cast<std::uint32_t>(day.y * 1000000u + day.m * 10000u + day.d * 100u + 1u);
-}
-
-bool is_spf(const std::string& canonical_txt) {
-    std::string s = join_txt(canonical_txt);
-    if (s.size() < 6) return false;
-    std::string head = s.substr(0, 6);
-    for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return head == "v=spf1" && (s.size() == 6 || s[6] == ' ');
-}
-
-std::string spf_server_terms(const HostAddrs& server) {
-    std::string out;
-    auto term = [&out](std::string_view kind, const std::string& addr) {
-        if (!out.empty()) out += ' ';
-        out.append(kind).append(addr);
-    };
-    for (const auto& a : server.ipv4) term("ip4:", a);
-    for (const auto& a : server.ipv6) term("ip6:", a);
-    return out;
-}
-
-std::vector<std::string> spf_terms(const std::string& spf) {
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    while (i < spf.size()) {
-        while (i < spf.size() && spf[i] == ' ') ++i;
-        std::size_t j = spf.find(' ', i);
-        if (j == std::string::npos) j = spf.size();
-        if (j > i) out.push_back(spf.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
-std::string merge_spf(const std::string& spf, const std::string& terms) {
-    std::set<std::string> present;
-    for (auto term : spf_terms(spf)) {
-        for (auto& c : term) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        present.insert(term);
-    }
-    std::string add;
-    for (const auto& term : spf_terms(terms))
-        if (!present.count(term) && !present.count("+" + term)) add += " " + term;
-    return spf.substr(0, 6) + add + spf.substr(6);
 }
 
 namespace {
@@ -179,14 +130,10 @@ bool has_apex_spf(const Zone& z, const Name& apex) {
 // Merges `terms` into a v=spf1 that a template put at the apex; false when there is none.
 bool merge_zone_spf(Zone& z, const Name& apex, const std::string& terms) {
     const RRset* txt = z.find(apex, rrtype::TXT);
-    if (!txt || !has_apex_spf(z, apex)) return false;
+    if (!txt) return false;
     std::vector<std::string> rdata;
-    bool merged = false;
-    for (const auto& rr : txt->rrs) {
-        bool first = !merged && is_spf(rr.rdata);
-        rdata.push_back(first ? txt_wire(merge_spf(join_txt(rr.rdata), terms)) : rr.rdata);
-        merged |= first;
-    }
+    for (const auto& rr : txt->rrs) rdata.push_back(rr.rdata);
+    if (!merge_first_spf(rdata, terms)) return false;
     z.set(apex, rrtype::TXT, txt->ttl(), rdata);
     return true;
 }
@@ -259,7 +206,7 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
     }
     for (const auto& r : spec.records) {
         bool merge = spec.mail && &r == user_spf;
-        b.record(r, merge ? txt_wire(merge_spf(join_txt(r.rdata), terms)) : r.rdata, ttl);
+        b.record(r, merge ? merge_spf_wire(r.rdata, terms) : r.rdata, ttl);
         out.spf_merged |= merge;
     }
     return out;

@@ -42,15 +42,4 @@ inline std::uint32_t date_serial(std::time_t t) {
 // as error findings; the caller validates and decides.
 Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOptions& opts);
 
-// The SPF terms that authorise the server: "ip4:192.0.2.10 ip6:2001:db8::10".
-std::string spf_server_terms(const HostAddrs& server);
-// The space-separated terms of an SPF text.
-std::vector<std::string> spf_terms(const std::string& spf);
-// Merges `terms` into an existing SPF text right after "v=spf1", skipping those present.
-std::string merge_spf(const std::string& spf, const std::string& terms);
-// True for TXT wire rdata whose strings concatenated start with "v=spf1" (RFC 7208 4.5).
-bool is_spf(const std::string& txt_wire);
-// The strings of TXT wire rdata, concatenated.
-std::string join_txt(const std::string& txt_wire);
-
 }  // namespace zonegen

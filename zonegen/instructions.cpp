@@ -318,29 +318,39 @@ struct Builder {
              std::nullopt, setup);
         Span ns = switch_dates(setup, ds_clear);
         if (t) {
-            step("ns_change", "5", true, L("WHOIS情報変更（ネームサーバの変更）", "WHOIS update"),
-                 L("ゾーンの設定後、レジストラのデータベースのネームサーバ情報を当社の " +
-                       ns_list() + " に更新するよう申請します（反映は48時間以内）。",
-                   "Once the zone is set up, we ask the registrar to change the name servers to "
-                   "ours: " +
-                       ns_list() + " (applied within 48 hours).") +
-                     after_ds(true),
-                 ns_update, ns);
+            ns_change(L("ゾーンの設定後、", "Once the zone is set up, "), ns);
             dns_setup_complete("6", ns);
         } else {
             dns_setup_complete("3", setup);
+            ns_change(L("DNS設定完了通知の後、", "After the DNS-setup-complete notice, "), ns);
+        }
+        return ns;
+    }
+
+    // The name-server change of A and B once `after` (what it waits for, as the sentence
+    // opens): after a transfer we file it with the registrar (procedures 1, 2), else the
+    // customer asks its registrar (3, 4). Pattern A's name servers are all ours.
+    void ns_change(const std::string& after, const Span& ns) {
+        const bool ours = spec.pattern == Pattern::A;
+        const std::string to_ja = (ours ? "当社の " : " ") + ns_list();
+        const std::string to_en =
+            (ours ? "change the name servers to ours: " : "set the name servers to ") + ns_list();
+        if (transfer_reg())
+            step("ns_change", "5", true, L("WHOIS情報変更（ネームサーバの変更）", "WHOIS update"),
+                 L(after + "レジストラのデータベースのネームサーバ情報を" + to_ja +
+                       " に更新するよう申請します（反映は48時間以内）。",
+                   after + "we ask the registrar to " + to_en + " (applied within 48 hours).") +
+                     after_ds(true),
+                 ns_update, ns);
+        else
             step("ns_change", "4", false,
                  L("WHOIS情報変更（ネームサーバの変更）",
                    "Ask your registrar to change the name servers"),
-                 L("DNS設定完了通知の後、ドメイン管理事業者に、ネームサーバを当社の " + ns_list() +
+                 L(after + "ドメイン管理事業者に、ネームサーバを" + to_ja +
                        " に変更するよう依頼してください（依頼文は下記）。",
-                   "After the DNS-setup-complete notice, ask your registrar to change the name "
-                   "servers to ours: " +
-                       ns_list() + " (the request is below).") +
+                   after + "ask your registrar to " + to_en + " (the request is below).") +
                      after_ds(false),
                  ns_update, ns);
-        }
-        return ns;
     }
 
     void dns_setup_complete(const std::string& label, const Span& when) {
@@ -399,26 +409,9 @@ struct Builder {
                    (spec.tsig ? ", the TSIG key" : "") + ")."),
              std::nullopt, check);
         Span ns = switch_dates(next_business_days(cal, check), ds_clear);
-        if (t)
-            step("ns_change", "5", true, L("WHOIS情報変更（ネームサーバの変更）", "WHOIS update"),
-                 L("転送を確認できたら、レジストラのデータベースのネームサーバ情報を " + ns_list() +
-                       " に更新するよう申請します（反映は48時間以内）。",
-                   "Once the transfer is confirmed, we ask the registrar to set the name servers "
-                   "to " +
-                       ns_list() + " (applied within 48 hours).") +
-                     after_ds(true),
-                 ns_update, ns);
-        else
-            step("ns_change", "4", false,
-                 L("WHOIS情報変更（ネームサーバの変更）",
-                   "Ask your registrar to change the name servers"),
-                 L("転送確認のご連絡の後、ドメイン管理事業者に、ネームサーバを " + ns_list() +
-                       " に変更するよう依頼してください（依頼文は下記）。",
-                   "Once we have confirmed the transfer, ask your registrar to set the name "
-                   "servers to " +
-                       ns_list() + " (the request is below).") +
-                     after_ds(false),
-                 ns_update, ns);
+        ns_change(t ? L("転送を確認できたら、", "Once the transfer is confirmed, ")
+                    : L("転送確認のご連絡の後、", "Once we have confirmed the transfer, "),
+                  ns);
         return ns;
     }
 

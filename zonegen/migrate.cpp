@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zonegen/old_hosts.hpp"
+#include "zonegen/spf.hpp"
 
 namespace zonegen {
 namespace {
@@ -65,7 +66,7 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                     no_mail_spf = true;  // mail: none: ours ("v=spf1 -all") replaces the old SPF
                 } else if (is_spf(r) && spec.mail && k.owner == apex) {
                     old_spf = true;
-                    rd.push_back(txt_wire(merge_spf(join_txt(r), spf_server_terms(spec.server))));
+                    rd.push_back(merge_spf_wire(r, spf_server_terms(spec.server)));
                 } else {
                     rd.push_back(r);
                 }

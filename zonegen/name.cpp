@@ -89,6 +89,12 @@ Name Name::parse(std::string_view text, const Name* origin) {
     return Name(std::move(wire));
 }
 
+Name Name::parse_fqdn(std::string_view text) {
+    if (text.empty()) throw NameError("empty name");
+    if (text.back() == '.') return parse(text);
+    return parse(std::string(text) + ".");
+}
+
 Name Name::from_labels(const std::vector<std::string>& labels) {
     std::string wire;
     for (const auto& l : labels) append_label(wire, l, l);

@@ -25,6 +25,9 @@ class Name {
     // Parses presentation format (`www`, `a\.b`, `\065`, `@`). A name without a trailing
     // dot is relative to `origin` (and an error without one). Throws NameError.
     static Name parse(std::string_view text, const Name* origin = nullptr);
+    // A domain, zone or key name as people write it: absolute, the trailing dot optional
+    // ("example.com" is "example.com."). Throws NameError (for an empty text too).
+    static Name parse_fqdn(std::string_view text);
     // Builds a name from raw labels, leftmost first. Throws NameError.
     static Name from_labels(const std::vector<std::string>& labels);
     // Reads an uncompressed wire name at `off` (advanced past it), folding case. Throws NameError.

@@ -8,7 +8,7 @@
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
-#include "zonegen/spec.hpp"
+#include "zonegen/input.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
 
@@ -177,6 +177,10 @@ std::vector<std::string> ProviderNs::endpoints() const {
     for (const auto& a : ipv4) out.push_back(a + port);
     for (const auto& a : ipv6) out.push_back(port.empty() ? a : "[" + a + "]" + port);
     return out;
+}
+
+const std::string& ProviderNs::first_address() const {
+    return ipv4.empty() ? ipv6.front() : ipv4.front();
 }
 
 bool Profile::is_ours(const Name& n) const {

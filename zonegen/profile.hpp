@@ -16,11 +16,6 @@
 
 namespace zonegen {
 
-struct HostAddrs {
-    Name name;
-    std::vector<std::string> ipv4, ipv6;  // canonical
-};
-
 struct ProviderNs : HostAddrs {
     bool primary = false;         // role: primary | secondary
     bool pattern_b = false;       // the secondary that transfers pattern-B zones
@@ -29,6 +24,9 @@ struct ProviderNs : HostAddrs {
     std::string server_id = "localhost";
     // "ADDR" or "ADDR:PORT" / "[V6]:PORT" for each address, as PowerDNS wants them.
     std::vector<std::string> endpoints() const;
+    // The address zonegen asks it at (a SOA query, a wait for a transfer): its first IPv4
+    // address, else its first IPv6 one. A profile gives every name server an address.
+    const std::string& first_address() const;
 };
 
 struct RecordTemplate {

@@ -10,8 +10,10 @@
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/journal.hpp"
+#include "zonegen/location.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
+#include "zonegen/spf.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 
@@ -121,8 +123,7 @@ Zone with_changes(const Zone& live, const Plan& plan) {
 // The zone import_from names: a file only under the profile's import_dirs (read once,
 // beneath the directory, checked on its descriptor), pdns: and axfr:// as any source.
 LoadedZone import_zone(const Spec& spec, const Profile& profile, const SourceOptions& so) {
-    if (source_kind(spec.import_from) != SourceKind::file)
-        return load_zone_source(spec.import_from, so);
+    if (!is_file_location(spec.import_from)) return load_zone_source(spec.import_from, so);
     if (so.trace) so.trace("reading " + spec.import_from);
     ReadOptions ro;
     ro.origin = so.origin;
@@ -167,18 +168,14 @@ Desired desired_unchecked(const Spec& spec, const Profile& profile, const Genera
     return Desired{std::move(cz.zone), false, cz.serial_after, false, std::move(cz.findings)};
 }
 
-Name fqdn(const std::string& s) {
-    return Name::parse(!s.empty() && s.back() == '.' ? s : s + ".");
-}
-
 Role role_of(Pattern p) {
     return p == Pattern::A ? Role::primary : p == Pattern::B ? Role::secondary : Role::absent;
 }
 
 // --target pdns:ZONE names the spec's zone or none.
 void check_target_zone(const std::string& target, const Name& zone) {
-    if (target.rfind("pdns:", 0) != 0 || target.size() == 5) return;
-    if (fqdn(target.substr(5)) != zone)
+    if (location_kind(target) != LocationKind::pdns || target.size() == 5) return;
+    if (Name::parse_fqdn(target.substr(5)) != zone)
         throw UsageError("--target " + target + " names another zone than the spec's " +
                          zone.to_string());
 }
@@ -212,11 +209,7 @@ void check_records_unchanged_impl(const Plan& plan, const Zone& live) {
         if (s) now = RRsetState{s->ttl(), s->rdata()};
         auto norm = [&](std::optional<RRsetState> st) {
             if (st && c.type == rrtype::SOA)
-                for (auto& r : st->rdata)
-                    if (auto soa = parse_soa(r)) {
-                        soa->serial = 0;
-                        r = soa_wire(*soa);
-                    }
+                for (auto& r : st->rdata) r = soa_without_serial(r);
             return st;
         };
         if (norm(now) != norm(c.before))

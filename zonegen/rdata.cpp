@@ -264,6 +264,12 @@ std::vector<std::string> txt_strings(std::string_view w) {
     return out;
 }
 
+std::string join_txt(std::string_view wire) {
+    std::string s;
+    for (const auto& part : txt_strings(wire)) s += part;
+    return s;
+}
+
 std::optional<Name> rdata_target(RRType type, std::string_view w) {
     std::size_t off;
     switch (type) {
@@ -311,6 +317,13 @@ std::string soa_wire(const Soa& s) {
     std::string w = s.mname.wire() + s.rname.wire();
     for (auto v : {s.serial, s.refresh, s.retry, s.expire, s.minimum}) put32(w, v);
     return w;
+}
+
+std::string soa_without_serial(const std::string& wire) {
+    auto soa = parse_soa(wire);
+    if (!soa) return wire;
+    soa->serial = 0;
+    return soa_wire(*soa);
 }
 
 }  // namespace zonegen

@@ -53,6 +53,8 @@ std::string rdata_text(RRType type, std::string_view wire);
 std::string txt_wire(std::string_view raw);
 // The character-strings of TXT (or SPF) wire rdata. Throws RdataError when malformed.
 std::vector<std::string> txt_strings(std::string_view wire);
+// The strings of TXT wire rdata, concatenated. Throws RdataError when malformed.
+std::string join_txt(std::string_view wire);
 
 // The name an NS, CNAME, DNAME, PTR, MX or SRV rdata points at; nullopt for other types.
 std::optional<Name> rdata_target(RRType type, std::string_view wire);
@@ -63,5 +65,8 @@ struct Soa {
 };
 std::optional<Soa> parse_soa(std::string_view wire);
 std::string soa_wire(const Soa& soa);
+// SOA wire rdata with the serial set to 0: two SOAs that differ in the serial alone are equal
+// this way. Rdata that does not parse as a SOA comes back unchanged.
+std::string soa_without_serial(const std::string& wire);
 
 }  // namespace zonegen

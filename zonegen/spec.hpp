@@ -78,9 +78,4 @@ Spec parse_spec(const std::string& text, const std::string& source);
 // Reads a spec from a file, or from standard input for "-".
 Spec load_spec(const std::string& path);
 
-// Reads a whole file (or stdin for "-"); throws InputError when it cannot.
-std::string read_input(const std::string& path, std::size_t max_bytes = 64u << 20);
-// The first `max_bytes` of a file (less when shorter); throws InputError when unreadable.
-std::string read_input_head(const std::string& path, std::size_t max_bytes);
-
 }  // namespace zonegen

@@ -10,6 +10,7 @@
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
+#include "zonegen/input.hpp"
 
 namespace zonegen {
 namespace {
@@ -28,7 +29,7 @@ std::string shown(RRType t, const std::vector<std::string>& rd) {
 }
 
 Server server_of(const ProviderNs& ns) {
-    std::string a = ns.ipv4.empty() ? ns.ipv6.front() : ns.ipv4.front();
+    const std::string& a = ns.first_address();
     return {ns.name.to_string() + " (" + a +
                 (ns.dns_port == 53 ? "" : ":" + std::to_string(ns.dns_port)) + ")",
             a, ns.dns_port};

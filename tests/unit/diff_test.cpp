@@ -76,3 +76,38 @@ TEST(Diff, DeletesComeFirstAndJsonFollowsTheContract) {
     EXPECT_EQ(j["summary"]["create"], 1);
     EXPECT_EQ(j["summary"]["delete"], 1);
 }
+
+namespace {
+
+std::string soa(std::uint32_t serial, std::uint32_t minimum = 3600) {
+    return soa_wire(Soa{Name::parse("ns1.example.net."), Name::parse("h.example.net."), serial,
+                        14400, 3600, 1209600, minimum});
+}
+
+}  // namespace
+
+TEST(SoaIgnoringSerial, TheSerialAloneIsNoDifference) {
+    EXPECT_EQ(soa_without_serial(soa(1)), soa_without_serial(soa(2026120701)));
+    EXPECT_EQ(parse_soa(soa_without_serial(soa(7)))->serial, 0u);
+    EXPECT_NE(soa_without_serial(soa(1)), soa_without_serial(soa(1, 300)));
+    const std::string not_soa = "\x01x";
+    EXPECT_EQ(soa_without_serial(not_soa), not_soa);
+}
+
+TEST(SoaIgnoringSerial, ComparedStateZeroesSoaSerialsOnly) {
+    RRsetState a{3600, {soa(1)}}, b{3600, {soa(2)}};
+    EXPECT_NE(a, b);
+    EXPECT_EQ(compared_state(rrtype::SOA, a), compared_state(rrtype::SOA, b));
+    EXPECT_NE(compared_state(rrtype::SOA, a), compared_state(rrtype::SOA, {300, {soa(2)}}));
+    // Another type's rdata is compared as it is, even bytes that would parse as a SOA.
+    EXPECT_NE(compared_state(rrtype::TXT, a), compared_state(rrtype::TXT, b));
+}
+
+TEST(SoaIgnoringSerial, TheDiffSeesNoChangeForANewSerial) {
+    Zone before = zone_of(kBase);
+    std::string text = kBase;
+    text.replace(text.find(" 1 14400"), 8, " 9 14400");
+    EXPECT_TRUE(diff_zones(before, zone_of(text)).empty());
+    text.replace(text.find(" 3600\n"), 6, " 300\n");
+    EXPECT_EQ(diff_zones(before, zone_of(text)).count(Action::update), 1u);
+}

@@ -8,6 +8,7 @@
 #include "zonegen/generate.hpp"
 #include "zonegen/instructions.hpp"
 #include "zonegen/migrate.hpp"
+#include "zonegen/spf.hpp"
 
 using namespace zonegen;
 

@@ -3,6 +3,7 @@
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
 #include "zonegen/migrate.hpp"
+#include "zonegen/spf.hpp"
 
 using namespace zonegen;
 

@@ -48,3 +48,16 @@ TEST(Name, Relations) {
     EXPECT_EQ(Name::parse("www.example.com.").parent(), o);
     EXPECT_TRUE(Name::parse("*.example.com.").is_wildcard());
 }
+
+TEST(Name, AnFqdnIsAbsoluteWithOrWithoutItsTrailingDot) {
+    const Name want = Name::parse("example.co.jp.");
+    EXPECT_EQ(Name::parse_fqdn("example.co.jp"), want);
+    EXPECT_EQ(Name::parse_fqdn("example.co.jp."), want);
+    EXPECT_EQ(Name::parse_fqdn("Example.CO.JP"), want);
+    EXPECT_EQ(Name::parse_fqdn("xfr.example.co.jp").label_count(), 4u);
+    EXPECT_EQ(Name::parse_fqdn("."), Name());
+    EXPECT_EQ(Name::parse_fqdn("a\\.b.example").to_string(), "a\\.b.example.");
+    EXPECT_THROW(Name::parse_fqdn(""), NameError);
+    EXPECT_THROW(Name::parse_fqdn("a..example"), NameError);
+    EXPECT_THROW(Name::parse_fqdn(std::string(64, 'a') + ".example"), NameError);
+}

@@ -4,6 +4,7 @@
 #include "zonegen/generate.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/spf.hpp"
 
 using namespace zonegen;
 

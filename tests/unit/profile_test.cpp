@@ -1,0 +1,37 @@
+// The provider profile's name servers (zonegen/profile.hpp).
+#include <gtest/gtest.h>
+
+#include "zonegen/profile.hpp"
+
+using namespace zonegen;
+
+namespace {
+
+ProviderNs ns(std::vector<std::string> v4, std::vector<std::string> v6, std::uint16_t port = 53) {
+    ProviderNs n;
+    n.name = Name::parse("ns1.example.net.");
+    n.ipv4 = std::move(v4);
+    n.ipv6 = std::move(v6);
+    n.dns_port = port;
+    return n;
+}
+
+}  // namespace
+
+TEST(ProviderNsAddress, TheFirstIPv4ElseTheFirstIPv6) {
+    EXPECT_EQ(ns({"192.0.2.53", "192.0.2.54"}, {"2001:db8::53"}).first_address(), "192.0.2.53");
+    EXPECT_EQ(ns({}, {"2001:db8::53", "2001:db8::54"}).first_address(), "2001:db8::53");
+}
+
+TEST(ProviderNsAddress, TheBuiltInProfilesServersEachHaveOne) {
+    Profile p = load_profile("");
+    ASSERT_FALSE(p.nameservers.empty());
+    for (const auto& n : p.nameservers) EXPECT_EQ(n.first_address(), n.ipv4.front());
+}
+
+TEST(ProviderNsAddress, EndpointsCarryAPortOtherThan53) {
+    EXPECT_EQ(ns({"192.0.2.53"}, {"2001:db8::53"}).endpoints(),
+              (std::vector<std::string>{"192.0.2.53", "2001:db8::53"}));
+    EXPECT_EQ(ns({"127.0.0.1"}, {"::1"}, 5300).endpoints(),
+              (std::vector<std::string>{"127.0.0.1:5300", "[::1]:5300"}));
+}
