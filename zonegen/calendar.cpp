@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <stdexcept>
 
-#include "zonegen/generate.hpp"
+#include "zonegen/errors.hpp"
 
 namespace zonegen {
 namespace {
@@ -105,6 +106,18 @@ std::string format_date_range(const Date& lo, const Date& hi, bool ja) {
             a.erase(a.size() - year.size() - 1);  // "Tue 8 Dec"
     }
     return ja ? a + "～" + b : a + " – " + b;
+}
+
+std::time_t generation_time() {
+    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
+        char* end = nullptr;
+        long long v = std::strtoll(sde, &end, 10);
+        if (*end != '\0' || v < 0)
+            throw InputError("SOURCE_DATE_EPOCH='" + std::string(sde) +
+                             "' is not a number of seconds");
+        return static_cast<std::time_t>(v);
+    }
+    return std::time(nullptr);
 }
 
 Date Date::today(const std::string& time_zone) {

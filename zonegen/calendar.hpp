@@ -25,6 +25,10 @@ struct Date {
     friend auto operator<=>(const Date&, const Date&) = default;
 };
 
+// The time generation runs "at": SOURCE_DATE_EPOCH when set (reproducible output), else now.
+// Throws InputError when it is set to anything but a number of seconds.
+std::time_t generation_time();
+
 // The civil date of `t` in `time_zone`.
 Date date_in(std::time_t t, const std::string& time_zone);
 

@@ -10,6 +10,8 @@
 #include "zonegen/address.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/location.hpp"
+#include "zonegen/profile.hpp"
+#include "zonegen/spec.hpp"
 #include "zonegen/utf8.hpp"
 
 namespace zonegen {

@@ -14,10 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "zonegen/profile.hpp"
-#include "zonegen/spec.hpp"
-
 namespace zonegen {
+
+struct Profile;
+struct Spec;
 
 // An IPv4 or IPv6 network, "ADDRESS/PREFIX" (a bare address is a /32 or /128).
 struct Cidr {

@@ -1,6 +1,5 @@
 #include "zonegen/generate.hpp"
 
-#include <cstdlib>
 #include <set>
 #include <string_view>
 
@@ -36,18 +35,6 @@ std::vector<std::string> expand(const RecordTemplate& t, const HostAddrs& server
 }
 
 }  // namespace
-
-std::time_t generation_time() {
-    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
-        char* end = nullptr;
-        long long v = std::strtoll(sde, &end, 10);
-        if (*end != '\0' || v < 0)
-            throw InputError("SOURCE_DATE_EPOCH='" + std::string(sde) +
-                             "' is not a number of seconds");
-        return static_cast<std::time_t>(v);
-    }
-    return std::time(nullptr);
-}
 
 std::uint32_t date_serial(std::time_t t, const std::string& time_zone) {
     Date day = date_in(t, time_zone);

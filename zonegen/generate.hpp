@@ -29,8 +29,6 @@ struct Desired {
     std::vector<Finding> findings;  // warnings about the spec and the zone
 };
 
-// The time generation runs "at": SOURCE_DATE_EPOCH when set (reproducible output), else now.
-std::time_t generation_time();
 // YYYYMMDD01 for the date of `t` in `time_zone` (the profile's; an IANA name); without
 // one, in the time zone in use (the loaded profile's, Asia/Tokyo by default).
 std::uint32_t date_serial(std::time_t t, const std::string& time_zone);

@@ -1,7 +1,8 @@
 """What every integration test script shares: running zonegen (recording all it prints,
 to grep for secrets), the PowerDNS API, small file helpers, the test profile pointing at
-our loopback servers, and the runner that prints 'N passed, N failed'."""
-import json, os, shutil, subprocess, time, traceback, urllib.request
+our loopback servers, a customer's zone for BIND, and the runner: `main(globals(), WORK)`
+ends every script that needs nothing else, printing 'N passed, N failed'."""
+import json, os, shutil, subprocess, sys, time, traceback, urllib.request
 
 from servers import API_KEY, DEADLINE, Pdns
 
@@ -39,6 +40,21 @@ def write(path, text, mode=None):
     if mode is not None:
         os.chmod(path, mode)
     return path
+
+
+def fresh_dir(path):
+    """PATH, emptied (made when missing)."""
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def customer_zone(name, serial, extra=""):
+    """A customer's zone as its own primary (BIND in the tests) serves it: SOA, NS (its own
+    server and ns2.example.net.), the web at 192.0.2.30, then EXTRA's lines."""
+    return ("$ORIGIN %s.\n$TTL 300\n@ SOA ns1.%s. hostmaster.%s. %d 14400 3600 1209600 300\n"
+            "@ NS ns1.%s.\n@ NS ns2.example.net.\nns1 A 198.51.100.53\n@ A 192.0.2.30\nwww A 192.0.2.30\n%s"
+            % (name, name, name, serial, name, extra))
 
 
 def wait_for(pred, what="condition", seconds=DEADLINE):
@@ -85,8 +101,7 @@ def test_no_output_ever_holds_the_key():
 def start_our_servers(world, binary, work):
     """A fresh WORK, our PowerDNS primary and secondary started in it (world["primary"],
     world["secondary"]) and the profile pointing at them (world["profile"])."""
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    fresh_dir(work)
     world["primary"] = Pdns(os.path.join(work, "primary"))
     world["secondary"] = Pdns(os.path.join(work, "secondary"), secondary_cycle=True)
     p, s = world["primary"], world["secondary"]
@@ -94,10 +109,12 @@ def start_our_servers(world, binary, work):
     return p, s
 
 
-def collect(namespace, last=()):
-    """A script's test_ functions in name order, those named in LAST at the end (a check over
-    everything the others printed, say)."""
+def collect(namespace, last=(), key=None):
+    """A script's test_ functions in name order (or by KEY of each), those named in LAST at
+    the end (a check over everything the others printed, say)."""
     tests = [v for k, v in sorted(namespace.items()) if k.startswith("test_") and callable(v)]
+    if key:
+        tests.sort(key=key)
     return sorted(tests, key=lambda t: t.__name__ in last)
 
 
@@ -143,3 +160,18 @@ def step_of(plan, subject):
     found = [s for s in plan["steps"] if s["subject"] == subject]
     assert len(found) <= 1, plan["steps"]
     return found[0] if found else None
+
+
+def main(namespace, work, tests=None, last=("test_no_output_ever_holds_the_key",), key=None):
+    """A test script's entry point: `harness.main(globals(), WORK)` as its last line. A fresh
+    WORK, then the script's setup() (when it has one), its tests, its teardown() whatever
+    happened, 'N passed, N failed', and the exit status. The tests: TESTS in that order, else
+    every test_ function (collect: by name or KEY, those in LAST at the end); when the command
+    line names some after ZONEGEN SOURCE_DIR WORKDIR, only those (and those in LAST)."""
+    fresh_dir(work)
+    if tests is None:
+        tests = collect(namespace, last, key)
+    if sys.argv[4:]:
+        tests = [t for t in tests if t.__name__ in sys.argv[4:] or t.__name__ in last]
+    nothing = lambda: None  # noqa: E731
+    sys.exit(run(tests, namespace.get("setup", nothing), namespace.get("teardown", nothing)))

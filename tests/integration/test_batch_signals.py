@@ -4,11 +4,12 @@ secondary started here on loopback): the domains in flight finish, each gets its
 summary names the signal and the domains not started, the exit code is 128 + the signal,
 and every zone is either whole (and NOTIFY sent) or untouched. Usage:
   test_batch_signals.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, signal, subprocess, sys, threading
+import json, os, signal, subprocess, sys, threading
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servers import API_KEY, Pdns, soa_serial
-from harness import CAPTURED, collect, loopback_profile, run, stop_all, test_no_output_ever_holds_the_key
+from servers import API_KEY, soa_serial
+import harness
+from harness import CAPTURED, start_our_servers, stop_all, test_no_output_ever_holds_the_key
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 world = {}
@@ -16,11 +17,7 @@ ENV = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
 
 
 def setup():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    world["primary"] = Pdns(os.path.join(WORK, "primary"))
-    world["secondary"] = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
-    world["profile"] = loopback_profile(ZG, world["primary"], world["secondary"], os.path.join(WORK, "profile.yaml"))
+    start_our_servers(world, ZG, WORK)
 
 
 def teardown():
@@ -127,5 +124,4 @@ def test_sigterm_during_batch_apply_finishes_in_flight_domains_and_exits_143():
 
 
 if __name__ == "__main__":
-    tests = collect(globals(), last=["test_no_output_ever_holds_the_key"])
-    sys.exit(run(tests, setup, teardown))
+    harness.main(globals(), WORK)

@@ -20,7 +20,7 @@ import ipaddress, json, os, re, shutil, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import DEADLINE, Bind, soa_serial
-from harness import (CAPTURED, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key,
+from harness import (CAPTURED, fresh_dir, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key,
                      wait_for, write)
 
 ZG, SRC, WORK, MODE = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
@@ -534,8 +534,7 @@ def live_test(zone, case, i):
 
 if __name__ == "__main__":
     if MODE == "files":
-        shutil.rmtree(WORK, ignore_errors=True)
-        os.makedirs(WORK)
+        fresh_dir(WORK)
         tests = [test_data_is_consistent] + [case_test(z, c, i) for z in DATA["zones"]
                                              for i, c in enumerate(z["cases"])]
         rc = run(tests, lambda: None, lambda: None)

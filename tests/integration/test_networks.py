@@ -11,11 +11,12 @@ servers on loopback:
   the record and byte caps (with bounded memory);
 - verify against a server that answers only the SOA finishes in about one query timeout.
 Usage: test_networks.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, re, selectors, shutil, socket, struct, subprocess, sys, threading, time
+import json, os, re, selectors, socket, struct, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import free_port
-from harness import CAPTURED, collect, loopback_profile, make_zg, run, test_no_output_ever_holds_the_key, write
+import harness
+from harness import CAPTURED, loopback_profile, make_zg, test_no_output_ever_holds_the_key, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -458,14 +459,9 @@ def test_verify_against_a_server_answering_only_the_soa_finishes_quickly():
           % (n, r.elapsed, len(asked)))
 
 
-def setup():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-
-
 def teardown():
     STOP.set()
 
 
 if __name__ == "__main__":
-    sys.exit(run(collect(globals(), last=["test_no_output_ever_holds_the_key"]), setup, teardown))
+    harness.main(globals(), WORK)

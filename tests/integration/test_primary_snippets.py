@@ -14,7 +14,8 @@ import base64, json, os, shlex, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import DEADLINE, Bind, Knot, Nsd, Pdns, free_port, soa_serial
-from harness import CAPTURED, collect, make_zg, run, start_our_servers, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+import harness
+from harness import CAPTURED, customer_zone, make_zg, start_our_servers, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -33,12 +34,6 @@ def teardown():
     stop_all(world, ("customer", "secondary", "primary"))
 
 
-def zone_text(zone, serial, extra=""):
-    return ("$ORIGIN %s.\n$TTL 300\n@ SOA ns1.%s. hostmaster.%s. %d 14400 3600 1209600 300\n"
-            "@ NS ns1.%s.\n@ NS ns2.example.net.\nns1 A 198.51.100.53\n@ A 192.0.2.30\nwww A 192.0.2.30\n%s"
-            % (zone, zone, zone, serial, zone, extra))
-
-
 class Zone:
     """One customer zone: NEW (set up from primary_config) or not (primary_config_additions
     into an existing configuration), with a TSIG key or without."""
@@ -48,7 +43,7 @@ class Zone:
         self.new, self.keyed, self.lang = new, keyed, lang
         self.key = "xfr." + self.name
         self.secret = base64.b64encode(os.urandom(32)).decode()
-        self.file = write(os.path.join(workdir, self.name + ".zone"), zone_text(self.name, 1))
+        self.file = write(os.path.join(workdir, self.name + ".zone"), customer_zone(self.name, 1))
 
     def spec(self, primary, workdir):
         """The pattern-B spec (the key's secret in a 0600 file) and the instructions' snippet
@@ -226,7 +221,7 @@ def transfer_and_notify(server, zones, port, bump):
         if not z.new:  # the other secondary keeps its transfer
             assert len(axfr_soas(port, z.name, OTHER)) == 2, (server, z.name, "the other secondary lost its transfer")
     for z in zones:
-        bump(z, zone_text(z.name, 2, 'new TXT "after notify"\n'))
+        bump(z, customer_zone(z.name, 2, 'new TXT "after notify"\n'))
     for z in zones:
         wait_for(lambda: soa_serial(s.dns_port, z.name) == 2, "%s's NOTIFY for %s to reach our secondary" % (server, z.name))
     for out in CAPTURED:
@@ -382,4 +377,4 @@ def test_customer_primary_at_our_name_servers_address_is_refused():
 
 
 if __name__ == "__main__":
-    sys.exit(run(collect(globals(), last=["test_no_output_ever_holds_the_key"]), setup, teardown))
+    harness.main(globals(), WORK)

@@ -16,7 +16,7 @@ import os, resource, shutil, signal, socket, subprocess, sys, threading, time
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from servers import DEADLINE, free_port
-from harness import run
+import harness
 from local_users import as_user_argv, ensure_user, public_copy, public_dir, require_root, run_as
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -62,8 +62,6 @@ class SilentServer:
 
 def setup():
     require_root()
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
     a = ensure_user("zgtest-a")
     ensure_user("zgtest-b")
     d = public_dir("zg-memory-")
@@ -177,5 +175,6 @@ def test_the_same_crash_of_an_ordinary_process_does_leave_a_core():
 
 
 if __name__ == "__main__":
-    sys.exit(run([test_a_waiting_plan_holding_the_api_key_is_closed_to_its_own_user_and_leaves_no_core,
-                  test_the_same_crash_of_an_ordinary_process_does_leave_a_core], setup, teardown))
+    harness.main(globals(), WORK, tests=[
+        test_a_waiting_plan_holding_the_api_key_is_closed_to_its_own_user_and_leaves_no_core,
+        test_the_same_crash_of_an_ordinary_process_does_leave_a_core])

@@ -8,7 +8,8 @@ import datetime, json, os, shutil, socket, struct, subprocess, sys, threading, t
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, Bind, Pdns, dig, dig_any_section, free_port, soa_serial
-from harness import CAPTURED, api, collect, loopback_profile, make_zg, run, start_our_servers, stop_all, wait_for, write
+import harness
+from harness import CAPTURED, api, loopback_profile, make_zg, start_our_servers, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -255,5 +256,4 @@ def test_axfr_failures_exit_3_and_leave_no_file():
 
 
 if __name__ == "__main__":
-    tests = collect(globals())
-    sys.exit(run(tests, setup, teardown))
+    harness.main(globals(), WORK)

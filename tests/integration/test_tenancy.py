@@ -9,7 +9,8 @@ import json, os, shutil, sys, urllib.error
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import DEADLINE, Bind, Pdns, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, start_our_servers, step_of, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+import harness
+from harness import CAPTURED, api, customer_zone, loopback_profile, make_zg, start_our_servers, step_of, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -41,12 +42,6 @@ def spellings(domain):
         "upper case": domain.upper(),
         "trailing dot": domain + ".",
     }
-
-
-def customer_zone(name, serial, extra=""):
-    return ("$ORIGIN %s.\n$TTL 300\n@ SOA ns1.%s. hostmaster.%s. %d 14400 3600 1209600 300\n"
-            "@ NS ns1.%s.\n@ NS ns2.example.net.\nns1 A 198.51.100.53\n@ A 192.0.2.30\nwww A 192.0.2.30\n%s"
-            % (name, name, name, serial, name, extra))
 
 
 def setup():
@@ -466,19 +461,19 @@ def test_apply_plan_checks_what_an_edited_zone_step_would_write():
 
 
 if __name__ == "__main__":
-    tests = [test_item1_another_domain_with_the_same_key_name_no_longer_overwrites_the_victims_key,
-             test_item1_a_spec_naming_another_zones_key_is_a_spec_error,
-             test_item1_a_key_under_the_domain_that_the_zone_does_not_use_is_never_replaced,
-             test_key_create_and_change_are_plan_steps_and_apply_plan_refuses_a_key_changed_since,
-             test_the_account_is_written_to_powerdns_on_create,
-             test_panel_another_accounts_zone_in_any_spelling_changes_nothing_and_exits_4,
-             test_panel_import_from_pdns_of_another_accounts_zone_is_refused,
-             test_panel_apply_plan_edited_to_another_account_is_refused,
-             test_panel_takes_only_the_canonical_spelling_of_its_own_or_a_new_domain,
-             test_panel_needs_an_account_before_any_request,
-             test_a_zone_without_account_the_engineer_adopts_the_panel_refuses,
-             test_another_accounts_zone_on_our_secondary_only_is_refused,
-             test_apply_plan_checks_what_an_edited_zone_step_would_write,
-             no_secret_printed,
-             test_no_output_ever_holds_the_key]
-    sys.exit(run(tests, setup, teardown))
+    harness.main(globals(), WORK, tests=[
+        test_item1_another_domain_with_the_same_key_name_no_longer_overwrites_the_victims_key,
+        test_item1_a_spec_naming_another_zones_key_is_a_spec_error,
+        test_item1_a_key_under_the_domain_that_the_zone_does_not_use_is_never_replaced,
+        test_key_create_and_change_are_plan_steps_and_apply_plan_refuses_a_key_changed_since,
+        test_the_account_is_written_to_powerdns_on_create,
+        test_panel_another_accounts_zone_in_any_spelling_changes_nothing_and_exits_4,
+        test_panel_import_from_pdns_of_another_accounts_zone_is_refused,
+        test_panel_apply_plan_edited_to_another_account_is_refused,
+        test_panel_takes_only_the_canonical_spelling_of_its_own_or_a_new_domain,
+        test_panel_needs_an_account_before_any_request,
+        test_a_zone_without_account_the_engineer_adopts_the_panel_refuses,
+        test_another_accounts_zone_on_our_secondary_only_is_refused,
+        test_apply_plan_checks_what_an_edited_zone_step_would_write,
+        no_secret_printed,
+        test_no_output_ever_holds_the_key])

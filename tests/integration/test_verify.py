@@ -7,7 +7,8 @@ import json, os, shutil, socket, subprocess, sys, time, traceback, urllib.reques
 
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
-from harness import CAPTURED, api, loopback_profile, make_zg, run, start_our_servers, stop_all, wait_for, write
+import harness
+from harness import CAPTURED, api, loopback_profile, make_zg, start_our_servers, stop_all, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -221,6 +222,4 @@ def test_10_old_server_switched_off_is_not_a_problem():
 
 
 if __name__ == "__main__":
-    tests = [v for k, v in globals().items() if k.startswith("test_") and callable(v)]
-    tests.sort(key=lambda f: int(f.__name__.split("_")[1]))
-    sys.exit(run(tests, setup, teardown))
+    harness.main(globals(), WORK, key=lambda t: int(t.__name__.split("_")[1]))  # the migration's order

@@ -8,7 +8,7 @@ mail step for a web-only customer in every procedure and language. Usage:
 import json, os, shutil, subprocess, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import collect, run_each  # noqa: E402
+import harness  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1795833600")
@@ -198,14 +198,5 @@ def test_web_only_instructions_have_no_mail_step_in_any_procedure_or_language():
     assert seen == {1, 2, 3, 4}, seen
 
 
-def main():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    tests = collect(globals())
-    failed = run_each(tests)
-    print("%d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.main(globals(), WORK)

@@ -4,10 +4,10 @@ UTF-8, inputs that are missing, the same domain twice in a batch, standard outpu
 cannot be written (/dev/full), secrets typed as unknown options, zone files of another
 zone, and the JSON forms of profile and import. Usage:
   cli_faults.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, subprocess, sys
+import json, os, subprocess, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import collect, run_each  # noqa: E402
+import harness  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1795833600")
@@ -343,14 +343,5 @@ def test_apply_says_it_applied_when_stdout_fails_and_force_is_not_suggested_once
         assert "--force to apply anyway" not in r.out and "overridden by --force" in r.out, (extra, r.out)
 
 
-def main():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    tests = collect(globals())
-    failed = run_each(tests)
-    print("%d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.main(globals(), WORK)

@@ -6,10 +6,10 @@ web/mail records; an MX elsewhere is never replaced silently (mx-external), reco
 old hosts move, a www CNAME goes, our secondary joins the NS rrset at its TTL; the
 instructions say the changes in words; without import_from the fragment never trips
 ttl-mixed. Usage: customer_zone.py ZONEGEN SOURCE_DIR WORKDIR"""
-import json, os, shutil, subprocess, sys
+import json, os, subprocess, sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import collect, run_each  # noqa: E402
+import harness  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1795833600")  # 2026-11-28: serial 2026112801
@@ -378,6 +378,4 @@ def test_without_import_the_fragment_says_what_to_replace_and_keeps_the_ns_ttl()
 
 
 if __name__ == "__main__":
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    sys.exit(run_each(collect(globals())))
+    harness.main(globals(), WORK)

@@ -11,7 +11,8 @@ Usage: robustness.py ZONEGEN SOURCE_DIR WORKDIR"""
 import http.server, json, os, shutil, signal, socket, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from harness import CAPTURED, collect, run_each, loopback_profile, make_zg  # noqa: E402
+import harness  # noqa: E402
+from harness import CAPTURED, loopback_profile, make_zg  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 KEY = "robustness-test-key-77aa"
@@ -320,14 +321,5 @@ def test_no_output_holds_the_key():
         assert KEY not in out, out[:300]
 
 
-def main():
-    shutil.rmtree(WORK, ignore_errors=True)
-    os.makedirs(WORK)
-    tests = collect(globals(), last=["test_no_output_holds_the_key"])
-    failed = run_each(tests)
-    print("%d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    harness.main(globals(), WORK, last=("test_no_output_holds_the_key",))
