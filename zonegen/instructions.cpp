@@ -497,11 +497,6 @@ struct Builder {
         const std::string tld = spec.domain.labels().back();
         bool gtld = false;
         for (auto* g : kGtlds) gtld |= tld == g;
-        const std::string server = bare(spec.server.name);
-        const std::string test_domain =
-            profile.test_domain_suffix.empty()
-                ? ""
-                : spec.domain.first_label() + "." + bare(Name::parse(profile.test_domain_suffix));
 
         const Span start = Span::at(cal.on_or_after(out_start));
         Span ready = start;  // the DNS work can begin: the start, or the transfer's completion
@@ -513,7 +508,18 @@ struct Builder {
                       : pattern_c_steps(ready, ds_clear);
         parallel_and_cancel(ns);
         flag_closures();
-        // What the registrar must set.
+        registrar_notes(gtld);
+        if (b) {
+            out.snippets = primary_config(spec, profile, ja);
+            out.snippets_additions = primary_config_additions(spec, profile, ja);
+        }
+        before_switch();
+        after_switch();
+        provisional_holidays();
+    }
+
+    // What the registrar must set, or what the customer should know of the transfer.
+    void registrar_notes(bool gtld) {
         if (spec.registrar == Registrar::customer)
             out.registrar_request =
                 L(dom() + " のネームサーバを、以下に変更してください。\n  " +
@@ -542,11 +548,15 @@ struct Builder {
                   "If the registrant's address or e-mail cannot be verified, the domain becomes "
                   "unusable."));
         }
-        if (b) {
-            out.snippets = primary_config(spec, profile, ja);
-            out.snippets_additions = primary_config_additions(spec, profile, ja);
-        }
+    }
 
+    // The customer's work before the name servers change.
+    void before_switch() {
+        const std::string server = bare(spec.server.name);
+        const std::string test_domain =
+            profile.test_domain_suffix.empty()
+                ? ""
+                : spec.domain.first_label() + "." + bare(Name::parse(profile.test_domain_suffix));
         out.before_switch = {
             L("コントロールパネルで、サーバの基本設定（ファイアウォール、ディスク容量など）とドメイ"
               "ンの設定を行ってください。",
@@ -593,6 +603,9 @@ struct Builder {
                       " records at the new server before the NS change. The parent zone's NS TTL "
                       "cannot be shortened and is the floor."),
             });
+    }
+
+    void after_switch() {
         out.after_switch = {
             L("切り替え後、下げた TTL を元の値に戻してください。",
               "After the switch, restore the TTLs you lowered."),
@@ -610,6 +623,10 @@ struct Builder {
                           "てから行ってください。",
                           "Cancel the old server only after the parallel period, once no more "
                           "visitors reach it."));
+    }
+
+    // The provisional holidays (not yet fixed by law) within the dates of the steps.
+    void provisional_holidays() {
         for (const auto& s : out.steps) {
             if (!s.date_latest) continue;
             for (int y = out_start.y; y <= s.date_latest->y; ++y)
@@ -761,23 +778,28 @@ nlohmann::json instructions_json(const Instructions& in) {
                                  : nlohmann::json(nullptr)}};
 }
 
-std::string instructions_text(const Instructions& in, bool md) {
+namespace {
+
+// The text (or Markdown) of the instructions, section by section.
+struct TextWriter {
+    const Instructions& in;
+    bool md;
     bool ja = in.lang == "ja";
-    auto L = [&](const std::string& j, const std::string& e) { return ja ? j : e; };
-    std::string dom = in.domain_unicode.empty() ? bare(in.domain)
-                                                : in.domain_unicode + " (" + bare(in.domain) + ")";
-    auto h1 = [&](const std::string& t) {
+    std::string out{};
+
+    std::string L(const std::string& j, const std::string& e) const { return ja ? j : e; }
+    std::string h1(const std::string& t) const {
         return md ? "# " + t + "\n\n" : t + "\n" + std::string(40, '=') + "\n";
-    };
-    auto h2 = [&](const std::string& t) {
+    }
+    std::string h2(const std::string& t) const {
         return md ? "\n## " + t + "\n\n" : "\n" + t + "\n" + std::string(40, '-') + "\n";
-    };
-    auto unit = [&](const std::string& u) {
+    }
+    std::string unit(const std::string& u) const {
         if (u == "hours") return L("時間", " hours");
         if (u == "calendar_days") return L("日", " days");
         return L("営業日", " business days");
-    };
-    auto dur = [&](const Duration& d) {
+    }
+    std::string dur(const Duration& d) const {
         std::string r = d.min == d.max
                             ? std::to_string(d.max)
                             : (d.min == 0 ? L("", "up to ") + std::to_string(d.max) + L("以内", "")
@@ -786,51 +808,49 @@ std::string instructions_text(const Instructions& in, bool md) {
             r = std::to_string(d.min) + "-" + std::to_string(d.max);
         if (ja && d.min == 0) return std::to_string(d.max) + unit(d.unit) + L("以内", "");
         return r + unit(d.unit);
-    };
-    std::string out = h1(L("サーバ移行の手順: ", "Migration procedure: ") + dom);
-    const char* pat_ja[] = {"A（プライマリ・セカンダリとも当社DNS）",
-                            "B（プライマリはお客さま、セカンダリは当社DNS）",
-                            "C（プライマリ・セカンダリともお客さまのDNS）"};
-    const char* pat_en[] = {"A (our DNS: primary and secondary)", "B (your primary, our secondary)",
-                            "C (your DNS: primary and secondary)"};
-    int pi = static_cast<int>(in.pattern);
-    std::string li = md ? "- " : "";
-    out += li + L("DNSパターン: ", "DNS pattern: ") + (ja ? pat_ja[pi] : pat_en[pi]) + "\n";
-    out += li + L("ドメイン名の維持管理: ", "Registration: ") +
-           (in.registrar == Registrar::transfer
-                ? L("当社へ移管", "transferred to us")
-                : L("現在の事業者のまま", "kept with the current registrar")) +
-           "\n";
-    out += li + L("手順: ", "Procedure: ") + std::to_string(in.procedure) + "\n";
-
-    out += h2(L("設定するネームサーバ", "Name servers to set"));
-    for (const auto& n : in.nameservers) {
-        out += (md ? "- `" : "  ") + bare(n.name) + (md ? "`" : "");
-        std::vector<std::string> a = n.ipv4;
-        a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
-        if (!a.empty()) out += L("（グルー: ", " (glue: ") + join(a, ", ") + L("）", ")");
-        out += "\n";
     }
-    out += L("DS: なし（当社ではゾーンに署名していません）\n",
-             "DS: none (zonegen does not sign zones)\n");
+    std::string block(const std::string& text) const {
+        return (md ? "```\n" : "") + text + (md ? "```\n" : "");
+    }
 
-    out += h2(L("手順", "Steps"));
-    std::vector<Date> explained;  // runs whose warning was given in full already
-    for (const auto& s : in.steps) {
-        std::string actor = s.provider ? L("当社作業", "provider") : L("お客さま作業", "customer");
-        std::string when = s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
-                                  : L("未定", "not known yet");
-        std::string d = s.duration ? L("、所要 ", ", takes ") + dur(*s.duration) : "";
-        if (md)
-            out += std::to_string(s.n) + ". **" + s.title + "** — " + actor +
-                   (s.guide_step.empty() ? L("、追加手順", ", added step")
-                                         : L("、手順 ", ", guide step ") + s.guide_step) +
-                   L("、予定日 ", ", expected ") + when + d + "\n";
-        else
-            out += std::to_string(s.n) + ". [" + actor +
-                   (s.guide_step.empty() ? L("・追加手順", ", added step")
-                                         : L("・手順 ", ", step ") + s.guide_step) +
-                   "] " + s.title + " — " + when + d + "\n";
+    // The title, the DNS pattern, the registration and the procedure's number.
+    void header() {
+        std::string dom = in.domain_unicode.empty()
+                              ? bare(in.domain)
+                              : in.domain_unicode + " (" + bare(in.domain) + ")";
+        out += h1(L("サーバ移行の手順: ", "Migration procedure: ") + dom);
+        const char* pat_ja[] = {"A（プライマリ・セカンダリとも当社DNS）",
+                                "B（プライマリはお客さま、セカンダリは当社DNS）",
+                                "C（プライマリ・セカンダリともお客さまのDNS）"};
+        const char* pat_en[] = {"A (our DNS: primary and secondary)",
+                                "B (your primary, our secondary)",
+                                "C (your DNS: primary and secondary)"};
+        int pi = static_cast<int>(in.pattern);
+        std::string li = md ? "- " : "";
+        out += li + L("DNSパターン: ", "DNS pattern: ") + (ja ? pat_ja[pi] : pat_en[pi]) + "\n";
+        out += li + L("ドメイン名の維持管理: ", "Registration: ") +
+               (in.registrar == Registrar::transfer
+                    ? L("当社へ移管", "transferred to us")
+                    : L("現在の事業者のまま", "kept with the current registrar")) +
+               "\n";
+        out += li + L("手順: ", "Procedure: ") + std::to_string(in.procedure) + "\n";
+    }
+
+    void nameservers() {
+        out += h2(L("設定するネームサーバ", "Name servers to set"));
+        for (const auto& n : in.nameservers) {
+            out += (md ? "- `" : "  ") + bare(n.name) + (md ? "`" : "");
+            std::vector<std::string> a = n.ipv4;
+            a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
+            if (!a.empty()) out += L("（グルー: ", " (glue: ") + join(a, ", ") + L("）", ")");
+            out += "\n";
+        }
+        out += L("DS: なし（当社ではゾーンに署名していません）\n",
+                 "DS: none (zonegen does not sign zones)\n");
+    }
+
+    // A step's detail with its warnings; a run already explained in full is only named.
+    std::string step_detail(const Step& s, std::vector<Date>& explained) const {
         std::string detail = s.detail;
         for (const auto& w : s.warnings) {
             bool again = std::find(explained.begin(), explained.end(), w.from) != explained.end();
@@ -847,6 +867,25 @@ std::string instructions_text(const Instructions& in, bool md) {
                                 "; see above)."));
             if (!again) explained.push_back(w.from);
         }
+        return detail;
+    }
+
+    void step(const Step& s, std::vector<Date>& explained) {
+        std::string actor = s.provider ? L("当社作業", "provider") : L("お客さま作業", "customer");
+        std::string when = s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
+                                  : L("未定", "not known yet");
+        std::string d = s.duration ? L("、所要 ", ", takes ") + dur(*s.duration) : "";
+        if (md)
+            out += std::to_string(s.n) + ". **" + s.title + "** — " + actor +
+                   (s.guide_step.empty() ? L("、追加手順", ", added step")
+                                         : L("、手順 ", ", guide step ") + s.guide_step) +
+                   L("、予定日 ", ", expected ") + when + d + "\n";
+        else
+            out += std::to_string(s.n) + ". [" + actor +
+                   (s.guide_step.empty() ? L("・追加手順", ", added step")
+                                         : L("・手順 ", ", step ") + s.guide_step) +
+                   "] " + s.title + " — " + when + d + "\n";
+        std::string detail = step_detail(s, explained);
         std::string indent = md ? "   " : "   ";
         std::size_t i = 0;
         while (i <= detail.size()) {
@@ -856,46 +895,69 @@ std::string instructions_text(const Instructions& in, bool md) {
             i = e + 1;
         }
     }
-    if (!in.holidays_provisional.empty())
-        out +=
-            L("※ 次の祝日は未発表のため、計算上の日付を使っています: ",
-              "Note: these holidays are not officially announced yet; computed dates are used: ") +
-            join(in.holidays_provisional, ", ") + "\n";
 
-    if (!in.registrar_request.empty()) {
-        out += h2(L("ドメイン管理事業者への依頼文", "Request to send to your registrar"));
-        out += (md ? "```\n" : "") + in.registrar_request + "\n" + (md ? "```\n" : "");
+    void steps() {
+        out += h2(L("手順", "Steps"));
+        std::vector<Date> explained;  // runs whose warning was given in full already
+        for (const auto& s : in.steps) step(s, explained);
+        if (!in.holidays_provisional.empty())
+            out += L("※ 次の祝日は未発表のため、計算上の日付を使っています: ",
+                     "Note: these holidays are not officially announced yet; computed dates are "
+                     "used: ") +
+                   join(in.holidays_provisional, ", ") + "\n";
     }
-    if (!in.transfer_notes.empty()) {
-        out += h2(L("移管についての注意", "About the transfer"));
-        for (const auto& n : in.transfer_notes) out += (md ? "- " : "  * ") + n + "\n";
+
+    // The registrar's request, the transfer notes, the records and the primary's configuration.
+    void documents() {
+        if (!in.registrar_request.empty()) {
+            out += h2(L("ドメイン管理事業者への依頼文", "Request to send to your registrar"));
+            out += (md ? "```\n" : "") + in.registrar_request + "\n" + (md ? "```\n" : "");
+        }
+        if (!in.transfer_notes.empty()) {
+            out += h2(L("移管についての注意", "About the transfer"));
+            for (const auto& n : in.transfer_notes) out += (md ? "- " : "  * ") + n + "\n";
+        }
+        if (in.migration && !in.migration->customer_zone) {
+            out += h2(
+                L("既存ゾーンからの移行（引き継ぐレコード）", "Migration from the existing zone"));
+            out += block(migration_text(*in.migration));
+        }
+        if (in.customer_records) {
+            out += h2(L("お客さまのゾーンで変更するレコード", "Changes to your zone"));
+            out += block(*in.customer_records);
+        }
+        for (const auto& sn : in.snippets) {
+            out += h2(L("プライマリDNSの設定例（新しく設定するゾーン）: ",
+                        "Primary configuration for a new zone: ") +
+                      sn.server);
+            out += block(sn.text);
+        }
+        for (const auto& sn : in.snippets_additions) {
+            out += h2(L("プライマリDNSの設定に追加する内容（設定済みのゾーン）: ",
+                        "Primary configuration, additions to a zone you already serve: ") +
+                      sn.server);
+            out += block(sn.text);
+        }
     }
-    if (in.migration && !in.migration->customer_zone) {
-        out +=
-            h2(L("既存ゾーンからの移行（引き継ぐレコード）", "Migration from the existing zone"));
-        out += (md ? "```\n" : "") + migration_text(*in.migration) + (md ? "```\n" : "");
+
+    void switch_lists() {
+        out += h2(L("切り替え前に", "Before the switch"));
+        for (const auto& x : in.before_switch) out += (md ? "- " : "  * ") + x + "\n";
+        out += h2(L("切り替え後に", "After the switch"));
+        for (const auto& x : in.after_switch) out += (md ? "- " : "  * ") + x + "\n";
     }
-    if (in.customer_records) {
-        out += h2(L("お客さまのゾーンで変更するレコード", "Changes to your zone"));
-        out += (md ? "```\n" : "") + *in.customer_records + (md ? "```\n" : "");
-    }
-    for (const auto& sn : in.snippets) {
-        out += h2(L("プライマリDNSの設定例（新しく設定するゾーン）: ",
-                    "Primary configuration for a new zone: ") +
-                  sn.server);
-        out += (md ? "```\n" : "") + sn.text + (md ? "```\n" : "");
-    }
-    for (const auto& sn : in.snippets_additions) {
-        out += h2(L("プライマリDNSの設定に追加する内容（設定済みのゾーン）: ",
-                    "Primary configuration, additions to a zone you already serve: ") +
-                  sn.server);
-        out += (md ? "```\n" : "") + sn.text + (md ? "```\n" : "");
-    }
-    out += h2(L("切り替え前に", "Before the switch"));
-    for (const auto& x : in.before_switch) out += (md ? "- " : "  * ") + x + "\n";
-    out += h2(L("切り替え後に", "After the switch"));
-    for (const auto& x : in.after_switch) out += (md ? "- " : "  * ") + x + "\n";
-    return out;
+};
+
+}  // namespace
+
+std::string instructions_text(const Instructions& in, bool md) {
+    TextWriter w{in, md};
+    w.header();
+    w.nameservers();
+    w.steps();
+    w.documents();
+    w.switch_lists();
+    return w.out;
 }
 
 }  // namespace zonegen

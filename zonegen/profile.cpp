@@ -269,6 +269,151 @@ void parse_nameservers(Map& top, const std::string& src, Profile& p) {
                     "at least two name servers are needed (RFC 1034 section 4.1)");
 }
 
+void parse_soa(Map& top, const std::string& src, Profile& p) {
+    Map soa(top.require("soa"), src, "soa",
+            {"mname", "rname", "refresh", "retry", "expire", "minimum"});
+    p.soa_mname = yamlx::host_name(soa.require("mname"), src, "soa.mname");
+    auto rname = yamlx::scalar(soa.require("rname"), src, "soa.rname");
+    if (rname.find('@') != std::string::npos)
+        yamlx::fail(
+            src, soa.get("rname"), "soa.rname",
+            "write the mailbox as a name: hostmaster.example.net, not hostmaster@example.net");
+    p.soa_rname = yamlx::host_name(soa.get("rname"), src, "soa.rname");
+    p.refresh = yamlx::ttl(soa.require("refresh"), src, "soa.refresh");
+    p.retry = yamlx::ttl(soa.require("retry"), src, "soa.retry");
+    p.expire = yamlx::ttl(soa.require("expire"), src, "soa.expire");
+    p.minimum = yamlx::ttl(soa.require("minimum"), src, "soa.minimum");
+    soa.finish();
+    if (!p.is_ours(p.soa_mname))
+        yamlx::fail(src, soa.get("mname"), "soa.mname",
+                    "the SOA MNAME must be one of our name servers");
+}
+
+void parse_ttl(Map& top, const std::string& src, Profile& p) {
+    auto t = top.get("ttl");
+    if (!t.IsDefined()) return;
+    Map m(t, src, "ttl", {"default", "ns", "soa"});
+    if (auto v = m.get("default"); v.IsDefined()) p.ttl_default = yamlx::ttl(v, src, "ttl.default");
+    if (auto v = m.get("ns"); v.IsDefined()) p.ttl_ns = yamlx::ttl(v, src, "ttl.ns");
+    if (auto v = m.get("soa"); v.IsDefined()) p.ttl_soa = yamlx::ttl(v, src, "ttl.soa");
+    m.finish();
+}
+
+void parse_templates(Map& top, const std::string& src, Profile& p) {
+    auto t = top.get("templates");
+    if (!t.IsDefined()) return;
+    Map m(t, src, "templates", {"web", "mail"});
+    p.web = templates(m.get("web"), src, "templates.web");
+    p.mail = templates(m.get("mail"), src, "templates.mail");
+    m.finish();
+}
+
+void parse_mail(Map& top, const std::string& src, Profile& p) {
+    auto t = top.get("mail");
+    if (!t.IsDefined()) return;
+    Map m(t, src, "mail", {"spf_all", "null_mx_without_mail"});
+    if (auto v = m.get("spf_all"); v.IsDefined()) {
+        const std::vector<std::string> all = {"~all", "-all", "?all"};
+        p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];
+    }
+    // Replaced by the spec's `mail: none`: a null MX bounces all mail at once, so it is
+    // never a default. `false` (what the old template said) is what zonegen does anyway.
+    if (auto v = m.get("null_mx_without_mail"); v.IsDefined())
+        if (yamlx::boolean(v, src, "mail.null_mx_without_mail"))
+            yamlx::fail(src, v, "mail.null_mx_without_mail",
+                        "a null MX is no longer a profile default (it bounces all mail to "
+                        "the domain): a spec for a domain that receives no mail says "
+                        "`mail: none`. Remove this key");
+    m.finish();
+}
+
+// certificate_authorities, test_domain_suffix and transferable_tlds.
+void parse_domain_lists(Map& top, const std::string& src, Profile& p) {
+    if (auto v = top.get("certificate_authorities"); v.IsDefined())
+        p.certificate_authorities = issuer_domains(v, src);
+    if (auto v = top.get("test_domain_suffix"); v.IsDefined())
+        p.test_domain_suffix = yamlx::host_name(v, src, "test_domain_suffix").to_string();
+    if (auto v = top.get("transferable_tlds"); v.IsDefined()) {
+        for (auto s : yamlx::strings(v, src, "transferable_tlds")) {
+            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (!s.empty() && s.front() == '.') s.erase(0, 1);
+            p.transferable_tlds.push_back(s);
+        }
+    }
+}
+
+void parse_durations(Map& top, const std::string& src, Profile& p) {
+    auto v = top.get("durations");
+    if (!v.IsDefined()) return;
+    Map m(v, src, "durations");
+    for (auto it = v.begin(); it != v.end(); ++it) {
+        auto key = it->first.Scalar();
+        Map d(m.get(key), src, m.path(key), {"min", "max", "unit"});
+        Duration dur;
+        dur.min = static_cast<int>(yamlx::uint32(d.require("min"), src, d.path("min"), 10000));
+        dur.max = static_cast<int>(yamlx::uint32(d.require("max"), src, d.path("max"), 10000));
+        const std::vector<std::string> units = {"business_days", "hours", "calendar_days"};
+        dur.unit = units[yamlx::one_of(d.require("unit"), src, d.path("unit"), units)];
+        if (dur.max < dur.min) yamlx::fail(src, d.get("max"), d.path("max"), "max is below min");
+        d.finish();
+        p.durations[key] = dur;
+    }
+}
+
+// closed_days, time_zone (set for the run here), parallel_min_days and holiday_run_days.
+void parse_calendar(Map& top, const std::string& src, Profile& p) {
+    if (auto v = top.get("closed_days"); v.IsDefined())
+        p.closed_days = yamlx::strings(v, src, "closed_days");
+    if (auto v = top.get("time_zone"); v.IsDefined()) {
+        p.time_zone = yamlx::scalar(v, src, "time_zone");
+        if (!time_zone_known(p.time_zone))
+            yamlx::fail(src, v, "time_zone",
+                        "'" + p.time_zone +
+                            "' is not a time zone of the tz database (an IANA name such as "
+                            "Asia/Tokyo; install tzdata for others)");
+    }
+    // Now, before any thread starts: TZ is set once for the whole run (see time_zone.hpp).
+    use_time_zone(p.time_zone);
+    if (auto v = top.get("parallel_min_days"); v.IsDefined())
+        p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
+    if (auto v = top.get("holiday_run_days"); v.IsDefined()) {
+        p.holiday_run_days = static_cast<int>(yamlx::uint32(v, src, "holiday_run_days", 366));
+        if (p.holiday_run_days < 3)
+            yamlx::fail(src, v, "holiday_run_days", "below 3: every weekend would be a run");
+    }
+}
+
+void parse_pdns(Map& top, const std::string& src, Profile& p) {
+    auto v = top.get("pdns");
+    if (!v.IsDefined()) return;
+    Map m(v, src, "pdns", {"url", "server_id"});
+    if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");
+    if (auto u = m.get("server_id"); u.IsDefined())
+        p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
+    m.finish();
+}
+
+void parse_safety(Map& top, const std::string& src, Profile& p) {
+    auto v = top.get("safety");
+    if (!v.IsDefined()) return;
+    Map m(v, src, "safety", {"max_change_fraction", "min_rrsets"});
+    if (auto u = m.get("max_change_fraction"); u.IsDefined()) {
+        auto s = yamlx::scalar(u, src, "safety.max_change_fraction");
+        try {
+            std::size_t pos = 0;
+            p.max_change_fraction = std::stod(s, &pos);
+            if (pos != s.size() || p.max_change_fraction < 0 || p.max_change_fraction > 1)
+                throw std::invalid_argument(s);
+        } catch (const std::exception&) {
+            yamlx::fail(src, u, "safety.max_change_fraction",
+                        "'" + s + "' is not a number from 0 to 1");
+        }
+    }
+    if (auto u = m.get("min_rrsets"); u.IsDefined())
+        p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
+    m.finish();
+}
+
 }  // namespace
 
 Profile parse_profile(const std::string& text, const std::string& src) {
@@ -291,127 +436,15 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     p.name = yamlx::scalar(top.require("name"), src, "name");
 
     parse_nameservers(top, src, p);
-
-    {
-        Map soa(top.require("soa"), src, "soa",
-                {"mname", "rname", "refresh", "retry", "expire", "minimum"});
-        p.soa_mname = yamlx::host_name(soa.require("mname"), src, "soa.mname");
-        auto rname = yamlx::scalar(soa.require("rname"), src, "soa.rname");
-        if (rname.find('@') != std::string::npos)
-            yamlx::fail(
-                src, soa.get("rname"), "soa.rname",
-                "write the mailbox as a name: hostmaster.example.net, not hostmaster@example.net");
-        p.soa_rname = yamlx::host_name(soa.get("rname"), src, "soa.rname");
-        p.refresh = yamlx::ttl(soa.require("refresh"), src, "soa.refresh");
-        p.retry = yamlx::ttl(soa.require("retry"), src, "soa.retry");
-        p.expire = yamlx::ttl(soa.require("expire"), src, "soa.expire");
-        p.minimum = yamlx::ttl(soa.require("minimum"), src, "soa.minimum");
-        soa.finish();
-        if (!p.is_ours(p.soa_mname))
-            yamlx::fail(src, soa.get("mname"), "soa.mname",
-                        "the SOA MNAME must be one of our name servers");
-    }
-    if (auto t = top.get("ttl"); t.IsDefined()) {
-        Map m(t, src, "ttl", {"default", "ns", "soa"});
-        if (auto v = m.get("default"); v.IsDefined())
-            p.ttl_default = yamlx::ttl(v, src, "ttl.default");
-        if (auto v = m.get("ns"); v.IsDefined()) p.ttl_ns = yamlx::ttl(v, src, "ttl.ns");
-        if (auto v = m.get("soa"); v.IsDefined()) p.ttl_soa = yamlx::ttl(v, src, "ttl.soa");
-        m.finish();
-    }
-    if (auto t = top.get("templates"); t.IsDefined()) {
-        Map m(t, src, "templates", {"web", "mail"});
-        p.web = templates(m.get("web"), src, "templates.web");
-        p.mail = templates(m.get("mail"), src, "templates.mail");
-        m.finish();
-    }
-    if (auto t = top.get("mail"); t.IsDefined()) {
-        Map m(t, src, "mail", {"spf_all", "null_mx_without_mail"});
-        if (auto v = m.get("spf_all"); v.IsDefined()) {
-            const std::vector<std::string> all = {"~all", "-all", "?all"};
-            p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];
-        }
-        // Replaced by the spec's `mail: none`: a null MX bounces all mail at once, so it is
-        // never a default. `false` (what the old template said) is what zonegen does anyway.
-        if (auto v = m.get("null_mx_without_mail"); v.IsDefined())
-            if (yamlx::boolean(v, src, "mail.null_mx_without_mail"))
-                yamlx::fail(src, v, "mail.null_mx_without_mail",
-                            "a null MX is no longer a profile default (it bounces all mail to "
-                            "the domain): a spec for a domain that receives no mail says "
-                            "`mail: none`. Remove this key");
-        m.finish();
-    }
-    if (auto v = top.get("certificate_authorities"); v.IsDefined())
-        p.certificate_authorities = issuer_domains(v, src);
-    if (auto v = top.get("test_domain_suffix"); v.IsDefined())
-        p.test_domain_suffix = yamlx::host_name(v, src, "test_domain_suffix").to_string();
-    if (auto v = top.get("transferable_tlds"); v.IsDefined()) {
-        for (auto s : yamlx::strings(v, src, "transferable_tlds")) {
-            for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            if (!s.empty() && s.front() == '.') s.erase(0, 1);
-            p.transferable_tlds.push_back(s);
-        }
-    }
-    if (auto v = top.get("durations"); v.IsDefined()) {
-        Map m(v, src, "durations");
-        for (auto it = v.begin(); it != v.end(); ++it) {
-            auto key = it->first.Scalar();
-            Map d(m.get(key), src, m.path(key), {"min", "max", "unit"});
-            Duration dur;
-            dur.min = static_cast<int>(yamlx::uint32(d.require("min"), src, d.path("min"), 10000));
-            dur.max = static_cast<int>(yamlx::uint32(d.require("max"), src, d.path("max"), 10000));
-            const std::vector<std::string> units = {"business_days", "hours", "calendar_days"};
-            dur.unit = units[yamlx::one_of(d.require("unit"), src, d.path("unit"), units)];
-            if (dur.max < dur.min)
-                yamlx::fail(src, d.get("max"), d.path("max"), "max is below min");
-            d.finish();
-            p.durations[key] = dur;
-        }
-    }
-    if (auto v = top.get("closed_days"); v.IsDefined())
-        p.closed_days = yamlx::strings(v, src, "closed_days");
-    if (auto v = top.get("time_zone"); v.IsDefined()) {
-        p.time_zone = yamlx::scalar(v, src, "time_zone");
-        if (!time_zone_known(p.time_zone))
-            yamlx::fail(src, v, "time_zone",
-                        "'" + p.time_zone +
-                            "' is not a time zone of the tz database (an IANA name such as "
-                            "Asia/Tokyo; install tzdata for others)");
-    }
-    // Now, before any thread starts: TZ is set once for the whole run (see time_zone.hpp).
-    use_time_zone(p.time_zone);
-    if (auto v = top.get("parallel_min_days"); v.IsDefined())
-        p.parallel_min_days = static_cast<int>(yamlx::uint32(v, src, "parallel_min_days", 365));
-    if (auto v = top.get("holiday_run_days"); v.IsDefined()) {
-        p.holiday_run_days = static_cast<int>(yamlx::uint32(v, src, "holiday_run_days", 366));
-        if (p.holiday_run_days < 3)
-            yamlx::fail(src, v, "holiday_run_days", "below 3: every weekend would be a run");
-    }
-    if (auto v = top.get("pdns"); v.IsDefined()) {
-        Map m(v, src, "pdns", {"url", "server_id"});
-        if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");
-        if (auto u = m.get("server_id"); u.IsDefined())
-            p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
-        m.finish();
-    }
-    if (auto v = top.get("safety"); v.IsDefined()) {
-        Map m(v, src, "safety", {"max_change_fraction", "min_rrsets"});
-        if (auto u = m.get("max_change_fraction"); u.IsDefined()) {
-            auto s = yamlx::scalar(u, src, "safety.max_change_fraction");
-            try {
-                std::size_t pos = 0;
-                p.max_change_fraction = std::stod(s, &pos);
-                if (pos != s.size() || p.max_change_fraction < 0 || p.max_change_fraction > 1)
-                    throw std::invalid_argument(s);
-            } catch (const std::exception&) {
-                yamlx::fail(src, u, "safety.max_change_fraction",
-                            "'" + s + "' is not a number from 0 to 1");
-            }
-        }
-        if (auto u = m.get("min_rrsets"); u.IsDefined())
-            p.safety_min_rrsets = yamlx::uint32(u, src, "safety.min_rrsets");
-        m.finish();
-    }
+    parse_soa(top, src, p);
+    parse_ttl(top, src, p);
+    parse_templates(top, src, p);
+    parse_mail(top, src, p);
+    parse_domain_lists(top, src, p);
+    parse_durations(top, src, p);
+    parse_calendar(top, src, p);
+    parse_pdns(top, src, p);
+    parse_safety(top, src, p);
     network_settings(top, p, src);
     parse_spec_dirs(top, src, p);
     parse_journal(top, src, p);

@@ -146,6 +146,276 @@ const std::vector<std::string> kSpecKeys = {"domain",
                                             "old_zone_signed",  // the old zone's DNSSEC
                                             "old_ds_ttl"};
 
+// The file's directory (relative paths in the spec are read from there); standard input
+// (and a batch's JSON Lines) has none.
+void set_dir(const std::string& file, Spec& s) {
+    if (file != "<stdin>" && file.rfind("<stdin>:", 0) != 0) {
+        auto slash = file.rfind('/');
+        s.dir = slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
+    }
+}
+
+void parse_domain(Map& top, Spec& s, const std::string& src) {
+    auto dn = top.require("domain");
+    try {
+        s.domain_written = yamlx::scalar(dn, src, "domain");
+        Name d = to_a_labels(s.domain_written);
+        auto check = check_registrable(d);
+        s.domain = check.domain;
+        if (!check.tld_known)
+            s.warnings.push_back(
+                {"tld-unknown", Severity::warning, s.domain.to_string(), std::nullopt,
+                 "the TLD is not in the Public Suffix List: check the domain's spelling",
+                 yamlx::line_of(dn), src});
+    } catch (const DomainError& e) {
+        yamlx::fail(src, dn, "domain", e.what());
+    }
+}
+
+void parse_server(Map& top, Spec& s, const std::string& src) {
+    auto sn = top.require("server");
+    Map m(sn, src, "server", {"name", "ipv4", "ipv6"});
+    s.server.name = yamlx::host_name(m.require("name"), src, "server.name");
+    s.server.ipv4 = yamlx::addresses(m.get("ipv4"), src, "server.ipv4", false);
+    s.server.ipv6 = yamlx::addresses(m.get("ipv6"), src, "server.ipv6", true);
+    m.finish();
+    if (s.server.ipv4.empty() && s.server.ipv6.empty())
+        yamlx::fail(src, sn, "server", "needs at least one address in ipv4 or ipv6");
+    warn_special_addresses(m, s, src);
+}
+
+void parse_services(Map& top, Spec& s, const std::string& src) {
+    auto sv = top.get("services");
+    if (!sv.IsDefined()) return;
+    s.web = s.mail = false;
+    auto list = yamlx::strings(sv, src, "services");
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        bool& flag = list[i] == "web" ? s.web : s.mail;
+        if (list[i] != "web" && list[i] != "mail")
+            yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]",
+                        "'" + list[i] + "' is not web or mail");
+        if (flag)
+            yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]",
+                        "'" + list[i] + "' listed twice");
+        flag = true;
+    }
+}
+
+void parse_customer_primary(Map& top, const YAML::Node& root, Spec& s, const std::string& src) {
+    auto cp = top.get("customer_primary");
+    if (cp.IsDefined()) {
+        if (s.pattern != Pattern::B)
+            yamlx::fail(src, cp, "customer_primary",
+                        "only pattern B has a customer primary to transfer from");
+        yamlx::sequence(cp, src, "customer_primary");
+        for (std::size_t i = 0; i < cp.size(); ++i) {
+            std::string p = "customer_primary[" + std::to_string(i) + "]";
+            std::string why;
+            auto e = parse_endpoint(yamlx::scalar(cp[i], src, p), &why);
+            if (!e) yamlx::fail(src, cp[i], p, "'" + cp[i].Scalar() + "': " + why);
+            s.customer_primary.push_back(*e);
+        }
+    }
+    if (s.pattern == Pattern::B && s.customer_primary.empty())
+        yamlx::fail(src, cp.IsDefined() ? cp : root, "customer_primary",
+                    "pattern B needs the address of the customer's primary, which our secondary "
+                    "transfers from");
+}
+
+// One entry of customer_nameservers: glue only (and always) for a server inside the domain.
+HostAddrs customer_nameserver(const YAML::Node& n, const std::string& p, Spec& s,
+                              const std::string& src) {
+    auto h = nameserver(n, src, p);
+    bool inside = h.name.is_subdomain_of(s.domain);
+    if (inside && h.ipv4.empty() && h.ipv6.empty())
+        yamlx::fail(src, n, p,
+                    h.name.to_string() +
+                        " is inside the domain, so the registrar needs its "
+                        "addresses (glue): give {name: ..., ipv4: [...]}");
+    if (!inside && !(h.ipv4.empty() && h.ipv6.empty()))
+        s.warnings.push_back(
+            {"glue-not-needed", Severity::warning, h.name.to_string(), std::nullopt,
+             "the addresses of a name server outside the domain are not registered as glue",
+             yamlx::line_of(n), src});
+    for (const auto& prev : s.customer_nameservers)
+        if (prev.name == h.name) yamlx::fail(src, n, p, "name server listed twice");
+    return h;
+}
+
+void parse_customer_nameservers(Map& top, const YAML::Node& root, Spec& s, const std::string& src) {
+    auto cn = top.get("customer_nameservers");
+    if (cn.IsDefined()) {
+        if (s.pattern == Pattern::A)
+            yamlx::fail(src, cn, "customer_nameservers", "pattern A uses our name servers only");
+        yamlx::sequence(cn, src, "customer_nameservers");
+        for (std::size_t i = 0; i < cn.size(); ++i) {
+            std::string p = "customer_nameservers[" + std::to_string(i) + "]";
+            s.customer_nameservers.push_back(customer_nameserver(cn[i], p, s, src));
+        }
+    }
+    if (s.pattern != Pattern::A && s.customer_nameservers.empty())
+        yamlx::fail(src, cn.IsDefined() ? cn : root, "customer_nameservers",
+                    std::string("pattern ") + to_string(s.pattern) +
+                        " needs the customer's own name servers");
+}
+
+// tsig.name as given, or xfr.<domain>.
+Name tsig_name(Map& m, const YAML::Node& t, const Spec& s, const std::string& src) {
+    if (m.has("name")) {
+        auto kn = yamlx::scalar(m.get("name"), src, "tsig.name");
+        try {
+            Name n = Name::parse_fqdn(kn);
+            if (!is_hostname(n, false)) throw NameError("letters, digits and inner hyphens only");
+            return n;
+        } catch (const NameError& e) {
+            yamlx::fail(src, m.get("name"), "tsig.name",
+                        "'" + kn + "' is not a key name: " + e.what());
+        }
+    }
+    try {
+        return default_tsig_name(s.domain);
+    } catch (const NameError& e) {
+        yamlx::fail(
+            src, t, "tsig.name",
+            std::string("xfr.<domain> is too long a key name: give one (") + e.what() + ")");
+    }
+}
+
+void parse_tsig(Map& top, Spec& s, const std::string& src) {
+    auto t = top.get("tsig");
+    if (!t.IsDefined()) return;
+    if (s.pattern != Pattern::B)
+        yamlx::fail(src, t, "tsig", "a TSIG key is only used for pattern B's transfers");
+    Map m(t, src, "tsig", {"name", "algorithm", "secret", "secret_file"});
+    TsigRef k;
+    k.name = tsig_name(m, t, s, src);
+    k.algorithm = yamlx::scalar(m.require("algorithm"), src, "tsig.algorithm");
+    static const char* algs[] = {"hmac-md5",    "hmac-sha1",   "hmac-sha224",
+                                 "hmac-sha256", "hmac-sha384", "hmac-sha512"};
+    bool ok = false;
+    for (auto* a : algs) ok |= k.algorithm == a;
+    if (!ok)
+        yamlx::fail(src, m.get("algorithm"), "tsig.algorithm",
+                    "'" + k.algorithm +
+                        "' is not one of hmac-sha256, hmac-sha512, hmac-sha384, hmac-sha224, "
+                        "hmac-sha1, hmac-md5");
+    if (m.has("secret"))
+        yamlx::fail(src, m.get("secret"), "tsig.secret",
+                    "the secret never goes in the spec: put it in a file (mode 0600) and name "
+                    "it with secret_file");
+    k.secret_file = yamlx::scalar(m.require("secret_file"), src, "tsig.secret_file");
+    m.finish();
+    s.tsig = k;
+}
+
+// ttl, and the old zone's DNSSEC: old_zone_signed, old_ds_ttl.
+void parse_ttls(Map& top, Spec& s, const std::string& src) {
+    if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
+    // The zone served today is DNSSEC-signed: its DS goes before the name servers change.
+    if (auto v = top.get("old_zone_signed"); v.IsDefined())
+        s.old_zone_signed = yamlx::boolean(v, src, "old_zone_signed");
+    if (auto t = top.get("old_ds_ttl"); t.IsDefined()) {
+        if (!s.old_zone_signed)
+            yamlx::fail(src, t, "old_ds_ttl",
+                        "the DS TTL only matters for a signed zone: add old_zone_signed: true");
+        s.old_ds_ttl = yamlx::ttl(t, src, "old_ds_ttl");
+    }
+}
+
+// account, import_from and replace_external_mx.
+void parse_options(Map& top, Spec& s, const std::string& src) {
+    if (auto a = top.get("account"); a.IsDefined()) {
+        std::string id = yamlx::scalar(a, src, "account");
+        if (auto why = account_syntax_error(id))
+            yamlx::fail(src, a, "account",
+                        "'" + id.substr(0, 60) + "' is not an account id: " + *why +
+                            " (1 to 40 ASCII letters, digits, '.', '_' or '-', starting with a "
+                            "letter or digit)");
+        s.account = id;
+    }
+
+    if (auto t = top.get("import_from"); t.IsDefined()) {
+        // A: the zone to move to our servers; B and C: the zone the customer serves today.
+        s.import_from = yamlx::scalar(t, src, "import_from");
+        for (char c : s.import_from)
+            if (static_cast<unsigned char>(c) < 0x20)
+                yamlx::fail(src, t, "import_from", "control character");
+        // A file is read under the profile's import_dirs, as written (spec_paths.hpp).
+        if (s.import_from.empty()) yamlx::fail(src, t, "import_from", "empty");
+    }
+
+    if (auto x = top.get("replace_external_mx"); x.IsDefined()) {
+        s.replace_external_mx = yamlx::boolean(x, src, "replace_external_mx");
+        if (s.replace_external_mx && !s.mail)
+            yamlx::fail(src, x, "replace_external_mx",
+                        "only with mail in services: without it the existing MX is kept");
+    }
+}
+
+// The type of a records: entry; the SOA, DNSSEC records and the apex NS are not the spec's.
+RRType record_type(Map& m, const Name& owner, const Spec& s, const std::string& src) {
+    auto tn = m.require("type");
+    auto ty = yamlx::scalar(tn, src, m.path("type"));
+    auto type = type_from_name(ty);
+    if (!type) yamlx::fail(src, tn, m.path("type"), "unknown record type '" + ty + "'");
+    switch (*type) {
+        case rrtype::SOA:
+            yamlx::fail(src, tn, m.path("type"),
+                        "the SOA comes from the profile, not from records");
+        case rrtype::RRSIG:
+        case rrtype::NSEC:
+        case rrtype::NSEC3:
+        case rrtype::NSEC3PARAM:
+            yamlx::fail(src, tn, m.path("type"),
+                        ty + " records belong to a signed zone; zonegen does not sign zones");
+        default:
+            break;
+    }
+    if (*type == rrtype::NS && owner == s.domain)
+        yamlx::fail(src, tn, m.path("type"),
+                    "the apex NS set comes from the DNS pattern (A: our name servers; B, "
+                    "C: customer_nameservers)");
+    return *type;
+}
+
+ExtraRecord parse_record(const YAML::Node& n, const std::string& p, Spec& s,
+                         const std::string& src) {
+    Map m(n, src, p, {"name", "type", "ttl", "data"});
+    ExtraRecord r;
+    r.line = yamlx::line_of(n);
+    auto on = m.require("name");
+    auto owner = yamlx::scalar(on, src, m.path("name"));
+    try {
+        r.owner = owner_name(owner, s.domain);
+    } catch (const std::invalid_argument& e) {
+        yamlx::fail(src, on, m.path("name"), "'" + owner + "': " + e.what());
+    }
+    if (!r.owner.is_subdomain_of(s.domain))
+        yamlx::fail(src, on, m.path("name"),
+                    r.owner.to_string() + " is outside the domain " + s.domain.to_string());
+    r.type = record_type(m, r.owner, s, src);
+    if (auto t = m.get("ttl"); t.IsDefined()) r.ttl = yamlx::ttl(t, src, m.path("ttl"));
+    auto dn = m.require("data");
+    auto data = yamlx::scalar(dn, src, m.path("data"));
+    try {
+        r.rdata = parse_rdata(r.type, data, s.domain);
+    } catch (const RdataError& e) {
+        yamlx::fail(src, dn, m.path("data"), e.what());
+    }
+    m.finish();
+    if (s.mail_none) check_mail_none_record(r, dn, p, s, src);
+    warn_duplicate(r, s, src);
+    return r;
+}
+
+void parse_records(Map& top, Spec& s, const std::string& src) {
+    auto rs = top.get("records");
+    if (!rs.IsDefined()) return;
+    yamlx::sequence(rs, src, "records");
+    for (std::size_t i = 0; i < rs.size(); ++i)
+        s.records.push_back(parse_record(rs[i], "records[" + std::to_string(i) + "]", s, src));
+}
+
 }  // namespace
 
 const char* to_string(Pattern p) {
@@ -174,244 +444,21 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     Map top(root, src, "", kSpecKeys);
     Spec s;
     s.source = src;
-    // Standard input (and a batch's JSON Lines) has no directory.
-    if (file != "<stdin>" && file.rfind("<stdin>:", 0) != 0) {
-        auto slash = file.rfind('/');
-        s.dir = slash == std::string::npos ? "." : slash == 0 ? "/" : file.substr(0, slash);
-    }
-
-    auto dn = top.require("domain");
-    try {
-        s.domain_written = yamlx::scalar(dn, src, "domain");
-        Name d = to_a_labels(s.domain_written);
-        auto check = check_registrable(d);
-        s.domain = check.domain;
-        if (!check.tld_known)
-            s.warnings.push_back(
-                {"tld-unknown", Severity::warning, s.domain.to_string(), std::nullopt,
-                 "the TLD is not in the Public Suffix List: check the domain's spelling",
-                 yamlx::line_of(dn), src});
-    } catch (const DomainError& e) {
-        yamlx::fail(src, dn, "domain", e.what());
-    }
-
+    set_dir(file, s);
+    parse_domain(top, s, src);
     s.pattern = static_cast<Pattern>(
         yamlx::one_of(top.require("dns_pattern"), src, "dns_pattern", {"A", "B", "C"}));
     s.registrar = static_cast<Registrar>(
         yamlx::one_of(top.require("registrar"), src, "registrar", {"transfer", "customer"}));
-
-    {
-        auto sn = top.require("server");
-        Map m(sn, src, "server", {"name", "ipv4", "ipv6"});
-        s.server.name = yamlx::host_name(m.require("name"), src, "server.name");
-        s.server.ipv4 = yamlx::addresses(m.get("ipv4"), src, "server.ipv4", false);
-        s.server.ipv6 = yamlx::addresses(m.get("ipv6"), src, "server.ipv6", true);
-        m.finish();
-        if (s.server.ipv4.empty() && s.server.ipv6.empty())
-            yamlx::fail(src, sn, "server", "needs at least one address in ipv4 or ipv6");
-        warn_special_addresses(m, s, src);
-    }
-
-    if (auto sv = top.get("services"); sv.IsDefined()) {
-        s.web = s.mail = false;
-        auto list = yamlx::strings(sv, src, "services");
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            bool& flag = list[i] == "web" ? s.web : s.mail;
-            if (list[i] != "web" && list[i] != "mail")
-                yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]",
-                            "'" + list[i] + "' is not web or mail");
-            if (flag)
-                yamlx::fail(src, sv[i], "services[" + std::to_string(i) + "]",
-                            "'" + list[i] + "' listed twice");
-            flag = true;
-        }
-    }
-
+    parse_server(top, s, src);
+    parse_services(top, s, src);
     if (auto m = top.get("mail"); m.IsDefined()) parse_mail_none(m, s, src);
-
-    auto cp = top.get("customer_primary");
-    if (cp.IsDefined()) {
-        if (s.pattern != Pattern::B)
-            yamlx::fail(src, cp, "customer_primary",
-                        "only pattern B has a customer primary to transfer from");
-        yamlx::sequence(cp, src, "customer_primary");
-        for (std::size_t i = 0; i < cp.size(); ++i) {
-            std::string p = "customer_primary[" + std::to_string(i) + "]";
-            std::string why;
-            auto e = parse_endpoint(yamlx::scalar(cp[i], src, p), &why);
-            if (!e) yamlx::fail(src, cp[i], p, "'" + cp[i].Scalar() + "': " + why);
-            s.customer_primary.push_back(*e);
-        }
-    }
-    if (s.pattern == Pattern::B && s.customer_primary.empty())
-        yamlx::fail(src, cp.IsDefined() ? cp : root, "customer_primary",
-                    "pattern B needs the address of the customer's primary, which our secondary "
-                    "transfers from");
-
-    auto cn = top.get("customer_nameservers");
-    if (cn.IsDefined()) {
-        if (s.pattern == Pattern::A)
-            yamlx::fail(src, cn, "customer_nameservers", "pattern A uses our name servers only");
-        yamlx::sequence(cn, src, "customer_nameservers");
-        for (std::size_t i = 0; i < cn.size(); ++i) {
-            std::string p = "customer_nameservers[" + std::to_string(i) + "]";
-            auto h = nameserver(cn[i], src, p);
-            bool inside = h.name.is_subdomain_of(s.domain);
-            if (inside && h.ipv4.empty() && h.ipv6.empty())
-                yamlx::fail(src, cn[i], p,
-                            h.name.to_string() +
-                                " is inside the domain, so the registrar needs its "
-                                "addresses (glue): give {name: ..., ipv4: [...]}");
-            if (!inside && !(h.ipv4.empty() && h.ipv6.empty()))
-                s.warnings.push_back(
-                    {"glue-not-needed", Severity::warning, h.name.to_string(), std::nullopt,
-                     "the addresses of a name server outside the domain are not registered as glue",
-                     yamlx::line_of(cn[i]), src});
-            for (const auto& prev : s.customer_nameservers)
-                if (prev.name == h.name) yamlx::fail(src, cn[i], p, "name server listed twice");
-            s.customer_nameservers.push_back(std::move(h));
-        }
-    }
-    if (s.pattern != Pattern::A && s.customer_nameservers.empty())
-        yamlx::fail(src, cn.IsDefined() ? cn : root, "customer_nameservers",
-                    std::string("pattern ") + to_string(s.pattern) +
-                        " needs the customer's own name servers");
-
-    if (auto t = top.get("tsig"); t.IsDefined()) {
-        if (s.pattern != Pattern::B)
-            yamlx::fail(src, t, "tsig", "a TSIG key is only used for pattern B's transfers");
-        Map m(t, src, "tsig", {"name", "algorithm", "secret", "secret_file"});
-        TsigRef k;
-        if (m.has("name")) {
-            auto kn = yamlx::scalar(m.get("name"), src, "tsig.name");
-            try {
-                k.name = Name::parse_fqdn(kn);
-                if (!is_hostname(k.name, false))
-                    throw NameError("letters, digits and inner hyphens only");
-            } catch (const NameError& e) {
-                yamlx::fail(src, m.get("name"), "tsig.name",
-                            "'" + kn + "' is not a key name: " + e.what());
-            }
-        } else {
-            try {
-                k.name = default_tsig_name(s.domain);
-            } catch (const NameError& e) {
-                yamlx::fail(src, t, "tsig.name",
-                            std::string("xfr.<domain> is too long a key name: give one (") +
-                                e.what() + ")");
-            }
-        }
-        k.algorithm = yamlx::scalar(m.require("algorithm"), src, "tsig.algorithm");
-        static const char* algs[] = {"hmac-md5",    "hmac-sha1",   "hmac-sha224",
-                                     "hmac-sha256", "hmac-sha384", "hmac-sha512"};
-        bool ok = false;
-        for (auto* a : algs) ok |= k.algorithm == a;
-        if (!ok)
-            yamlx::fail(src, m.get("algorithm"), "tsig.algorithm",
-                        "'" + k.algorithm +
-                            "' is not one of hmac-sha256, hmac-sha512, hmac-sha384, hmac-sha224, "
-                            "hmac-sha1, hmac-md5");
-        if (m.has("secret"))
-            yamlx::fail(src, m.get("secret"), "tsig.secret",
-                        "the secret never goes in the spec: put it in a file (mode 0600) and name "
-                        "it with secret_file");
-        k.secret_file = yamlx::scalar(m.require("secret_file"), src, "tsig.secret_file");
-        m.finish();
-        s.tsig = k;
-    }
-
-    if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
-    // The zone served today is DNSSEC-signed: its DS goes before the name servers change.
-    if (auto v = top.get("old_zone_signed"); v.IsDefined())
-        s.old_zone_signed = yamlx::boolean(v, src, "old_zone_signed");
-    if (auto t = top.get("old_ds_ttl"); t.IsDefined()) {
-        if (!s.old_zone_signed)
-            yamlx::fail(src, t, "old_ds_ttl",
-                        "the DS TTL only matters for a signed zone: add old_zone_signed: true");
-        s.old_ds_ttl = yamlx::ttl(t, src, "old_ds_ttl");
-    }
-
-    if (auto a = top.get("account"); a.IsDefined()) {
-        std::string id = yamlx::scalar(a, src, "account");
-        if (auto why = account_syntax_error(id))
-            yamlx::fail(src, a, "account",
-                        "'" + id.substr(0, 60) + "' is not an account id: " + *why +
-                            " (1 to 40 ASCII letters, digits, '.', '_' or '-', starting with a "
-                            "letter or digit)");
-        s.account = id;
-    }
-
-    if (auto t = top.get("import_from"); t.IsDefined()) {
-        // A: the zone to move to our servers; B and C: the zone the customer serves today.
-        s.import_from = yamlx::scalar(t, src, "import_from");
-        for (char c : s.import_from)
-            if (static_cast<unsigned char>(c) < 0x20)
-                yamlx::fail(src, t, "import_from", "control character");
-        // A file is read under the profile's import_dirs, as written (spec_paths.hpp).
-        if (s.import_from.empty()) yamlx::fail(src, t, "import_from", "empty");
-    }
-
-    if (auto x = top.get("replace_external_mx"); x.IsDefined()) {
-        s.replace_external_mx = yamlx::boolean(x, src, "replace_external_mx");
-        if (s.replace_external_mx && !s.mail)
-            yamlx::fail(src, x, "replace_external_mx",
-                        "only with mail in services: without it the existing MX is kept");
-    }
-
-    if (auto rs = top.get("records"); rs.IsDefined()) {
-        yamlx::sequence(rs, src, "records");
-        for (std::size_t i = 0; i < rs.size(); ++i) {
-            std::string p = "records[" + std::to_string(i) + "]";
-            Map m(rs[i], src, p, {"name", "type", "ttl", "data"});
-            ExtraRecord r;
-            r.line = yamlx::line_of(rs[i]);
-            auto on = m.require("name");
-            auto owner = yamlx::scalar(on, src, m.path("name"));
-            try {
-                r.owner = owner_name(owner, s.domain);
-            } catch (const std::invalid_argument& e) {
-                yamlx::fail(src, on, m.path("name"), "'" + owner + "': " + e.what());
-            }
-            if (!r.owner.is_subdomain_of(s.domain))
-                yamlx::fail(src, on, m.path("name"),
-                            r.owner.to_string() + " is outside the domain " + s.domain.to_string());
-            auto tn = m.require("type");
-            auto ty = yamlx::scalar(tn, src, m.path("type"));
-            auto type = type_from_name(ty);
-            if (!type) yamlx::fail(src, tn, m.path("type"), "unknown record type '" + ty + "'");
-            r.type = *type;
-            switch (r.type) {
-                case rrtype::SOA:
-                    yamlx::fail(src, tn, m.path("type"),
-                                "the SOA comes from the profile, not from records");
-                case rrtype::RRSIG:
-                case rrtype::NSEC:
-                case rrtype::NSEC3:
-                case rrtype::NSEC3PARAM:
-                    yamlx::fail(
-                        src, tn, m.path("type"),
-                        ty + " records belong to a signed zone; zonegen does not sign zones");
-                default:
-                    break;
-            }
-            if (r.type == rrtype::NS && r.owner == s.domain)
-                yamlx::fail(src, tn, m.path("type"),
-                            "the apex NS set comes from the DNS pattern (A: our name servers; B, "
-                            "C: customer_nameservers)");
-            if (auto t = m.get("ttl"); t.IsDefined()) r.ttl = yamlx::ttl(t, src, m.path("ttl"));
-            auto dn2 = m.require("data");
-            auto data = yamlx::scalar(dn2, src, m.path("data"));
-            try {
-                r.rdata = parse_rdata(r.type, data, s.domain);
-            } catch (const RdataError& e) {
-                yamlx::fail(src, dn2, m.path("data"), e.what());
-            }
-            m.finish();
-            if (s.mail_none) check_mail_none_record(r, dn2, p, s, src);
-            warn_duplicate(r, s, src);
-            s.records.push_back(std::move(r));
-        }
-    }
+    parse_customer_primary(top, root, s, src);
+    parse_customer_nameservers(top, root, s, src);
+    parse_tsig(top, s, src);
+    parse_ttls(top, s, src);
+    parse_options(top, s, src);
+    parse_records(top, s, src);
     top.finish();
     return s;
 }
