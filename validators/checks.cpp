@@ -417,6 +417,10 @@ void check_pattern(Ctx& c) {
     for (const RRset& set : want.zone.rrsets()) {
         if (set.type == rrtype::SOA || set.type == rrtype::NS || set.type == rrtype::TXT) continue;
         const RRset* have = z.find(set.owner, set.type);
+        // A default of ours (CAA) where the customer has their own: theirs is checked instead.
+        if (const PolicyRRset* pol = want.policy_at({set.owner, set.type});
+            pol && pol->yields && have && customer_has_own(*have, *pol))
+            continue;
         auto w = set.rdata();
         // records: alone adds to an imported rrset (old_hosts.hpp): its records must be there.
         if (have && from_records_only(spec, profile, {set.owner, set.type}) &&
@@ -489,7 +493,7 @@ std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts
         check_pattern(c);
         auto caa = check_caa(zone, certificate_names(zone, *opts.spec),
                              opts.profile->certificate_authorities);
-        auto sts = check_mta_sts(zone, *opts.spec);
+        auto sts = check_mta_sts(zone, *opts.spec, opts.profile);
         for (auto* fs : {&caa, &sts})
             for (auto& f : *fs) {
                 f.file = f.line ? opts.file : "";

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "validators/checks.hpp"
+#include "zonegen/mail_policy.hpp"
 
 namespace zonegen {
 namespace {
@@ -42,16 +43,19 @@ bool points_at_server(const Zone& z, const Name& owner, const HostAddrs& server)
 
 }  // namespace
 
-std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec) {
+std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec, const Profile* profile) {
     std::vector<Finding> out;
     if (!spec.mail) return out;
     const Name& apex = zone.origin();
     const Name owner = apex.prepend("_mta-sts");
     const RRset* txt = zone.find(owner, rrtype::TXT);
     if (!txt) return out;
+    std::optional<MtaStsPolicy> ours;
+    if (profile) ours = mta_sts_policy(zone, spec, *profile, nullptr);
     for (const auto& rr : txt->rrs) {
         std::string text = join_txt(rr.rdata);
         if (text.rfind("v=STSv1", 0) != 0) continue;
+        if (ours && sts_id(text) == ours->id) continue;  // the policy zonegen publishes
         std::set<std::string> hosts;
         if (const RRset* mx = zone.find(apex, rrtype::MX))
             for (const auto& m : mx->rrs)

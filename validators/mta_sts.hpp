@@ -12,7 +12,10 @@
 namespace zonegen {
 
 // mta-sts-stale (warning): `zone` holds a v=STSv1 record at _mta-sts while mail is a service
-// of the spec (it moves to the managed server). Says what to update.
-std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec);
+// of the spec (it moves to the managed server), other than the one zonegen publishes for the
+// zone's MX hosts when `profile` names an MTA-STS policy host (mail_policy.hpp). Says what
+// to update.
+std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec,
+                                   const Profile* profile = nullptr);
 
 }  // namespace zonegen

@@ -22,6 +22,7 @@
 #include "zonegen/history.hpp"
 #include "zonegen/input.hpp"
 #include "zonegen/instructions.hpp"
+#include "zonegen/mail_setup.hpp"
 #include "zonegen/journal.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/profile.hpp"
@@ -598,6 +599,38 @@ int cmd_instructions(InstructionsArgs& a) {
     return 0;
 }
 
+// ---- mail-setup ---------------------------------------------------------------------------
+
+struct MailSetupArgs {
+    Common common;
+    std::string spec, policy_out;
+};
+
+int cmd_mail_setup(MailSetupArgs& a) {
+    Profile profile = load_profile(a.common.profile);
+    Spec spec = load_spec(a.spec);
+    if (spec.import_from.empty()) check_panel_spec(spec, profile);  // else in desired_for
+    if (!a.policy_out.empty() && !profile.mta_sts)
+        throw UsageError("--policy-out: the profile names no MTA-STS policy host "
+                         "(mail.mta_sts.policy_host)");
+    ProvisionOptions po;
+    po.trace = [&](const std::string& m) { trace(a.common, m); };
+    GenerateOptions go;
+    go.now = generation_time();
+    Desired d = desired_for(spec, profile, go, po, nullptr);
+    MailSetup m = mail_setup(spec, profile, d);
+    if (count_errors(d.findings) || count_errors(m.findings))
+        throw InvalidZoneError("the mail set-up for " + spec.domain.to_string() +
+                                   " is refused; nothing was written",
+                               count_errors(m.findings) ? m.findings : d.findings);
+    if (!a.policy_out.empty() && m.mta_sts) write_file_atomic(a.policy_out, m.mta_sts->text);
+    if (a.common.format == "json")
+        std::cout << dump_json(mail_setup_json(m), 2) << "\n";
+    else
+        std::cout << mail_setup_text(m);
+    return 0;
+}
+
 // ---- verify -------------------------------------------------------------------------------
 
 struct VerifyArgs {
@@ -852,6 +885,7 @@ struct Commands {
     ImportArgs imp;
     ProvisionArgs pl, ap;
     InstructionsArgs ins;
+    MailSetupArgs mail;
     VerifyArgs ver;
     BatchArgs bat;
     HistoryArgs his;
@@ -960,6 +994,18 @@ void add_instructions(CLI::App& app, Commands& c) {
                    "the date the procedure starts, YYYY-MM-DD (default: today)");
     add_common(is, c.ins.common, {"text", "markdown", "json"});
     is->callback([&c] { c.run = [&c] { return cmd_instructions(c.ins); }; });
+}
+
+void add_mail_setup(CLI::App& app, Commands& c) {
+    auto* ms = app.add_subcommand(
+        "mail-setup",
+        "the provider's side of a domain's mail: the DMARC report authorisation record, the "
+        "MTA-STS policy file");
+    ms->add_option("spec", c.mail.spec, "customer spec")->required();
+    ms->add_option("--policy-out", c.mail.policy_out,
+                   "write the MTA-STS policy file (mta-sts.txt) to FILE atomically");
+    add_common(ms, c.mail.common, {"text", "json"});
+    ms->callback([&c] { c.run = [&c] { return cmd_mail_setup(c.mail); }; });
 }
 
 void add_verify(CLI::App& app, Commands& c) {
@@ -1098,6 +1144,7 @@ int run_command(int argc, char** argv) {
     add_plan(app, c);
     add_apply(app, c);
     add_instructions(app, c);
+    add_mail_setup(app, c);
     add_verify(app, c);
     add_batch(app, c);
     add_journal_commands(app, c);

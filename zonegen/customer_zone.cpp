@@ -79,6 +79,12 @@ class Editor {
         why.emplace(RRKey{owner, type}, std::move(r));
     }
     bool touched(const Name& owner, RRType type) const { return why.count(RRKey{owner, type}); }
+    // A default of ours (DMARC, CAA) where the customer's zone has their own.
+    bool yields_here(const PolicyRRset* pol) const {
+        if (!pol || !pol->yields) return false;
+        const RRset* have = out_.zone.find(pol->owner, pol->type);
+        return have && customer_has_own(*have, *pol);
+    }
     // The TTL for a new rrset at `owner`: its existing one, else the address records' there,
     // else the spec's default.
     std::uint32_t ttl_for(const Name& owner, RRType type, std::uint32_t fallback) const {
@@ -106,7 +112,9 @@ class Editor {
             const RRKey key{want.owner, want.type};
             if (want.type == rrtype::TXT) continue;  // merged below
             if (want.type == rrtype::NS && want.owner == spec_.domain) continue;
-            Reason r = generated_reason(key, spec_, profile_, keys_);
+            const PolicyRRset* pol = ours.policy_at(key);
+            if (yields_here(pol)) continue;  // the customer's own CAA stays
+            Reason r = pol ? pol->reason : generated_reason(key, spec_, profile_, keys_);
             if (want.type != rrtype::CNAME)
                 erase(want.owner, rrtype::CNAME,
                       {"a CNAME allows no other data at its name: the managed server's records "
@@ -152,6 +160,8 @@ class Editor {
         for (const RRset& want : ours.zone.rrsets()) {
             if (want.type != rrtype::TXT) continue;
             const RRset* have = out_.zone.find(want.owner, rrtype::TXT);
+            const PolicyRRset* pol = ours.policy_at({want.owner, rrtype::TXT});
+            if (yields_here(pol)) continue;  // the customer's own DMARC stays
             const bool merge_here = spec_.mail && want.owner == spec_.domain;
             std::vector<std::string> rd = have ? have->rdata() : std::vector<std::string>{};
             const bool old_spf = merge_here && merge_first_spf(rd, terms);
@@ -169,6 +179,7 @@ class Editor {
                                         "SPFは1つだけ。他の送信元はそのまま）"}
                        : adds_spf ? Reason{"an SPF authorising the managed server to send mail",
                                            "マネージドサーバからのメール送信を許可するSPFのため"}
+                       : pol      ? pol->reason
                                   : Reason{"records: in the spec", "ご指定のレコード（records:）のため"};
             set(want.owner, rrtype::TXT, have ? have->ttl() : want.ttl(), rd, r);
         }

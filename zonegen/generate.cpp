@@ -130,7 +130,7 @@ bool merge_zone_spf(Zone& z, const Name& apex, const std::string& terms) {
 Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOptions& opts) {
     check_customer_addresses(spec, profile);  // what the spec names must be the customer's to name
     const Name& d = spec.domain;
-    Desired out{Zone(d), spec.pattern != Pattern::A, 0, false, spec.warnings};
+    Desired out{Zone(d), spec.pattern != Pattern::A, 0, false, spec.warnings, {}};
     Zone& z = out.zone;
     Builder b(spec, out);
     const std::uint32_t ttl = spec.ttl.value_or(profile.ttl_default);
@@ -196,7 +196,17 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
         b.record(r, merge ? merge_spf_wire(r.rdata, terms) : r.rdata, ttl);
         out.spf_merged |= merge;
     }
+    // Last: the MTA-STS policy follows the MX the spec's records may have given.
+    out.policy = mail_policy_rrsets(z, spec, profile, out.findings);
+    for (const auto& r : out.policy)
+        for (const auto& rd : r.rdata) b.generated(r.owner, r.type, ttl, rd);
     return out;
+}
+
+const PolicyRRset* Desired::policy_at(const RRKey& k) const {
+    for (const auto& p : policy)
+        if (p.owner == k.owner && p.type == k.type) return &p;
+    return nullptr;
 }
 
 }  // namespace zonegen

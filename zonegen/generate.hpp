@@ -10,6 +10,7 @@
 
 #include "zonegen/calendar.hpp"
 #include "zonegen/finding.hpp"
+#include "zonegen/mail_policy.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/zone.hpp"
@@ -27,6 +28,10 @@ struct Desired {
     std::uint32_t serial = 0;
     bool spf_merged = false;        // our addresses were merged into a v=spf1 of records:
     std::vector<Finding> findings;  // warnings about the spec and the zone
+    // The DMARC, CAA, MTA-STS, TLS-RPT, SRV and autoconfig rrsets in `zone` (mail_policy.hpp):
+    // why each is there, and which give way to the customer's own.
+    std::vector<PolicyRRset> policy;
+    const PolicyRRset* policy_at(const RRKey& k) const;
 };
 
 // YYYYMMDD01 for the date of `t` in `time_zone` (the profile's; an IANA name); without

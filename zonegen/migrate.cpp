@@ -21,6 +21,45 @@ std::string shown(RRType t, const std::vector<std::string>& rd) {
     return s;
 }
 
+// Every old TXT value kept where zonegen puts TXT too; the old SPF gets the server merged in
+// (never a second one), or, for mail: none, gives way to ours ("v=spf1 -all"). The values,
+// and why they changed.
+std::pair<std::vector<std::string>, std::string> merged_txt(const Spec& spec, const RRset& old,
+                                                            const RRset& want) {
+    std::vector<std::string> rd;
+    bool old_spf = false, no_mail_spf = false;
+    const bool apex = old.owner == spec.domain;
+    for (const auto& r : old.rdata()) {
+        if (is_spf(r) && spec.mail_none && apex) {
+            no_mail_spf = true;
+        } else if (is_spf(r) && spec.mail && apex) {
+            old_spf = true;
+            rd.push_back(merge_spf_wire(r, spf_server_terms(spec.server)));
+        } else {
+            rd.push_back(r);
+        }
+    }
+    for (const auto& r : want.rdata())
+        if (!(old_spf && is_spf(r)) && std::find(rd.begin(), rd.end(), r) == rd.end())
+            rd.push_back(r);
+    return {rd, no_mail_spf ? "mail: none: v=spf1 -all replaces the old SPF; other values kept"
+                : old_spf   ? "the managed server merged into the existing SPF; other values kept"
+                            : "TXT values merged"};
+}
+
+Finding dnssec_in_source(const Name& apex) {
+    return {"dnssec-in-source",
+            Severity::warning,
+            apex.to_string(),
+            rrtype::DNSKEY,
+            "the old zone is signed: if the parent publishes a DS for " + apex.to_string() +
+                ", switching the name servers breaks the domain for validating resolvers. Remove "
+                "the DS at the registrar, wait for its TTL to pass, then switch (or carry the "
+                "keys over)",
+            0,
+            ""};
+}
+
 }  // namespace
 
 Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imported,
@@ -56,34 +95,21 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             m.dnssec = true;
             item("dropped", k, before, {},
                  "DNSSEC data of the old signer: zonegen does not sign zones");
+        } else if (const PolicyRRset* pol = ours.policy_at(k);
+                   pol && pol->yields && customer_has_own(old, *pol)) {
+            // The customer's own DMARC or CAA stays as it is; zonegen's default is not added.
+            z.erase(k.owner, k.type);
+            for (const auto& r : old.rrs)
+                if (auto f = z.add(k.owner, k.type, old.ttl(), r.rdata)) out.findings.push_back(*f);
+            item("kept", k, before, before,
+                 "the customer's own, kept instead of zonegen's default");
         } else if (k.type == rrtype::TXT && ours.zone.find(k.owner, k.type)) {
-            // Keep every old TXT; the old SPF gets the server merged in (never a second one).
             const RRset* want = ours.zone.find(k.owner, k.type);
-            std::vector<std::string> rd;
-            bool old_spf = false, no_mail_spf = false;
-            for (const auto& r : before) {
-                if (is_spf(r) && spec.mail_none && k.owner == apex) {
-                    no_mail_spf = true;  // mail: none: ours ("v=spf1 -all") replaces the old SPF
-                } else if (is_spf(r) && spec.mail && k.owner == apex) {
-                    old_spf = true;
-                    rd.push_back(merge_spf_wire(r, spf_server_terms(spec.server)));
-                } else {
-                    rd.push_back(r);
-                }
-            }
-            for (const auto& r : want->rdata())
-                if (!(old_spf && is_spf(r)) && std::find(rd.begin(), rd.end(), r) == rd.end())
-                    rd.push_back(r);
+            auto [rd, why] = merged_txt(spec, old, *want);
             z.set(k.owner, k.type, want->ttl(), rd);
             auto after = z.find(k.owner, k.type)->rdata();
-            if (after == before)
-                item("kept", k, before, after, "");
-            else
-                item("replaced", k, before, after,
-                     no_mail_spf ? "mail: none: v=spf1 -all replaces the old SPF; other values kept"
-                     : old_spf
-                         ? "the managed server merged into the existing SPF; other values kept"
-                         : "TXT values merged");
+            item(after == before ? "kept" : "replaced", k, before, after,
+                 after == before ? "" : why);
         } else if (ours.zone.find(k.owner, k.type) && from_records_only(spec, profile, k)) {
             // records: adds to the imported rrset (a CAA beside the old one).
             const RRset* want = ours.zone.find(k.owner, k.type);
@@ -100,7 +126,8 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                 item("kept", k, before, after, "");
             else
                 item("replaced", k, before, after,
-                     k.type == rrtype::MX
+                     ours.policy_at(k) ? ours.policy_at(k)->reason.en
+                     : k.type == rrtype::MX
                          ? (spec.mail_none ? "mail: none: the domain receives no mail "
                                              "(RFC 7505 null MX)"
                                            : "mail goes to the managed server")
@@ -110,7 +137,9 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             item("replaced", k, before, {},
                  "the managed server's records at this name replace the CNAME");
         } else if (ours.zone.find(k.owner, rrtype::CNAME)) {
-            item("dropped", k, before, {}, "records: puts a CNAME at this name");
+            const PolicyRRset* alias = ours.policy_at({k.owner, rrtype::CNAME});
+            item("dropped", k, before, {},
+                 alias ? alias->reason.en : std::string("records: puts a CNAME at this name"));
         } else if (auto mv = moves.find(k); mv != moves.end()) {
             if (!mv->second.after.empty()) z.set(k.owner, k.type, old.ttl(), mv->second.after);
             item(mv->second.after.empty() ? "dropped" : "replaced", k, before, mv->second.after,
@@ -122,7 +151,10 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
         }
     }
     for (const RRset& s : ours.zone.rrsets())
-        if (!imported.find(s.owner, s.type)) item("added", {s.owner, s.type}, {}, s.rdata(), "");
+        if (!imported.find(s.owner, s.type)) {
+            const PolicyRRset* pol = ours.policy_at({s.owner, s.type});
+            item("added", {s.owner, s.type}, {}, s.rdata(), pol ? pol->reason.en : "");
+        }
     for (const auto& [k, mv] : moves)
         if (!imported.find(k.owner, k.type) && !mv.after.empty()) {
             const RRset* sib =
@@ -130,14 +162,7 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             z.set(k.owner, k.type, sib ? sib->ttl() : ttl, mv.after);
             item("added", k, {}, mv.after, mv.reason.en);
         }
-    if (m.dnssec)
-        out.findings.push_back(
-            {"dnssec-in-source", Severity::warning, apex.to_string(), rrtype::DNSKEY,
-             "the old zone is signed: if the parent publishes a DS for " + apex.to_string() +
-                 ", switching the name servers breaks the domain for validating resolvers. Remove "
-                 "the DS at the "
-                 "registrar, wait for its TTL to pass, then switch (or carry the keys over)",
-             0, ""});
+    if (m.dnssec) out.findings.push_back(dnssec_in_source(apex));
     if (report) *report = std::move(m);
     return out;
 }

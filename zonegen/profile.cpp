@@ -9,6 +9,7 @@
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/input.hpp"
+#include "zonegen/profile_mail.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/yaml_util.hpp"
 
@@ -311,7 +312,7 @@ void parse_templates(Map& top, const std::string& src, Profile& p) {
 void parse_mail(Map& top, const std::string& src, Profile& p) {
     auto t = top.get("mail");
     if (!t.IsDefined()) return;
-    Map m(t, src, "mail", {"spf_all", "null_mx_without_mail"});
+    Map m(t, src, "mail", {"spf_all", "null_mx_without_mail", "dmarc", "mta_sts", "autoconfig"});
     if (auto v = m.get("spf_all"); v.IsDefined()) {
         const std::vector<std::string> all = {"~all", "-all", "?all"};
         p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];
@@ -324,6 +325,7 @@ void parse_mail(Map& top, const std::string& src, Profile& p) {
                         "a null MX is no longer a profile default (it bounces all mail to "
                         "the domain): a spec for a domain that receives no mail says "
                         "`mail: none`. Remove this key");
+    parse_mail_policy(m, src, p);
     m.finish();
 }
 
@@ -422,7 +424,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
              "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
-             "certificate_authorities",
+             "certificate_authorities", "caa",
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs",
              // the instructions' warnings of long runs of holidays (schedule.hpp)
@@ -441,6 +443,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     parse_templates(top, src, p);
     parse_mail(top, src, p);
     parse_domain_lists(top, src, p);
+    parse_caa(top, src, p);
     parse_durations(top, src, p);
     parse_calendar(top, src, p);
     parse_pdns(top, src, p);

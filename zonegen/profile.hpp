@@ -42,6 +42,35 @@ struct Duration {
     std::string unit;  // business_days | hours | calendar_days
 };
 
+// The records that get mail delivered besides MX and SPF (mail_policy.hpp): DMARC, MTA-STS
+// with TLS-RPT, RFC 6186 SRV and the client autoconfiguration names. Profile keys under
+// `mail:`; CAA is `caa:` beside certificate_authorities.
+struct DmarcSettings {
+    bool publish = true;
+    std::string policy = "none";   // none | quarantine | reject
+    std::vector<std::string> rua;  // aggregate report URIs (mailto:)
+    // The report domain publishes *._report._dmarc.<it> (RFC 7489 section 7.1): no record per
+    // customer domain is needed.
+    bool wildcard_authorization = false;
+};
+struct MtaStsSettings {
+    Name policy_host;                // serves https://mta-sts.<domain>/.well-known/mta-sts.txt
+    std::string mode = "testing";    // testing | enforce
+    std::uint32_t max_age = 604800;  // seconds
+    std::vector<std::string>
+        certified;                     // names the server has certificates for: {server}, {domain}
+    std::vector<std::string> tls_rpt;  // TLS-RPT report URIs (_smtp._tls); empty: none
+};
+struct AutoconfigSettings {
+    std::string host = "mail";       // SRV target, relative to the domain ({server} allowed)
+    std::vector<std::string> srv;    // submission | submissions | imaps | pop3s | imap | pop3
+    std::vector<std::string> names;  // A/AAAA of the server: autoconfig, autodiscover
+};
+struct CaaSettings {
+    bool publish = true;  // CAA for certificate_authorities unless the customer has a CAA set
+    std::string iodef;    // mailto: or https: URI, "" none
+};
+
 struct Profile {
     std::string name;
     std::string source;  // file name, or "built-in"
@@ -51,6 +80,10 @@ struct Profile {
     std::uint32_t ttl_default = 3600, ttl_ns = 86400, ttl_soa = 3600;
     std::vector<RecordTemplate> web, mail;
     std::string spf_all = "~all";  // the qualifier of the SPF record zonegen composes
+    DmarcSettings dmarc;
+    std::optional<MtaStsSettings> mta_sts;
+    AutoconfigSettings autoconfig;
+    CaaSettings caa;
     // The certificate authorities the managed server's certificates come from, as CAA names
     // them (issuer domain names, RFC 8659 section 4.2); a CAA set that does not permit one of
     // them is an error (validators/caa.hpp). Empty: no CAA check.

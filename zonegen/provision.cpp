@@ -165,7 +165,7 @@ Desired desired_unchecked(const Spec& spec, const Profile& profile, const Genera
         migration->serial_before = cz.serial_before;
         migration->serial_after = cz.serial_after;
     }
-    return Desired{std::move(cz.zone), false, cz.serial_after, false, std::move(cz.findings)};
+    return Desired{std::move(cz.zone), false, cz.serial_after, false, std::move(cz.findings), {}};
 }
 
 Role role_of(Pattern p) {
