@@ -70,6 +70,11 @@ const std::vector<CheckInfo> kChecks = {
      "a null MX (MX 0 .) beside another MX at a name (RFC 7505 section 3)"},
     {"mta-sts-stale", Severity::warning,
      "an MTA-STS policy kept while mail moves to the managed server (it names the old MX hosts)"},
+    {"mta-sts-mx-uncertified", Severity::warning,
+     "an MX host without a certificate of the managed server's (mail.mta_sts.certified_names) "
+     "in the MTA-STS policy zonegen publishes: an error in mode enforce"},
+    {"mta-sts-enforce-uncertified", Severity::error,
+     "MTA-STS mode enforce without a certificate for mta-sts.<domain> on the policy host"},
     // certificates
     {"caa-forbids-ca", Severity::error,
      "the CAA records of a name the managed server serves do not permit its certificate "

@@ -22,8 +22,8 @@
 #include "zonegen/history.hpp"
 #include "zonegen/input.hpp"
 #include "zonegen/instructions.hpp"
-#include "zonegen/mail_setup.hpp"
 #include "zonegen/journal.hpp"
+#include "zonegen/mail_setup.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/provision.hpp"
@@ -611,8 +611,9 @@ int cmd_mail_setup(MailSetupArgs& a) {
     Spec spec = load_spec(a.spec);
     if (spec.import_from.empty()) check_panel_spec(spec, profile);  // else in desired_for
     if (!a.policy_out.empty() && !profile.mta_sts)
-        throw UsageError("--policy-out: the profile names no MTA-STS policy host "
-                         "(mail.mta_sts.policy_host)");
+        throw UsageError(
+            "--policy-out: the profile names no MTA-STS policy host "
+            "(mail.mta_sts.policy_host)");
     ProvisionOptions po;
     po.trace = [&](const std::string& m) { trace(a.common, m); };
     GenerateOptions go;
@@ -620,9 +621,9 @@ int cmd_mail_setup(MailSetupArgs& a) {
     Desired d = desired_for(spec, profile, go, po, nullptr);
     MailSetup m = mail_setup(spec, profile, d);
     if (count_errors(d.findings) || count_errors(m.findings))
-        throw InvalidZoneError("the mail set-up for " + spec.domain.to_string() +
-                                   " is refused; nothing was written",
-                               count_errors(m.findings) ? m.findings : d.findings);
+        throw InvalidZoneError(
+            "the mail set-up for " + spec.domain.to_string() + " is refused; nothing was written",
+            count_errors(m.findings) ? m.findings : d.findings);
     if (!a.policy_out.empty() && m.mta_sts) write_file_atomic(a.policy_out, m.mta_sts->text);
     if (a.common.format == "json")
         std::cout << dump_json(mail_setup_json(m), 2) << "\n";

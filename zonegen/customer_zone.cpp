@@ -388,6 +388,35 @@ std::string customer_changes_text(const std::vector<CustomerChange>& changes, co
     return out;
 }
 
+// DMARC and CAA are defaults: the customer's own stays (mail_policy.hpp).
+std::vector<std::string> policy_directions(const Spec& spec, const Profile& profile, bool ja) {
+    std::vector<std::string> out;
+    if (!dmarc_text(spec, profile).empty())
+        out.push_back(
+            ja ? "DMARC: _dmarc に v=DMARC1 で始まる TXT レコードをすでにお使いの場合は、"
+                 "下記の _dmarc のレコードは追加せず、お使いのものをそのままお使いください"
+                 "（DMARCレコードは1つだけです）。"
+               : "DMARC: if _dmarc already has a TXT record starting with v=DMARC1, "
+                 "keep yours and do not add the _dmarc record below (one DMARC record "
+                 "per domain).");
+    if (profile.caa.publish && !profile.certificate_authorities.empty() &&
+        (spec.web || spec.mail)) {
+        std::string issue;
+        for (const auto& ca : profile.certificate_authorities)
+            issue += (issue.empty() ? "" : ja ? "」「" : ", ") + ("0 issue \"" + ca + "\"");
+        out.push_back(ja ? "CAA: @ に CAA レコードをすでにお使いの場合は、下記の CAA は追加せず、"
+                           "お使いの CAA に「" +
+                               issue +
+                               "」を加えてください（当社サーバの証明書を発行できるように"
+                               "するためです）。"
+                         : "CAA: if @ already has CAA records, do not add the CAA below: add " +
+                               issue +
+                               " to yours (so that the managed server's certificates "
+                               "can be issued).");
+    }
+    return out;
+}
+
 std::vector<std::string> fragment_directions(const Spec& spec, const Profile& profile,
                                              const std::string& lang) {
     const bool ja = lang == "ja";
@@ -441,6 +470,7 @@ std::vector<std::string> fragment_directions(const Spec& spec, const Profile& pr
               "second one: add \"" +
                   spf_server_terms(spec.server) + "\" to the existing one (one v=spf1 per name)."));
     }
+    for (auto& line : policy_directions(spec, profile, ja)) out.push_back(std::move(line));
     if (spec.pattern == Pattern::B) {
         std::string sec = bare(profile.pattern_b_secondary().name);
         out.push_back(L("NS: 当社セカンダリ " + sec +

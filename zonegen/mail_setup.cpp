@@ -30,16 +30,20 @@ std::string authorization_text(const MailSetup& m) {
         return out + "  The customer's own DMARC record is kept: " + m.dmarc +
                "\n  Its report addresses are the customer's to arrange.\n\n";
     out += "  The zone publishes: " + m.dmarc + "\n";
+    if (m.dmarc.find("rua=") == std::string::npos)
+        return out + "  It asks for no reports: nothing is needed in another zone.\n\n";
     if (m.authorizations.empty())
-        return out + "  No record is needed in another zone (the report addresses are in the "
-                     "domain, or the report domain publishes the wildcard).\n\n";
+        return out +
+               "  No record is needed in another zone (the report addresses are in the "
+               "domain, or the report domain publishes the wildcard).\n\n";
     out += "  Receivers send reports to an address outside " + bare(m.domain) +
            " only when its domain consents (RFC 7489 section 7.1). Add to the report "
            "domain's zone:\n";
     for (const auto& a : m.authorizations)
         out += "    " + a.owner.to_string() + " 3600 IN TXT \"" + a.text + "\"\n";
-    out += "  (Or, once for every customer, *._report._dmarc.<report domain> TXT \"v=DMARC1\", "
-           "and set mail.dmarc.wildcard_authorization: true in the profile.)\n\n";
+    out +=
+        "  (Or, once for every customer, *._report._dmarc.<report domain> TXT \"v=DMARC1\", "
+        "and set mail.dmarc.wildcard_authorization: true in the profile.)\n\n";
     return out;
 }
 
@@ -57,8 +61,9 @@ std::string mta_sts_text(const MailSetup& m) {
         out += "    " + body.substr(b, e - b) + "\n";
         b = e + 1;
     }
-    out += "\n  Publish the file before the _mta-sts record's id changes: senders fetch it when "
-           "they see a new id.\n";
+    out +=
+        "\n  Publish the file before the _mta-sts record's id changes: senders fetch it when "
+        "they see a new id.\n";
     return out;
 }
 

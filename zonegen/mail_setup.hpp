@@ -17,8 +17,8 @@ namespace zonegen {
 
 struct MailSetup {
     Name domain;
-    std::string dmarc;        // the DMARC record the zone holds ("" none)
-    bool dmarc_ours = false;  // zonegen's (else the customer's own, kept)
+    std::string dmarc;                               // the DMARC record the zone holds ("" none)
+    bool dmarc_ours = false;                         // zonegen's (else the customer's own, kept)
     std::vector<DmarcAuthorization> authorizations;  // for our report addresses
     std::optional<MtaStsPolicy> mta_sts;
     Name policy_host;  // mail.mta_sts.policy_host, when mta_sts

@@ -40,6 +40,8 @@ SPEC_ONLY = {
     "mx-external": "a spec with mail whose import_from zone's MX points outside the domain",
     "ttl-explicit": "a spec whose extra record sets its rrset's TTL over the generated one",
     "server-address-special": "a spec whose managed server has a loopback, unspecified or multicast address",
+    "mta-sts-mx-uncertified": "a profile whose MTA-STS policy would name an MX host the server has no certificate for",
+    "mta-sts-enforce-uncertified": "a profile whose MTA-STS mode enforce lacks a certificate for mta-sts.<domain>",
 }
 
 # ---- building blocks -----------------------------------------------------------------------

@@ -2,7 +2,8 @@
 # One fixture per check id (Knot's way): each tests/fixtures/*.zone names the check it
 # must trigger on its first line ("; expect: ID", or "nothing" for a clean zone that must
 # stay quiet), optionally a spec on its second ("; spec: PATH"). Each *.yaml is a spec
-# whose `generate` must report the check. Every id in `zonegen checks` needs a fixture.
+# whose `generate` must report the check, optionally with a profile on its second line
+# ("# profile: PATH"). Every id in `zonegen checks` needs a fixture.
 # Usage: fixtures.sh ZONEGEN SOURCE_DIR
 set -uo pipefail
 zg=$1 src=$2
@@ -15,7 +16,8 @@ for f in tests/fixtures/*.zone tests/fixtures/*.yaml; do
     spec=$(sed -n '2s/^; spec: //p' "$f")
     out=$("$zg" validate "$f" --allow-include tests/fixtures ${spec:+--spec "$spec"} 2>&1)
   else
-    out=$("$zg" generate "$f" 2>&1 >/dev/null)
+    prof=$(sed -n '2s/^# profile: //p' "$f")
+    out=$("$zg" generate "$f" ${prof:+--profile "$prof"} 2>&1 >/dev/null)
   fi
   if [ "$exp" = nothing ]; then
     if grep -q "0 errors, 0 warnings" <<<"$out"; then pass=$((pass+1)); else echo "FAIL $f: expected no findings: $out"; fail=$((fail+1)); fi

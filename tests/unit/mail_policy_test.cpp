@@ -80,8 +80,9 @@ const std::string kOld =
 TEST(MailPolicy, TheDefaultProfilePublishesDmarcCaaAndSrv) {
     Desired d = build(spec_of(""), load_profile(""));
     const Zone& z = d.zone;
-    EXPECT_EQ(texts(z, "_dmarc.example.com.", rrtype::TXT),
-              std::vector<std::string>{"\"v=DMARC1; p=none; rua=mailto:dmarc-reports@example.net\""});
+    EXPECT_EQ(
+        texts(z, "_dmarc.example.com.", rrtype::TXT),
+        std::vector<std::string>{"\"v=DMARC1; p=none; rua=mailto:dmarc-reports@example.net\""});
     EXPECT_EQ(texts(z, "example.com.", rrtype::CAA),
               std::vector<std::string>{"0 issue \"letsencrypt.org\""});
     EXPECT_EQ(texts(z, "_submission._tcp.example.com.", rrtype::SRV),
@@ -96,17 +97,19 @@ TEST(MailPolicy, TheDefaultProfilePublishesDmarcCaaAndSrv) {
 
 TEST(MailPolicy, ADomainWithoutMailRejectsSpoofsAndOffersNoMailClientRecords) {
     Desired d = build(spec_of("services: [web]\nmail: none\n"), load_profile(""));
-    EXPECT_EQ(texts(d.zone, "_dmarc.example.com.", rrtype::TXT),
-              std::vector<std::string>{"\"v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.net\""});
+    EXPECT_EQ(
+        texts(d.zone, "_dmarc.example.com.", rrtype::TXT),
+        std::vector<std::string>{"\"v=DMARC1; p=reject; rua=mailto:dmarc-reports@example.net\""});
     EXPECT_TRUE(texts(d.zone, "_imaps._tcp.example.com.", rrtype::SRV).empty());
 }
 
 TEST(MailPolicy, TheSpecsOwnDmarcAndCaaReplaceTheDefaults) {
-    Desired d = build(spec_of("records:\n"
-                              "  - {name: _dmarc, type: TXT, data: '\"v=DMARC1; p=reject\"'}\n"
-                              "  - {name: \"@\", type: CAA, data: '0 issue \"letsencrypt.org\"'}\n"
-                              "  - {name: \"@\", type: CAA, data: '0 iodef \"mailto:x@example.com\"'}\n"),
-                      load_profile(""));
+    Desired d =
+        build(spec_of("records:\n"
+                      "  - {name: _dmarc, type: TXT, data: '\"v=DMARC1; p=reject\"'}\n"
+                      "  - {name: \"@\", type: CAA, data: '0 issue \"letsencrypt.org\"'}\n"
+                      "  - {name: \"@\", type: CAA, data: '0 iodef \"mailto:x@example.com\"'}\n"),
+              load_profile(""));
     EXPECT_EQ(texts(d.zone, "_dmarc.example.com.", rrtype::TXT),
               std::vector<std::string>{"\"v=DMARC1; p=reject\""});
     EXPECT_EQ(texts(d.zone, "example.com.", rrtype::CAA).size(), 2u);
@@ -114,8 +117,9 @@ TEST(MailPolicy, TheSpecsOwnDmarcAndCaaReplaceTheDefaults) {
 
 TEST(MailPolicy, MtaStsRecordsAndThePolicyFollowTheMxSet) {
     Profile p = sts_profile();
-    Spec s = spec_of("records:\n  - {name: \"@\", type: MX, data: 10 sv1.example.net.}\n"
-                     "services: [web]\n");
+    Spec s = spec_of(
+        "records:\n  - {name: \"@\", type: MX, data: 10 sv1.example.net.}\n"
+        "services: [web]\n");
     Desired one = build(s, p);
     auto pol = mta_sts_policy(one.zone, s, p, nullptr);
     // services: [web] with an MX of its own: mail is not our service, no MTA-STS.
@@ -135,7 +139,8 @@ TEST(MailPolicy, MtaStsRecordsAndThePolicyFollowTheMxSet) {
     Desired a = build(mail, p2);
     auto pa = mta_sts_policy(a.zone, mail, p2, nullptr);
     ASSERT_TRUE(pa);
-    EXPECT_EQ(pa->text, "version: STSv1\r\nmode: testing\r\nmx: sv1.example.net\r\nmax_age: 604800\r\n");
+    EXPECT_EQ(pa->text,
+              "version: STSv1\r\nmode: testing\r\nmx: sv1.example.net\r\nmax_age: 604800\r\n");
     EXPECT_EQ(pa->id.size(), 32u);
     EXPECT_EQ(texts(a.zone, "_mta-sts.example.com.", rrtype::TXT),
               std::vector<std::string>{"\"v=STSv1; id=" + pa->id + "\""});
@@ -146,8 +151,9 @@ TEST(MailPolicy, MtaStsRecordsAndThePolicyFollowTheMxSet) {
     EXPECT_EQ(count_errors(a.findings), 0u);
     EXPECT_FALSE(has(a.findings, "mta-sts-mx-uncertified", Severity::warning));
     // A second MX changes the policy, and its id with it.
-    Spec two = spec_of("records:\n  - {name: \"@\", type: MX, data: 20 sv1.example.net.}\n"
-                       "  - {name: \"@\", type: MX, data: 30 backup.example.net.}\n");
+    Spec two = spec_of(
+        "records:\n  - {name: \"@\", type: MX, data: 20 sv1.example.net.}\n"
+        "  - {name: \"@\", type: MX, data: 30 backup.example.net.}\n");
     Desired b = build(two, p2);
     auto pb = mta_sts_policy(b.zone, two, p2, nullptr);
     ASSERT_TRUE(pb);
