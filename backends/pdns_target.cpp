@@ -14,6 +14,7 @@
 #include "backends/pdns.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/location.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
 #include "zonegen/tenancy.hpp"
@@ -37,13 +38,6 @@ PdnsConfig pdns_config(const std::string& url, const std::string& server_id,
     c.read_timeout_s = o.pdns_timeout_s;
     c.max_response_bytes = static_cast<std::size_t>(o.pdns_max_response_mb) << 20;
     return c;
-}
-
-// Two spellings of one API URL: a trailing slash is not a difference.
-bool same_url(std::string a, std::string b) {
-    while (!a.empty() && a.back() == '/') a.pop_back();
-    while (!b.empty() && b.back() == '/') b.pop_back();
-    return a == b;
 }
 
 std::vector<std::string> json_strings(const json& j, const char* key) {
@@ -355,7 +349,7 @@ class PdnsTarget final : public Target {
     void load_others(const ZoneIntent& want, bool check = true) {
         secondaries_.clear();
         for (const auto& ns : profile_.nameservers) {
-            if (ns.api_url.empty() || same_url(ns.api_url, url_)) continue;
+            if (ns.api_url.empty() || same_server(ns.api_url, url_)) continue;
             auto c = std::make_shared<PdnsClient>(pdns_config(ns.api_url, ns.server_id, opts_));
             auto z = c->get_zone(want.zone);
             if (z && check)

@@ -505,13 +505,6 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
 
 namespace {
 
-// Two spellings of one server: a trailing slash is not a difference.
-bool same_server(std::string a, std::string b) {
-    while (!a.empty() && a.back() == '/') a.pop_back();
-    while (!b.empty() && b.back() == '/') b.pop_back();
-    return a == b;
-}
-
 // The target an apply runs on: the plan's own when it was made in this process; for a
 // plan file, this run's (the API key goes only to this run's server, never to a URL a plan
 // file names: a plan made against another server is refused).
