@@ -202,23 +202,6 @@ ZoneIntent intent_of(const Spec& spec, const Profile& profile) {
     return w;
 }
 
-void check_records_unchanged_impl(const Plan& plan, const Zone& live) {
-    for (const auto& c : plan.changes) {
-        const RRset* s = live.find(c.owner, c.type);
-        std::optional<RRsetState> now;
-        if (s) now = RRsetState{s->ttl(), s->rdata()};
-        auto norm = [&](std::optional<RRsetState> st) {
-            if (st && c.type == rrtype::SOA)
-                for (auto& r : st->rdata) r = soa_without_serial(r);
-            return st;
-        };
-        if (norm(now) != norm(c.before))
-            throw UnsafeError("the live zone changed since the plan was made (" +
-                              c.owner.to_string() + " " + type_name(c.type) +
-                              " differs): nothing was applied; make a new plan and review it");
-    }
-}
-
 // After the writes the target serves exactly what the plan said: reload and diff (the SOA
 // aside, its serial moves on its own).
 void expect_applied(Target& t, const ProvisionPlan& p) {
@@ -537,7 +520,7 @@ LiveZone check_plan_still_holds(Target& t, const ProvisionPlan& p, const Profile
         throw UnsafeError(std::string("the live zone changed since the plan was made (") +
                           (live.exists ? "the zone now exists" : "the zone is gone") +
                           "): nothing was applied; make a new plan and review it");
-    check_records_unchanged_impl(p.plan, live.records);
+    check_records_unchanged(p.plan, live.records);
     if (p.role_after == Role::primary)
         check_after(with_changes(live.records, p.plan), &live.records, ValidateOptions{}, p.zone);
     return live;
@@ -585,7 +568,20 @@ void run_steps(Target& t, const ProvisionPlan& p, const LiveZone& live, ApplyRes
 }  // namespace
 
 void check_records_unchanged(const Plan& plan, const Zone& live) {
-    check_records_unchanged_impl(plan, live);
+    for (const auto& c : plan.changes) {
+        const RRset* s = live.find(c.owner, c.type);
+        std::optional<RRsetState> now;
+        if (s) now = RRsetState{s->ttl(), s->rdata()};
+        auto norm = [&](std::optional<RRsetState> st) {
+            if (st && c.type == rrtype::SOA)
+                for (auto& r : st->rdata) r = soa_without_serial(r);
+            return st;
+        };
+        if (norm(now) != norm(c.before))
+            throw UnsafeError("the live zone changed since the plan was made (" +
+                              c.owner.to_string() + " " + type_name(c.type) +
+                              " differs): nothing was applied; make a new plan and review it");
+    }
 }
 
 ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
