@@ -96,8 +96,7 @@ class FileTarget final : public Target {
 
     Zone reload(const Name& zone) override { return read(zone).records; }
 
-    SettleReport settle(const Name& zone, Pattern, bool, const LiveZone&,
-                        const std::vector<PlanStep>&) override {
+    SettleReport settle(const Name& zone, Pattern, bool, const std::vector<PlanStep>&) override {
         SettleReport r;
         r.serial_after = read(zone).serial;
         return r;

@@ -311,9 +311,8 @@ class PdnsTarget final : public Target {
         return zone_from_pdns(zone, *doc_, nullptr);
     }
 
-    SettleReport settle(const Name& zone, Pattern pattern, bool wrote, const LiveZone& before,
+    SettleReport settle(const Name& zone, Pattern pattern, bool wrote,
                         const std::vector<PlanStep>& steps) override {
-        (void)before;
         if (pattern == Pattern::A) return settle_primary(zone, wrote);
         if (pattern == Pattern::B) return settle_secondary(zone, wrote, steps);
         return {};

@@ -554,14 +554,14 @@ JournalIntent journal_intent(const ProvisionPlan& p, const Target& t, const Prov
 }
 
 // Runs the steps, checks they stuck, settles.
-void run_steps(Target& t, const ProvisionPlan& p, const LiveZone& live, ApplyResult& r) {
+void run_steps(Target& t, const ProvisionPlan& p, ApplyResult& r) {
     for (const auto& s : p.steps) {
         t.run(p.zone, s);
         ++r.steps_run;
     }
     bool wrote = r.steps_run > 0;
     if (wrote && p.role_after == Role::primary) expect_applied(t, p);
-    if (p.role_after != Role::absent) r.settle = t.settle(p.zone, p.pattern, wrote, live, p.steps);
+    if (p.role_after != Role::absent) r.settle = t.settle(p.zone, p.pattern, wrote, p.steps);
     r.status = wrote ? ApplyStatus::applied : ApplyStatus::unchanged;
 }
 
@@ -597,7 +597,7 @@ ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile&
     Journal* journal = p.steps.empty() ? nullptr : opts.journal;
     if (journal) r.journal_id = journal->begin(journal_intent(p, *t, opts), &r.interrupted);
     try {
-        run_steps(*t, p, live, r);
+        run_steps(*t, p, r);
     } catch (const std::exception& e) {
         if (journal)
             journal->finish(r.journal_id, false,

@@ -154,7 +154,7 @@ class Target {
     // The records served after the writes (the generic chain expects an empty diff).
     virtual Zone reload(const Name& zone) = 0;
     virtual SettleReport settle(const Name& zone, Pattern pattern, bool wrote,
-                                const LiveZone& before, const std::vector<PlanStep>& steps) = 0;
+                                const std::vector<PlanStep>& steps) = 0;
 };
 
 // The one place that turns a location string (--target) into a target: backends/targets.cpp

@@ -78,8 +78,7 @@ class FakeTarget final : public Target {
 
     Zone reload(const Name&) override { return *world.zone; }
 
-    SettleReport settle(const Name&, Pattern, bool, const LiveZone&,
-                        const std::vector<PlanStep>&) override {
+    SettleReport settle(const Name&, Pattern, bool, const std::vector<PlanStep>&) override {
         ++world.settled;
         SettleReport r;
         r.serial_after = 7;
