@@ -183,7 +183,6 @@ class PdnsTarget final : public Target {
 
     std::vector<PlanStep> steps(const LiveZone& live, const ZoneIntent& want,
                                 const Plan& records) override {
-        records_ = records;
         std::vector<PlanStep> out;
         if (want.role == Role::absent) {
             if (live.exists) out.push_back(delete_step(want.zone));
@@ -232,9 +231,8 @@ class PdnsTarget final : public Target {
         return out;
     }
 
-    LiveZone check_plan(const Name& zone, Pattern pattern, const std::vector<PlanStep>& steps,
-                        const Plan& records) override {
-        records_ = records;
+    LiveZone check_plan(const Name& zone, Pattern pattern,
+                        const std::vector<PlanStep>& steps) override {
         for (const auto& s : steps) check_input(zone, s);
         doc_ = client_->get_zone(zone);
         LiveZone live = live_of(zone);
@@ -254,10 +252,10 @@ class PdnsTarget final : public Target {
         return live;
     }
 
-    void run(const Name& zone, const PlanStep& s) override {
-        if (s.subject == "zone") return run_zone(zone, s);
+    void run(const Name& zone, const PlanStep& s, const Plan& records) override {
+        if (s.subject == "zone") return run_zone(zone, s, records);
         if (s.subject == "records")
-            return client_->patch_rrsets(zone, pdns_patch_rrsets(writes_of(records_)));
+            return client_->patch_rrsets(zone, pdns_patch_rrsets(writes_of(records)));
         if (s.subject.rfind("metadata ", 0) == 0)
             return client_->put_metadata(zone, s.subject.substr(9),
                                          s.after.get<std::vector<std::string>>());
@@ -268,7 +266,6 @@ class PdnsTarget final : public Target {
 
     PlanStep restore_step(const Name& zone, const std::string& subject, const json& now,
                           const json& want, const Plan& records) override {
-        records_ = records;
         auto zr = "/zones/" + PdnsClient::zone_ref(zone);
         if (subject == "records") return records_step(zone, records);
         PlanStep s;
@@ -619,7 +616,7 @@ class PdnsTarget final : public Target {
         }
     }
 
-    void run_zone(const Name& zone, const PlanStep& s) {
+    void run_zone(const Name& zone, const PlanStep& s, const Plan& records) {
         if (s.after.is_null()) return client_->delete_zone(zone);
         bool shell = s.before.is_object() && s.before.value("empty_shell", false);
         bool create = s.before.is_null() || shell;
@@ -627,7 +624,7 @@ class PdnsTarget final : public Target {
         json f = zone_fields(s.after, create, zone);
         if (create && s.after["kind"] == "Master") {
             Zone z(zone);
-            for (const auto& c : records_.changes)
+            for (const auto& c : records.changes)
                 if (c.after) z.set(c.owner, c.type, c.after->ttl, c.after->rdata);
             f["rrsets"] = pdns_rrsets(z);
         }
@@ -807,7 +804,6 @@ class PdnsTarget final : public Target {
     std::optional<json> doc_;
     Meta meta_;
     std::vector<Secondary> secondaries_;
-    Plan records_;
 };
 
 }  // namespace

@@ -508,7 +508,7 @@ LiveZone check_plan_still_holds(Target& t, const ProvisionPlan& p, const Profile
     std::optional<std::string> want;
     if (!p.account_after.empty()) want = p.account_after;
     if (p.target_kind != "file") require_account(want, profile, "the plan file");
-    LiveZone live = t.check_plan(p.zone, p.pattern, p.steps, p.plan);
+    LiveZone live = t.check_plan(p.zone, p.pattern, p.steps);
     if (p.target_kind != "file") {
         if (live.exists) check_account(p.zone, live.account, want, profile.control_panel);
         if (live.account != p.account_before)
@@ -556,7 +556,7 @@ JournalIntent journal_intent(const ProvisionPlan& p, const Target& t, const Prov
 // Runs the steps, checks they stuck, settles.
 void run_steps(Target& t, const ProvisionPlan& p, ApplyResult& r) {
     for (const auto& s : p.steps) {
-        t.run(p.zone, s);
+        t.run(p.zone, s, p.plan);
         ++r.steps_run;
     }
     bool wrote = r.steps_run > 0;
