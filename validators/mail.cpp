@@ -17,9 +17,9 @@ std::string lower(std::string s) {
     return s;
 }
 
-bool all_of(std::string_view s, int (*pred)(int)) {
+bool digits(std::string_view s) {
     for (char c : s)
-        if (!pred(static_cast<unsigned char>(c))) return false;
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
     return true;
 }
 
@@ -47,7 +47,7 @@ std::vector<std::string> dmarc_tag_problems(const std::string& tag, const std::s
     } else if (tag == "adkim" || tag == "aspf") {
         if (lv != "r" && lv != "s") return {tag + "=" + v + " is not r or s"};
     } else if (tag == "pct") {
-        if (v.empty() || v.size() > 3 || !all_of(v, std::isdigit) || std::stoi(v) > 100)
+        if (v.empty() || v.size() > 3 || !digits(v) || std::stoi(v) > 100)
             return {"pct=" + v + " is not 0..100"};
     } else if (tag == "rua" || tag == "ruf") {
         return report_uris_problems(tag, v, true);
@@ -62,7 +62,7 @@ std::vector<std::string> dmarc_tag_problems(const std::string& tag, const std::s
                         ": afrf is the only failure report format (RFC 7489 "
                         "section 6.3)"};
     } else if (tag == "ri") {
-        if (v.empty() || v.size() > 10 || !all_of(v, std::isdigit))
+        if (v.empty() || v.size() > 10 || !digits(v))
             return {"ri=" + v + " is not a number of seconds"};
     }
     return {};
