@@ -31,7 +31,6 @@ class FileTarget final : public Target {
 
     std::vector<PlanStep> steps(const LiveZone& live, const ZoneIntent&,
                                 const Plan& records) override {
-        records_ = records;
         if (records.empty()) return {};
         PlanStep s;
         s.subject = "file";
@@ -48,9 +47,7 @@ class FileTarget final : public Target {
 
     std::vector<std::string> settle_text(const ZoneIntent&) const override { return {}; }
 
-    LiveZone check_plan(const Name& zone, Pattern, const std::vector<PlanStep>& steps,
-                        const Plan& records) override {
-        records_ = records;
+    LiveZone check_plan(const Name& zone, Pattern, const std::vector<PlanStep>& steps) override {
         for (const auto& s : steps)
             if (s.subject != "file") throw InputError("plan file: unknown step " + s.subject);
         LiveZone live = read(zone);
@@ -62,10 +59,10 @@ class FileTarget final : public Target {
         return live;
     }
 
-    void run(const Name& zone, const PlanStep&) override {
+    void run(const Name& zone, const PlanStep&, const Plan& records) override {
         LiveZone live = read(zone);
         Zone next = live.records;
-        for (const auto& c : records_.changes) {
+        for (const auto& c : records.changes) {
             if (c.action == Action::remove)
                 next.erase(c.owner, c.type);
             else if (c.after)
@@ -96,8 +93,7 @@ class FileTarget final : public Target {
 
     Zone reload(const Name& zone) override { return read(zone).records; }
 
-    SettleReport settle(const Name& zone, Pattern, bool, const LiveZone&,
-                        const std::vector<PlanStep>&) override {
+    SettleReport settle(const Name& zone, Pattern, bool, const std::vector<PlanStep>&) override {
         SettleReport r;
         r.serial_after = read(zone).serial;
         return r;
@@ -133,7 +129,6 @@ class FileTarget final : public Target {
 
     std::string path_;
     ProvisionOptions opts_;
-    Plan records_;
 };
 
 }  // namespace

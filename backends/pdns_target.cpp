@@ -14,6 +14,7 @@
 #include "backends/pdns.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/location.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
 #include "zonegen/tenancy.hpp"
@@ -37,13 +38,6 @@ PdnsConfig pdns_config(const std::string& url, const std::string& server_id,
     c.read_timeout_s = o.pdns_timeout_s;
     c.max_response_bytes = static_cast<std::size_t>(o.pdns_max_response_mb) << 20;
     return c;
-}
-
-// Two spellings of one API URL: a trailing slash is not a difference.
-bool same_url(std::string a, std::string b) {
-    while (!a.empty() && a.back() == '/') a.pop_back();
-    while (!b.empty() && b.back() == '/') b.pop_back();
-    return a == b;
 }
 
 std::vector<std::string> json_strings(const json& j, const char* key) {
@@ -189,7 +183,6 @@ class PdnsTarget final : public Target {
 
     std::vector<PlanStep> steps(const LiveZone& live, const ZoneIntent& want,
                                 const Plan& records) override {
-        records_ = records;
         std::vector<PlanStep> out;
         if (want.role == Role::absent) {
             if (live.exists) out.push_back(delete_step(want.zone));
@@ -238,9 +231,8 @@ class PdnsTarget final : public Target {
         return out;
     }
 
-    LiveZone check_plan(const Name& zone, Pattern pattern, const std::vector<PlanStep>& steps,
-                        const Plan& records) override {
-        records_ = records;
+    LiveZone check_plan(const Name& zone, Pattern pattern,
+                        const std::vector<PlanStep>& steps) override {
         for (const auto& s : steps) check_input(zone, s);
         doc_ = client_->get_zone(zone);
         LiveZone live = live_of(zone);
@@ -260,10 +252,10 @@ class PdnsTarget final : public Target {
         return live;
     }
 
-    void run(const Name& zone, const PlanStep& s) override {
-        if (s.subject == "zone") return run_zone(zone, s);
+    void run(const Name& zone, const PlanStep& s, const Plan& records) override {
+        if (s.subject == "zone") return run_zone(zone, s, records);
         if (s.subject == "records")
-            return client_->patch_rrsets(zone, pdns_patch_rrsets(writes_of(records_)));
+            return client_->patch_rrsets(zone, pdns_patch_rrsets(writes_of(records)));
         if (s.subject.rfind("metadata ", 0) == 0)
             return client_->put_metadata(zone, s.subject.substr(9),
                                          s.after.get<std::vector<std::string>>());
@@ -274,7 +266,6 @@ class PdnsTarget final : public Target {
 
     PlanStep restore_step(const Name& zone, const std::string& subject, const json& now,
                           const json& want, const Plan& records) override {
-        records_ = records;
         auto zr = "/zones/" + PdnsClient::zone_ref(zone);
         if (subject == "records") return records_step(zone, records);
         PlanStep s;
@@ -317,9 +308,8 @@ class PdnsTarget final : public Target {
         return zone_from_pdns(zone, *doc_, nullptr);
     }
 
-    SettleReport settle(const Name& zone, Pattern pattern, bool wrote, const LiveZone& before,
+    SettleReport settle(const Name& zone, Pattern pattern, bool wrote,
                         const std::vector<PlanStep>& steps) override {
-        (void)before;
         if (pattern == Pattern::A) return settle_primary(zone, wrote);
         if (pattern == Pattern::B) return settle_secondary(zone, wrote, steps);
         return {};
@@ -355,7 +345,7 @@ class PdnsTarget final : public Target {
     void load_others(const ZoneIntent& want, bool check = true) {
         secondaries_.clear();
         for (const auto& ns : profile_.nameservers) {
-            if (ns.api_url.empty() || same_url(ns.api_url, url_)) continue;
+            if (ns.api_url.empty() || same_server(ns.api_url, url_)) continue;
             auto c = std::make_shared<PdnsClient>(pdns_config(ns.api_url, ns.server_id, opts_));
             auto z = c->get_zone(want.zone);
             if (z && check)
@@ -626,7 +616,7 @@ class PdnsTarget final : public Target {
         }
     }
 
-    void run_zone(const Name& zone, const PlanStep& s) {
+    void run_zone(const Name& zone, const PlanStep& s, const Plan& records) {
         if (s.after.is_null()) return client_->delete_zone(zone);
         bool shell = s.before.is_object() && s.before.value("empty_shell", false);
         bool create = s.before.is_null() || shell;
@@ -634,7 +624,7 @@ class PdnsTarget final : public Target {
         json f = zone_fields(s.after, create, zone);
         if (create && s.after["kind"] == "Master") {
             Zone z(zone);
-            for (const auto& c : records_.changes)
+            for (const auto& c : records.changes)
                 if (c.after) z.set(c.owner, c.type, c.after->ttl, c.after->rdata);
             f["rrsets"] = pdns_rrsets(z);
         }
@@ -814,7 +804,6 @@ class PdnsTarget final : public Target {
     std::optional<json> doc_;
     Meta meta_;
     std::vector<Secondary> secondaries_;
-    Plan records_;
 };
 
 }  // namespace

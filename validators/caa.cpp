@@ -5,6 +5,7 @@
 #include <set>
 
 #include "validators/checks.hpp"
+#include "validators/policy_text.hpp"
 
 namespace zonegen {
 namespace {
@@ -333,6 +334,70 @@ std::vector<Finding> check_caa(const Zone& zone, const std::vector<CertName>& na
                         fix + " to permit it without conditions",
                     set.line()));
             }
+        }
+    }
+    return out;
+}
+
+namespace {
+
+// tag = (ALPHA / DIGIT) 0*14(ALPHA / DIGIT) (RFC 8659 section 4.1).
+bool caa_tag(const std::string& tag) {
+    if (tag.empty() || tag.size() > 15) return false;
+    return std::all_of(tag.begin(), tag.end(), alnum);
+}
+
+// iodef (RFC 8659 section 4.4): a mailto: URI, or an http: or https: URI of an IODEF service.
+bool iodef_url(const std::string& value) {
+    std::string v = lower(value);
+    if (v.rfind("mailto:", 0) == 0) return report_uri_problem(value, false).empty();
+    if (v.rfind("http:", 0) == 0)
+        return report_uri_problem("https:" + value.substr(5), false).empty();
+    return v.rfind("https:", 0) == 0 && report_uri_problem(value, false).empty();
+}
+
+// What is wrong with one property for caa-syntax ("" when nothing).
+std::string caa_syntax_problem(const CaaProperty& p) {
+    if (!caa_tag(p.tag)) return "the tag is not 1-15 letters and digits (RFC 8659 section 4.1)";
+    if (p.flags != 0 && p.flags != 128)
+        return "flags " + std::to_string(p.flags) +
+               ": only 0 and 128 (critical) are defined (RFC 8659 section 4.1)";
+    if ((p.tag == "issue" || p.tag == "issuewild") && !parse_caa_issue(p.value).valid)
+        return "the value is not `issuer-domain; tag=value ...` (RFC 8659 section 4.2): CAs "
+               "ignore it, so it permits no CA";
+    if (p.tag == "iodef" && !iodef_url(p.value))
+        return "the iodef value is not a mailto: or http(s): URI (RFC 8659 section 4.4)";
+    return "";
+}
+
+}  // namespace
+
+std::vector<Finding> check_caa_syntax(const Zone& zone, const std::vector<std::string>& reported) {
+    std::vector<Finding> out;
+    for (const RRset& set : zone.rrsets()) {
+        if (set.type != rrtype::CAA) continue;
+        const std::string owner = set.owner.to_string();
+        for (const auto& rr : set.rrs) {
+            auto p = parse_caa(rr.rdata);
+            if (!p) continue;  // the zone reader refuses a CAA without a tag
+            std::string shown =
+                "`" + std::to_string(p->flags) + " " + p->tag + " \"" + p->value + "\"`";
+            if (critical(p->flags) && !known_tag(p->tag)) {
+                if (std::find(reported.begin(), reported.end(), owner) == reported.end())
+                    out.push_back(make_finding(
+                        "caa-critical-unknown", &set.owner, rrtype::CAA,
+                        "the CAA property " + shown +
+                            " is critical and its tag is not one CAs know: no CA may issue a "
+                            "certificate for " +
+                            owner +
+                            " or the names below it that use this CAA set (RFC 8659 "
+                            "section 4.1). Remove it, or set its flag to 0",
+                        rr.line));
+                continue;
+            }
+            if (auto why = caa_syntax_problem(*p); !why.empty())
+                out.push_back(make_finding("caa-syntax", &set.owner, rrtype::CAA,
+                                           "the CAA property " + shown + ": " + why, rr.line));
         }
     }
     return out;

@@ -63,4 +63,12 @@ std::vector<CertName> certificate_names(const Zone& zone, const Spec& spec);
 std::vector<Finding> check_caa(const Zone& zone, const std::vector<CertName>& names,
                                const std::vector<std::string>& cas);
 
+// caa-syntax (warning) and caa-critical-unknown (error) over every CAA record of `zone`:
+// a tag that is not 1-15 letters and digits, flags other than 0 and 128, an issue or
+// issuewild value off RFC 8659's grammar, an iodef that is not a mailto: or http(s): URI
+// (each a property CAs ignore: a warning); an unknown tag with the critical flag (no CA may
+// issue below it: an error). Owners in `reported` (caa-forbids-ca already said so) get no
+// caa-critical-unknown.
+std::vector<Finding> check_caa_syntax(const Zone& zone, const std::vector<std::string>& reported);
+
 }  // namespace zonegen

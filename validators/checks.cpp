@@ -66,6 +66,15 @@ const std::vector<CheckInfo> kChecks = {
     {"spf-include-unknown", Severity::warning,
      "an SPF include: outside the zone, whose lookups cannot be counted offline"},
     {"dmarc-syntax", Severity::warning, "a DMARC record that does not follow RFC 7489"},
+    {"dmarc-multiple", Severity::error,
+     "more than one v=DMARC1 record at a _dmarc name (RFC 7489 section 6.6.3: no policy "
+     "applies)"},
+    {"mta-sts-syntax", Severity::warning,
+     "an _mta-sts TXT that does not follow RFC 8461 section 3.1, or more than one v=STSv1"},
+    {"tls-rpt-syntax", Severity::warning,
+     "an _smtp._tls TXT that does not follow RFC 8460 section 3, or more than one v=TLSRPTv1"},
+    {"mx-target-ipv6-only", Severity::warning,
+     "an in-zone MX target with AAAA but no A (senders with only IPv4 cannot reach it)"},
     {"null-mx-not-alone", Severity::error,
      "a null MX (MX 0 .) beside another MX at a name (RFC 7505 section 3)"},
     {"mta-sts-stale", Severity::warning,
@@ -82,6 +91,12 @@ const std::vector<CheckInfo> kChecks = {
     {"caa-constrained", Severity::warning,
      "CAA permits the managed server's certificate authority only with parameters (accounturi, "
      "validationmethods: RFC 8657)"},
+    {"caa-syntax", Severity::warning,
+     "a CAA record that does not follow RFC 8659 (tag, flags, issue/issuewild or iodef value): "
+     "CAs ignore the property"},
+    {"caa-critical-unknown", Severity::error,
+     "a CAA property with the critical flag and a tag CAs do not know: no CA may issue for "
+     "the names below it (RFC 8659 section 4.1)"},
     // pattern (validate --spec)
     {"pattern-ns", Severity::error, "the apex NS set does not fit the DNS pattern"},
     {"pattern-mname", Severity::error, "the SOA MNAME does not fit the DNS pattern"},
@@ -140,6 +155,41 @@ bool has_address_or_wildcard(const Zone& z, const Name& n) {
         if (p == z.origin()) break;
     }
     return false;
+}
+
+// The types that answer for `n`: its own, or when it holds nothing, those of the closest
+// wildcard above it in the zone.
+std::vector<RRType> answering_types(const Zone& z, const Name& n) {
+    auto own = z.types_at(n);
+    if (!own.empty()) return own;
+    for (Name p = n.parent(); p.is_subdomain_of(z.origin()) && !p.is_root(); p = p.parent()) {
+        auto w = z.types_at(p.prepend("*"));
+        if (!w.empty()) return w;
+        if (p == z.origin()) break;
+    }
+    return {};
+}
+
+// An in-zone MX target needs an address, and an A for the senders that have only IPv4. A
+// fragment's target may have its addresses in the customer's zone, unless the fragment gives
+// them (an IPv6-only managed server's mail host).
+void check_mx_target(Ctx& c, const Name& owner, const Name& target, int line) {
+    const Zone& z = c.z;
+    if (!target.is_subdomain_of(z.origin()) || z.find(target, rrtype::CNAME)) return;
+    if (!has_address_or_wildcard(z, target)) {
+        if (c.o.fragment) return;
+        c.add("mx-target-no-address", &owner, rrtype::MX,
+              "MX target " + target.to_string() + " is in the zone but has no A or AAAA", line);
+        return;
+    }
+    auto types = answering_types(z, target);
+    auto has = [&](RRType t) { return std::find(types.begin(), types.end(), t) != types.end(); };
+    if (has(rrtype::AAAA) && !has(rrtype::A))
+        c.add("mx-target-ipv6-only", &owner, rrtype::MX,
+              "MX target " + target.to_string() +
+                  " has an AAAA but no A: senders with only IPv4 (still many) cannot deliver "
+                  "to it. Give it an A record too, or add an MX host that has one",
+              line);
 }
 
 // One rrset on its own: duplicates, TTLs, where a type may stand, host names and targets.
@@ -231,11 +281,7 @@ void check_rrset(Ctx& c, const RRset& set) {
             if (z.find(*target, rrtype::CNAME))
                 c.add("target-is-cname", &owner, t,
                       type_name(t) + " target " + target->to_string() + " is a CNAME", rr.line);
-            if (t == rrtype::MX && target->is_subdomain_of(z.origin()) && !c.o.fragment &&
-                !has_address_or_wildcard(z, *target) && !z.find(*target, rrtype::CNAME))
-                c.add("mx-target-no-address", &owner, t,
-                      "MX target " + target->to_string() + " is in the zone but has no A or AAAA",
-                      rr.line);
+            if (t == rrtype::MX) check_mx_target(c, owner, *target, rr.line);
         }
     }
 }
@@ -494,17 +540,22 @@ std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts
     out.insert(out.end(), std::make_move_iterator(walked.begin()),
                std::make_move_iterator(walked.end()));
     check_mail(zone, c.txt, opts, out);
+    std::vector<Finding> caa, sts;
     if (opts.spec && opts.profile) {
         check_pattern(c);
-        auto caa = check_caa(zone, certificate_names(zone, *opts.spec),
-                             opts.profile->certificate_authorities);
-        auto sts = check_mta_sts(zone, *opts.spec, opts.profile);
-        for (auto* fs : {&caa, &sts})
-            for (auto& f : *fs) {
-                f.file = f.line ? opts.file : "";
-                out.push_back(std::move(f));
-            }
+        caa = check_caa(zone, certificate_names(zone, *opts.spec),
+                        opts.profile->certificate_authorities);
+        sts = check_mta_sts(zone, *opts.spec, opts.profile);
     }
+    std::vector<std::string> caa_refused;  // caa-forbids-ca names a critical unknown tag first
+    for (const auto& f : caa)
+        if (f.check == "caa-forbids-ca") caa_refused.push_back(f.owner);
+    auto caa_syntax = check_caa_syntax(zone, caa_refused);
+    for (auto* fs : {&caa, &sts, &caa_syntax})
+        for (auto& f : *fs) {
+            f.file = f.line ? opts.file : "";
+            out.push_back(std::move(f));
+        }
     std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
         int la = a.line ? a.line : 0x7fffffff, lb = b.line ? b.line : 0x7fffffff;
         return la < lb;

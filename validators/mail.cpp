@@ -4,6 +4,9 @@
 #include <functional>
 #include <map>
 
+#include "validators/mta_sts.hpp"
+#include "validators/policy_text.hpp"
+#include "validators/tls_rpt.hpp"
 #include "zonegen/spf.hpp"
 
 namespace zonegen {
@@ -14,58 +17,142 @@ std::string lower(std::string s) {
     return s;
 }
 
+bool digits(std::string_view s) {
+    for (char c : s)
+        if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+    return true;
+}
+
+// The values of fo= (0, 1, d, s) and rf= (afrf) are lists separated by ':'
+// (RFC 7489 section 6.3).
+std::vector<std::string> colon_list(const std::string& v) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    for (;;) {
+        auto c = v.find(':', i);
+        std::string item = v.substr(i, c == std::string::npos ? std::string::npos : c - i);
+        auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+        out.push_back(b == std::string::npos ? "" : item.substr(b, e - b + 1));
+        if (c == std::string::npos) return out;
+        i = c + 1;
+    }
+}
+
+// The problems of one tag's value (RFC 7489 section 6.3); unknown tags are fine.
+std::vector<std::string> dmarc_tag_problems(const std::string& tag, const std::string& v) {
+    std::string lv = lower(v);
+    if (tag == "p" || tag == "sp") {
+        if (lv != "none" && lv != "quarantine" && lv != "reject")
+            return {tag + "=" + v + " is not none, quarantine or reject"};
+    } else if (tag == "adkim" || tag == "aspf") {
+        if (lv != "r" && lv != "s") return {tag + "=" + v + " is not r or s"};
+    } else if (tag == "pct") {
+        if (v.empty() || v.size() > 3 || !digits(v) || std::stoi(v) > 100)
+            return {"pct=" + v + " is not 0..100"};
+    } else if (tag == "rua" || tag == "ruf") {
+        return report_uris_problems(tag, v, true);
+    } else if (tag == "fo") {
+        for (const auto& o : colon_list(v))
+            if (o != "0" && o != "1" && o != "d" && o != "s")
+                return {"fo=" + v + " is not a ':' list of 0, 1, d and s"};
+    } else if (tag == "rf") {
+        for (const auto& f : colon_list(lv))
+            if (f != "afrf")
+                return {"rf=" + v +
+                        ": afrf is the only failure report format (RFC 7489 "
+                        "section 6.3)"};
+    } else if (tag == "ri") {
+        if (v.empty() || v.size() > 10 || !digits(v))
+            return {"ri=" + v + " is not a number of seconds"};
+    }
+    return {};
+}
+
+using Add = std::function<void(std::string_view, const Name&, std::string, int)>;
+
+// A kind of mail policy TXT record: its owner's leading labels, its version tag, its checks.
+struct PolicyKind {
+    std::vector<std::string_view> labels;  // "_smtp", "_tls": the owner is _smtp._tls.<domain>
+    std::string_view version, name, syntax_id, multiple_id, multiple_effect;
+    std::vector<std::string> (*problems)(const std::string&);
+};
+
+const PolicyKind kPolicies[] = {
+    {{"_dmarc"},
+     "v=DMARC1",
+     "DMARC",
+     "dmarc-syntax",
+     "dmarc-multiple",
+     "receivers then apply no DMARC policy at all (RFC 7489 section 6.6.3)",
+     dmarc_problems},
+    {{"_mta-sts"},
+     "v=STSv1",
+     "MTA-STS",
+     "mta-sts-syntax",
+     "mta-sts-syntax",
+     "senders then assume the domain has no MTA-STS policy (RFC 8461 section 3.1)",
+     mta_sts_problems},
+    {{"_smtp", "_tls"},
+     "v=TLSRPTv1",
+     "TLS-RPT",
+     "tls-rpt-syntax",
+     "tls-rpt-syntax",
+     "senders then send no TLS reports (RFC 8460 section 3)",
+     tls_rpt_problems},
+};
+
+// Is `owner` <labels>.<something>?
+bool policy_owner(const Name& owner, const PolicyKind& kind) {
+    auto ls = owner.labels();
+    if (ls.size() <= kind.labels.size()) return false;
+    for (std::size_t i = 0; i < kind.labels.size(); ++i)
+        if (lower(ls[i]) != kind.labels[i]) return false;
+    return true;
+}
+
+// The DMARC, MTA-STS and TLS-RPT records of one TXT rrset: each one's syntax, and that
+// there is only one (receivers discard the others, then ignore two).
+void check_policy_records(const RRset& set, const Add& add) {
+    for (const auto& kind : kPolicies) {
+        if (!policy_owner(set.owner, kind)) continue;
+        int count = 0;
+        for (const auto& rr : set.rrs) {
+            std::string text;
+            try {
+                text = join_txt(rr.rdata);
+            } catch (const RdataError&) {
+                continue;
+            }
+            if (!has_version(text, kind.version)) continue;
+            if (++count == 2)
+                add(kind.multiple_id, set.owner,
+                    "a second " + std::string(kind.version) + " record at " +
+                        set.owner.to_string() + ": " + std::string(kind.multiple_effect) +
+                        ". Keep one",
+                    rr.line);
+            for (const auto& p : kind.problems(text))
+                add(kind.syntax_id, set.owner, std::string(kind.name) + ": " + p, rr.line);
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> dmarc_problems(const std::string& text) {
     std::vector<std::string> out;
-    std::vector<std::pair<std::string, std::string>> tags;
-    std::size_t i = 0;
-    while (i <= text.size()) {
-        std::size_t j = text.find(';', i);
-        if (j == std::string::npos) j = text.size();
-        std::string part = text.substr(i, j - i);
-        auto b = part.find_first_not_of(" \t"), e = part.find_last_not_of(" \t");
-        part = b == std::string::npos ? "" : part.substr(b, e - b + 1);
-        if (!part.empty()) {
-            auto eq = part.find('=');
-            if (eq == std::string::npos) {
-                out.push_back("tag without '=': '" + part + "'");
-            } else {
-                auto k = part.substr(0, eq), v = part.substr(eq + 1);
-                auto kb = k.find_last_not_of(" \t");
-                k = kb == std::string::npos ? "" : k.substr(0, kb + 1);
-                auto vb = v.find_first_not_of(" \t");
-                v = vb == std::string::npos ? "" : v.substr(vb);
-                tags.emplace_back(k, v);
-            }
-        }
-        i = j + 1;
-    }
-    if (tags.empty() || tags[0].first != "v" || tags[0].second != "DMARC1") {
+    std::vector<PolicyTag> tags = policy_tags(text, out);
+    if (tags.empty() || tags[0].name != "v" || tags[0].value != "DMARC1") {
         out.push_back("must start with v=DMARC1");
         return out;
     }
     bool p = false;
     for (std::size_t k = 1; k < tags.size(); ++k) {
         const auto& [tag, v] = tags[k];
-        std::string lv = lower(v);
-        if (tag == "p" || tag == "sp") {
-            if (lv != "none" && lv != "quarantine" && lv != "reject")
-                out.push_back(tag + "=" + v + " is not none, quarantine or reject");
-            if (tag == "p") {
-                p = true;
-                if (k != 1) out.push_back("p= should follow v=DMARC1 directly");
-            }
-        } else if (tag == "adkim" || tag == "aspf") {
-            if (lv != "r" && lv != "s") out.push_back(tag + "=" + v + " is not r or s");
-        } else if (tag == "pct") {
-            bool digits = !v.empty() && v.size() <= 3;
-            for (char ch : v) digits &= std::isdigit(static_cast<unsigned char>(ch)) != 0;
-            if (!digits || std::stoi(v) > 100) out.push_back("pct=" + v + " is not 0..100");
-        } else if (tag == "rua" || tag == "ruf") {
-            if (lower(v).rfind("mailto:", 0) != 0 && lower(v).rfind("https:", 0) != 0)
-                out.push_back(tag + "=" + v + " is not a mailto: URI");
+        if (tag == "p") {
+            p = true;
+            if (k != 1) out.push_back("p= should follow v=DMARC1 directly");
         }
+        for (auto& why : dmarc_tag_problems(tag, v)) out.push_back(std::move(why));
     }
     if (!p) out.push_back("no p= policy tag");
     return out;
@@ -98,10 +185,8 @@ void check_mail(const Zone& z, const std::vector<const RRset*>& txt, const Valid
                 auto syn = parse_spf(text);
                 for (const auto& e : syn.errors) add("spf-syntax", set.owner, "SPF: " + e, rr.line);
             }
-            if (set.owner.first_label() == "_dmarc" && text.rfind("v=DMARC1", 0) == 0)
-                for (const auto& p : dmarc_problems(text))
-                    add("dmarc-syntax", set.owner, "DMARC: " + p, rr.line);
         }
+        check_policy_records(set, add);
     }
     // Lookup counts, following includes inside the zone.
     for (const auto& [name, text] : spf_at) {

@@ -1,8 +1,10 @@
 #include "validators/mta_sts.hpp"
 
+#include <cctype>
 #include <set>
 
 #include "validators/checks.hpp"
+#include "validators/policy_text.hpp"
 #include "zonegen/mail_policy.hpp"
 
 namespace zonegen {
@@ -42,6 +44,26 @@ bool points_at_server(const Zone& z, const Name& owner, const HostAddrs& server)
 }
 
 }  // namespace
+
+std::vector<std::string> mta_sts_problems(const std::string& text) {
+    std::vector<std::string> out;
+    std::vector<PolicyTag> tags = policy_tags(text, out);
+    for (auto& p : versioned_fields_problems(tags, "v=STSv1", {"id"})) out.push_back(std::move(p));
+    if (!out.empty() && out.back() == "must start with v=STSv1") return out;
+    auto after = text.find_first_not_of(" \t", 7);
+    if (after == std::string::npos || text[after] != ';')
+        out.push_back("v=STSv1 must be followed by ';' (senders discard the record)");
+    int ids = 0;
+    for (const auto& t : tags) {
+        if (t.name != "id") continue;
+        ++ids;
+        bool ok = !t.value.empty() && t.value.size() <= 32;
+        for (char c : t.value) ok &= std::isalnum(static_cast<unsigned char>(c)) != 0;
+        if (!ok) out.push_back("id=" + t.value + " is not 1-32 letters and digits");
+    }
+    if (ids == 0) out.push_back("no id= (senders need it to notice a changed policy)");
+    return out;
+}
 
 std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec, const Profile* profile) {
     std::vector<Finding> out;

@@ -75,4 +75,10 @@ Location Location::parse(const std::string& text) {
     return l;
 }
 
+bool same_server(std::string_view a, std::string_view b) {
+    while (!a.empty() && a.back() == '/') a.remove_suffix(1);
+    while (!b.empty() && b.back() == '/') b.remove_suffix(1);
+    return a == b;
+}
+
 }  // namespace zonegen

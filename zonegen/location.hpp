@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "zonegen/name.hpp"
 
@@ -29,5 +30,9 @@ struct Location {
 LocationKind location_kind(const std::string& text);
 // True when `text` is a zone file's path: neither pdns: nor axfr://.
 bool is_file_location(const std::string& text);
+
+// Two spellings of one server (a PowerDNS API URL, a target's server as a plan names it): a
+// trailing slash is not a difference.
+bool same_server(std::string_view a, std::string_view b);
 
 }  // namespace zonegen

@@ -202,23 +202,6 @@ ZoneIntent intent_of(const Spec& spec, const Profile& profile) {
     return w;
 }
 
-void check_records_unchanged_impl(const Plan& plan, const Zone& live) {
-    for (const auto& c : plan.changes) {
-        const RRset* s = live.find(c.owner, c.type);
-        std::optional<RRsetState> now;
-        if (s) now = RRsetState{s->ttl(), s->rdata()};
-        auto norm = [&](std::optional<RRsetState> st) {
-            if (st && c.type == rrtype::SOA)
-                for (auto& r : st->rdata) r = soa_without_serial(r);
-            return st;
-        };
-        if (norm(now) != norm(c.before))
-            throw UnsafeError("the live zone changed since the plan was made (" +
-                              c.owner.to_string() + " " + type_name(c.type) +
-                              " differs): nothing was applied; make a new plan and review it");
-    }
-}
-
 // After the writes the target serves exactly what the plan said: reload and diff (the SOA
 // aside, its serial moves on its own).
 void expect_applied(Target& t, const ProvisionPlan& p) {
@@ -505,13 +488,6 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
 
 namespace {
 
-// Two spellings of one server: a trailing slash is not a difference.
-bool same_server(std::string a, std::string b) {
-    while (!a.empty() && a.back() == '/') a.pop_back();
-    while (!b.empty() && b.back() == '/') b.pop_back();
-    return a == b;
-}
-
 // The target an apply runs on: the plan's own when it was made in this process; for a
 // plan file, this run's (the API key goes only to this run's server, never to a URL a plan
 // file names: a plan made against another server is refused).
@@ -532,7 +508,7 @@ LiveZone check_plan_still_holds(Target& t, const ProvisionPlan& p, const Profile
     std::optional<std::string> want;
     if (!p.account_after.empty()) want = p.account_after;
     if (p.target_kind != "file") require_account(want, profile, "the plan file");
-    LiveZone live = t.check_plan(p.zone, p.pattern, p.steps, p.plan);
+    LiveZone live = t.check_plan(p.zone, p.pattern, p.steps);
     if (p.target_kind != "file") {
         if (live.exists) check_account(p.zone, live.account, want, profile.control_panel);
         if (live.account != p.account_before)
@@ -544,7 +520,7 @@ LiveZone check_plan_still_holds(Target& t, const ProvisionPlan& p, const Profile
         throw UnsafeError(std::string("the live zone changed since the plan was made (") +
                           (live.exists ? "the zone now exists" : "the zone is gone") +
                           "): nothing was applied; make a new plan and review it");
-    check_records_unchanged_impl(p.plan, live.records);
+    check_records_unchanged(p.plan, live.records);
     if (p.role_after == Role::primary)
         check_after(with_changes(live.records, p.plan), &live.records, ValidateOptions{}, p.zone);
     return live;
@@ -578,21 +554,34 @@ JournalIntent journal_intent(const ProvisionPlan& p, const Target& t, const Prov
 }
 
 // Runs the steps, checks they stuck, settles.
-void run_steps(Target& t, const ProvisionPlan& p, const LiveZone& live, ApplyResult& r) {
+void run_steps(Target& t, const ProvisionPlan& p, ApplyResult& r) {
     for (const auto& s : p.steps) {
-        t.run(p.zone, s);
+        t.run(p.zone, s, p.plan);
         ++r.steps_run;
     }
     bool wrote = r.steps_run > 0;
     if (wrote && p.role_after == Role::primary) expect_applied(t, p);
-    if (p.role_after != Role::absent) r.settle = t.settle(p.zone, p.pattern, wrote, live, p.steps);
+    if (p.role_after != Role::absent) r.settle = t.settle(p.zone, p.pattern, wrote, p.steps);
     r.status = wrote ? ApplyStatus::applied : ApplyStatus::unchanged;
 }
 
 }  // namespace
 
 void check_records_unchanged(const Plan& plan, const Zone& live) {
-    check_records_unchanged_impl(plan, live);
+    for (const auto& c : plan.changes) {
+        const RRset* s = live.find(c.owner, c.type);
+        std::optional<RRsetState> now;
+        if (s) now = RRsetState{s->ttl(), s->rdata()};
+        auto norm = [&](std::optional<RRsetState> st) {
+            if (st && c.type == rrtype::SOA)
+                for (auto& r : st->rdata) r = soa_without_serial(r);
+            return st;
+        };
+        if (norm(now) != norm(c.before))
+            throw UnsafeError("the live zone changed since the plan was made (" +
+                              c.owner.to_string() + " " + type_name(c.type) +
+                              " differs): nothing was applied; make a new plan and review it");
+    }
 }
 
 ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile& profile,
@@ -608,7 +597,7 @@ ApplyResult apply_steps(const ProvisionPlan& p, const Spec* spec, const Profile&
     Journal* journal = p.steps.empty() ? nullptr : opts.journal;
     if (journal) r.journal_id = journal->begin(journal_intent(p, *t, opts), &r.interrupted);
     try {
-        run_steps(*t, p, live, r);
+        run_steps(*t, p, r);
     } catch (const std::exception& e) {
         if (journal)
             journal->finish(r.journal_id, false,

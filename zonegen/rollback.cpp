@@ -168,7 +168,7 @@ ProvisionPlan make_rollback_plan(const Name& zone, const std::vector<json>& entr
     std::stable_sort(p.steps.begin(), p.steps.end(),
                      [&](const PlanStep& a, const PlanStep& b) { return rank(a) < rank(b); });
     // The live state must be what the last entry left: checked now (and again by apply).
-    LiveZone live = t->check_plan(zone, p.pattern, p.steps, p.plan);
+    LiveZone live = t->check_plan(zone, p.pattern, p.steps);
     check_records_unchanged(p.plan, live.records);
     p.exists = live.exists;
     p.existing_rrsets = live.rrsets;

@@ -144,8 +144,10 @@ class Target {
     // addresses, accounts, keys), then against what is live now: each step's "before" must
     // still hold (UnsafeError naming the subject otherwise). Returns the live zone.
     virtual LiveZone check_plan(const Name& zone, Pattern pattern,
-                                const std::vector<PlanStep>& steps, const Plan& records) = 0;
-    virtual void run(const Name& zone, const PlanStep& step) = 0;
+                                const std::vector<PlanStep>& steps) = 0;
+    // Runs one step; `records` is the plan's records diff, which the records step (or the
+    // zone's creation with its records) writes.
+    virtual void run(const Name& zone, const PlanStep& step, const Plan& records) = 0;
     // A rollback's step: brings `subject` from `now` (what the journal's last entry left) back
     // to `want` (what its first entry found); "records" writes the changes in `records`.
     virtual PlanStep restore_step(const Name& zone, const std::string& subject,
@@ -154,7 +156,7 @@ class Target {
     // The records served after the writes (the generic chain expects an empty diff).
     virtual Zone reload(const Name& zone) = 0;
     virtual SettleReport settle(const Name& zone, Pattern pattern, bool wrote,
-                                const LiveZone& before, const std::vector<PlanStep>& steps) = 0;
+                                const std::vector<PlanStep>& steps) = 0;
 };
 
 // The one place that turns a location string (--target) into a target: backends/targets.cpp

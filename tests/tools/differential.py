@@ -377,6 +377,12 @@ def checks_cases():
           + ["h%d A %s" % (i, v4(r)) for i in range(12)])
     plain("spf-include-unknown", lambda r, o: ['@ TXT "v=spf1 include:_spf.%s.example -all"' % label(r)])
     plain("dmarc-syntax", lambda r, o: ['_dmarc TXT "v=DMARC1; p=sometimes"'])
+    plain("dmarc-multiple", lambda r, o: ['_dmarc TXT "v=DMARC1; p=none"', '_dmarc TXT "v=DMARC1; p=reject"'])
+    plain("mta-sts-syntax", lambda r, o: ['_mta-sts TXT "v=STSv1; id=%s-%s"' % (label(r), label(r))])
+    plain("tls-rpt-syntax", lambda r, o: ['_smtp._tls TXT "v=TLSRPTv1; rua=%s@%s.example"' % (label(r), label(r))])
+    plain("mx-target-ipv6-only", lambda r, o: ["@ MX 10 mx6", "mx6 AAAA 2001:db8::%x" % r.randint(1, 0xffff)])
+    plain("caa-syntax", lambda r, o: ['@ CAA 0 iodef "%s@%s.example"' % (label(r), label(r))])
+    plain("caa-critical-unknown", lambda r, o: ['@ CAA 128 %s "x"' % label(r)[:10]])
     plain("null-mx-not-alone", lambda r, o: ["@ MX 0 .", "@ MX 10 mx.%s.example." % label(r)])
 
     def no_head(case, lines_fn):

@@ -245,6 +245,27 @@ TEST(Caa, ValidateWithASpecRunsTheCheckOnTheZone) {
     EXPECT_EQ(fs[0].file, "t.yaml");
 }
 
+TEST(Caa, ACriticalUnknownTagIsReportedOnceWithASpec) {
+    Profile p = load_profile("");
+    Spec s = spec_of(
+        "services: [web, mail]\nrecords:\n"
+        "  - {name: \"@\", type: CAA, data: '0 issue \"letsencrypt.org\"'}\n"
+        "  - {name: \"@\", type: CAA, data: '128 tbs \"x\"'}\n"
+        "  - {name: other, type: CAA, data: '128 tbs \"x\"'}\n");
+    Desired d = build_desired(s, p, {std::uint32_t{1}, 0});
+    ValidateOptions vo;
+    vo.spec = &s;
+    vo.profile = &p;
+    auto all = validate_zone(d.zone, vo);
+    // caa-forbids-ca says it for the apex, whose names the server needs; `other` is no name of
+    // the server's, so only caa-critical-unknown speaks of it.
+    auto forbids = only(all, "caa-forbids-ca"), unknown = only(all, "caa-critical-unknown");
+    ASSERT_EQ(forbids.size(), 1u);
+    EXPECT_EQ(forbids[0].owner, "example.com.");
+    ASSERT_EQ(unknown.size(), 1u);
+    EXPECT_EQ(unknown[0].owner, "other.example.com.");
+}
+
 TEST(MtaSts, APolicyKeptWhileMailMovesIsAWarningSayingWhatToUpdate) {
     Zone z = zone_with(
         "_mta-sts 3600 IN TXT \"v=STSv1; id=20240101T000000\"\n"

@@ -77,3 +77,11 @@ TEST(LocationAxfr, EachMalformedPartIsNamed) {
     EXPECT_EQ(error_of("axfr://[::1/x"), "'axfr://[::1/x': missing ']'");
     EXPECT_EQ(error_of("axfr://h/a..b"), "'axfr://h/a..b': empty label in 'a..b.'");
 }
+
+TEST(SameServer, ATrailingSlashIsNoDifference) {
+    EXPECT_TRUE(same_server("http://127.0.0.1:8081", "http://127.0.0.1:8081/"));
+    EXPECT_TRUE(same_server("http://127.0.0.1:8081//", "http://127.0.0.1:8081"));
+    EXPECT_TRUE(same_server("", "/"));
+    EXPECT_FALSE(same_server("http://127.0.0.1:8081", "http://127.0.0.1:8082"));
+    EXPECT_FALSE(same_server("http://127.0.0.1:8081/api", "http://127.0.0.1:8081"));
+}

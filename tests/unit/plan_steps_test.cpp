@@ -30,7 +30,6 @@ class FakeTarget final : public Target {
 
     std::vector<PlanStep> steps(const LiveZone& l, const ZoneIntent& want,
                                 const Plan& records) override {
-        records_ = records;
         std::vector<PlanStep> out;
         json account = want.account.value_or(l.account);
         json before = l.exists ? json{{"account", l.account}} : json(nullptr);
@@ -44,9 +43,7 @@ class FakeTarget final : public Target {
         return {"tell nobody"};
     }
 
-    LiveZone check_plan(const Name& zone, Pattern, const std::vector<PlanStep>& steps,
-                        const Plan& records) override {
-        records_ = records;
+    LiveZone check_plan(const Name& zone, Pattern, const std::vector<PlanStep>& steps) override {
         LiveZone l = live(zone);
         for (const auto& s : steps)
             if (s.subject == "zone" &&
@@ -55,14 +52,14 @@ class FakeTarget final : public Target {
         return l;
     }
 
-    void run(const Name& zone, const PlanStep& s) override {
+    void run(const Name& zone, const PlanStep& s, const Plan& records) override {
         world.ran.push_back(s.subject);
         if (s.subject == "zone") {
             if (!world.zone) world.zone = Zone(zone);
             world.account = s.after["account"].get<std::string>();
             return;
         }
-        for (const auto& c : records_.changes) {
+        for (const auto& c : records.changes) {
             if (c.action == Action::remove)
                 world.zone->erase(c.owner, c.type);
             else
@@ -71,15 +68,13 @@ class FakeTarget final : public Target {
     }
 
     PlanStep restore_step(const Name&, const std::string& subject, const json& now,
-                          const json& want, const Plan& records) override {
-        records_ = records;
+                          const json& want, const Plan&) override {
         return step(subject, now, want);
     }
 
     Zone reload(const Name&) override { return *world.zone; }
 
-    SettleReport settle(const Name&, Pattern, bool, const LiveZone&,
-                        const std::vector<PlanStep>&) override {
+    SettleReport settle(const Name&, Pattern, bool, const std::vector<PlanStep>&) override {
         ++world.settled;
         SettleReport r;
         r.serial_after = 7;
@@ -107,8 +102,6 @@ class FakeTarget final : public Target {
         l.account = world.account;
         return l;
     }
-
-    Plan records_;
 };
 
 class PlanSteps : public ::testing::Test {
