@@ -333,8 +333,9 @@ def test_zone_file_target():
     first = open(path).read()
     d = json.loads(zg("apply", "examples/a-transfer.yaml", "--target", path, "--yes", "--format", "json", check=0).stdout)
     assert d["applied"] is False and open(path).read() == first
-    f2 = write(os.path.join(WORK, "file2.yaml"), open(os.path.join(SRC, "examples/a-transfer.yaml")).read().replace("192.0.2.10", "192.0.2.11"))
-    # A server move touches 4 of this zone's 13 rrsets: over the 30 % limit, so --force.
+    f2 = write(os.path.join(WORK, "file2.yaml"), open(os.path.join(SRC, "examples/a-transfer.yaml")).read()
+               .replace("192.0.2.10", "192.0.2.11").replace("2001:db8::10", "2001:db8::11"))
+    # A server move touches 7 of this zone's 16 rrsets: over the 30 % limit, so --force.
     zg("apply", f2, "--target", path, "--yes", check=4)
     d = json.loads(zg("apply", f2, "--target", path, "--yes", "--force", "--format", "json", check=0).stdout)
     assert d["applied"] is True and d["serial_after"] > d["serial_before"], d
