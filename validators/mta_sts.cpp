@@ -6,15 +6,10 @@
 #include "validators/checks.hpp"
 #include "validators/policy_text.hpp"
 #include "zonegen/mail_policy.hpp"
+#include "zonegen/text.hpp"
 
 namespace zonegen {
 namespace {
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    if (s.size() > 1) s.pop_back();
-    return s;
-}
 
 // The id= of a v=STSv1 text (RFC 8461 section 3.1), "" when it has none.
 std::string sts_id(const std::string& text) {

@@ -6,20 +6,10 @@
 #include <cstdio>
 #include <map>
 
+#include "zonegen/text.hpp"
+
 namespace zonegen {
 namespace {
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    if (s.size() > 1) s.pop_back();
-    return s;
-}
-
-std::string join(const std::vector<std::string>& v, const std::string& sep) {
-    std::string out;
-    for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-    return out;
-}
 
 // A profile pattern with {server} and {domain} filled in, no trailing dot.
 std::string fill(std::string s, const Spec& spec) {

@@ -3,15 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "zonegen/render.hpp"
+#include "zonegen/text.hpp"
 
 namespace zonegen {
 namespace {
-
-std::string bare(const Name& n) {
-    std::string s = n.to_string();
-    if (s.size() > 1) s.pop_back();
-    return s;
-}
 
 // The v=DMARC1 record at _dmarc, "" when none.
 std::string zone_dmarc(const Zone& z) {
