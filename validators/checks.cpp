@@ -88,6 +88,9 @@ const std::vector<CheckInfo> kChecks = {
     {"caa-forbids-ca", Severity::error,
      "the CAA records of a name the managed server serves do not permit its certificate "
      "authority (RFC 8659)"},
+    {"caa-withheld", Severity::warning,
+     "no default CAA published: names of the zone are served elsewhere, and a CAA for the "
+     "managed server's CA alone would stop their certificates"},
     {"caa-constrained", Severity::warning,
      "CAA permits the managed server's certificate authority only with parameters (accounturi, "
      "validationmethods: RFC 8657)"},

@@ -279,6 +279,7 @@ CustomerZone build_customer_zone(const Spec& spec, const Profile& profile, const
     e.nameservers(ours);
     e.moves(spec.ttl.value_or(profile.ttl_default));
     e.soa(opts);
+    withhold_caa(out.zone, old, spec, profile, out.findings);
     out.changes = zone_changes(old, out.zone, e.why);
     // The contract of the change list: applied to the old zone, it gives the new one.
     Zone check = apply_customer_changes(old, out.changes);
@@ -388,7 +389,7 @@ std::string customer_changes_text(const std::vector<CustomerChange>& changes, co
     return out;
 }
 
-// DMARC and CAA are defaults: the customer's own stays (mail_policy.hpp).
+// DMARC is a default: the customer's own stays (mail_policy.hpp).
 std::vector<std::string> policy_directions(const Spec& spec, const Profile& profile, bool ja) {
     std::vector<std::string> out;
     if (!dmarc_text(spec, profile).empty())
@@ -399,21 +400,6 @@ std::vector<std::string> policy_directions(const Spec& spec, const Profile& prof
                : "DMARC: if _dmarc already has a TXT record starting with v=DMARC1, "
                  "keep yours and do not add the _dmarc record below (one DMARC record "
                  "per domain).");
-    if (profile.caa.publish && !profile.certificate_authorities.empty() &&
-        (spec.web || spec.mail)) {
-        std::string issue;
-        for (const auto& ca : profile.certificate_authorities)
-            issue += (issue.empty() ? "" : ja ? "」「" : ", ") + ("0 issue \"" + ca + "\"");
-        out.push_back(ja ? "CAA: @ に CAA レコードをすでにお使いの場合は、下記の CAA は追加せず、"
-                           "お使いの CAA に「" +
-                               issue +
-                               "」を加えてください（当社サーバの証明書を発行できるように"
-                               "するためです）。"
-                         : "CAA: if @ already has CAA records, do not add the CAA below: add " +
-                               issue +
-                               " to yours (so that the managed server's certificates "
-                               "can be issued).");
-    }
     return out;
 }
 

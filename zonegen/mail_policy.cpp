@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "zonegen/text.hpp"
 
@@ -140,10 +141,16 @@ void dmarc(Collector& c) {
           true);
 }
 
-void caa(Collector& c) {
+void caa(Collector& c, std::vector<Finding>& findings) {
     const Profile& p = c.profile();
     if (!p.caa.publish || p.certificate_authorities.empty() || !(c.spec().web || c.spec().mail))
         return;
+    // B and C without import_from: the customer's zone, and what else it serves, is unseen.
+    if (c.spec().pattern != Pattern::A && c.spec().import_from.empty()) return;
+    if (auto hosts = foreign_hosts(c.zone(), c.spec(), p); !hosts.empty()) {
+        findings.push_back(caa_withheld(c.spec().domain, hosts));
+        return;
+    }
     std::vector<std::string> rd;
     for (const auto& ca : p.certificate_authorities) rd.push_back("0 issue " + quoted(ca));
     if (!p.caa.iodef.empty()) rd.push_back("0 iodef " + quoted(p.caa.iodef));
@@ -209,10 +216,66 @@ std::vector<PolicyRRset> mail_policy_rrsets(const Zone& zone, const Spec& spec,
                                             std::vector<Finding>& findings) {
     Collector c(zone, spec, profile);
     dmarc(c);
-    caa(c);
+    caa(c, findings);
     mta_sts(c, findings);
     autoconfig(c);
     return std::move(c.out);
+}
+
+std::vector<Name> foreign_hosts(const Zone& zone, const Spec& spec, const Profile& profile) {
+    const Name& apex = zone.origin();
+    std::set<std::string> ours;
+    for (const auto& a : spec.server.ipv4) ours.insert(parse_rdata(rrtype::A, a, apex));
+    for (const auto& a : spec.server.ipv6) ours.insert(parse_rdata(rrtype::AAAA, a, apex));
+    std::vector<Name> cuts, out;
+    for (const RRset& s : zone.rrsets())
+        if (s.type == rrtype::NS && s.owner != apex) cuts.push_back(s.owner);
+    auto skipped = [&](const Name& n) {
+        if (profile.is_ours(n)) return true;
+        for (const auto& c : cuts)
+            if (n.is_subdomain_of(c)) return true;
+        return false;
+    };
+    for (const RRset& s : zone.rrsets()) {
+        bool foreign = false;
+        for (const auto& r : s.rrs) {
+            if (s.type == rrtype::A || s.type == rrtype::AAAA) {
+                foreign |= !ours.count(r.rdata);
+            } else if (s.type == rrtype::CNAME) {
+                auto t = rdata_target(rrtype::CNAME, r.rdata);
+                foreign |= t && !t->is_subdomain_of(apex) && *t != spec.server.name;
+            }
+        }
+        if (foreign && !skipped(s.owner) && (out.empty() || out.back() != s.owner))
+            out.push_back(s.owner);
+    }
+    return out;
+}
+
+Finding caa_withheld(const Name& apex, const std::vector<Name>& hosts) {
+    std::vector<std::string> names;
+    for (const auto& h : hosts) names.push_back(bare(h));
+    return {"caa-withheld",
+            Severity::warning,
+            apex.to_string(),
+            rrtype::CAA,
+            "no CAA is published: " + join(names, ", ") + (hosts.size() == 1 ? " is" : " are") +
+                " served elsewhere, and a CAA at the apex that permits only the managed "
+                "server's certificate authority would stop their providers' certificates. "
+                "Add a CAA in records: that permits every CA in use, if wanted",
+            0,
+            ""};
+}
+
+bool withhold_caa(Zone& zone, const Zone& old, const Spec& spec, const Profile& profile,
+                  std::vector<Finding>& findings) {
+    const Name& apex = spec.domain;
+    if (!zone.find(apex, rrtype::CAA) || old.find(apex, rrtype::CAA)) return false;
+    auto hosts = foreign_hosts(zone, spec, profile);
+    if (hosts.empty()) return false;
+    zone.erase(apex, rrtype::CAA);
+    findings.push_back(caa_withheld(apex, hosts));
+    return true;
 }
 
 bool customer_has_own(const RRset& old, const PolicyRRset& ours) {

@@ -65,6 +65,19 @@ struct DmarcAuthorization {
 };
 std::vector<DmarcAuthorization> dmarc_authorizations(const Spec& spec, const Profile& profile);
 
+// Names of `zone` served by someone else: an A or AAAA with an address that is not the
+// managed server's, or a CNAME to a name that is neither in the zone nor the server (our name
+// servers' own names and names at or below a delegation aside). Their certificates come from
+// whoever serves them, so a CAA at the apex that permits only our CA would stop those.
+std::vector<Name> foreign_hosts(const Zone& zone, const Spec& spec, const Profile& profile);
+// caa-withheld (warning): the default CAA left out for `hosts`.
+Finding caa_withheld(const Name& apex, const std::vector<Name>& hosts);
+
+// After a migration: removes the default CAA from `zone` (and says why) when the customer had
+// none in `old` and the migrated zone has foreign hosts. True when it did.
+bool withhold_caa(Zone& zone, const Zone& old, const Spec& spec, const Profile& profile,
+                  std::vector<Finding>& findings);
+
 // The DMARC record zonegen publishes for the spec ("" when none).
 std::string dmarc_text(const Spec& spec, const Profile& profile);
 

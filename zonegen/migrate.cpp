@@ -162,6 +162,9 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
             z.set(k.owner, k.type, sib ? sib->ttl() : ttl, mv.after);
             item("added", k, {}, mv.after, mv.reason.en);
         }
+    if (withhold_caa(z, imported, spec, profile, out.findings))
+        std::erase_if(m.items,
+                      [&](const auto& i) { return i.type == rrtype::CAA && i.owner == apex; });
     if (m.dnssec) out.findings.push_back(dnssec_in_source(apex));
     if (report) *report = std::move(m);
     return out;

@@ -260,3 +260,34 @@ TEST(MailPolicy, PatternBKeepsTheCustomersDmarcAndListsTheRecordsToAdd) {
             added = c.reason.en.rfind("DMARC", 0) == 0 && !c.reason.ja.empty();
     EXPECT_TRUE(added);
 }
+
+TEST(MailPolicy, NoDefaultCaaWhenANameIsServedElsewhere) {
+    Desired d = build(spec_of("records:\n  - {name: shop, type: A, data: 198.51.100.7}\n"),
+                      load_profile(""));
+    EXPECT_TRUE(texts(d.zone, "example.com.", rrtype::CAA).empty());
+    EXPECT_TRUE(has(d.findings, "caa-withheld", Severity::warning));
+    // An import with a host elsewhere: the same, and the migration report adds no CAA.
+    std::string old = kOld;
+    old.erase(old.find("@ CAA"));
+    old += "vpn A 198.51.100.9\n";
+    Migration m;
+    GenerateOptions go;
+    go.serial = 1;
+    Desired mig =
+        build_migrated(spec_of("import_from: old.zone\n"), load_profile(""), read(old), go, &m);
+    EXPECT_TRUE(texts(mig.zone, "example.com.", rrtype::CAA).empty());
+    EXPECT_TRUE(has(mig.findings, "caa-withheld", Severity::warning));
+    for (const auto& i : m.items) EXPECT_NE(i.type, rrtype::CAA);
+    // Pattern B from the customer's zone: no CAA among the changes either.
+    go.serial = 100;
+    CustomerZone cz = build_customer_zone(spec_of("import_from: old.zone\n", "B"), load_profile(""),
+                                          read(old), go);
+    for (const auto& c : cz.changes) EXPECT_NE(c.type, rrtype::CAA);
+    // Without the foreign host, the import gets the default CAA.
+    std::string clean = kOld;
+    clean.erase(clean.find("@ CAA"));
+    Desired ok = build_migrated(spec_of("import_from: old.zone\n"), load_profile(""), read(clean),
+                                go, nullptr);
+    EXPECT_EQ(texts(ok.zone, "example.com.", rrtype::CAA),
+              std::vector<std::string>{"0 issue \"letsencrypt.org\""});
+}
