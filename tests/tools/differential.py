@@ -41,6 +41,7 @@ SPEC_ONLY = {
     "ttl-explicit": "a spec whose extra record sets its rrset's TTL over the generated one",
     "server-address-special": "a spec whose managed server has a loopback, unspecified or multicast address",
     "mta-sts-mx-uncertified": "a profile whose MTA-STS policy would name an MX host the server has no certificate for",
+    "caa-withheld": "a spec with a name served elsewhere (generate leaves the default CAA out)",
     "mta-sts-enforce-uncertified": "a profile whose MTA-STS mode enforce lacks a certificate for mta-sts.<domain>",
 }
 
