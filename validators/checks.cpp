@@ -6,6 +6,7 @@
 #include <set>
 
 #include "validators/caa.hpp"
+#include "validators/dkim.hpp"
 #include "validators/mail.hpp"
 #include "validators/mta_sts.hpp"
 #include "zonegen/address.hpp"
@@ -66,6 +67,14 @@ const std::vector<CheckInfo> kChecks = {
     {"spf-include-unknown", Severity::warning,
      "an SPF include: outside the zone, whose lookups cannot be counted offline"},
     {"dmarc-syntax", Severity::warning, "a DMARC record that does not follow RFC 7489"},
+    {"dkim-syntax", Severity::warning,
+     "a DKIM key record (at *._domainkey) whose tags do not follow RFC 6376 section 3.6.1"},
+    {"dkim-key-invalid", Severity::error,
+     "a DKIM key record whose p= is not base64 of a public key of its k= type (cut short?)"},
+    {"dkim-key-weak", Severity::error,
+     "a DKIM RSA key under 1024 bits (verifiers refuse it, RFC 8301 section 3.2)"},
+    {"dkim-key-short", Severity::warning,
+     "a DKIM RSA key under 2048 bits (RFC 8301 section 3.2: 2048 is the size to use)"},
     {"null-mx-not-alone", Severity::error,
      "a null MX (MX 0 .) beside another MX at a name (RFC 7505 section 3)"},
     {"mta-sts-stale", Severity::warning,
@@ -485,6 +494,7 @@ std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts
     out.insert(out.end(), std::make_move_iterator(walked.begin()),
                std::make_move_iterator(walked.end()));
     check_mail(zone, c.txt, opts, out);
+    check_dkim(c.txt, opts, out);
     if (opts.spec && opts.profile) {
         check_pattern(c);
         auto caa = check_caa(zone, certificate_names(zone, *opts.spec),

@@ -51,6 +51,7 @@ struct Profile {
     std::uint32_t ttl_default = 3600, ttl_ns = 86400, ttl_soa = 3600;
     std::vector<RecordTemplate> web, mail;
     std::string spf_all = "~all";  // the qualifier of the SPF record zonegen composes
+    std::string dkim_selector;     // mail.dkim_selector: a spec's dkim: key without selector
     // The certificate authorities the managed server's certificates come from, as CAA names
     // them (issuer domain names, RFC 8659 section 4.2); a CAA set that does not permit one of
     // them is an error (validators/caa.hpp). Empty: no CAA check.

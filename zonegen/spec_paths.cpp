@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "zonegen/dkim.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/secure_file.hpp"
 #include "zonegen/utf8.hpp"
@@ -156,6 +157,30 @@ SecretString read_tsig_secret(const ConfinedPath& at, const std::string& key) {
     if (s.empty()) bad("is empty");
     if (!is_base64(s.view())) bad("does not hold one line of base64, as a TSIG secret is");
     return s;
+}
+
+void read_dkim_keys(Spec& spec, const Profile& profile) {
+    for (std::size_t i = 0; i < spec.dkim.size(); ++i) {
+        DkimKey& k = spec.dkim[i];
+        std::string at = spec.dkim.size() == 1 ? "dkim" : "dkim[" + std::to_string(i) + "]";
+        if (k.selector.empty()) k.selector = profile.dkim_selector;
+        if (k.selector.empty())
+            throw InputError(spec.source + ":" + std::to_string(k.line) + ": " + at +
+                             ".selector: no selector, and the profile sets no "
+                             "mail.dkim_selector: give one");
+        for (std::size_t j = 0; j < i; ++j)
+            if (spec.dkim[j].selector == k.selector)
+                throw InputError(spec.source + ":" + std::to_string(k.line) + ": " + at +
+                                 ".selector: '" + k.selector + "' names two keys");
+        std::string key = at + ".key_file";
+        auto where = locate_spec_secret(spec, profile, key, k.key_file);
+        SecretString pem = read_spec_secret(where, key);
+        auto record = dkim_record_of(pem);
+        if (!record)
+            refuse_file(key, where.rel, "secrets_dir", where.from_profile,
+                        "holds no RSA or Ed25519 private key in PEM (its content is not shown)");
+        k.record = *record;
+    }
 }
 
 std::string read_import_file(const Spec& spec, const Profile& profile) {
