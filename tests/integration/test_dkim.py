@@ -167,5 +167,17 @@ def test_5_a_missing_key_file_is_exit_2_and_nothing_is_written():
     assert not os.path.exists(os.path.join(KEYS, "missing.pem"))
 
 
+def test_6_a_new_key_under_the_same_selector_replaces_the_old_record():
+    s = spec([("ed2026", "ed25519.pem"), ("rsa2027", "other-rsa.pem")])
+    plan = json.loads(zg("plan", s, "--format", "json", *P(), check=0).stdout)
+    assert changes(plan) == [("rsa2027._domainkey.%s." % DOMAIN, "TXT", "update")], plan["changes"]
+    zg("apply", s, "--yes", *P(), check=0)
+    assert len(published("rsa2027")) == 1, published("rsa2027")  # never both keys
+    signed = sign("rsa2027", "other-rsa.pem", b"rsa-sha256") + MESSAGE
+    assert dkim.verify(signed, dnsfunc=dnsfunc), "the replacing key does not verify"
+    signed = sign("rsa2027", "new-rsa.pem", b"rsa-sha256") + MESSAGE
+    assert not dkim.verify(signed, dnsfunc=dnsfunc), "the replaced key still verifies"
+
+
 if __name__ == "__main__":
     harness.main(globals(), WORK, key=lambda t: int(t.__name__.split("_")[1]))
