@@ -268,6 +268,14 @@ TEST(DkimSpec, KeysAreReadAsSecretsAndPublishedSplitBelowDomainkey) {
         EXPECT_NE(std::string(e.what()).find("dkim[1].selector"), std::string::npos) << e.what();
     }
     profile.dkim_selector = "default2026";
+    // The profile's selector also retired: refused.
+    s = parse_spec(text + "dkim_retired: [default2026]\n", dir + "/spec.yaml");
+    EXPECT_THROW(read_dkim_keys(s, profile), InputError);
+    // A selector too long for its name.
+    s = parse_spec(text, dir + "/spec.yaml");
+    s.dkim[0].selector = std::string(63, 'a') + "." + std::string(63, 'b') + "." +
+                         std::string(63, 'c') + "." + std::string(63, 'd');
+    EXPECT_THROW(read_dkim_keys(s, profile), InputError);
     s = parse_spec(text, dir + "/spec.yaml");
     read_dkim_keys(s, profile);
     EXPECT_EQ(s.dkim[1].selector, "default2026");
