@@ -757,11 +757,11 @@ int cmd_dkim_keygen(const DkimKeygenArgs& a) {
         std::cout << dump_json(dkim_keygen_json(a, k), 2) << "\n";
         return 0;
     }
-    std::cout << "wrote the private key to " << a.key_file << " (mode 0600; not shown)\n"
+    std::cout << "wrote the private key to " << printable(a.key_file) << " (mode 0600; not shown)\n"
               << "public record (published at SELECTOR._domainkey.DOMAIN):\n  " << k.record
               << "\nnext: give the mail server this key file, and put it in the spec:\n"
               << "  dkim:\n    selector: SELECTOR   # or the profile's mail.dkim_selector\n"
-              << "    key_file: " << a.key_file
+              << "    key_file: " << printable(a.key_file)
               << "   # under the profile's secrets_dir, like tsig.secret_file\n";
     return 0;
 }

@@ -172,7 +172,10 @@ DkimKeyPair generate_dkim_key(DkimKeyType type, int bits) {
 std::optional<std::string> dkim_record_of(const SecretString& pem) {
     Bio bio(BIO_new_mem_buf(pem.view().data(), static_cast<int>(pem.size())));
     if (!bio) crypto_failed("reading the private key");
-    Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+    // No passphrase: an encrypted key is refused, never a prompt on the terminal (OpenSSL's
+    // default without a callback).
+    auto no_passphrase = [](char*, int, int, void*) { return 0; };
+    Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
     ERR_clear_error();
     if (!key) return std::nullopt;
     auto type = type_of(key.get());

@@ -44,7 +44,8 @@ struct DkimKeyPair {
 DkimKeyPair generate_dkim_key(DkimKeyType type, int bits);
 
 // The public record of a private key in PEM (PKCS#8, or an RSA key in PKCS#1 as older
-// tools write it): nullopt when `pem` holds no RSA or Ed25519 private key. Never quotes it.
+// tools write it): nullopt when `pem` holds no RSA or Ed25519 private key, or an encrypted
+// one (no passphrase is asked for). Never quotes it.
 std::optional<std::string> dkim_record_of(const SecretString& pem);
 
 // What a p= value holds, for the checks (validators/dkim.hpp).

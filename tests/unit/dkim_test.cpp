@@ -28,6 +28,13 @@ const std::string kRsa1024 =
     "OldI3Bt0muX01p/"
     "sWkEiuJqhsg82AR92LpCYIzsB5Z5ccd7dnAg3HSCCTSVm7iLzcfDITjEwFwqa2re9zG8mSwTjI5wnMGpCVcmCVCjd2lGEG"
     "J5yUQhNNwIDAQAB";
+const char* kEncrypted =
+    "-----BEGIN ENCRYPTED PRIVATE KEY-----\n"
+    "MIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAg9PME/DT7xngICCAAw\n"
+    "DAYIKoZIhvcNAgkFADAdBglghkgBZQMEAQIEEJ4BQI3FVXW1Lz4DU4vfnTQEQEq1\n"
+    "wI2dfz7MooTFFcMQQ3tSqvMowCrhDZI7R9cGD7ol3fjTV2zczY2QhF2aqUTyBPdQ\n"
+    "5nBsVFK/9imfUiiVYBM=\n"
+    "-----END ENCRYPTED PRIVATE KEY-----\n";  // passphrase "test"
 const std::string kRsa512 =
     "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAJ3U6R0vjVhty8VAyz7YfESXpPMOuD4hIeglRNAVnqYE2rZ27HZtmnBMbqBgyR"
     "KELk8hkcXYiuV7D0Iu4UN3aLECAwEAAQ==";
@@ -113,6 +120,8 @@ TEST(DkimKeygen, TheCommittedTestKeysGiveTheRecordsOpensslDerives) {
     ASSERT_TRUE(erec);
     EXPECT_EQ(erec->rfind("v=DKIM1; k=ed25519; p=", 0), 0u);
     EXPECT_FALSE(dkim_record_of(SecretString("not a key")));
+    // An encrypted key: refused without asking for a passphrase.
+    EXPECT_FALSE(dkim_record_of(SecretString(kEncrypted)));
     EXPECT_FALSE(dkim_record_of(
         SecretString("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")));
 }
