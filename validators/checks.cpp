@@ -6,6 +6,7 @@
 #include <set>
 
 #include "validators/caa.hpp"
+#include "validators/dkim.hpp"
 #include "validators/mail.hpp"
 #include "validators/mta_sts.hpp"
 #include "zonegen/address.hpp"
@@ -75,6 +76,14 @@ const std::vector<CheckInfo> kChecks = {
      "an _smtp._tls TXT that does not follow RFC 8460 section 3, or more than one v=TLSRPTv1"},
     {"mx-target-ipv6-only", Severity::warning,
      "an in-zone MX target with AAAA but no A (senders with only IPv4 cannot reach it)"},
+    {"dkim-syntax", Severity::warning,
+     "a DKIM key record (at *._domainkey) whose tags do not follow RFC 6376 section 3.6.1"},
+    {"dkim-key-invalid", Severity::error,
+     "a DKIM key record whose p= is not base64 of a public key of its k= type (cut short?)"},
+    {"dkim-key-weak", Severity::error,
+     "a DKIM RSA key under 1024 bits (verifiers refuse it, RFC 8301 section 3.2)"},
+    {"dkim-key-short", Severity::warning,
+     "a DKIM RSA key under 2048 bits (RFC 8301 section 3.2: 2048 is the size to use)"},
     {"null-mx-not-alone", Severity::error,
      "a null MX (MX 0 .) beside another MX at a name (RFC 7505 section 3)"},
     {"mta-sts-stale", Severity::warning,
@@ -544,6 +553,7 @@ std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts
                std::make_move_iterator(walked.end()));
     check_mail(zone, c.txt, opts, out);
     std::vector<Finding> caa, sts;
+    check_dkim(c.txt, opts, out);
     if (opts.spec && opts.profile) {
         check_pattern(c);
         caa = check_caa(zone, certificate_names(zone, *opts.spec),

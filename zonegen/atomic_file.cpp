@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 #include <random>
+#include <string_view>
 #include <utility>
 
 #include "zonegen/errors.hpp"
@@ -21,7 +22,7 @@ std::string error_text() {
     return std::strerror(errno);
 }
 
-void write_all(int fd, const std::string& content, const std::string& what, bool is_stdout) {
+void write_all(int fd, std::string_view content, const std::string& what, bool is_stdout) {
     std::size_t off = 0;
     while (off < content.size()) {
         ssize_t n = ::write(fd, content.data() + off, content.size() - off);
@@ -95,8 +96,10 @@ void keep_attributes(int fd, const Replaced& old, const std::string& path, const
 }
 
 // A new file beside the target, PATH.zonegen-XXXXXX, created exclusively (never through a
-// link or over anything). Its mode is 0644 less the umask until set.
-int create_temp(int dfd, const std::string& base, const std::string& path, std::string& name) {
+// link or over anything). Its mode is `mode` (0644, or 0600 for a secret) less the umask
+// until set.
+int create_temp(int dfd, const std::string& base, const std::string& path, std::string& name,
+                mode_t mode = 0644) {
     static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     std::random_device rd;
     std::uniform_int_distribution<std::size_t> pick(0, sizeof kChars - 2);
@@ -104,7 +107,7 @@ int create_temp(int dfd, const std::string& base, const std::string& path, std::
         name = base + ".zonegen-";
         for (int i = 0; i < 6; ++i) name += kChars[pick(rd)];
         int fd =
-            ::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+            ::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
         if (fd >= 0) return fd;
         if (errno != EEXIST) break;
     }
@@ -127,11 +130,14 @@ void put_in_place(int dfd, const std::string& tmp, const std::string& base, cons
         throw InputError(path + ": cannot rename the temporary file into place: " + error_text());
 }
 
-void write_into(int dfd, const std::string& base, const std::string& path,
-                const std::string& content) {
+void write_into(int dfd, const std::string& base, const std::string& path, std::string_view content,
+                bool secret) {
     std::optional<Replaced> old = replaced_file(dfd, base, path);
+    if (secret && old)
+        throw InputError(path + ": exists: not replaced (a key file is never overwritten; " +
+                         "choose another name, or remove the old file yourself)");
     std::string tmp;
-    FileDescriptor fd(create_temp(dfd, base, path, tmp));
+    FileDescriptor fd(create_temp(dfd, base, path, tmp, secret ? 0600 : 0644));
     try {
         if (old) keep_attributes(fd.get(), *old, path, tmp);
         write_all(fd.get(), content, path, false);
@@ -144,13 +150,7 @@ void write_into(int dfd, const std::string& base, const std::string& path,
     }
 }
 
-}  // namespace
-
-void write_file_atomic(const std::string& path, const std::string& content) {
-    if (path == "-") {
-        write_all(1, content, "standard output", true);
-        return;
-    }
+void write_atomic(const std::string& path, std::string_view content, bool secret) {
     std::string dir = ".", base = path;
     if (auto slash = path.rfind('/'); slash != std::string::npos) {
         dir = slash == 0 ? "/" : path.substr(0, slash);
@@ -159,9 +159,24 @@ void write_file_atomic(const std::string& path, const std::string& content) {
     if (base.empty() || base == "." || base == "..")
         throw InputError(path + ": names a directory, not a file");
     FileDescriptor dfd(open_dir(dir, path));
-    write_into(dfd.get(), base, path, content);
+    write_into(dfd.get(), base, path, content, secret);
     // Make the rename durable too.
     ::fsync(dfd.get());
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+    if (path == "-") {
+        write_all(1, content, "standard output", true);
+        return;
+    }
+    write_atomic(path, content, false);
+}
+
+void write_new_secret_file(const std::string& path, const SecretString& content) {
+    if (path == "-") throw InputError("a secret is never written to standard output");
+    write_atomic(path, content.view(), true);
 }
 
 }  // namespace zonegen

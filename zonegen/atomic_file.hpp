@@ -10,10 +10,17 @@
 
 #include <string>
 
+#include "zonegen/secret.hpp"
+
 namespace zonegen {
 
 // Writes `content` to `path` ("-" is standard output). Throws InputError on failure or
 // refusal (StdoutError when standard output fails), leaving no temporary file behind.
 void write_file_atomic(const std::string& path, const std::string& content);
+
+// Writes a new secret file (a DKIM private key) the same way, with mode 0600 from its
+// creation on (less the umask), and never over an existing file: one there is InputError
+// (exit 2), and so is one that appears while it is written.
+void write_new_secret_file(const std::string& path, const SecretString& content);
 
 }  // namespace zonegen

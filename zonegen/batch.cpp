@@ -22,6 +22,7 @@
 #include "zonegen/location.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/render.hpp"
+#include "zonegen/spec_paths.hpp"
 #include "zonegen/yaml_util.hpp"
 
 namespace zonegen {
@@ -141,11 +142,12 @@ void collect(const std::string& input, std::vector<Item>& out) {
         collect_file(input, out);
 }
 
-void parse_all(std::vector<Item>& items) {
+void parse_all(std::vector<Item>& items, const Profile& profile) {
     for (auto& it : items) {
         if (it.refused) continue;
         Outcome o = guarded(it.source, [&](json&) {
             it.spec = parse_spec(it.text, it.source);
+            read_dkim_keys(*it.spec, profile);
             return Outcome{};
         });
         if (o.code) it.refused = o;
@@ -293,7 +295,7 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
     // From here on a signal stops the batch cleanly; while the inputs were read (stdin may
     // be a terminal) it ended it at once, with nothing started.
     InterruptWatch watch("finishing the domains in flight, starting no more");
-    parse_all(items);
+    parse_all(items, profile);
     refuse_duplicates(items);
     // One journal for every worker (its appends are serialised); each apply with steps
     // writes its entry.

@@ -16,6 +16,7 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/batch.hpp"
 #include "zonegen/diff.hpp"
+#include "zonegen/dkim.hpp"
 #include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
@@ -31,6 +32,7 @@
 #include "zonegen/rollback.hpp"
 #include "zonegen/secret.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/spec_paths.hpp"
 #include "zonegen/tenancy.hpp"
 #include "zonegen/utf8.hpp"
 #include "zonegen/verify.hpp"
@@ -149,6 +151,7 @@ int cmd_generate(GenerateArgs& a) {
     Profile profile = load_profile(a.common.profile);
     trace(a.common, "profile: " + profile.source);
     Spec spec = load_spec(a.spec);
+    read_dkim_keys(spec, profile);
     trace(a.common, "spec: " + spec.domain.to_string() + ", pattern " + to_string(spec.pattern));
     GenerateOptions go;
     go.serial = a.serial;
@@ -222,6 +225,7 @@ int cmd_validate(ValidateArgs& a) {
     if (!a.spec.empty()) {
         profile = load_profile(a.common.profile);
         spec = load_spec(a.spec);
+        read_dkim_keys(*spec, *profile);
         check_panel_spec(*spec, *profile);
         ro.origin = spec->domain;
     }
@@ -463,6 +467,7 @@ std::string coloured(const std::string& text) {
 int cmd_plan(ProvisionArgs& a) {
     Profile profile = load_profile(a.common.profile);
     Spec spec = load_spec(a.spec);
+    read_dkim_keys(spec, profile);
     a.opts.trace = [&](const std::string& m) { trace(a.common, m); };
     ProvisionPlan p = make_plan(spec, profile, a.opts);
     json doc = plan_document(p);
@@ -526,6 +531,7 @@ int cmd_apply(ProvisionArgs& a) {
     } else {
         if (a.spec.empty()) throw UsageError("apply needs SPEC or --plan FILE");
         spec = load_spec(a.spec);
+        read_dkim_keys(*spec, profile);
         p = make_plan(*spec, profile, a.opts);
     }
     if (!a.yes) {
@@ -560,6 +566,7 @@ struct InstructionsArgs {
 int cmd_instructions(InstructionsArgs& a) {
     Profile profile = load_profile(a.common.profile);
     Spec spec = load_spec(a.spec);
+    read_dkim_keys(spec, profile);
     if (spec.import_from.empty()) check_panel_spec(spec, profile);  // else in desired_for
     Date start;
     try {
@@ -651,6 +658,7 @@ Endpoint endpoint_flag(const std::string& flag, const std::string& v) {
 int cmd_verify(VerifyArgs& a) {
     Profile profile = load_profile(a.common.profile);
     Spec spec = load_spec(a.spec);
+    read_dkim_keys(spec, profile);
     check_panel_spec(spec, profile);
     VerifyOptions o;
     if (!a.old_server.empty()) o.old_server = endpoint_flag("--old-server", a.old_server);
@@ -750,6 +758,45 @@ int cmd_history(const HistoryArgs& a) {
         std::cout << dump_json(history_json(entries), 2) << "\n";
     else
         std::cout << history_text(entries, zone, cfg.path);
+    return 0;
+}
+
+// ---- dkim-keygen -------------------------------------------------------------------------
+
+struct DkimKeygenArgs {
+    Common common;
+    std::string key_file;
+    std::string type = "rsa";
+    int bits = kDkimDefaultBits;
+};
+
+json dkim_keygen_json(const DkimKeygenArgs& a, const DkimKeyPair& k) {
+    return {{"key_file", a.key_file},
+            {"type", to_string(k.type)},
+            {"bits", k.bits},
+            {"record", k.record},
+            {"spec", {{"dkim", {{"selector", "SELECTOR"}, {"key_file", a.key_file}}}}}};
+}
+
+// The private key goes to its file (0600, never over another); only the public record is
+// printed, with what to do next.
+int cmd_dkim_keygen(const DkimKeygenArgs& a) {
+    DkimKeyType type = a.type == "ed25519" ? DkimKeyType::ed25519 : DkimKeyType::rsa;
+    if (type == DkimKeyType::ed25519 && a.bits != kDkimDefaultBits)
+        throw UsageError("--bits is for RSA keys: an Ed25519 key has 256 bits");
+    DkimKeyPair k = generate_dkim_key(type, a.bits);
+    write_new_secret_file(a.key_file, k.private_pem);
+    trace(a.common, "wrote " + a.key_file + " (mode 0600)");
+    if (a.common.format == "json") {
+        std::cout << dump_json(dkim_keygen_json(a, k), 2) << "\n";
+        return 0;
+    }
+    std::cout << "wrote the private key to " << printable(a.key_file) << " (mode 0600; not shown)\n"
+              << "public record (published at SELECTOR._domainkey.DOMAIN):\n  " << k.record
+              << "\nnext: give the mail server this key file, and put it in the spec:\n"
+              << "  dkim:\n    selector: SELECTOR   # or the profile's mail.dkim_selector\n"
+              << "    key_file: " << printable(a.key_file)
+              << "   # under the profile's secrets_dir, like tsig.secret_file\n";
     return 0;
 }
 
@@ -892,6 +939,7 @@ struct Commands {
     HistoryArgs his;
     RollbackArgs rb;
     Common pc, cc;
+    DkimKeygenArgs dk;
     std::function<int()> run;
 };
 
@@ -1088,6 +1136,19 @@ void add_journal_commands(CLI::App& app, Commands& c) {
     hs->callback([&c] { c.run = [&c] { return cmd_history(c.his); }; });
 }
 
+void add_dkim_keygen(CLI::App& app, Commands& c) {
+    auto* k = app.add_subcommand(
+        "dkim-keygen",
+        "make a DKIM key pair: the private key into KEY_FILE (mode 0600), the public record out");
+    k->add_option("key_file", c.dk.key_file, "the private key's new file (never overwritten)")
+        ->required();
+    k->add_option("--type", c.dk.type, "rsa (default) or ed25519 (RFC 8463; publish beside RSA)")
+        ->check(CLI::IsMember({"rsa", "ed25519"}));
+    k->add_option("--bits", c.dk.bits, "RSA key size, 2048 (default) to 4096");
+    add_common(k, c.dk.common, {"text", "json"});
+    k->callback([&c] { c.run = [&c] { return cmd_dkim_keygen(c.dk); }; });
+}
+
 void add_profile_and_checks(CLI::App& app, Commands& c) {
     auto* p = app.add_subcommand("profile",
                                  "print the provider profile in use (the built-in one by default)");
@@ -1150,6 +1211,7 @@ int run_command(int argc, char** argv) {
     add_batch(app, c);
     add_journal_commands(app, c);
     add_profile_and_checks(app, c);
+    add_dkim_keygen(app, c);
     if (auto done = parse_command_line(app, argc, argv, as_json)) return *done;
     return run_reporting(c.run, as_json);
 }

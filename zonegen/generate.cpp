@@ -5,6 +5,7 @@
 
 #include "zonegen/calendar.hpp"
 #include "zonegen/customer_networks.hpp"
+#include "zonegen/dkim.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/spf.hpp"
 
@@ -191,6 +192,10 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
         if (!user_spf && !has_apex_spf(z, d))
             b.generated(d, rrtype::TXT, ttl, txt_wire("v=spf1 -all"));
     }
+    // DKIM: each key's public record at <selector>._domainkey (read_dkim_keys read it).
+    for (const auto& k : spec.dkim)
+        if (spec.mail)
+            b.generated(dkim_owner(k.selector, d), rrtype::TXT, ttl, txt_wire(dkim_record(k)));
     for (const auto& r : spec.records) {
         bool merge = spec.mail && &r == user_spf;
         b.record(r, merge ? merge_spf_wire(r.rdata, terms) : r.rdata, ttl);

@@ -6,6 +6,7 @@
 
 #include "zonegen/address.hpp"
 #include "zonegen/customer_networks.hpp"
+#include "zonegen/dkim.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/input.hpp"
@@ -309,10 +310,21 @@ void parse_templates(Map& top, const std::string& src, Profile& p) {
     m.finish();
 }
 
+// mail.dkim_selector: the selector of a spec's dkim: key that names none.
+std::string dkim_selector_of(const YAML::Node& v, const std::string& src) {
+    std::string sel = yamlx::scalar(v, src, "mail.dkim_selector");
+    for (auto& c : sel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (auto why = dkim_selector_problem(sel); !why.empty())
+        yamlx::fail(src, v, "mail.dkim_selector", why);
+    return sel;
+}
+
 void parse_mail(Map& top, const std::string& src, Profile& p) {
     auto t = top.get("mail");
     if (!t.IsDefined()) return;
-    Map m(t, src, "mail", {"spf_all", "null_mx_without_mail", "dmarc", "mta_sts", "autoconfig"});
+    Map m(t, src, "mail",
+          {"spf_all", "null_mx_without_mail", "dkim_selector", "dmarc", "mta_sts", "autoconfig"});
+    if (auto v = m.get("dkim_selector"); v.IsDefined()) p.dkim_selector = dkim_selector_of(v, src);
     if (auto v = m.get("spf_all"); v.IsDefined()) {
         const std::vector<std::string> all = {"~all", "-all", "?all"};
         p.spf_all = all[yamlx::one_of(v, src, "mail.spf_all", all)];

@@ -8,6 +8,7 @@
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
 #include "zonegen/customer_networks.hpp"
+#include "zonegen/dkim.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/journal.hpp"
 #include "zonegen/location.hpp"
@@ -37,11 +38,21 @@ std::set<RRKey> managed_keys(const Spec& spec, const Profile& profile) {
     Desired d = build_desired(all, profile, go);
     for (const RRset& s : d.zone.rrsets()) keys.insert(RRKey{s.owner, s.type});
     for (const auto& r : spec.records) keys.insert(RRKey{r.owner, r.type});
+    // A retired DKIM selector stays ours until it is gone (a rotation's last step).
+    for (const auto& sel : spec.dkim_retired)
+        keys.insert(RRKey{dkim_owner(sel, spec.domain), rrtype::TXT});
     return keys;
 }
 
+// TXT rdata of which one is a DKIM key (a dkim: selector's name).
+bool publishes_dkim(const std::vector<std::string>& rdata) {
+    return std::any_of(rdata.begin(), rdata.end(),
+                       [](const std::string& r) { return is_dkim_txt(join_txt(r)); });
+}
+
 // The desired zone with what zonegen does not manage kept from the live one; TXT values
-// other than SPF at a managed name are kept too (verification tokens are the customer's).
+// other than SPF and DKIM keys at a managed name are kept too (verification tokens are the
+// customer's; a selector's old key is replaced, never published beside the new one).
 Zone effective_desired(const Zone& desired, const Zone& live, const std::set<RRKey>& managed,
                        bool full) {
     Zone eff = desired;
@@ -55,7 +66,8 @@ Zone effective_desired(const Zone& desired, const Zone& live, const std::set<RRK
             auto rd = want->rdata();
             bool added = false;
             for (const auto& r : s.rdata())
-                if (!is_spf(r) && std::find(rd.begin(), rd.end(), r) == rd.end()) {
+                if (!is_spf(r) && !(is_dkim_txt(join_txt(r)) && publishes_dkim(rd)) &&
+                    std::find(rd.begin(), rd.end(), r) == rd.end()) {
                     rd.push_back(r);
                     added = true;
                 }

@@ -1,5 +1,6 @@
 #include "zonegen/spec.hpp"
 
+#include "zonegen/dkim.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/input.hpp"
@@ -129,22 +130,12 @@ void check_mail_none_record(const ExtraRecord& r, const YAML::Node& at, const st
     }
 }
 
-const std::vector<std::string> kSpecKeys = {"domain",
-                                            "dns_pattern",
-                                            "registrar",
-                                            "server",
-                                            "services",
-                                            "mail",
-                                            "customer_primary",
-                                            "customer_nameservers",
-                                            "tsig",
-                                            "ttl",
-                                            "import_from",
-                                            "replace_external_mx",
-                                            "records",
-                                            "account",
-                                            "old_zone_signed",  // the old zone's DNSSEC
-                                            "old_ds_ttl"};
+const std::vector<std::string> kSpecKeys = {
+    "domain",           "dns_pattern",          "registrar", "server",  "services",     "mail",
+    "customer_primary", "customer_nameservers", "tsig",      "dkim",    "dkim_retired", "ttl",
+    "import_from",      "replace_external_mx",  "records",   "account",
+    "old_zone_signed",  // the old zone's DNSSEC
+    "old_ds_ttl"};
 
 // The file's directory (relative paths in the spec are read from there); standard input
 // (and a batch's JSON Lines) has none.
@@ -308,6 +299,55 @@ void parse_tsig(Map& top, Spec& s, const std::string& src) {
     s.tsig = k;
 }
 
+std::string dkim_selector(const YAML::Node& n, const std::string& src, const std::string& path) {
+    std::string sel = yamlx::scalar(n, src, path);
+    for (auto& c : sel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (auto why = dkim_selector_problem(sel); !why.empty()) yamlx::fail(src, n, path, why);
+    return sel;
+}
+
+DkimKey dkim_key(const YAML::Node& n, const std::string& src, const std::string& path) {
+    Map m(n, src, path, {"selector", "key_file", "private_key"});
+    DkimKey k;
+    k.line = yamlx::line_of(n);
+    if (auto v = m.get("selector"); v.IsDefined())
+        k.selector = dkim_selector(v, src, m.path("selector"));
+    if (m.has("private_key"))
+        yamlx::fail(src, m.get("private_key"), m.path("private_key"),
+                    "the private key never goes in the spec: name its file (mode 0600) with "
+                    "key_file");
+    k.key_file = yamlx::scalar(m.require("key_file"), src, m.path("key_file"));
+    m.finish();
+    return k;
+}
+
+// dkim: {selector, key_file} or a list of them; dkim_retired: [selector, ...].
+void parse_dkim(Map& top, Spec& s, const std::string& src) {
+    if (auto d = top.get("dkim"); d.IsDefined()) {
+        if (!s.mail)
+            yamlx::fail(src, d, "dkim", "a DKIM key is published only when mail is in services");
+        if (d.IsSequence())
+            for (std::size_t i = 0; i < d.size(); ++i)
+                s.dkim.push_back(dkim_key(d[i], src, "dkim[" + std::to_string(i) + "]"));
+        else
+            s.dkim.push_back(dkim_key(d, src, "dkim"));
+        if (s.dkim.empty())
+            yamlx::fail(src, d, "dkim", "an empty list: name a key or leave dkim out");
+    }
+    if (auto r = top.get("dkim_retired"); r.IsDefined()) {
+        yamlx::sequence(r, src, "dkim_retired");
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            std::string path = "dkim_retired[" + std::to_string(i) + "]";
+            std::string sel = dkim_selector(r[i], src, path);
+            for (const auto& k : s.dkim)
+                if (k.selector == sel)
+                    yamlx::fail(src, r[i], path,
+                                "selector '" + sel + "' is both published (dkim) and retired");
+            s.dkim_retired.push_back(sel);
+        }
+    }
+}
+
 // ttl, and the old zone's DNSSEC: old_zone_signed, old_ds_ttl.
 void parse_ttls(Map& top, Spec& s, const std::string& src) {
     if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
@@ -456,11 +496,19 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     parse_customer_primary(top, root, s, src);
     parse_customer_nameservers(top, root, s, src);
     parse_tsig(top, s, src);
+    parse_dkim(top, s, src);
     parse_ttls(top, s, src);
     parse_options(top, s, src);
     parse_records(top, s, src);
     top.finish();
     return s;
+}
+
+const std::string& dkim_record(const DkimKey& k) {
+    if (k.record.empty())
+        throw std::logic_error("the DKIM key of selector '" + k.selector +
+                               "' was not read (read_dkim_keys) before the zone was built");
+    return k.record;
 }
 
 Spec load_spec(const std::string& path) {

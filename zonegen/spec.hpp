@@ -26,6 +26,20 @@ struct TsigRef {
     std::string secret_file;  // the secret itself never appears in the spec
 };
 
+// A DKIM key the zone publishes at <selector>._domainkey.<domain> (dkim.hpp). The spec names
+// the private key's file; `record` (the public "v=DKIM1; k=...; p=...") is filled in by
+// read_dkim_keys (spec_paths.hpp) before the zone is built, and the selector there too when
+// the spec leaves it to the profile's mail.dkim_selector.
+struct DkimKey {
+    std::string selector;  // "" until read_dkim_keys gives the profile's
+    std::string key_file;  // a secret file, located like tsig.secret_file
+    std::string record;
+    int line = 0;
+};
+
+// The key's public record; std::logic_error when read_dkim_keys has not read it.
+const std::string& dkim_record(const DkimKey& k);
+
 struct ExtraRecord {
     Name owner;
     RRType type = 0;
@@ -49,6 +63,10 @@ struct Spec {
     std::vector<Endpoint> customer_primary;
     std::vector<HostAddrs> customer_nameservers;
     std::optional<TsigRef> tsig;
+    // dkim: one key, or a list of them while a new key is published beside the old one (a
+    // rotation); dkim_retired: selectors zonegen still manages and so deletes (plan, apply).
+    std::vector<DkimKey> dkim;
+    std::vector<std::string> dkim_retired;
     std::optional<std::uint32_t> ttl;
     // The zone served today is DNSSEC-signed (the parent has a DS), and that DS's TTL at the
     // parent when known: the instructions remove the DS before the name servers change.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "zonegen/dkim.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/secure_file.hpp"
 #include "zonegen/utf8.hpp"
@@ -156,6 +157,60 @@ SecretString read_tsig_secret(const ConfinedPath& at, const std::string& key) {
     if (s.empty()) bad("is empty");
     if (!is_base64(s.view())) bad("does not hold one line of base64, as a TSIG secret is");
     return s;
+}
+
+namespace {
+
+// Whether <selector>._domainkey.<domain> is a name (at most 255 octets).
+bool fits(const std::string& selector, const Name& domain) {
+    try {
+        (void)dkim_owner(selector, domain);
+        return true;
+    } catch (const NameError&) {
+        return false;
+    }
+}
+
+// The selector of key `i`: the spec's or the profile's; one per key, not also retired, and
+// short enough for its name.
+void settle_selector(Spec& spec, std::size_t i, const Profile& profile, const std::string& at) {
+    DkimKey& k = spec.dkim[i];
+    auto fail = [&](const std::string& why) {
+        throw InputError(spec.source + ":" + std::to_string(k.line) + ": " + at +
+                         ".selector: " + why);
+    };
+    if (k.selector.empty()) k.selector = profile.dkim_selector;
+    if (k.selector.empty())
+        fail("no selector, and the profile sets no mail.dkim_selector: give one");
+    for (std::size_t j = 0; j < i; ++j)
+        if (spec.dkim[j].selector == k.selector) fail("'" + k.selector + "' names two keys");
+    for (const auto& r : spec.dkim_retired)
+        if (r == k.selector) fail("'" + k.selector + "' is both published and in dkim_retired");
+    if (!fits(k.selector, spec.domain))
+        fail("'" + k.selector + "._domainkey." + spec.domain.to_string() +
+             "' is longer than a name may be (255 octets)");
+}
+
+}  // namespace
+
+void read_dkim_keys(Spec& spec, const Profile& profile) {
+    for (const auto& r : spec.dkim_retired)
+        if (!fits(r, spec.domain))
+            throw InputError(spec.source + ": dkim_retired: '" + r +
+                             "' is too long a selector for this domain");
+    for (std::size_t i = 0; i < spec.dkim.size(); ++i) {
+        DkimKey& k = spec.dkim[i];
+        std::string at = spec.dkim.size() == 1 ? "dkim" : "dkim[" + std::to_string(i) + "]";
+        settle_selector(spec, i, profile, at);
+        std::string key = at + ".key_file";
+        auto where = locate_spec_secret(spec, profile, key, k.key_file);
+        SecretString pem = read_spec_secret(where, key);
+        auto record = dkim_record_of(pem);
+        if (!record)
+            refuse_file(key, where.rel, "secrets_dir", where.from_profile,
+                        "holds no RSA or Ed25519 private key in PEM (its content is not shown)");
+        k.record = *record;
+    }
 }
 
 std::string read_import_file(const Spec& spec, const Profile& profile) {

@@ -48,6 +48,12 @@ SecretString read_spec_secret(const ConfinedPath& where, const std::string& key)
 // as a secret, one line of base64. Throws InputError naming `key`.
 SecretString read_tsig_secret(const ConfinedPath& where, const std::string& key);
 
+// Each dkim: key's public record, from its private key file (located and read as a secret like
+// tsig.secret_file), and the profile's mail.dkim_selector where the spec names none. Throws
+// InputError naming the key (dkim.key_file, dkim.selector); never quotes the file. Called
+// after load_spec wherever the zone is built; build_desired itself reads no file.
+void read_dkim_keys(Spec& spec, const Profile& profile);
+
 // The text of the zone file import_from names, read under import_dirs (at most 64 MiB).
 std::string read_import_file(const Spec& spec, const Profile& profile);
 

@@ -30,7 +30,7 @@ www      CNAME @
 @        TXT   "google-site-verification=abc123"
 @        CAA   0 issue "letsencrypt.org"
 @        CAA   0 iodef "mailto:security@oldzone-zonegen-test.com"
-sel1._domainkey TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwMXabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz0123" "456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+sel1._domainkey TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx6BwKznH4zrTb85s2RyqXSMH45/+9Ekowot3lTP1XIZPOa86dazynFUqkUFXh12sxgWg++HSMIxKU1jQ8oTHXsicxMGxyFy1RsLbAQubi1m7lJPZOSHkKBUbS/mMre7Fk0Az7sfh55vkz8w90f6RT0Tasa6h" "x+g7SblYMm7Hv1MlzG7B96tEKvUiuB1HqMXsvNhBoMZJ48veylVEZtabu9IVjU1/IMQ49dl0tLXZBh2dhoP9+a9sFuCy4j8NSb0qDu+muFuasiJxJXVjppQXxA0jiRAtB3F+nUKDUNqyAoqV4oGjNmbW964a4DFPcL2QWxZ2jr9hj2ZFZgPnREynxwIDAQAB"
 _sip._tcp SRV  10 60 5060 sip.example.net.
 _xmpp-client._tcp SRV 5 0 5222 chat.example.net.
 sub      NS    ns1.sub

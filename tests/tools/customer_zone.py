@@ -73,7 +73,7 @@ ftp 3600 IN CNAME web.old-hosting.example.
 @ 3600 IN MX 5 alt1.aspmx.l.google.com.
 @ 3600 IN MX 10 alt3.aspmx.l.google.com.
 @ 3600 IN TXT "v=spf1 include:_spf.google.com ~all"
-google._domainkey 3600 IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA"
+google._domainkey 3600 IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx6BwKznH4zrTb85s2RyqXSMH45/+9Ekowot3lTP1XIZPOa86dazynFUqkUFXh12sxgWg++HSMIxKU1jQ8oTHXsicxMGxyFy1RsLbAQubi1m7lJPZOSHkKBUbS/mMre7Fk0Az7sfh55vkz8w90f6RT0Tasa6h" "x+g7SblYMm7Hv1MlzG7B96tEKvUiuB1HqMXsvNhBoMZJ48veylVEZtabu9IVjU1/IMQ49dl0tLXZBh2dhoP9+a9sFuCy4j8NSb0qDu+muFuasiJxJXVjppQXxA0jiRAtB3F+nUKDUNqyAoqV4oGjNmbW964a4DFPcL2QWxZ2jr9hj2ZFZgPnREynxwIDAQAB"
 """,
     # Microsoft 365.
     "m365": """\

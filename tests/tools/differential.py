@@ -97,6 +97,10 @@ def zone(case, origin, lines, **kw):
 # ---- every rrtype libzscanner reads, with valid rdata ----------------------------------------
 
 # An RSA/SHA-256 public key (RFC 3110 form): random bytes would not decode as one.
+# DKIM public keys (SubjectPublicKeyInfo, base64) of RSA keys whose private halves were not kept.
+DKIM_RSA_2048 = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu5AC/0kcpVoqItPe5a3WFS2k/WtgJTiZJJsyboBr35/baf7hxCwF1boKlimpDPRfloHjdi/mSsgPFQmbpK39y8c3oBlgSxbwg3Oo5TsJQH2I712pUKV1EHOJ84iswh+7XG4Gx0RUMkQCAh3XDSdCpDBKWm/CsejeBBkthR8oTGk+WFrvgGW7onBVuorEW9ULuLs06sK3Dp2B26OC8Z/WtmE3h2o6gepQxmdz6LvuE8Wwc1tE1Tw39v4p0bRZBBiVv7hrHC3/6QQo42le4TUiEPEgWymRHfDlpudtLdpDtbiR57olhVBzl1ZB9MT2i4cKXtqGwQohSuiMFS1rl2u0pwIDAQAB"
+DKIM_RSA_1024 = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDWAmOmyncws1jvQdXDk9xxpeCO2F/daFou6ekfS5kgUqBExBKE1A4/OldI3Bt0muX01p/sWkEiuJqhsg82AR92LpCYIzsB5Z5ccd7dnAg3HSCCTSVm7iLzcfDITjEwFwqa2re9zG8mSwTjI5wnMGpCVcmCVCjd2lGEGJ5yUQhNNwIDAQAB"
+DKIM_RSA_512 = "MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAJ3U6R0vjVhty8VAyz7YfESXpPMOuD4hIeglRNAVnqYE2rZ27HZtmnBMbqBgyRKELk8hkcXYiuV7D0Iu4UN3aLECAwEAAQ=="
 RSA_KEY = ("AwEAAaz/tAm8yTn4Mfeh5eyI96WSVexTBAvkMgJzkKTOiW1vkIbzxeF3+/4RgWOq7HrxRixHlFlExOLAJr5emLvN7SWXgnLh4+B5xQ"
            "lNVz8Og8kvArMtNROxVQuCaSnIDdD5LKyWbRd2n9WGe2R8PzgCmr3EgVLrjyBxWezF0jLHwVN8efS3rCj/EWgvIWgb9tarpVUDK/b58Da+"
            "sqqls3eNbuv7pr+eoZG+SrDK6nWeL3c6H5Apxz7LjVc1uTIdsIXxuOLYA4/ilBmSVIzuDWfdRUfhHdY6+cn8HFRm+2hM8AnXGXws9555KrU"
@@ -384,6 +388,12 @@ def checks_cases():
     plain("mx-target-ipv6-only", lambda r, o: ["@ MX 10 mx6", "mx6 AAAA 2001:db8::%x" % r.randint(1, 0xffff)])
     plain("caa-syntax", lambda r, o: ['@ CAA 0 iodef "%s@%s.example"' % (label(r), label(r))])
     plain("caa-critical-unknown", lambda r, o: ['@ CAA 128 %s "x"' % label(r)[:10]])
+    # DKIM: an RSA key cut short (issue 17's 203 characters), 512 and 1024 bits, v= not first.
+    plain("dkim-key-invalid", lambda r, o: ['%s._domainkey TXT "v=DKIM1; k=rsa; p=%s"' % (label(r), DKIM_RSA_2048[:203])])
+    plain("dkim-key-weak", lambda r, o: ['%s._domainkey TXT "v=DKIM1; k=rsa; p=%s"' % (label(r), DKIM_RSA_512)])
+    plain("dkim-key-short", lambda r, o: ['%s._domainkey TXT "v=DKIM1; k=rsa; p=%s"' % (label(r), DKIM_RSA_1024)])
+    plain("dkim-syntax", lambda r, o: ['%s._domainkey TXT "k=rsa; v=DKIM1; p=%s" "%s"'
+                                       % (label(r), DKIM_RSA_2048[:200], DKIM_RSA_2048[200:])])
     plain("null-mx-not-alone", lambda r, o: ["@ MX 0 .", "@ MX 10 mx.%s.example." % label(r)])
 
     def no_head(case, lines_fn):

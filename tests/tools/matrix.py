@@ -23,7 +23,7 @@ extras = [
      {"name": "*.dev", "type": "A", "data": "198.51.100.7"},
      {"name": "shop", "type": "CNAME", "data": "shops.example.net."}],
     [{"name": "sel._domainkey", "type": "TXT",
-      "data": '"v=DKIM1; k=rsa; " "p=' + "Q" * 300 + '"'}],
+      "data": '"v=DKIM1; k=rsa; " "p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAx6BwKznH4zrTb85s2RyqXSMH45/+9Ekowot3lTP1XIZPOa86dazynFUqkUFXh12sxgWg++HSMIxKU1jQ8oTHXsicxMGxyFy1RsLbAQubi1m7lJPZOSHkKBUbS/mMre7Fk0Az7sfh55vkz8w90f6RT0Tasa6h" "x+g7SblYMm7Hv1MlzG7B96tEKvUiuB1HqMXsvNhBoMZJ48veylVEZtabu9IVjU1/IMQ49dl0tLXZBh2dhoP9+a9sFuCy4j8NSb0qDu+muFuasiJxJXVjppQXxA0jiRAtB3F+nUKDUNqyAoqV4oGjNmbW964a4DFPcL2QWxZ2jr9hj2ZFZgPnREynxwIDAQAB"'}],
 ]
 n = 0
 for (dom, (fam, v4, v6), svc, extra, pattern, reg) in itertools.product(

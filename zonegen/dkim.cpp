@@ -1,0 +1,246 @@
+#include "zonegen/dkim.hpp"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <cctype>
+#include <memory>
+#include <stdexcept>
+
+#include "zonegen/errors.hpp"
+#include "zonegen/utf8.hpp"
+
+namespace zonegen {
+namespace {
+
+struct PkeyFree {
+    void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+};
+struct CtxFree {
+    void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
+};
+struct BioFree {
+    void operator()(BIO* p) const { BIO_free(p); }
+};
+using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using Ctx = std::unique_ptr<EVP_PKEY_CTX, CtxFree>;
+using Bio = std::unique_ptr<BIO, BioFree>;
+
+[[noreturn]] void crypto_failed(const std::string& what) {
+    ERR_clear_error();
+    throw std::runtime_error("OpenSSL: " + what + " failed");
+}
+
+Pkey keygen(DkimKeyType type, int bits) {
+    Ctx ctx(
+        EVP_PKEY_CTX_new_id(type == DkimKeyType::rsa ? EVP_PKEY_RSA : EVP_PKEY_ED25519, nullptr));
+    if (!ctx || EVP_PKEY_keygen_init(ctx.get()) <= 0) crypto_failed("key generation set-up");
+    if (type == DkimKeyType::rsa && EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits) <= 0)
+        crypto_failed("setting the RSA key size");
+    EVP_PKEY* raw = nullptr;
+    if (EVP_PKEY_keygen(ctx.get(), &raw) <= 0) crypto_failed("key generation");
+    return Pkey(raw);
+}
+
+// The private key as PKCS#8 PEM, through a memory BIO that wipes what it held.
+SecretString private_pem(EVP_PKEY* key) {
+    Bio bio(BIO_new(BIO_s_secmem()));
+    if (!bio ||
+        PEM_write_bio_PKCS8PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        crypto_failed("writing the private key");
+    char* data = nullptr;
+    long n = BIO_get_mem_data(bio.get(), &data);
+    return SecretString(std::string_view(data, static_cast<std::size_t>(n)));
+}
+
+std::optional<DkimKeyType> type_of(EVP_PKEY* key) {
+    int id = EVP_PKEY_get_base_id(key);
+    if (id == EVP_PKEY_RSA) return DkimKeyType::rsa;
+    if (id == EVP_PKEY_ED25519) return DkimKeyType::ed25519;
+    return std::nullopt;
+}
+
+// p=: the SubjectPublicKeyInfo DER for RSA, the raw 32 octets for Ed25519.
+std::string public_p(EVP_PKEY* key, DkimKeyType type) {
+    std::vector<unsigned char> der;
+    if (type == DkimKeyType::rsa) {
+        int n = i2d_PUBKEY(key, nullptr);
+        if (n <= 0) crypto_failed("encoding the public key");
+        der.resize(static_cast<std::size_t>(n));
+        unsigned char* p = der.data();
+        if (i2d_PUBKEY(key, &p) != n) crypto_failed("encoding the public key");
+    } else {
+        std::size_t n = 32;
+        der.resize(n);
+        if (EVP_PKEY_get_raw_public_key(key, der.data(), &n) != 1 || n != 32)
+            crypto_failed("reading the Ed25519 public key");
+    }
+    return encode_base64(der.data(), der.size());
+}
+
+std::string record_of(EVP_PKEY* key, DkimKeyType type) {
+    return std::string("v=DKIM1; k=") + to_string(type) + "; p=" + public_p(key, type);
+}
+
+int value_of(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+}
+
+Pkey rsa_public(const std::vector<unsigned char>& der) {
+    const unsigned char* p = der.data();
+    Pkey key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+    if (key && p == der.data() + der.size()) return key;
+    // PKCS#1 RSAPublicKey, as some older records hold.
+    p = der.data();
+    key.reset(d2i_PublicKey(EVP_PKEY_RSA, nullptr, &p, static_cast<long>(der.size())));
+    if (key && p != der.data() + der.size()) key.reset();
+    ERR_clear_error();
+    return key;
+}
+
+}  // namespace
+
+std::string dkim_selector_problem(const std::string& selector) {
+    if (selector.empty() || selector.size() > 63 * 2)
+        return "a DKIM selector is one or more labels of letters, digits and hyphens";
+    std::size_t start = 0;
+    while (start <= selector.size()) {
+        std::size_t end = selector.find('.', start);
+        if (end == std::string::npos) end = selector.size();
+        std::string_view label(selector.data() + start, end - start);
+        bool ok =
+            !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-';
+        for (char c : label) ok &= std::isalnum(static_cast<unsigned char>(c)) || c == '-';
+        if (!ok)
+            return "'" + printable(selector) +
+                   "' is not a DKIM selector: labels of letters, digits and hyphens, separated "
+                   "by dots (RFC 6376 section 3.1)";
+        start = end + 1;
+    }
+    return "";
+}
+
+Name dkim_owner(const std::string& selector, const Name& domain) {
+    return Name::parse(selector + "._domainkey", &domain);
+}
+
+bool is_dkim_txt(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
+    std::string_view t = text.substr(i);
+    if (t.starts_with("v=DKIM1") || t.starts_with("v = DKIM1")) return true;
+    // A p= tag: at the start or after a ';', spaces allowed around the name.
+    for (std::size_t at = 0; at < t.size(); ++at) {
+        if (at != 0 && t[at - 1] != ';') continue;
+        std::size_t j = at;
+        while (j < t.size() && (t[j] == ' ' || t[j] == '\t')) ++j;
+        if (j < t.size() && t[j] == 'p') {
+            ++j;
+            while (j < t.size() && (t[j] == ' ' || t[j] == '\t')) ++j;
+            if (j < t.size() && t[j] == '=') return true;
+        }
+    }
+    return false;
+}
+
+const char* to_string(DkimKeyType t) {
+    return t == DkimKeyType::rsa ? "rsa" : "ed25519";
+}
+
+DkimKeyPair generate_dkim_key(DkimKeyType type, int bits) {
+    if (type == DkimKeyType::rsa && (bits < kDkimMinBits || bits > kDkimMaxBits))
+        throw InputError("--bits " + std::to_string(bits) + ": an RSA DKIM key has " +
+                         std::to_string(kDkimMinBits) + " to " + std::to_string(kDkimMaxBits) +
+                         " bits (under 2048 is weak: RFC 8301 section 3.2)");
+    Pkey key = keygen(type, bits);
+    DkimKeyPair out;
+    out.private_pem = private_pem(key.get());
+    out.record = record_of(key.get(), type);
+    out.type = type;
+    out.bits = EVP_PKEY_get_bits(key.get());
+    return out;
+}
+
+std::optional<std::string> dkim_record_of(const SecretString& pem) {
+    Bio bio(BIO_new_mem_buf(pem.view().data(), static_cast<int>(pem.size())));
+    if (!bio) crypto_failed("reading the private key");
+    // No passphrase: an encrypted key is refused, never a prompt on the terminal (OpenSSL's
+    // default without a callback).
+    auto no_passphrase = [](char*, int, int, void*) { return 0; };
+    Pkey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr));
+    ERR_clear_error();
+    if (!key) return std::nullopt;
+    auto type = type_of(key.get());
+    if (!type) return std::nullopt;
+    return record_of(key.get(), *type);
+}
+
+DkimPublicKey parse_dkim_public_key(std::string_view k, std::string_view p) {
+    auto der = decode_base64(p);
+    if (!der) return {false, 0, "p= is not valid base64"};
+    if (k == "ed25519") {
+        if (der->size() != 32)
+            return {false, 0,
+                    "p= holds " + std::to_string(der->size()) +
+                        " octets, and an Ed25519 key is 32 (RFC 8463 section 4.2)"};
+        return {true, 256, ""};
+    }
+    Pkey key = rsa_public(*der);
+    if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA)
+        return {false, 0, "p= is not an RSA public key (SubjectPublicKeyInfo DER)"};
+    return {true, EVP_PKEY_get_bits(key.get()), ""};
+}
+
+std::optional<std::vector<unsigned char>> decode_base64(std::string_view s) {
+    std::vector<unsigned char> out;
+    unsigned acc = 0;
+    int nbits = 0, digits = 0, pad = 0;
+    for (char c : s) {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c == '=') {
+            ++pad;
+            continue;
+        }
+        int v = value_of(c);
+        if (v < 0 || pad) return std::nullopt;  // a letter after '=' is not base64
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        nbits += 6;
+        ++digits;
+        if (nbits >= 8) {
+            nbits -= 8;
+            out.push_back(static_cast<unsigned char>((acc >> nbits) & 0xff));
+        }
+    }
+    // Whole quanta only: 4 characters make 3 octets, the last padded with '='.
+    if (pad > 2 || (digits + pad) % 4 != 0 || (digits % 4 == 1)) return std::nullopt;
+    if (pad && (digits % 4) + pad != 4) return std::nullopt;
+    if (nbits && (acc & ((1u << nbits) - 1))) return std::nullopt;  // non-zero spare bits
+    return out;
+}
+
+std::string encode_base64(const unsigned char* data, std::size_t n) {
+    static const char kAlphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((n + 2) / 3 * 4);
+    for (std::size_t i = 0; i < n; i += 3) {
+        unsigned v = static_cast<unsigned>(data[i]) << 16;
+        if (i + 1 < n) v |= static_cast<unsigned>(data[i + 1]) << 8;
+        if (i + 2 < n) v |= data[i + 2];
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=';
+        out += i + 2 < n ? kAlphabet[v & 63] : '=';
+    }
+    return out;
+}
+
+}  // namespace zonegen
