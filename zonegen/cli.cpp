@@ -616,6 +616,7 @@ struct MailSetupArgs {
 int cmd_mail_setup(MailSetupArgs& a) {
     Profile profile = load_profile(a.common.profile);
     Spec spec = load_spec(a.spec);
+    read_dkim_keys(spec, profile);
     if (spec.import_from.empty()) check_panel_spec(spec, profile);  // else in desired_for
     if (!a.policy_out.empty() && !profile.mta_sts)
         throw UsageError(
@@ -626,12 +627,12 @@ int cmd_mail_setup(MailSetupArgs& a) {
     GenerateOptions go;
     go.now = generation_time();
     Desired d = desired_for(spec, profile, go, po, nullptr);
+    checked_findings(spec, profile, d, a.common);  // what generate refuses is refused here
     MailSetup m = mail_setup(spec, profile, d);
-    if (count_errors(d.findings) || count_errors(m.findings))
-        throw InvalidZoneError(
-            "the mail set-up for " + spec.domain.to_string() + " is refused; nothing was written",
-            count_errors(m.findings) ? m.findings : d.findings);
-    if (!a.policy_out.empty() && m.mta_sts) write_file_atomic(a.policy_out, m.mta_sts->text);
+    if (!a.policy_out.empty() && !m.mta_sts)
+        throw UsageError("--policy-out: mail is not a service of " + spec.source +
+                         ": the domain gets no MTA-STS policy");
+    if (!a.policy_out.empty()) write_file_atomic(a.policy_out, m.mta_sts->text);
     if (a.common.format == "json")
         std::cout << dump_json(mail_setup_json(m), 2) << "\n";
     else

@@ -156,12 +156,19 @@ class Editor {
     }
 
     void txt(const Desired& ours) {
-        const std::string terms = spf_server_terms(spec_.server);
         for (const RRset& want : ours.zone.rrsets()) {
             if (want.type != rrtype::TXT) continue;
+            const std::string terms = spf_terms_to_merge(want.rdata(), spec_.server);
             const RRset* have = out_.zone.find(want.owner, rrtype::TXT);
             const PolicyRRset* pol = ours.policy_at({want.owner, rrtype::TXT});
             if (yields_here(pol)) continue;  // the customer's own DMARC stays
+            if (pol && !pol->yields) {       // _mta-sts, _smtp._tls: ours replaces theirs
+                const std::uint32_t ttl = have ? have->ttl() : want.ttl();
+                const bool same = have && have->rdata() == want.rdata();
+                erase(want.owner, rrtype::CNAME, pol->reason);
+                if (!same) set(want.owner, rrtype::TXT, ttl, want.rdata(), pol->reason);
+                continue;
+            }
             const bool merge_here = spec_.mail && want.owner == spec_.domain;
             std::vector<std::string> rd = have ? have->rdata() : std::vector<std::string>{};
             const bool old_spf = merge_here && merge_first_spf(rd, terms);
@@ -208,6 +215,8 @@ class Editor {
     void moves(std::uint32_t default_ttl) {
         for (auto& m : old_host_moves(spec_, profile_, old_)) {
             if (touched(m.owner, m.type)) continue;
+            // A name where ours is an alias now (mta-sts) takes no address.
+            if (m.type != rrtype::CNAME && out_.zone.find(m.owner, rrtype::CNAME)) continue;
             if (m.after.empty())
                 erase(m.owner, m.type, m.reason);
             else
@@ -262,6 +271,7 @@ std::uint32_t next_serial(std::uint32_t old, std::uint32_t dated,
 CustomerZone build_customer_zone(const Spec& spec, const Profile& profile, const Zone& old,
                                  const GenerateOptions& opts) {
     Desired ours = build_desired(spec, profile, opts);
+    yield_to_aliases(ours.policy, ours.zone, old);
     CustomerZone out{old, {}, 0, 0, ours.findings};
     if (auto f = mx_external_finding(spec, old)) out.findings.push_back(*f);
     if (const RRset* key = old.find(spec.domain, rrtype::DNSKEY))
@@ -393,13 +403,21 @@ std::string customer_changes_text(const std::vector<CustomerChange>& changes, co
 std::vector<std::string> policy_directions(const Spec& spec, const Profile& profile, bool ja) {
     std::vector<std::string> out;
     if (!dmarc_text(spec, profile).empty())
+        out.push_back(ja ? "DMARC: _dmarc に v=DMARC1 で始まる TXT レコード（または CNAME）がすでに"
+                           "ある場合は、下記の _dmarc のレコードは追加せず、既存のものをそのまま"
+                           "残してください（DMARCレコードは1つのドメインに1つだけです）。"
+                         : "DMARC: if _dmarc already has a TXT record starting with v=DMARC1 (or "
+                           "a CNAME), keep it and do not add the _dmarc record below (one DMARC "
+                           "record per domain).");
+    if (spec.mail && (!profile.autoconfig.srv.empty() || profile.mta_sts))
         out.push_back(
-            ja ? "DMARC: _dmarc に v=DMARC1 で始まる TXT レコードをすでにお使いの場合は、"
-                 "下記の _dmarc のレコードは追加せず、お使いのものをそのままお使いください"
-                 "（DMARCレコードは1つだけです）。"
-               : "DMARC: if _dmarc already has a TXT record starting with v=DMARC1, "
-                 "keep yours and do not add the _dmarc record below (one DMARC record "
-                 "per domain).");
+            ja ? "メールソフトの自動設定（_submission._tcp などの SRV）や MTA-STS（_mta-sts、"
+                 "mta-sts、_smtp._tls）のレコードがすでにある場合は、下記のレコードに"
+                 "置き換えてください（並べて残すと、旧メールサーバが使われ続けます）。"
+               : "Mail clients' set-up (SRV at _submission._tcp and the like) and "
+                 "MTA-STS (_mta-sts, mta-sts, _smtp._tls): replace any records you "
+                 "already have at these names with the ones below (kept beside them, "
+                 "the old mail server stays in use).");
     return out;
 }
 
@@ -474,6 +492,16 @@ std::vector<std::string> fragment_directions(const Spec& spec, const Profile& pr
               "マネージドサーバのアドレスに変更してください。",
               "Other records that point at the old server's addresses (pop, imap, "
               "smtp, ftp...) must point at the managed server's addresses too."));
+    else if (spec.web && spec.mail_none)
+        out.push_back(
+            L("メール: このドメインではメールを受信しません。@ の MX レコードをすべて削除し、"
+              "下記の null MX（MX 0 .）に置き換えてください。このドメイン宛てのメールは、"
+              "すべて送信者に返送されます。旧Webサーバのアドレスを指すその他のレコード（ftp "
+              "など）も、マネージドサーバのアドレスに変更してください。",
+              "Mail: this domain receives no mail. Delete every MX record at @ and put the "
+              "null MX below (MX 0 .) in their place: all mail sent to the domain will be "
+              "returned to its senders. Other records that point at the old web server's "
+              "address (ftp...) must point at the managed server's address too."));
     else if (spec.web)
         out.push_back(
             L("旧Webサーバのアドレスを指すその他のレコード（ftp など）も、マネージドサーバの"

@@ -231,7 +231,8 @@ std::vector<Name> foreign_hosts(const Zone& zone, const Spec& spec, const Profil
     for (const RRset& s : zone.rrsets())
         if (s.type == rrtype::NS && s.owner != apex) cuts.push_back(s.owner);
     auto skipped = [&](const Name& n) {
-        if (profile.is_ours(n)) return true;
+        // Our name servers; _service and _policy names, which take no certificate.
+        if (profile.is_ours(n) || n.first_label().rfind('_', 0) == 0) return true;
         for (const auto& c : cuts)
             if (n.is_subdomain_of(c)) return true;
         return false;
@@ -243,7 +244,8 @@ std::vector<Name> foreign_hosts(const Zone& zone, const Spec& spec, const Profil
                 foreign |= !ours.count(r.rdata);
             } else if (s.type == rrtype::CNAME) {
                 auto t = rdata_target(rrtype::CNAME, r.rdata);
-                foreign |= t && !t->is_subdomain_of(apex) && *t != spec.server.name;
+                foreign |= t && !t->is_subdomain_of(apex) && *t != spec.server.name &&
+                           !(profile.mta_sts && *t == profile.mta_sts->policy_host);
             }
         }
         if (foreign && !skipped(s.owner) && (out.empty() || out.back() != s.owner))
@@ -265,6 +267,14 @@ Finding caa_withheld(const Name& apex, const std::vector<Name>& hosts) {
                 "Add a CAA in records: that permits every CA in use, if wanted",
             0,
             ""};
+}
+
+void yield_to_aliases(std::vector<PolicyRRset>& policy, Zone& ours, const Zone& old) {
+    std::erase_if(policy, [&](const PolicyRRset& p) {
+        if (!p.yields || !old.find(p.owner, rrtype::CNAME)) return false;
+        ours.erase(p.owner, p.type);
+        return true;
+    });
 }
 
 bool withhold_caa(Zone& zone, const Zone& old, const Spec& spec, const Profile& profile,
@@ -331,8 +341,14 @@ std::vector<DmarcAuthorization> dmarc_authorizations(const Spec& spec, const Pro
             7, uri.find('!') == std::string::npos ? std::string::npos : uri.find('!') - 7);
         Name report = Name::parse(addr.substr(addr.find('@') + 1) + ".");
         if (report.is_subdomain_of(spec.domain)) continue;
-        out.push_back({Name::parse(bare(spec.domain) + "._report._dmarc." + bare(report) + "."),
-                       "v=DMARC1", uri});
+        try {
+            out.push_back({Name::parse(bare(spec.domain) + "._report._dmarc." + bare(report) + "."),
+                           "v=DMARC1", uri});
+        } catch (const NameError&) {
+            // Over 255 octets: no record can authorise this pair; only the wildcard can.
+            out.push_back(
+                {report.prepend("_dmarc").prepend("_report").prepend("*"), "v=DMARC1", uri});
+        }
     }
     return out;
 }

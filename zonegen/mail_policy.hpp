@@ -73,6 +73,10 @@ std::vector<Name> foreign_hosts(const Zone& zone, const Spec& spec, const Profil
 // caa-withheld (warning): the default CAA left out for `hosts`.
 Finding caa_withheld(const Name& apex, const std::vector<Name>& hosts);
 
+// The customer's alias at a default's name (a hosted DMARC service's CNAME at _dmarc) is
+// their own: removes those defaults from `ours` before a migration (zone and policy).
+void yield_to_aliases(std::vector<PolicyRRset>& policy, Zone& ours, const Zone& old);
+
 // After a migration: removes the default CAA from `zone` (and says why) when the customer had
 // none in `old` and the migrated zone has foreign hosts. True when it did.
 bool withhold_caa(Zone& zone, const Zone& old, const Spec& spec, const Profile& profile,

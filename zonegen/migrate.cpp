@@ -34,7 +34,8 @@ std::pair<std::vector<std::string>, std::string> merged_txt(const Spec& spec, co
             no_mail_spf = true;
         } else if (is_spf(r) && spec.mail && apex) {
             old_spf = true;
-            rd.push_back(merge_spf_wire(r, spf_server_terms(spec.server)));
+            // The server's senders, and those a records: SPF gives (never dropped).
+            rd.push_back(merge_spf_wire(r, spf_terms_to_merge(want.rdata(), spec.server)));
         } else {
             rd.push_back(r);
         }
@@ -65,6 +66,7 @@ Finding dnssec_in_source(const Name& apex) {
 Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imported,
                        const GenerateOptions& opts, Migration* report) {
     Desired ours = build_desired(spec, profile, opts);
+    yield_to_aliases(ours.policy, ours.zone, imported);
     Desired out = ours;
     Zone& z = out.zone;
     Migration m;
@@ -78,7 +80,8 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
     // Records at the old web and mail hosts' addresses move with them (old_hosts.hpp).
     std::map<RRKey, HostMove> moves;
     for (auto& mv : old_host_moves(spec, profile, imported))
-        if (!ours.zone.find(mv.owner, mv.type)) moves.emplace(RRKey{mv.owner, mv.type}, mv);
+        if (!ours.zone.find(mv.owner, mv.type) && !ours.zone.find(mv.owner, rrtype::CNAME))
+            moves.emplace(RRKey{mv.owner, mv.type}, mv);
     const std::uint32_t ttl = spec.ttl.value_or(profile.ttl_default);
     for (const RRset& old : imported.rrsets()) {
         const RRKey k{old.owner, old.type};
@@ -103,6 +106,10 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
                 if (auto f = z.add(k.owner, k.type, old.ttl(), r.rdata)) out.findings.push_back(*f);
             item("kept", k, before, before,
                  "the customer's own, kept instead of zonegen's default");
+        } else if (const PolicyRRset* own = ours.policy_at(k); own && !own->yields) {
+            // _mta-sts, _smtp._tls...: the managed server's policy replaces the old one.
+            auto after = ours.zone.find(k.owner, k.type)->rdata();
+            item(after == before ? "kept" : "replaced", k, before, after, own->reason.en);
         } else if (k.type == rrtype::TXT && ours.zone.find(k.owner, k.type)) {
             const RRset* want = ours.zone.find(k.owner, k.type);
             auto [rd, why] = merged_txt(spec, old, *want);

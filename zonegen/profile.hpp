@@ -84,7 +84,7 @@ struct Profile {
     std::optional<MtaStsSettings> mta_sts;
     AutoconfigSettings autoconfig;
     CaaSettings caa;
-    std::string dkim_selector;     // mail.dkim_selector: a spec's dkim: key without selector
+    std::string dkim_selector;  // mail.dkim_selector: a spec's dkim: key without selector
     // The certificate authorities the managed server's certificates come from, as CAA names
     // them (issuer domain names, RFC 8659 section 4.2); a CAA set that does not permit one of
     // them is an error (validators/caa.hpp). Empty: no CAA check.

@@ -1,6 +1,7 @@
 #include "zonegen/spf.hpp"
 
 #include <cctype>
+#include <cstring>
 #include <optional>
 #include <string_view>
 
@@ -105,6 +106,24 @@ std::string merge_spf(const std::string& spf, const std::string& terms) {
     for (const auto& term : spf_terms(terms))
         if (!present.count(term) && !present.count("+" + term)) add += " " + term;
     return spf.substr(0, 6) + add + spf.substr(6);
+}
+
+std::string spf_sender_terms(const std::string& spf) {
+    std::string out;
+    auto terms = spf_terms(spf);
+    for (std::size_t i = 1; i < terms.size(); ++i) {
+        std::string t = lower(terms[i]);
+        std::string bare_t = !t.empty() && std::strchr("+-~?", t[0]) ? t.substr(1) : t;
+        if (bare_t == "all" || t.rfind("redirect=", 0) == 0 || t.rfind("exp=", 0) == 0) continue;
+        out += (out.empty() ? "" : " ") + terms[i];
+    }
+    return out;
+}
+
+std::string spf_terms_to_merge(const std::vector<std::string>& want, const HostAddrs& server) {
+    for (const auto& r : want)
+        if (is_spf(r)) return spf_sender_terms(join_txt(r));
+    return spf_server_terms(server);
 }
 
 std::string merge_spf_wire(const std::string& rdata, const std::string& terms) {

@@ -26,6 +26,13 @@ std::string spf_server_terms(const HostAddrs& server);
 // term nor as "+term"; all of them for an empty `spf`.
 std::vector<std::string> spf_missing_server_terms(const std::string& spf, const HostAddrs& server);
 
+// The senders an SPF text authorises, as terms to merge into another SPF: every term but
+// v=spf1, the all mechanism (any qualifier), redirect= and exp=.
+std::string spf_sender_terms(const std::string& spf);
+// The terms to merge into a customer's existing SPF where zonegen wants the TXT rdata
+// `want`: its SPF's senders (the server's, and those records: gave), else the server's.
+std::string spf_terms_to_merge(const std::vector<std::string>& want, const HostAddrs& server);
+
 // Merges `terms` into an existing SPF text right after "v=spf1", skipping those present.
 std::string merge_spf(const std::string& spf, const std::string& terms);
 // The same for TXT wire rdata: its strings joined, `terms` merged, back to TXT wire.

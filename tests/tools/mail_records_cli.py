@@ -160,5 +160,67 @@ def test_a_migration_keeps_the_customers_dmarc_and_spf_senders_and_doubles_neith
     assert kept and kept[0]["action"] == "kept", kept
 
 
+OLD_OWN = ("$ORIGIN example.com.\n$TTL 3600\n"
+           "@ SOA ns1.old.example. h.old.example. 7 7200 3600 1209600 300\n"
+           "@ NS ns1.old.example.\n@ NS ns2.old.example.\n@ A 203.0.113.5\n"
+           "www A 203.0.113.5\n@ MX 10 mail\nmail A 203.0.113.6\n"
+           "@ TXT \"v=spf1 ip4:203.0.113.6 include:_spf.sendgrid.example -all\"\n"
+           "_dmarc CNAME example-com._dmarc.dmarc-service.example.\n"
+           "_mta-sts TXT \"v=STSv1; id=2024\"\nmta-sts A 203.0.113.5\n"
+           "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:tls@example.com\"\n")
+
+
+def test_the_customers_own_senders_dmarc_alias_and_mta_sts_survive_a_migration_in_a_and_c():
+    write("own.zone", OLD_OWN)
+    google = "records:\n  - {name: \"@\", type: TXT, data: '\"v=spf1 include:_spf.google.com ~all\"'}\n"
+    p = profile("sts-mig.yaml")
+    for pattern in ("A", "C"):
+        extra = "import_from: own.zone\n" + google
+        if pattern == "C":
+            extra += "customer_nameservers: [ns1.dns-host.example, ns2.dns-host.example]\n"
+        s = write("own-%s.yaml" % pattern, open(spec("tmp.yaml")).read().replace(
+            "dns_pattern: A", "dns_pattern: " + pattern) + extra)
+        r = zg("generate", s, "--profile", p, "--format", "json")
+        assert r.returncode == 0, (pattern, r.err, r.out)
+        text = json.loads(r.out)["text"]
+        spf = [t for t in records(text, "@", "TXT") if "v=spf1" in t]
+        # One SPF: the old senders, the server and the spec's Google include; the old qualifier.
+        assert len(spf) == 1 and "include:_spf.sendgrid.example" in spf[0] and \
+            "include:_spf.google.com" in spf[0] and "ip4:192.0.2.10" in spf[0] and \
+            spf[0].endswith('-all"'), (pattern, spf)
+        # The hosted DMARC alias is the customer's own: kept, no TXT of ours beside it.
+        assert records(text, "_dmarc", "CNAME") == ["example-com._dmarc.dmarc-service.example."], (pattern, text)
+        assert records(text, "_dmarc", "TXT") == [], (pattern, text)
+        # MTA-STS is the managed server's now: ours replaces theirs, one of each.
+        sts = records(text, "_mta-sts", "TXT")
+        assert len(sts) == 1 and "id=2024" not in sts[0], (pattern, sts)
+        assert records(text, "mta-sts", "CNAME") == ["mta-sts.example.net."], (pattern, text)
+        assert records(text, "mta-sts", "A") == [], (pattern, text)
+        assert len(records(text, "_smtp._tls", "TXT")) == 1, (pattern, text)
+
+
+def test_mail_setup_refuses_what_generate_refuses_and_a_policy_for_a_domain_without_mail():
+    undecided = spec("undecided.yaml", "services: [web]\n")
+    assert zg("generate", undecided).returncode == 1
+    r = zg("mail-setup", undecided)
+    assert r.returncode == 1 and "(mail-undecided)" in r.err, (r.returncode, r.err)
+    none = spec("none.yaml", "services: [web]\nmail: none\n")
+    out = os.path.join(WORK, "none-policy.txt")
+    r = zg("mail-setup", none, "--profile", profile("sts-none.yaml"), "--policy-out", out)
+    assert r.returncode == 2 and "mail is not a service" in r.err and not os.path.exists(out), (r.returncode, r.err)
+
+
+def test_pattern_c_without_mail_says_the_null_mx_bounces_mail_in_both_languages():
+    s = write("c-none.yaml", "domain: example.com\ndns_pattern: C\nregistrar: customer\n"
+                             "server: {name: sv1.example.net, ipv4: [192.0.2.10]}\n"
+                             "customer_nameservers: [ns1.dns-host.example, ns2.dns-host.example]\n"
+                             "services: [web]\nmail: none\n")
+    ja = zg("instructions", s, "--lang", "ja")
+    en = zg("instructions", s, "--lang", "en")
+    assert ja.returncode == 0 and en.returncode == 0, (ja.err, en.err)
+    assert "null MX" in ja.out and "送信者に返送されます" in ja.out and "変更しないでください" not in ja.out, ja.out
+    assert "returned to its senders" in en.out and "Leave the mail records" not in en.out, en.out
+
+
 if __name__ == "__main__":
     harness.main(globals(), WORK)
