@@ -3,6 +3,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "validators/mta_sts.hpp"
 #include "validators/policy_text.hpp"
@@ -11,6 +12,15 @@
 
 namespace zonegen {
 namespace {
+
+// The strings of TXT wire rdata joined; nullopt when it is malformed.
+std::optional<std::string> txt_text(const std::string& wire) {
+    try {
+        return join_txt(wire);
+    } catch (const RdataError&) {
+        return std::nullopt;
+    }
+}
 
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -117,12 +127,9 @@ void check_policy_records(const RRset& set, const Add& add) {
         if (!policy_owner(set.owner, kind)) continue;
         int count = 0;
         for (const auto& rr : set.rrs) {
-            std::string text;
-            try {
-                text = join_txt(rr.rdata);
-            } catch (const RdataError&) {
-                continue;
-            }
+            auto joined = txt_text(rr.rdata);
+            if (!joined) continue;  // malformed: the syntax check says so
+            const std::string& text = *joined;
             if (!has_version(text, kind.version)) continue;
             if (++count == 2)
                 add(kind.multiple_id, set.owner,
@@ -171,12 +178,9 @@ void check_mail(const Zone& z, const std::vector<const RRset*>& txt, const Valid
         const RRset& set = *tp;
         int spf_count = 0;
         for (const auto& rr : set.rrs) {
-            std::string text;
-            try {
-                text = join_txt(rr.rdata);
-            } catch (const RdataError&) {
-                continue;
-            }
+            auto joined = txt_text(rr.rdata);
+            if (!joined) continue;  // malformed: the syntax check says so
+            const std::string& text = *joined;
             if (is_spf(rr.rdata)) {
                 if (++spf_count == 2)
                     add("spf-multiple", set.owner,

@@ -14,9 +14,11 @@ def make_zg(binary, src, extra_env=None):
         e = dict(os.environ, PDNS_API_KEY=API_KEY, SOURCE_DATE_EPOCH="1795833600")
         e.update(extra_env or {})
         e.update(env or {})
+        e = {k: v for k, v in e.items() if v is not None}  # None: not in the environment
         t0 = time.time()
         r = subprocess.run([binary, *args], capture_output=True, text=True, env=e, cwd=src, timeout=timeout, input=input)
         r.elapsed = time.time() - t0
+        r.out, r.err = r.stdout, r.stderr
         CAPTURED.append(r.stdout + r.stderr)
         if check is not None and r.returncode != check:
             raise AssertionError("zonegen %s: exit %d (want %d)\nstdout: %s\nstderr: %s"

@@ -11,14 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import harness  # noqa: E402
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
-ENV = dict(os.environ, SOURCE_DATE_EPOCH="1795833600")
-ENV.pop("PDNS_API_KEY", None)
-
-
-def zg(*args):
-    r = subprocess.run([ZG, *args], capture_output=True, text=True, env=ENV, cwd=WORK, timeout=120)
-    r.out, r.err = r.stdout, r.stderr
-    return r
+zg = harness.make_zg(ZG, WORK, {"PDNS_API_KEY": None})  # no server here: no API key
 
 
 def write(name, text):
