@@ -67,12 +67,17 @@ std::vector<Finding> check_mta_sts(const Zone& zone, const Spec& spec, const Pro
     const Name owner = apex.prepend("_mta-sts");
     const RRset* txt = zone.find(owner, rrtype::TXT);
     if (!txt) return out;
+    std::vector<Finding> certificates;  // of the policy zonegen publishes, when it is this one
     std::optional<MtaStsPolicy> ours;
-    if (profile) ours = mta_sts_policy(zone, spec, *profile, nullptr);
+    if (profile) ours = mta_sts_policy(zone, spec, *profile, &certificates);
     for (const auto& rr : txt->rrs) {
         std::string text = join_txt(rr.rdata);
         if (text.rfind("v=STSv1", 0) != 0) continue;
-        if (ours && sts_id(text) == ours->id) continue;  // the policy zonegen publishes
+        if (ours && sts_id(text) == ours->id) {  // the policy zonegen publishes
+            for (auto& f : certificates) out.push_back(std::move(f));
+            certificates.clear();
+            continue;
+        }
         std::set<std::string> hosts;
         if (const RRset* mx = zone.find(apex, rrtype::MX))
             for (const auto& m : mx->rrs)

@@ -184,8 +184,7 @@ json generate_one(const Spec& spec, const Profile& profile, const BatchOptions& 
     vo.fragment = d.fragment;
     vo.spec = &spec;
     vo.profile = &profile;
-    auto f = validate_zone(d.zone, vo);
-    d.findings.insert(d.findings.end(), f.begin(), f.end());
+    add_new_findings(d.findings, validate_zone(d.zone, vo));
     if (count_errors(d.findings)) throw InvalidZoneError("the zone is invalid", d.findings);
     std::string text = generated_text(spec, profile, d);
     if (!opts.write_zones.empty()) {

@@ -111,7 +111,7 @@ std::vector<Finding> checked_findings(const Spec& spec, const Profile& profile, 
     vo.file = spec.source;
     auto found = validate_zone(d.zone, vo);
     std::vector<Finding> findings = d.findings;
-    findings.insert(findings.end(), found.begin(), found.end());
+    add_new_findings(findings, std::move(found));
     trace(c, std::to_string(d.zone.record_count()) + " records, " +
                  std::to_string(findings.size()) + " findings");
     if (count_errors(findings) > 0)

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "backends/zonefile.hpp"
+#include "validators/checks.hpp"
 #include "zonegen/customer_zone.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
@@ -290,4 +291,20 @@ TEST(MailPolicy, NoDefaultCaaWhenANameIsServedElsewhere) {
                                 go, nullptr);
     EXPECT_EQ(texts(ok.zone, "example.com.", rrtype::CAA),
               std::vector<std::string>{"0 issue \"letsencrypt.org\""});
+}
+
+TEST(MailPolicy, ValidateWithTheSpecChecksTheCertificatesOfThePolicyInForce) {
+    Spec s = spec_of("");
+    Profile testing = sts_profile();
+    Desired d = build(s, testing);  // published in testing mode: mail.example.com uncertified
+    ValidateOptions vo;
+    vo.spec = &s;
+    vo.profile = &testing;
+    auto fs = validate_zone(d.zone, vo);
+    EXPECT_TRUE(has(fs, "mta-sts-mx-uncertified", Severity::warning));
+    EXPECT_FALSE(has(fs, "mta-sts-stale", Severity::warning));
+    // Without a policy host in the profile, the same record is someone else's: stale.
+    Profile none = load_profile("");
+    vo.profile = &none;
+    EXPECT_TRUE(has(validate_zone(d.zone, vo), "mta-sts-stale", Severity::warning));
 }
