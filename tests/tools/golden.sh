@@ -5,6 +5,13 @@ set -uo pipefail
 zg=$1 src=$2 update=${3:-}
 export SOURCE_DATE_EPOCH=1795833600   # 2026-11-28: fixes the SOA serial
 fail=0 n=0
+# One output against its golden file (or, with --update, written to it).
+check() {
+  n=$((n + 1))
+  if [ "$update" = --update ]; then printf '%s\n' "$2" > "$1"; return; fi
+  if [ "$3" -ne 0 ]; then echo "FAIL $4: exit $3"; fail=$((fail + 1)); return; fi
+  if ! diff -u "$1" <(printf '%s\n' "$2"); then echo "FAIL $4: differs from $1"; fail=$((fail + 1)); fi
+}
 for spec in "$src"/examples/*.yaml; do
   name=$(basename "$spec" .yaml)
   for fmt in zone json pdns-json; do
@@ -13,10 +20,7 @@ for spec in "$src"/examples/*.yaml; do
     # Run from the source dir so the spec path inside the output is stable.
     out=$(cd "$src" && "$zg" generate "examples/$name.yaml" --format "$fmt" 2>/dev/null)
     rc=$?
-    n=$((n + 1))
-    if [ "$update" = --update ]; then printf '%s\n' "$out" > "$golden"; continue; fi
-    if [ $rc -ne 0 ]; then echo "FAIL $name ($fmt): exit $rc"; fail=$((fail + 1)); continue; fi
-    if ! diff -u "$golden" <(printf '%s\n' "$out"); then echo "FAIL $name ($fmt): differs from $golden"; fail=$((fail + 1)); fi
+    check "$golden" "$out" $rc "$name ($fmt)"
   done
 done
 # DKIM (tests/dkim): the specs beside their TEST-ONLY keys, copied with mode 0600 (git keeps
@@ -30,10 +34,7 @@ for spec in "$dk"/*.yaml; do
     golden="$src/tests/golden/$name.$fmt"
     out=$(cd "$dk" && "$zga" generate "$name.yaml" --format "$fmt" 2>/dev/null)
     rc=$?
-    n=$((n + 1))
-    if [ "$update" = --update ]; then printf '%s\n' "$out" > "$golden"; continue; fi
-    if [ $rc -ne 0 ]; then echo "FAIL $name ($fmt): exit $rc"; fail=$((fail + 1)); continue; fi
-    if ! diff -u "$golden" <(printf '%s\n' "$out"); then echo "FAIL $name ($fmt): differs from $golden"; fail=$((fail + 1)); fi
+    check "$golden" "$out" $rc "$name ($fmt)"
   done
 done
 # The migration instructions: every example, both languages, all three formats, with a
