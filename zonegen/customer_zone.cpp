@@ -409,15 +409,18 @@ std::vector<std::string> policy_directions(const Spec& spec, const Profile& prof
                          : "DMARC: if _dmarc already has a TXT record starting with v=DMARC1 (or "
                            "a CNAME), keep it and do not add the _dmarc record below (one DMARC "
                            "record per domain).");
-    if (spec.mail && (!profile.autoconfig.srv.empty() || profile.mta_sts))
-        out.push_back(
-            ja ? "メールソフトの自動設定（_submission._tcp などの SRV）や MTA-STS（_mta-sts、"
-                 "mta-sts、_smtp._tls）のレコードがすでにある場合は、下記のレコードに"
-                 "置き換えてください（並べて残すと、旧メールサーバが使われ続けます）。"
-               : "Mail clients' set-up (SRV at _submission._tcp and the like) and "
-                 "MTA-STS (_mta-sts, mta-sts, _smtp._tls): replace any records you "
-                 "already have at these names with the ones below (kept beside them, "
-                 "the old mail server stays in use).");
+    if (spec.mail && (!profile.autoconfig.srv.empty() || profile.mta_sts)) {
+        const bool sts = profile.mta_sts.has_value();
+        out.push_back(ja ? std::string("メールソフトの自動設定（_submission._tcp などの SRV）") +
+                               (sts ? "や MTA-STS（_mta-sts、mta-sts、_smtp._tls）" : "") +
+                               "のレコードがすでにある場合は、下記のレコードに置き換えてください"
+                               "（並べて残すと、旧メールサーバが使われ続けます）。"
+                         : std::string("Mail clients' set-up (SRV at _submission._tcp and the "
+                                       "like)") +
+                               (sts ? " and MTA-STS (_mta-sts, mta-sts, _smtp._tls)" : "") +
+                               ": replace any records you already have at these names with the "
+                               "ones below (kept beside them, the old mail server stays in use).");
+    }
     return out;
 }
 
