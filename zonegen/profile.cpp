@@ -111,7 +111,7 @@ std::string profile_dir(const YAML::Node& n, const std::string& src, const std::
     return d;
 }
 
-// secrets_dir and import_dirs: where the files a spec names may be.
+// secrets_dir and import_dirs: where the files a spec names may be; texts_dir.
 void parse_spec_dirs(Map& top, const std::string& src, Profile& p) {
     if (auto v = top.get("secrets_dir"); v.IsDefined())
         p.secrets_dir = profile_dir(v, src, "secrets_dir");
@@ -122,6 +122,8 @@ void parse_spec_dirs(Map& top, const std::string& src, Profile& p) {
                 profile_dir(v[i], src, "import_dirs[" + std::to_string(i) + "]"));
         if (p.import_dirs.empty()) yamlx::fail(src, v, "import_dirs", "an empty list");
     }
+    if (auto v = top.get("texts_dir"); v.IsDefined())
+        p.texts_dir = profile_dir(v, src, "texts_dir");
 }
 
 // journal and journal_group: where the journal of changes is, and who shares it.
@@ -439,6 +441,8 @@ Profile parse_profile(const std::string& text, const std::string& src) {
              "certificate_authorities", "caa",
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs",
+             // the provider's own wording of the customer texts (wording.hpp)
+             "texts_dir",
              // the instructions' warnings of long runs of holidays (schedule.hpp)
              "holiday_run_days",
              // the journal of changes (journal.hpp)

@@ -116,6 +116,9 @@ struct Profile {
     // an import_from file under one of import_dirs. Absolute; unset: the spec's directory.
     std::string secrets_dir;
     std::vector<std::string> import_dirs;
+    // Where the provider's own customer texts are (wording.hpp): files named like those of
+    // templates/ that replace the built-in ones. Absolute; "" the built-in texts only.
+    std::string texts_dir;
     // The journal of changes (journal.hpp): its file (absolute; "" none, unless --journal
     // names one) and the group that shares it (new files 0660 and this group; "" 0600).
     std::string journal;

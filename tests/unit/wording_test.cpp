@@ -1,0 +1,93 @@
+#include "zonegen/wording.hpp"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+namespace {
+
+TEST(Mustache, InsertsValuesAndSections) {
+    nlohmann::json ctx = {{"domain", "example.jp"},
+                          {"mail", true},
+                          {"web", false},
+                          {"ns", {{{"name", "ns1"}}, {{"name", "ns2"}}}}};
+    EXPECT_EQ(render_mustache("{{domain}}{{#mail}} M{{/mail}}{{^web}} noweb{{/web}}"
+                              "{{#ns}} {{name}}{{/ns}}",
+                              ctx, false, "t"),
+              "example.jp M noweb ns1 ns2");
+}
+
+TEST(Mustache, EscapesOnlyForHtml) {
+    nlohmann::json ctx = {{"x", "<a & 'b'>"}};
+    EXPECT_EQ(render_mustache("{{x}}", ctx, false, "t"), "<a & 'b'>");
+    EXPECT_EQ(render_mustache("{{x}}", ctx, true, "t"), "&lt;a &amp; &apos;b&apos;&gt;");
+}
+
+TEST(Mustache, UnknownNameIsAnErrorNamingIt) {
+    try {
+        render_mustache("{{domian}}", {{"domain", "x"}}, false, "file.yaml: k");
+        FAIL() << "no error";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("file.yaml: k: unknown name '{{domian}}'"),
+                  std::string::npos)
+            << e.what();
+    }
+}
+
+TEST(Mustache, UnclosedSectionIsAnError) {
+    EXPECT_THROW(render_mustache("{{#a}}x", {{"a", true}}, false, "t"), InputError);
+    EXPECT_THROW(render_mustache("{{> part}}", nlohmann::json::object(), false, "t"), InputError);
+}
+
+TEST(Wording, BuiltInTextsInBothLanguages) {
+    for (const char* lang : {"ja", "en"}) {
+        Wording w("instructions", lang);
+        EXPECT_TRUE(w.has("headings.steps")) << lang;
+        EXPECT_NE(w.say("headings.title", {{"domain", "example.jp"}}).find("example.jp"),
+                  std::string::npos);
+    }
+}
+
+class WordingOverride : public ::testing::Test {
+  protected:
+    std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / ("zonegen-wording-" + std::to_string(::getpid()));
+    void SetUp() override { std::filesystem::create_directories(dir); }
+    void TearDown() override { std::filesystem::remove_all(dir); }
+    void write(const std::string& text) { std::ofstream(dir / "instructions.ja.yaml") << text; }
+};
+
+TEST_F(WordingOverride, ReplacesOnlyTheKeysItGives) {
+    write("headings:\n  steps: お手続きの流れ\n");
+    Wording w("instructions", "ja", dir.string());
+    EXPECT_EQ(w.say("headings.steps", nlohmann::json::object()), "お手続きの流れ");
+    EXPECT_EQ(w.say("headings.nameservers", nlohmann::json::object()),
+              Wording("instructions", "ja").say("headings.nameservers", nlohmann::json::object()));
+}
+
+TEST_F(WordingOverride, UnknownKeyIsRefusedNamingTheFile) {
+    write("headings:\n  stesp: x\n");
+    try {
+        Wording w("instructions", "ja", dir.string());
+        FAIL() << "no error";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("'headings.stesp' is not a text"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("instructions.ja.yaml"), std::string::npos);
+    }
+}
+
+TEST_F(WordingOverride, BrokenYamlNamesTheLine) {
+    write("headings:\n  steps: [\n");
+    EXPECT_THROW(Wording("instructions", "ja", dir.string()), InputError);
+}
+
+}  // namespace
+}  // namespace zonegen

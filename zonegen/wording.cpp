@@ -1,0 +1,174 @@
+#include "zonegen/wording.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <kainjow/mustache.hpp>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+
+// generated/builtin_templates.cpp (CMake): every file of templates/, compiled in.
+struct BuiltinTemplate {
+    const char* name;
+    const char* text;
+};
+extern const BuiltinTemplate kBuiltinTemplates[];
+extern const std::size_t kBuiltinTemplateCount;
+
+namespace {
+
+namespace mu = kainjow::mustache;
+
+mu::data to_data(const nlohmann::json& j) {
+    switch (j.type()) {
+        case nlohmann::json::value_t::object: {
+            mu::data d{mu::data::type::object};
+            for (const auto& [k, v] : j.items()) d.set(k, to_data(v));
+            return d;
+        }
+        case nlohmann::json::value_t::array: {
+            mu::data d{mu::data::type::list};
+            for (const auto& v : j) d.push_back(to_data(v));
+            return d;
+        }
+        case nlohmann::json::value_t::string:
+            return mu::data{j.get<std::string>()};
+        case nlohmann::json::value_t::boolean:
+            return mu::data{j.get<bool>()};
+        case nlohmann::json::value_t::null:
+            return mu::data{false};
+        default:
+            return mu::data{j.dump()};
+    }
+}
+
+// Every key of an object, of the objects inside it and of the items of its lists.
+void collect_names(const nlohmann::json& j, std::set<std::string>& out) {
+    if (j.is_object()) {
+        for (const auto& [k, v] : j.items()) {
+            out.insert(k);
+            collect_names(v, out);
+        }
+    } else if (j.is_array()) {
+        for (const auto& v : j) collect_names(v, out);
+    }
+}
+
+// The names the tags of `tmpl` use (the first part of a dotted name), comments and "."
+// aside. A partial or a change of delimiters is refused: the texts need neither.
+std::set<std::string> tag_names(const std::string& tmpl, const std::string& where) {
+    std::set<std::string> names;
+    std::size_t pos = 0;
+    while ((pos = tmpl.find("{{", pos)) != std::string::npos) {
+        std::size_t end = tmpl.find("}}", pos + 2);
+        if (end == std::string::npos) throw InputError(where + ": '{{' without '}}'");
+        std::string tag = tmpl.substr(pos + 2, end - pos - 2);
+        pos = end + 2;
+        if (!tag.empty() && tag.front() == '{' && pos < tmpl.size() && tmpl[pos] == '}') ++pos;
+        if (tag.empty() || tag.front() == '!') continue;
+        if (tag.front() == '>' || tag.front() == '=')
+            throw InputError(where + ": '{{" + tag +
+                             "}}': partials and delimiter changes are "
+                             "not supported");
+        if (std::string("#^/&{").find(tag.front()) != std::string::npos) tag.erase(0, 1);
+        auto b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
+        if (b == std::string::npos) throw InputError(where + ": an empty tag");
+        tag = tag.substr(b, e - b + 1);
+        if (tag == ".") continue;
+        names.insert(tag.substr(0, tag.find('.')));
+    }
+    return names;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path + ": cannot be read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// A YAML mapping flattened to "a.b.c" -> text, each leaf a string.
+void flatten(const YAML::Node& n, const std::string& prefix, const std::string& source,
+             std::map<std::string, std::string>& out) {
+    if (!n.IsMap())
+        throw InputError(source + ":" + std::to_string(n.Mark().line + 1) + ": '" + prefix +
+                         "' must be a mapping of texts");
+    for (const auto& kv : n) {
+        std::string key = (prefix.empty() ? "" : prefix + ".") + kv.first.Scalar();
+        if (kv.second.IsMap())
+            flatten(kv.second, key, source, out);
+        else if (kv.second.IsScalar())
+            out[key] = kv.second.Scalar();
+        else
+            throw InputError(source + ":" + std::to_string(kv.second.Mark().line + 1) + ": '" +
+                             key + "' must be a text");
+    }
+}
+
+std::map<std::string, std::string> load_texts(const TemplateFile& f) {
+    std::map<std::string, std::string> out;
+    try {
+        YAML::Node root = YAML::Load(f.text);
+        if (!root.IsNull()) flatten(root, "", f.source, out);
+    } catch (const YAML::Exception& e) {
+        throw InputError(f.source + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::optional<TemplateFile> find_template(const std::string& name, const std::string& dir) {
+    if (!dir.empty()) {
+        const std::string path = dir + "/" + name;
+        if (std::ifstream(path).good()) return TemplateFile{read_file(path), path};
+    }
+    for (std::size_t i = 0; i < kBuiltinTemplateCount; ++i)
+        if (name == kBuiltinTemplates[i].name)
+            return TemplateFile{kBuiltinTemplates[i].text, "templates/" + name + " (built-in)"};
+    return std::nullopt;
+}
+
+std::string render_mustache(const std::string& tmpl, const nlohmann::json& ctx, bool html,
+                            const std::string& where) {
+    std::set<std::string> known;
+    collect_names(ctx, known);
+    for (const auto& n : tag_names(tmpl, where))
+        if (!known.count(n)) throw InputError(where + ": unknown name '{{" + n + "}}'");
+    mu::mustache m{tmpl};
+    if (!m.is_valid()) throw InputError(where + ": " + m.error_message());
+    if (!html) m.set_custom_escape([](const std::string& s) { return s; });
+    return m.render(to_data(ctx));
+}
+
+Wording::Wording(const std::string& doc, const std::string& lang, const std::string& dir)
+    : lang_(lang) {
+    const std::string name = doc + "." + lang + ".yaml";
+    auto builtin = find_template(name, "");
+    if (!builtin) throw std::logic_error("no built-in template " + name);
+    for (auto& [k, v] : load_texts(*builtin)) texts_[k] = {v, builtin->source};
+    auto mine = find_template(name, dir);
+    if (!mine || mine->source == builtin->source) return;
+    for (auto& [k, v] : load_texts(*mine)) {
+        if (!texts_.count(k))
+            throw InputError(mine->source + ": '" + k + "' is not a text of " + name);
+        texts_[k] = {v, mine->source};
+    }
+}
+
+std::string Wording::say(const std::string& key, const nlohmann::json& ctx) const {
+    auto it = texts_.find(key);
+    if (it == texts_.end()) throw std::logic_error("no text '" + key + "' for " + lang_);
+    std::string s = render_mustache(it->second.text, ctx, false, it->second.source + ": " + key);
+    while (!s.empty() && s.back() == '\n') s.pop_back();
+    return s;
+}
+
+}  // namespace zonegen
