@@ -6,6 +6,7 @@ pkgs=(
   build-essential cmake pkg-config clang-format
   libldns-dev libknot-dev libcpp-httplib-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
   libidn2-dev libpsl-dev publicsuffix libgtest-dev libssl-dev
+  libkainjow-mustache-dev  # the customer texts and pages (templates/)
 )
 if [ "${1:-}" != --build-only ]; then
   # The real validators and servers the tests run.
