@@ -10,11 +10,12 @@ namespace {
 
 using json = nlohmann::json;
 
-// The layout, in SVG user units: the chart is drawn 960 wide and scaled to the page.
-constexpr double kWidth = 960, kGutter = 30, kRight = 6;
+// The layout, in SVG user units: the chart is drawn 800 wide and scaled to the page (on A4
+// 12 units print at about 7.5 pt).
+constexpr double kWidth = 800, kGutter = 30, kRight = 6;
 constexpr double kTop = 40, kRowHeight = 26, kBarHeight = 14, kFooter = 24;
 constexpr double kFont = 12, kShadeTop = kTop - 2;  // day shading starts under the numbers
-constexpr double kDayLabelMin = 20;                 // narrower days: only Mondays are numbered
+constexpr double kDayLabelMin = 15;                 // narrower days: only Mondays are numbered
 
 double round1(double v) {
     return std::round(v * 10) / 10;
