@@ -60,7 +60,8 @@ struct View {
     json facts() const {
         std::string domain = in.domain_unicode.empty()
                                  ? bare(in.domain)
-                                 : in.domain_unicode + " (" + bare(in.domain) + ")";
+                                 : say("page.domain_with_ascii",
+                                       {{"domain", in.domain_unicode}, {"ascii", bare(in.domain)}});
         return json::array(
             {{{"label", say("page.facts.domain")}, {"value", domain}},
              {{"label", say("page.facts.pattern")},
@@ -111,7 +112,7 @@ struct View {
             std::vector<std::string> a = n.ipv4;
             a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
             glue |= !a.empty();
-            rows.push_back({{"name", bare(n.name)}, {"addresses", a}});
+            rows.push_back({{"name", bare(n.name)}, {"addresses", a}, {"no_glue", a.empty()}});
         }
         return {{"ns_rows", rows}, {"ns_glue", glue}};
     }
@@ -136,8 +137,9 @@ struct View {
     // The page's own words (page.*) the template uses as they are.
     json labels() const {
         json t;
-        for (const char* k : {"when", "duration_label", "note", "copy_hint", "checklist_hint",
-                              "how_to_read", "ns_name", "ns_glue", "ns_glue_note", "ds_none"})
+        for (const char* k :
+             {"when", "duration_label", "note", "copy_hint", "checklist_hint", "how_to_read",
+              "ns_name", "ns_glue", "ns_glue_none", "ns_glue_note", "ds_none"})
             t[k] = say(std::string("page.") + k);
         t["intro"] = say("page.intro", {{"domain", dom()}});
         t["who_customer"] = say("page.who.customer");
