@@ -137,9 +137,9 @@ struct View {
     // The page's own words (page.*) the template uses as they are.
     json labels() const {
         json t;
-        for (const char* k :
-             {"when", "duration_label", "note", "copy_hint", "checklist_hint", "how_to_read",
-              "ns_name", "ns_glue", "ns_glue_none", "ns_glue_note", "ds_none"})
+        for (const char* k : {"when", "duration_label", "note", "copy_hint", "checklist_hint",
+                              "how_to_read", "yours", "yours_step", "yours_what", "ns_name",
+                              "ns_glue", "ns_glue_none", "ns_glue_note", "ds_none"})
             t[k] = say(std::string("page.") + k);
         t["intro"] = say("page.intro", {{"domain", dom()}});
         t["who_customer"] = say("page.who.customer");
@@ -180,7 +180,11 @@ json instructions_html_view(const Instructions& in, const Wording& w, const Busi
     View v{in, w};
     auto steps = json::array();
     std::vector<Date> explained;
-    for (const auto& s : in.steps) steps.push_back(v.step(s, explained));
+    auto yours = json::array();  // the customer's own steps, at a glance
+    for (const auto& s : in.steps) {
+        steps.push_back(v.step(s, explained));
+        if (!s.provider) yours.push_back(steps.back());
+    }
     json chart = chart_view(schedule_chart(in, cal), w);
     if (!chart.is_null()) chart["title"] = w.say("page.chart.title", {{"span", chart["span"]}});
     const bool report = in.migration && !in.migration->customer_zone;
