@@ -90,7 +90,7 @@ std::string format_date(const Date& d, bool ja) {
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     if (ja)
         return std::to_string(d.y) + "年" + std::to_string(d.m) + "月" + std::to_string(d.d) +
-               "日(" + wd_ja[d.weekday()] + ")";
+               "日（" + wd_ja[d.weekday()] + "）";
     return std::string(wd_en[d.weekday()]) + " " + std::to_string(d.d) + " " + mon_en[d.m - 1] +
            " " + std::to_string(d.y);
 }
@@ -101,7 +101,7 @@ std::string format_date_range(const Date& lo, const Date& hi, bool ja) {
     if (lo.y == hi.y) {
         std::string year = std::to_string(hi.y);
         if (ja)
-            b.erase(0, year.size() + std::string("年").size());  // "12月21日(月)"
+            b.erase(0, year.size() + std::string("年").size());  // "12月21日（月）"
         else
             a.erase(a.size() - year.size() - 1);  // "Tue 8 Dec"
     }

@@ -35,9 +35,9 @@ Date date_in(std::time_t t, const std::string& time_zone);
 // Days from `from` to `to` (negative when `to` is earlier).
 int days_between(const Date& from, const Date& to);
 
-// A date as the customer reads it: "2026年12月8日(火)" (ja) or "Tue 8 Dec 2026" (en).
+// A date as the customer reads it: "2026年12月8日（火）" (ja) or "Tue 8 Dec 2026" (en).
 std::string format_date(const Date& d, bool ja);
-// From `lo` to `hi`: "2026年12月8日(火)～12月21日(月)" or "Tue 8 Dec – Mon 21 Dec 2026", the
+// From `lo` to `hi`: "2026年12月8日（火）～12月21日（月）" or "Tue 8 Dec – Mon 21 Dec 2026", the
 // year written once when both ends share it; one date when they are the same.
 std::string format_date_range(const Date& lo, const Date& hi, bool ja);
 

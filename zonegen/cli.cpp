@@ -17,6 +17,7 @@
 #include "zonegen/batch.hpp"
 #include "zonegen/diff.hpp"
 #include "zonegen/dkim.hpp"
+#include "zonegen/domain.hpp"
 #include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
@@ -127,9 +128,11 @@ std::vector<Finding> checked_findings(const Spec& spec, const Profile& profile, 
 void print_migration(const Common& c, const Spec& spec, const Migration& migration) {
     if (c.format != "json" && migration.customer_zone)
         std::cerr << "changes to the zone from " << spec.import_from << ":\n"
-                  << customer_changes_text(migration.customer_changes, spec.domain, "en");
+                  << customer_changes_text(migration.customer_changes, spec.domain,
+                                           Wording("instructions", "en"));
     else if (c.format != "json" && !spec.import_from.empty())
-        std::cerr << "migration from " << spec.import_from << ":\n" << migration_text(migration);
+        std::cerr << "migration from " << spec.import_from << ":\n"
+                  << migration_text(migration, Wording("instructions", "en"));
 }
 
 json generate_json(const Spec& spec, const Desired& d, const std::string& text,
@@ -591,24 +594,27 @@ int cmd_instructions(InstructionsArgs& a) {
                                    d.findings);
         migration = m;
     }
+    const Wording words("instructions", a.lang, profile.texts_dir);
     std::optional<std::string> records;
     if (migration && migration->customer_zone) {
-        records = customer_changes_text(migration->customer_changes, spec.domain, a.lang);
+        records = customer_changes_text(migration->customer_changes, spec.domain, words);
     } else if (spec.pattern != Pattern::A) {
         GenerateOptions go;
         go.now = generation_time();
         Desired d = build_desired(spec, profile, go);
-        records = generated_text(spec, profile, d);
+        records =
+            records_text(spec, profile, d,
+                         words.say("text.records_header", {{"domain", to_unicode(spec.domain)}}));
     }
-    Instructions in = build_instructions(spec, profile, a.lang, start, records, migration);
+    Instructions in = build_instructions(spec, profile, words, start, records, migration);
     std::string out;
     if (a.common.format == "json")
         out = dump_json(instructions_json(in), 2) + "\n";
     else if (a.common.format == "html")
-        out = instructions_html(in, Wording("instructions", a.lang, profile.texts_dir),
-                                BusinessCalendar(profile.closed_days), profile.texts_dir);
+        out =
+            instructions_html(in, words, BusinessCalendar(profile.closed_days), profile.texts_dir);
     else
-        out = instructions_text(in, a.common.format == "markdown");
+        out = instructions_text(in, words, a.common.format == "markdown");
     write_file_atomic(a.output, out);
     if (a.output != "-") trace(a.common, "wrote " + a.output);
     return 0;

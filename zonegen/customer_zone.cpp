@@ -357,78 +357,35 @@ nlohmann::json customer_changes_json(const std::vector<CustomerChange>& changes)
 }
 
 std::string customer_changes_text(const std::vector<CustomerChange>& changes, const Name& zone,
-                                  const std::string& lang) {
-    const bool ja = lang == "ja";
-    auto L = [&](const std::string& j, const std::string& e) { return ja ? j : e; };
+                                  const Wording& w) {
     auto lines = [](const CustomerChange& c, std::uint32_t ttl,
                     const std::vector<std::string>& rd) {
-        std::vector<std::string> v;
+        auto v = nlohmann::json::array();
         for (const auto& r : rd)
             v.push_back(c.owner.to_string() + " " + std::to_string(ttl) + " IN " +
                         type_name(c.type) + " " + rdata_text(c.type, r));
         return v;
     };
-    std::string n = std::to_string(changes.size());
-    std::string out =
-        L("お客さまのゾーン " + bare(zone) + " について、次のレコードを変更してください（" + n +
-              "件）。ここにないレコードは、そのままにしてください。\n",
-          "Change these records in your zone " + bare(zone) + " (" + n +
-              " changes); leave every other record as it is.\n");
-    std::size_t i = 0;
-    for (const auto& c : changes) {
-        std::string head = c.action == "add"      ? L("追加", "add")
-                           : c.action == "delete" ? L("削除", "delete")
-                                                  : L("変更", "replace");
-        out += "\n" + std::to_string(++i) + ". " + L("【" + head + "】", head + ": ") +
-               c.owner.to_string() + " " + type_name(c.type) + "\n";
-        const std::string pad = "     ";
-        if (c.action == "replace") {
-            for (const auto& l : lines(c, c.ttl_before, c.before))
-                out += pad + L("変更前: ", "before: ") + l + "\n";
-            for (const auto& l : lines(c, c.ttl, c.after))
-                out += pad + L("変更後: ", "after:  ") + l + "\n";
-        } else if (c.action == "delete") {
-            for (const auto& l : lines(c, c.ttl, c.before))
-                out += pad + L("削除するレコード: ", "delete: ") + l + "\n";
-        } else {
-            for (const auto& l : lines(c, c.ttl, c.after))
-                out += pad + L("追加するレコード: ", "add:    ") + l + "\n";
-        }
-        out += pad + L("理由: " + c.reason.ja, "why:    " + c.reason.en) + "\n";
-    }
-    return out;
-}
-
-// DMARC is a default: the customer's own stays (mail_policy.hpp).
-std::vector<std::string> policy_directions(const Spec& spec, const Profile& profile, bool ja) {
-    std::vector<std::string> out;
-    if (!dmarc_text(spec, profile).empty())
-        out.push_back(ja ? "DMARC: _dmarc に v=DMARC1 で始まる TXT レコード（または CNAME）がすでに"
-                           "ある場合は、下記の _dmarc のレコードは追加せず、既存のものをそのまま"
-                           "残してください（DMARCレコードは1つのドメインに1つだけです）。"
-                         : "DMARC: if _dmarc already has a TXT record starting with v=DMARC1 (or "
-                           "a CNAME), keep it and do not add the _dmarc record below (one DMARC "
-                           "record per domain).");
-    if (spec.mail && (!profile.autoconfig.srv.empty() || profile.mta_sts)) {
-        const bool sts = profile.mta_sts.has_value();
-        out.push_back(ja ? std::string("メールソフトの自動設定（_submission._tcp などの SRV）") +
-                               (sts ? "や MTA-STS（_mta-sts、mta-sts、_smtp._tls）" : "") +
-                               "のレコードがすでにある場合は、下記のレコードに置き換えてください"
-                               "（並べて残すと、旧メールサーバが使われ続けます）。"
-                         : std::string("Mail clients' set-up (SRV at _submission._tcp and the "
-                                       "like)") +
-                               (sts ? " and MTA-STS (_mta-sts, mta-sts, _smtp._tls)" : "") +
-                               ": replace any records you already have at these names with the "
-                               "ones below (kept beside them, the old mail server stays in use).");
-    }
-    return out;
+    auto list = nlohmann::json::array();
+    for (const auto& c : changes)
+        list.push_back(
+            {{"n", list.size() + 1},
+             {"add", c.action == "add"},
+             {"replace", c.action == "replace"},
+             {"delete", c.action == "delete"},
+             {"owner", c.owner.to_string()},
+             {"type", type_name(c.type)},
+             {"before", lines(c, c.action == "replace" ? c.ttl_before : c.ttl, c.before)},
+             {"after", lines(c, c.ttl, c.after)},
+             {"reason", w.lang() == "ja" ? c.reason.ja : c.reason.en}});
+    return w.say("changes", {{"zone", bare(zone)}, {"count", changes.size()}, {"changes", list}}) +
+           "\n";
 }
 
 std::vector<std::string> fragment_directions(const Spec& spec, const Profile& profile,
-                                             const std::string& lang) {
-    const bool ja = lang == "ja";
-    auto L = [&](const std::string& j, const std::string& e) { return ja ? j : e; };
+                                             const Wording& w) {
     const Name& apex = spec.domain;
+    const std::string sep = w.say("name_separator", nlohmann::json::object());
     auto owners = [&](const std::vector<RecordTemplate>& ts) {
         std::vector<std::string> v;
         for (const auto& t : ts) {
@@ -436,83 +393,30 @@ std::vector<std::string> fragment_directions(const Spec& spec, const Profile& pr
             std::string o = Name::parse(t.owner, &apex).relative_to(apex);
             if (std::find(v.begin(), v.end(), o) == v.end()) v.push_back(o);
         }
-        return v;
+        return join(v, sep);
     };
-    std::vector<std::string> out;
-    if (spec.web && !owners(profile.web).empty())
-        out.push_back(L("Web: " + join(owners(profile.web), "・") +
-                            " の A・AAAA・CNAME レコード（旧Webサーバ）を削除し、下記の A・AAAA "
-                            "に置き換えてください。追加だけでは旧サーバと新サーバにアクセスが分か"
-                            "れます。",
-                        "Web: delete the A, AAAA and CNAME records at " +
-                            join(owners(profile.web), ", ") +
-                            " (the old web server) and put the A and AAAA below in their place; "
-                            "adding them beside the old ones splits visitors between the old and "
-                            "the new server."));
-    if (spec.mail) {
-        std::string hosts = join(owners(profile.mail), ", ");
-        out.push_back(
-            L("メール: @ の MX レコード（旧メールサーバ）を削除し、下記の MX に置き換えて"
-              "ください" +
-                  (hosts.empty() ? std::string("。")
-                                 : "（" + join(owners(profile.mail), "・") +
-                                       " の A・AAAA・CNAME も同様です）。") +
-                  "MXが外部のメールサービス（Google Workspace、Microsoft 365、"
-                  "中継サービスなど）を指している場合は置き換えず、当社にご連絡ください"
-                  "（メールをその外部サービスで受け続けるなら、サービスにメールを含めま"
-                  "せん）。",
-              "Mail: delete the MX records at @ (the old mail server) and put the MX "
-              "below in their place" +
-                  (hosts.empty() ? std::string(".")
-                                 : " (the same for the A, AAAA and CNAME at " + hosts + ").") +
-                  " If your MX points at a mail service elsewhere (Google Workspace, "
-                  "Microsoft 365, a relay), do not replace it: tell us, and leave mail "
-                  "out of the services if the mail stays there."));
-        out.push_back(
-            L("SPF: @ に v=spf1 で始まる TXT レコードがすでにある場合は、2つ目を追加せず"
-              "、既存のものに「" +
-                  spf_server_terms(spec.server) +
-                  "」を追記してください（SPFは1つの名前に1つだけです）。",
-              "SPF: if @ already has a TXT record starting with v=spf1, do not add a "
-              "second one: add \"" +
-                  spf_server_terms(spec.server) + "\" to the existing one (one v=spf1 per name)."));
-    }
-    for (auto& line : policy_directions(spec, profile, ja)) out.push_back(std::move(line));
-    if (spec.pattern == Pattern::B) {
-        std::string sec = bare(profile.pattern_b_secondary().name);
-        out.push_back(L("NS: 当社セカンダリ " + sec +
-                            " を既存の NS レコードに追加してください。TTL は既存の NS "
-                            "レコードと同じ値にしてください（1つのレコードセットのTTLは1つです）。"
-                            "下記の NS の行は TTL を省略しています。",
-                        "NS: add our secondary " + sec +
-                            " to your NS records, with the same TTL as your existing NS records "
-                            "(one TTL per rrset); the NS line below has no TTL of its own."));
-    }
+    const std::string hosts = owners(profile.mail);
+    const nlohmann::json ctx = {
+        {"owners", owners(profile.web)},
+        {"hosts", hosts.empty() ? nlohmann::json(nullptr) : nlohmann::json(hosts)},
+        {"spf_terms", spf_server_terms(spec.server)},
+        {"mta_sts", profile.mta_sts.has_value()},
+        {"secondary", spec.pattern == Pattern::B ? bare(profile.pattern_b_secondary().name) : ""}};
+    std::vector<std::string> keys;
+    if (spec.web && !owners(profile.web).empty()) keys.push_back("web");
+    if (spec.mail) keys.insert(keys.end(), {"mail", "spf"});
+    // DMARC is a default: the customer's own stays (mail_policy.hpp).
+    if (!dmarc_text(spec, profile).empty()) keys.push_back("dmarc");
+    if (spec.mail && (!profile.autoconfig.srv.empty() || profile.mta_sts))
+        keys.push_back("mail_setup");
+    if (spec.pattern == Pattern::B) keys.push_back("ns");
     // The names that follow a host that moves: mail's (pop, imap, smtp) only when mail moves.
     if (spec.mail)
-        out.push_back(
-            L("旧サーバのアドレスを指すその他のレコード（pop・imap・smtp・ftp など）も、"
-              "マネージドサーバのアドレスに変更してください。",
-              "Other records that point at the old server's addresses (pop, imap, "
-              "smtp, ftp...) must point at the managed server's addresses too."));
-    else if (spec.web && spec.mail_none)
-        out.push_back(
-            L("メール: このドメインではメールを受信しません。@ の MX レコードをすべて削除し、"
-              "下記の null MX（MX 0 .）に置き換えてください。このドメイン宛てのメールは、"
-              "すべて送信者に返送されます。旧Webサーバのアドレスを指すその他のレコード（ftp "
-              "など）も、マネージドサーバのアドレスに変更してください。",
-              "Mail: this domain receives no mail. Delete every MX record at @ and put the "
-              "null MX below (MX 0 .) in their place: all mail sent to the domain will be "
-              "returned to its senders. Other records that point at the old web server's "
-              "address (ftp...) must point at the managed server's address too."));
+        keys.push_back("other_hosts");
     else if (spec.web)
-        out.push_back(
-            L("旧Webサーバのアドレスを指すその他のレコード（ftp など）も、マネージドサーバの"
-              "アドレスに変更してください。メールのレコード（MX、pop・imap・smtp など）は"
-              "変更しないでください。",
-              "Other records that point at the old web server's address (ftp...) must point "
-              "at the managed server's address too. Leave the mail records (MX, pop, imap, "
-              "smtp...) as they are."));
+        keys.push_back(spec.mail_none ? "mail_none" : "web_only");
+    std::vector<std::string> out;
+    for (const auto& k : keys) out.push_back(w.say("directions." + k, ctx));
     return out;
 }
 

@@ -16,6 +16,7 @@
 
 #include "zonegen/generate.hpp"
 #include "zonegen/old_hosts.hpp"
+#include "zonegen/wording.hpp"
 
 namespace zonegen {
 
@@ -60,12 +61,12 @@ Zone apply_customer_changes(const Zone& old, const std::vector<CustomerChange>& 
 
 // [{action, owner, type, ttl, before, after, reason}], rdata in presentation form.
 nlohmann::json customer_changes_json(const std::vector<CustomerChange>& changes);
-// The changes in words for the customer (lang "ja" or "en"), numbered, for the instructions.
+// The changes in `w`'s words (changes), numbered, for the instructions.
 std::string customer_changes_text(const std::vector<CustomerChange>& changes, const Name& zone,
-                                  const std::string& lang);
+                                  const Wording& w);
 // Pattern B and C without import_from: what to replace and delete in the customer's zone
-// before adding the generated records, one line each (lang "ja" or "en").
+// before adding the generated records, one line each, in `w`'s words (directions.*).
 std::vector<std::string> fragment_directions(const Spec& spec, const Profile& profile,
-                                             const std::string& lang);
+                                             const Wording& w);
 
 }  // namespace zonegen

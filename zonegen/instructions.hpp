@@ -15,6 +15,7 @@
 #include "zonegen/profile.hpp"
 #include "zonegen/schedule.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/wording.hpp"
 
 namespace zonegen {
 
@@ -50,11 +51,19 @@ struct Instructions {
 };
 
 // Throws InputError for a transfer of a TLD the profile cannot take over.
+// The words are `w`'s (Wording("instructions", lang, profile.texts_dir)).
+Instructions build_instructions(const Spec& spec, const Profile& profile, const Wording& w,
+                                const Date& start, std::optional<std::string> customer_records,
+                                std::optional<Migration> migration = std::nullopt);
+
+// The same with the built-in words of `lang` ("ja" or "en") or the profile's texts_dir.
 Instructions build_instructions(const Spec& spec, const Profile& profile, const std::string& lang,
                                 const Date& start, std::optional<std::string> customer_records,
                                 std::optional<Migration> migration = std::nullopt);
 
 nlohmann::json instructions_json(const Instructions& in);
+std::string instructions_text(const Instructions& in, const Wording& w, bool markdown);
+// With the built-in words of the instructions' language.
 std::string instructions_text(const Instructions& in, bool markdown);
 
 }  // namespace zonegen

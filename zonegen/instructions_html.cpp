@@ -45,14 +45,13 @@ struct View {
         return in.domain_unicode.empty() ? bare(in.domain) : in.domain_unicode;
     }
 
+    // The words the text and Markdown use too (duration.*, the same context).
     std::string duration(const Duration& d) const {
-        auto n = [](int v) { return std::to_string(v); };
-        json ctx{{"min", n(d.min)}, {"max", n(d.max)}, {"one", d.max == 1}};
-        ctx["unit"] = say("page.units." + d.unit, ctx);
-        return say(d.min == d.max ? "page.duration.exact"
-                   : d.min == 0   ? "page.duration.up_to"
-                                  : "page.duration.range",
-                   ctx);
+        return say("duration." + d.unit, {{"min", d.min},
+                                          {"max", d.max},
+                                          {"range", d.min != d.max && d.min != 0},
+                                          {"up_to", d.min == 0 && d.min != d.max},
+                                          {"plural", d.max != 1}});
     }
 
     // The header's facts: the domain (and its ASCII form), the DNS pattern, who keeps the
@@ -65,9 +64,9 @@ struct View {
         return json::array(
             {{{"label", say("page.facts.domain")}, {"value", domain}},
              {{"label", say("page.facts.pattern")},
-              {"value", say(std::string("page.pattern.") + to_string(in.pattern))}},
+              {"value", say(std::string("pattern.") + to_string(in.pattern))}},
              {{"label", say("page.facts.registration")},
-              {"value", say(std::string("page.registration.") + to_string(in.registrar))}},
+              {"value", say(std::string("registration.") + to_string(in.registrar))}},
              {{"label", say("page.facts.procedure")},
               {"value", say("page.procedure", {{"n", std::to_string(in.procedure)}})}}});
     }
@@ -80,10 +79,9 @@ struct View {
             bool again = std::find(explained.begin(), explained.end(), wa.from) != explained.end();
             if (again && s.id != "ns_change") continue;
             if (!again) explained.push_back(wa.from);
-            out.push_back(
-                again ? say("page.warning_again", {{"closure", wa.kind == "closure"},
-                                                   {"run", format_date_range(wa.from, wa.to, ja)}})
-                      : wa.message);
+            out.push_back(again ? say("warnings.again_" + wa.kind,
+                                      {{"run", format_date_range(wa.from, wa.to, ja)}})
+                                : wa.message);
         }
         return out;
     }
@@ -95,7 +93,7 @@ struct View {
                {"who", say("page.who." + actor)},
                {"title", s.title},
                {"when", s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
-                               : say("page.date_unknown")},
+                               : say("text.unknown_date")},
                {"duration", s.duration ? json(duration(*s.duration)) : json(nullptr)},
                {"guide", s.guide_step.empty() ? say("page.added_step")
                                               : say("page.guide_step", {{"label", s.guide_step}})},
@@ -139,9 +137,10 @@ struct View {
         json t;
         for (const char* k : {"when", "duration_label", "note", "copy_hint", "checklist_hint",
                               "how_to_read", "yours", "yours_step", "yours_what", "ns_name",
-                              "ns_glue", "ns_glue_none", "ns_glue_note", "ds_none"})
+                              "ns_glue", "ns_glue_none", "ns_glue_note"})
             t[k] = say(std::string("page.") + k);
         t["intro"] = say("page.intro", {{"domain", dom()}});
+        t["ds_none"] = say("nameservers.ds_none");
         t["who_customer"] = say("page.who.customer");
         t["who_provider"] = say("page.who.provider");
         t["holidays"] = say("page.chart.holidays");
@@ -200,11 +199,12 @@ json instructions_html_view(const Instructions& in, const Wording& w, const Busi
          {"provisional",
           in.holidays_provisional.empty()
               ? json(nullptr)
-              : json(w.say("page.provisional", {{"list", join(in.holidays_provisional, ", ")}}))},
+              : json(w.say("warnings.provisional",
+                           {{"holidays", join(in.holidays_provisional, w.say("separator", {}))}}))},
          {"registrar_request",
           in.registrar_request.empty() ? json(nullptr) : json(in.registrar_request)},
          {"transfer_notes", View::items(in.transfer_notes)},
-         {"migration", report ? json(migration_text(*in.migration)) : json(nullptr)},
+         {"migration", report ? json(migration_text(*in.migration, w)) : json(nullptr)},
          {"customer_records", in.customer_records ? json(*in.customer_records) : json(nullptr)},
          {"snippets", v.snippets()},
          {"before_switch", View::items(in.before_switch)},

@@ -14,12 +14,20 @@
 
 namespace zonegen {
 
+// Why a record is kept, replaced or dropped: a text of the wording (reasons.<key> in
+// templates/instructions.<lang>.yaml), or the words a reason brings from where it is decided
+// (the mail policy, the old hosts).
+struct Why {
+    std::string key;  // "": `words`
+    Reason words;
+};
+
 struct MigrationItem {
     std::string action;  // kept | replaced | dropped | added
     Name owner;
     RRType type = 0;
     std::vector<std::string> before, after;  // wire rdata
-    std::string reason;
+    Why why;
 };
 
 struct Migration {
@@ -34,7 +42,9 @@ struct Migration {
 Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imported,
                        const GenerateOptions& opts, Migration* report);
 
+// The report (JSON: the reasons in English).
 nlohmann::json migration_json(const Migration& m);
-std::string migration_text(const Migration& m);
+// The report in `w`'s words (migration, reasons.*).
+std::string migration_text(const Migration& m, const Wording& w);
 
 }  // namespace zonegen

@@ -238,10 +238,10 @@ std::string pdns_additions(const Ctx& c) {
 }  // namespace
 
 std::string knot_remote_id(const Name& zone) {
-    return "zonegen-secondary-" + bare(zone);
+    return "managed-secondary-" + bare(zone);
 }
 std::string knot_acl_id(const Name& zone) {
-    return "zonegen-secondary-xfr-" + bare(zone);
+    return "managed-secondary-xfr-" + bare(zone);
 }
 
 std::vector<Snippet> primary_config(const Spec& spec, const Profile& profile, bool ja) {

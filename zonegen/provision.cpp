@@ -466,7 +466,9 @@ ProvisionPlan plan_from_document(const json& j) {
 std::string plan_text_full(const ProvisionPlan& p, bool forced) {
     std::string out =
         "target: " + (p.target_kind == "file" ? p.server : "PowerDNS " + p.server) + "\n";
-    if (p.migration) out += "migration from the imported zone:\n" + migration_text(*p.migration);
+    if (p.migration)
+        out += "migration from the imported zone:\n" +
+               migration_text(*p.migration, Wording("instructions", "en"));
     if (p.steps.empty())
         out += p.pattern == Pattern::C
                    ? "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n"

@@ -97,7 +97,8 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
                                    std::string(spec.pattern == Pattern::B ? "primary name server"
                                                                           : "own name servers") +
                                    ",");
-                for (const auto& line : fragment_directions(spec, profile, "en"))
+                for (const auto& line :
+                     fragment_directions(spec, profile, Wording("instructions", "en")))
                     o.header.push_back("- " + line);
                 o.header.push_back("then add the records below.");
             }
@@ -119,6 +120,16 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
                            addrs + ", and send it NOTIFY.");
         if (!whole) o.no_ttl.push_back({spec.domain, rrtype::NS});
     }
+    return zone_text(desired.zone, o);
+}
+
+std::string records_text(const Spec& spec, const Profile& profile, const Desired& desired,
+                         const std::string& header) {
+    ZoneTextOptions o;
+    o.default_ttl = spec.ttl.value_or(profile.ttl_default);
+    o.header.push_back(header);
+    if (spec.pattern == Pattern::B && desired.fragment)
+        o.no_ttl.push_back({spec.domain, rrtype::NS});
     return zone_text(desired.zone, o);
 }
 

@@ -28,6 +28,11 @@ std::string zone_text(const Zone& zone, const ZoneTextOptions& opts);
 // The text `generate` prints for a spec (with its explanatory comments).
 std::string generated_text(const Spec& spec, const Profile& profile, const Desired& desired);
 
+// The records a B or C customer sets (the instructions): the zone under `header` (one
+// comment line, in the customer's language), B's NS line without a TTL of its own.
+std::string records_text(const Spec& spec, const Profile& profile, const Desired& desired,
+                         const std::string& header);
+
 // PowerDNS zone-creation body: A a Master zone with rrsets, B a Slave zone with masters;
 // null for C.
 nlohmann::json pdns_create_body(const Spec& spec, const Desired& desired);

@@ -50,34 +50,15 @@ Date window_end(const BusinessCalendar& cal, const Span& s, const std::optional<
 }
 
 std::vector<CalendarWarning> calendar_warnings(const BusinessCalendar& cal, const Date& from,
-                                               const Date& to, int run_days, bool ja) {
+                                               const Date& to, int run_days) {
     std::vector<CalendarWarning> out;
     for (const auto& r : cal.closed_runs(from, to)) {
-        std::string when = format_date_range(r.from, r.to, ja);
         if (r.provider_closed) {
             bool new_year =
                 r.from.m == 12 || (r.from.m == 1 && r.from.d == 1) || (r.to.m == 1 && r.to.d <= 7);
-            out.push_back(
-                {"closure", r.from, r.to,
-                 ja ? std::string("この期間は当社の") + (new_year ? "年末年始の" : "") +
-                          "休業期間（" + when +
-                          "）にかかります。休業日は上記の日付の計算から除いていますが、レジストラ"
-                          "や現在の事業者も休業していることが多く、予定より遅れる場合があります。"
-                          "休業中に問題が起きた場合、対応は休業明けになります。"
-                    : "This period crosses our " + std::string(new_year ? "New Year " : "") +
-                          "closure (" + when +
-                          "). The dates above skip it, but registrars and the current provider are "
-                          "often closed too, so they may slip; a problem during the closure waits "
-                          "until it ends."});
+            out.push_back({"closure", r.from, r.to, new_year, ""});
         } else if (r.days() >= run_days) {
-            out.push_back(
-                {"holiday_run", r.from, r.to,
-                 ja ? "この期間は連休（" + when +
-                          "）にかかります。連休中はレジストラや現在の事業者の作業が止まることが多"
-                          "く、予定より遅れる場合があります。"
-                    : "This period crosses a run of holidays (" + when +
-                          "): registrars and the current provider often do not work then, so the "
-                          "dates may slip."});
+            out.push_back({"holiday_run", r.from, r.to, false, ""});
         }
     }
     return out;

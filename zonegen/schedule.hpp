@@ -42,15 +42,16 @@ Date window_end(const BusinessCalendar& cal, const Span& s, const std::optional<
 
 // A closure or a holiday run inside a step's window.
 struct CalendarWarning {
-    std::string kind;  // closure (the provider's closed_days) | holiday_run
-    Date from, to;     // the whole run of days that are not business days
-    std::string message;
+    std::string kind;       // closure (the provider's closed_days) | holiday_run
+    Date from, to;          // the whole run of days that are not business days
+    bool new_year = false;  // a closure around the New Year
+    std::string message;    // the words, given by the instructions (wording.hpp)
 };
 
 // The runs of non-business days in [from, to] worth a warning: any that holds one of the
 // provider's closed days, and any other of at least `run_days` days (Golden Week, Silver
 // Week; 3 by default, which also catches a long weekend).
 std::vector<CalendarWarning> calendar_warnings(const BusinessCalendar& cal, const Date& from,
-                                               const Date& to, int run_days, bool ja);
+                                               const Date& to, int run_days);
 
 }  // namespace zonegen

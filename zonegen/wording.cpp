@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
@@ -86,6 +87,41 @@ std::set<std::string> tag_names(const std::string& tmpl, const std::string& wher
     return names;
 }
 
+// A mark no text holds: what strip_standalone leaves after the tags it keeps, so that the
+// library's own (partial) handling of standalone lines never sees one; removed after.
+constexpr char kMark = '\x01';
+
+// Mustache's standalone lines: a line that holds only section tags (and blanks) leaves
+// nothing, not even its line break, so a conditional paragraph sits on lines of its own.
+std::string strip_standalone(const std::string& tmpl) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < tmpl.size()) {
+        std::size_t e = tmpl.find('\n', i);
+        const bool last = e == std::string::npos;
+        std::string line = tmpl.substr(i, last ? std::string::npos : e - i);
+        std::string rest = line;
+        rest.erase(0, rest.find_first_not_of(" \t"));
+        bool standalone = !rest.empty();
+        std::string tags;
+        while (standalone && !rest.empty()) {
+            std::size_t close = rest.find("}}");
+            standalone = rest.size() > 3 && rest.compare(0, 2, "{{") == 0 &&
+                         std::string("#^/!").find(rest[2]) != std::string::npos &&
+                         close != std::string::npos;
+            if (!standalone) break;
+            tags += rest.substr(0, close + 2);
+            rest.erase(0, close + 2);
+            rest.erase(0, rest.find_first_not_of(" \t") == std::string::npos
+                              ? rest.size()
+                              : rest.find_first_not_of(" \t"));
+        }
+        out += standalone ? tags + kMark : line + (last ? "" : "\n");
+        i = last ? tmpl.size() : e + 1;
+    }
+    return out;
+}
+
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path + ": cannot be read");
@@ -142,10 +178,12 @@ std::string render_mustache(const std::string& tmpl, const nlohmann::json& ctx, 
     collect_names(ctx, known);
     for (const auto& n : tag_names(tmpl, where))
         if (!known.count(n)) throw InputError(where + ": unknown name '{{" + n + "}}'");
-    mu::mustache m{tmpl};
+    mu::mustache m{strip_standalone(tmpl)};
     if (!m.is_valid()) throw InputError(where + ": " + m.error_message());
     if (!html) m.set_custom_escape([](const std::string& s) { return s; });
-    return m.render(to_data(ctx));
+    std::string r = m.render(to_data(ctx));
+    r.erase(std::remove(r.begin(), r.end(), kMark), r.end());
+    return r;
 }
 
 Wording::Wording(const std::string& doc, const std::string& lang, const std::string& dir)

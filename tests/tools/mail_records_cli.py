@@ -211,7 +211,7 @@ def test_pattern_c_without_mail_says_the_null_mx_bounces_mail_in_both_languages(
     ja = zg("instructions", s, "--lang", "ja")
     en = zg("instructions", s, "--lang", "en")
     assert ja.returncode == 0 and en.returncode == 0, (ja.err, en.err)
-    assert "null MX" in ja.out and "送信者に返送されます" in ja.out and "変更しないでください" not in ja.out, ja.out
+    assert "ヌルMX" in ja.out and "送信者に返送されます" in ja.out and "変更しないでください" not in ja.out, ja.out
     assert "returned to its senders" in en.out and "Leave the mail records" not in en.out, en.out
 
 

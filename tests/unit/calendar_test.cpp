@@ -78,16 +78,16 @@ TEST(Calendar, BusinessDaysSkipWeekendsHolidaysAndNewYear) {
 
 TEST(Calendar, DatesCarryTheWeekdayInBothLanguages) {
     Date d = Date::parse("2026-12-08");
-    EXPECT_EQ(format_date(d, true), "2026年12月8日(火)");
+    EXPECT_EQ(format_date(d, true), "2026年12月8日（火）");
     EXPECT_EQ(format_date(d, false), "Tue 8 Dec 2026");
     Date e = Date::parse("2026-12-21");
-    EXPECT_EQ(format_date_range(d, e, true), "2026年12月8日(火)～12月21日(月)");
+    EXPECT_EQ(format_date_range(d, e, true), "2026年12月8日（火）～12月21日（月）");
     EXPECT_EQ(format_date_range(d, e, false), "Tue 8 Dec – Mon 21 Dec 2026");
-    EXPECT_EQ(format_date_range(d, d, true), "2026年12月8日(火)");
+    EXPECT_EQ(format_date_range(d, d, true), "2026年12月8日（火）");
     // Across the year both ends carry theirs.
     Date f = Date::parse("2027-01-07");
     EXPECT_EQ(format_date_range(Date::parse("2026-12-25"), f, true),
-              "2026年12月25日(金)～2027年1月7日(木)");
+              "2026年12月25日（金）～2027年1月7日（木）");
     EXPECT_EQ(format_date_range(Date::parse("2026-12-25"), f, false),
               "Fri 25 Dec 2026 – Thu 7 Jan 2027");
     EXPECT_EQ(days_between(Date::parse("2026-12-25"), f), 13);

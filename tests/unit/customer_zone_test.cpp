@@ -279,8 +279,10 @@ TEST(CustomerZone, AnAliasOfAnOldMailHostElsewhereFollowsTheMail) {
 
 TEST(CustomerZone, ChangesInWordsInBothLanguages) {
     auto cz = build(spec("B"), kOldHosting);
-    std::string ja = customer_changes_text(cz.changes, Name::parse("example.com."), "ja");
-    std::string en = customer_changes_text(cz.changes, Name::parse("example.com."), "en");
+    std::string ja = customer_changes_text(cz.changes, Name::parse("example.com."),
+                                           Wording("instructions", "ja"));
+    std::string en = customer_changes_text(cz.changes, Name::parse("example.com."),
+                                           Wording("instructions", "en"));
     EXPECT_NE(ja.find("次のレコードを変更してください"), std::string::npos);
     EXPECT_NE(ja.find("【削除】www.example.com. CNAME"), std::string::npos);
     EXPECT_NE(ja.find("【追加】"), std::string::npos);
@@ -315,6 +317,6 @@ TEST(Migrate, PatternAMovesRecordsAtTheOldHosts) {
     for (const auto& i : m.items)
         if (i.owner == Name::parse("ftp.example.com.") && i.type == rrtype::A)
             reported =
-                i.action == "replaced" && i.reason.find("198.51.100.10") != std::string::npos;
+                i.action == "replaced" && i.why.words.en.find("198.51.100.10") != std::string::npos;
     EXPECT_TRUE(reported);
 }

@@ -283,14 +283,19 @@ TEST(InstructionsDates, TextShowsWeekdaysRangesAndTheWarnings) {
     Spec s = spec_of({"A", "transfer"});
     std::string ja = instructions_text(
         build_instructions(s, p, "ja", Date::parse("2026-12-25"), std::nullopt), false);
-    EXPECT_NE(ja.find("レジストラ変更完了通知 — 2027年1月5日(火)～1月15日(金)"), std::string::npos)
+    EXPECT_NE(
+        ja.find("レジストラ変更完了通知」のお知らせ\n   予定日: 2027年1月5日（火）～1月15日（金）"),
+        std::string::npos)
         << ja;
-    EXPECT_NE(ja.find("— 2026年12月25日(金)"), std::string::npos);
-    EXPECT_NE(ja.find("年末年始の休業期間（2026年12月29日(火)～2027年1月3日(日)）"),
+    EXPECT_NE(ja.find("予定日: 2026年12月25日（金）"), std::string::npos);
+    EXPECT_NE(ja.find("年末年始の休業期間（2026年12月29日（火）～2027年1月3日（日））"),
               std::string::npos);
+    // Full-width parentheses around the weekday, never half-width ones.
+    EXPECT_EQ(ja.find("日("), std::string::npos);
     std::string en = instructions_text(
         build_instructions(s, p, "en", Date::parse("2026-12-25"), std::nullopt), false);
-    EXPECT_NE(en.find("Transfer-complete notice — Tue 5 Jan – Fri 15 Jan 2027"), std::string::npos)
+    EXPECT_NE(en.find("Transfer-complete notice\n   When: Tue 5 Jan – Fri 15 Jan 2027"),
+              std::string::npos)
         << en;
     EXPECT_NE(en.find("New Year closure (Tue 29 Dec 2026 – Sun 3 Jan 2027)"), std::string::npos);
 }
@@ -298,7 +303,7 @@ TEST(InstructionsDates, TextShowsWeekdaysRangesAndTheWarnings) {
 TEST(InstructionsDates, PrimarySendsNotifyToOurSecondary) {
     Instructions ja = build({"B", "customer"}, "2027-06-01", load_profile(""));
     const std::string& d = get(ja, "primary_setup").detail;
-    EXPECT_NE(d.find("当社セカンダリへNOTIFYを送信する設定"), std::string::npos) << d;
+    EXPECT_NE(d.find("当社セカンダリへ NOTIFY を送る設定"), std::string::npos) << d;
     EXPECT_EQ(d.find("NOTIFYを許可"), std::string::npos) << d;
     Instructions en = build_instructions(spec_of({"B", "customer"}), load_profile(""), "en",
                                          Date::parse("2027-06-01"), std::nullopt);

@@ -132,15 +132,15 @@ TEST(PrimaryConfig, Ipv6WithAPortInEachServersSyntax) {
 }
 
 TEST(PrimaryConfig, KnotIdsAreTheZonesOwn) {
-    EXPECT_EQ(knot_remote_id(Name::parse("example.com.")), "zonegen-secondary-example.com");
-    EXPECT_EQ(knot_acl_id(Name::parse("example.com.")), "zonegen-secondary-xfr-example.com");
+    EXPECT_EQ(knot_remote_id(Name::parse("example.com.")), "managed-secondary-example.com");
+    EXPECT_EQ(knot_acl_id(Name::parse("example.com.")), "managed-secondary-xfr-example.com");
     EXPECT_NE(knot_remote_id(Name::parse("foo-co.jp.")), knot_remote_id(Name::parse("foo.co.jp.")));
     Profile p = profile_on_port(53);
     std::string one = text_of(primary_config(spec_b("example.com", true), p, false), "Knot");
     std::string two = text_of(primary_config(spec_b("example.net", true), p, false), "Knot");
-    EXPECT_TRUE(has(one, "id: zonegen-secondary-example.com\n"));
-    EXPECT_TRUE(has(one, "notify: zonegen-secondary-example.com\n"));
-    EXPECT_TRUE(has(one, "acl: zonegen-secondary-xfr-example.com\n"));
+    EXPECT_TRUE(has(one, "id: managed-secondary-example.com\n"));
+    EXPECT_TRUE(has(one, "notify: managed-secondary-example.com\n"));
+    EXPECT_TRUE(has(one, "acl: managed-secondary-xfr-example.com\n"));
     EXPECT_TRUE(has(one, "id: xfr.example.com\n"));
     EXPECT_FALSE(has(two, "example.com"));
 }
@@ -172,8 +172,8 @@ TEST(PrimaryConfig, AdditionsAddBesideWhatIsThere) {
             << bind;
         std::string knot = text_of(add, "Knot");
         EXPECT_TRUE(has(knot,
-                        "\n    notify: zonegen-secondary-example.com\n    acl: "
-                        "zonegen-secondary-xfr-example.com\n"))
+                        "\n    notify: managed-secondary-example.com\n    acl: "
+                        "managed-secondary-xfr-example.com\n"))
             << knot;
     }
     // The complete configuration is the one with the zone block.

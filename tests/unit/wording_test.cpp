@@ -24,6 +24,18 @@ TEST(Mustache, InsertsValuesAndSections) {
               "example.jp M noweb ns1 ns2");
 }
 
+TEST(Mustache, StandaloneSectionLinesLeaveNoLine) {
+    nlohmann::json ctx = {{"a", true}, {"b", false}};
+    EXPECT_EQ(render_mustache("one\n{{#a}}\ntwo\n{{/a}}\n{{#b}}\nno\n{{/b}}\n  {{^b}}{{#a}}\n"
+                              "three\n{{/a}}{{/b}}\nfour {{#a}}x{{/a}}\n",
+                              ctx, false, "t"),
+              "one\ntwo\nthree\nfour x\n");
+    // A blank line after a section stays (the library alone would take it for standalone).
+    EXPECT_EQ(render_mustache("{{#l}}\n- {{.}}\n{{/l}}\n\n{{#b}}\nno\n{{/b}}\nend\n",
+                              {{"l", {"x", "y"}}, {"b", false}}, false, "t"),
+              "- x\n- y\n\nend\n");
+}
+
 TEST(Mustache, EscapesOnlyForHtml) {
     nlohmann::json ctx = {{"x", "<a & 'b'>"}};
     EXPECT_EQ(render_mustache("{{x}}", ctx, false, "t"), "<a & 'b'>");
