@@ -196,6 +196,7 @@ json instructions_html_view(const Instructions& in, const Wording& w, const Busi
          {"h", v.headings()},
          {"chart", chart},
          {"steps", steps},
+         {"yours", yours.empty() ? json(nullptr) : json{{"items", yours}}},
          {"provisional",
           in.holidays_provisional.empty()
               ? json(nullptr)

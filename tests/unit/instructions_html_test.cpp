@@ -147,3 +147,17 @@ TEST_F(InstructionsHtml, DetailsBecomeParagraphsAndLists) {
     EXPECT_EQ(v["steps"][0]["duration"], "1–3 business days");
     EXPECT_EQ(v["steps"][0]["actor"], "customer");
 }
+
+// The customer's steps at a glance: exactly the steps the customer does, in order.
+TEST_F(InstructionsHtml, TheCustomersStepsAtAGlance) {
+    Instructions in = build("B", "customer", "ja");
+    nlohmann::json v = instructions_html_view(in, Wording("instructions", "ja", ""), cal);
+    std::vector<std::string> want, got;
+    for (const auto& s : in.steps)
+        if (!s.provider) want.push_back(std::to_string(s.n) + " " + s.title);
+    for (const auto& s : v["yours"]["items"])
+        got.push_back(s["n"].get<std::string>() + " " + s["title"].get<std::string>());
+    EXPECT_EQ(got, want);
+    EXPECT_LT(want.size(), in.steps.size());
+    EXPECT_NE(page(in).find("<section class=\"yours\">"), std::string::npos);
+}
