@@ -54,6 +54,7 @@ struct Builder {
             test_domain =
                 spec.domain.first_label() + "." + bare(Name::parse(profile.test_domain_suffix));
         facts = {{"domain", dom()},
+                 {"ascii", out.domain_unicode.empty() ? json(nullptr) : json(bare(spec.domain))},
                  {"server", bare(spec.server.name)},
                  {"web", spec.web},
                  {"mail", spec.mail},
@@ -67,9 +68,11 @@ struct Builder {
                  {"transfer", transfer_reg()},
                  {"gtld", gtld},
                  {"tld", tld},
+                 {"jp", tld == "jp"},
                  {"tsig", spec.tsig.has_value()},
                  {"test_domain", test_domain.empty() ? json(nullptr) : json(test_domain)},
                  {"notice_max", notice.max},
+                 {"transfer_min", transfer.min},
                  {"transfer_max", transfer.max}};
         facts["secondary"] = facts["secondary_addresses"] = nullptr;
         if (b) {
@@ -149,8 +152,10 @@ struct Builder {
         step("ns_change", label, ours,
              {{"ours", ours},
               {"check_only", check_only},
+              {"change_step", change_step ? json(change_step) : json(nullptr)},
               {"ds_step", ds_step ? json(ds_step) : json(nullptr)}},
              ns_update, ns);
+        switch_step = out.steps.back().n;
     }
 
     // Procedures 1 and 3: our DNS serves the zone, then the name servers change.
@@ -193,6 +198,7 @@ struct Builder {
         const bool t = transfer_reg();
         step("dns_change", t ? "4-2" : "1-2", false, {{"directions", records_directions()}},
              std::nullopt, ready);
+        change_step = out.steps.back().n;
         Span ns = switch_dates(t ? next_business_days(cal, ready) : ready, ds_clear);
         ns_change(t ? "5" : "4", ns);
         return ns;
@@ -204,8 +210,12 @@ struct Builder {
         Span effect = later(cal, ns, ns_update);
         const int days = std::max(parallel.max, profile.parallel_min_days);
         Span cancel = plus_days(effect, days);
-        step("parallel", std::to_string(par_label()), false, {{"effect", dates(effect)}}, parallel,
-             effect);
+        step("parallel", std::to_string(par_label()), false,
+             {{"effect", dates(effect)},
+              {"days", days},
+              {"switch_step", switch_step},
+              {"check_only", spec.pattern == Pattern::C && !transfer_reg()}},
+             parallel, effect);
         step("cancel", std::to_string(par_label() + 1), false,
              {{"days", days}, {"cancel", dates(cancel)}}, std::nullopt, cancel);
     }
@@ -243,17 +253,17 @@ struct Builder {
                       : pattern_c_steps(ready, ds_clear);
         parallel_and_cancel(ns);
         flag_closures();
-        registrar_notes(gtld);
+        registrar_notes();
         if (b) {
-            out.snippets = primary_config(spec, profile, ja());
-            out.snippets_additions = primary_config_additions(spec, profile, ja());
+            out.snippets = primary_config(spec, profile, w);
+            out.snippets_additions = primary_config_additions(spec, profile, w);
         }
         switch_lists();
         provisional_holidays();
     }
 
     // registrar: customer — the letter to the registrar; transfer — what to know of it.
-    void registrar_notes(bool gtld) {
+    void registrar_notes() {
         if (spec.registrar == Registrar::customer) {
             json ns = json::array();
             bool glue = false;
@@ -270,12 +280,8 @@ struct Builder {
                 "letter", {{"nameservers", ns}, {"has_glue", glue}, {"signed", signed_old_zone()}});
             return;
         }
+        // The AuthCode, the English e-mail and the registrant's details are in the steps.
         out.transfer_notes.push_back(say("transfer_notes.duration"));
-        if (gtld) {
-            out.transfer_notes.push_back(say("transfer_notes.authcode"));
-            out.transfer_notes.push_back(say("transfer_notes.english_mail"));
-        }
-        out.transfer_notes.push_back(say("transfer_notes.registrant"));
     }
 
     // The customer's checklists before and after the switch; only the services that move.
@@ -286,8 +292,10 @@ struct Builder {
                              : spec.mail_none ? "before_switch.mail_none"
                                               : "before_switch.mail_stays"));
         if (spec.web) before.push_back(say("before_switch.web_content"));
-        for (const char* k : {"access", "ttl", "point_early", "parent_ttl"})
-            before.push_back(say(std::string("before_switch.") + k));
+        before.push_back(say("before_switch.access"));
+        before.push_back(say("before_switch.ttl"));
+        // C: pointing the records at the new server is the switch itself (dns_change).
+        if (spec.pattern != Pattern::C) before.push_back(say("before_switch.point_early"));
         out.after_switch.push_back(say("after_switch.restore_ttl"));
         if (spec.mail) out.after_switch.push_back(say("after_switch.fetch_both"));
         out.after_switch.push_back(say("after_switch.cancel"));
@@ -325,7 +333,9 @@ struct Builder {
     Duration parallel = duration_of(profile, "parallel_operation", {7, 14, "calendar_days"});
     Duration ds_wait = duration_of(profile, "ds_removal_wait", {2, 2, "calendar_days"});
     Duration ns_cache = duration_of(profile, "ns_cache", {1, 2, "calendar_days"});
-    int ds_step = 0;  // the number of the DS removal step, 0 without one
+    int ds_step = 0;      // the number of the DS removal step, 0 without one
+    int change_step = 0;  // C: the number of the customer's change of its zone
+    int switch_step = 0;  // the number of the name-server change
 };
 
 }  // namespace
@@ -470,14 +480,11 @@ struct TextWriter {
         if (!t.empty() && t.back() != '\n') t += '\n';
         return md ? "```\n" + t + "```\n" : t;
     }
-    std::string dom() const {
-        return in.domain_unicode.empty() ? bare(in.domain)
-                                         : in.domain_unicode + " (" + bare(in.domain) + ")";
-    }
-
     // The title, the DNS pattern, the registration and the procedure's number.
     void header() {
-        out += h1(say("headings.title", {{"domain", dom()}}));
+        const bool idn = !in.domain_unicode.empty();
+        out += h1(say("headings.title", {{"domain", idn ? in.domain_unicode : bare(in.domain)},
+                                         {"ascii", idn ? json(bare(in.domain)) : json(nullptr)}}));
         std::string li = md ? "- " : "";
         const json ctx = {
             {"pattern", say(std::string("pattern.") + to_string(in.pattern))},
@@ -500,7 +507,12 @@ struct TextWriter {
                      {"addresses", a.empty() ? json(nullptr) : json(join(a, say("separator")))}}) +
                 "\n";
         }
-        out += "\n" + say("nameservers.ds_none") + "\n";
+        auto ds = std::find_if(in.steps.begin(), in.steps.end(),
+                               [](const Step& s) { return s.id == "ds_remove"; });
+        out += "\n" +
+               (ds == in.steps.end() ? say("nameservers.ds_none")
+                                     : say("nameservers.ds_signed", {{"ds_step", ds->n}})) +
+               "\n";
     }
 
     std::string duration(const Duration& d) const {
@@ -533,9 +545,12 @@ struct TextWriter {
             {"title", s.title},
             {"when", s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
                             : say("text.unknown_date")},
-            {"duration", s.duration ? json(duration(*s.duration)) : json(nullptr)},
-            {"guide_step", s.guide_step.empty() ? json(nullptr) : json(s.guide_step)}};
-        out += say("text.step", ctx) + "\n";
+            // The parallel period's length is in its words ("at least 14 days").
+            {"duration",
+             s.duration && s.id != "parallel" ? json(duration(*s.duration)) : json(nullptr)},
+            {"guide_step", s.guide_step.empty() ? json(nullptr) : json(s.guide_step)},
+            {"starts", s.id == "parallel"}};  // a period: its first day
+        out += say("text.step", ctx) + (md ? "\n\n" : "\n");
         const std::string indent = "   ";
         out += indent + say("text.when", ctx) + (md ? "\n\n" : "\n");
         std::string detail = step_detail(s, explained);
@@ -589,12 +604,10 @@ struct TextWriter {
         }
     }
 
-    void switch_lists() {
-        const std::string box = md ? "- [ ] " : "  [ ] ";
-        out += h2(say("headings.before_switch"));
-        for (const auto& x : in.before_switch) out += box + x + "\n";
-        out += h2(say("headings.after_switch"));
-        for (const auto& x : in.after_switch) out += box + x + "\n";
+    // A checklist: before the switch (above the steps, which refer to it) or after it.
+    void checklist(const std::string& heading, const std::vector<std::string>& items) {
+        out += h2(say(heading));
+        for (const auto& x : items) out += (md ? "- [ ] " : "  [ ] ") + x + "\n";
     }
 };
 
@@ -604,9 +617,10 @@ std::string instructions_text(const Instructions& in, const Wording& w, bool md)
     TextWriter tw{in, w, md};
     tw.header();
     tw.nameservers();
+    tw.checklist("headings.before_switch", in.before_switch);
     tw.steps();
     tw.documents();
-    tw.switch_lists();
+    tw.checklist("headings.after_switch", in.after_switch);
     return tw.out;
 }
 

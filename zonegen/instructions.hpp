@@ -41,7 +41,7 @@ struct Instructions {
     std::vector<HostAddrs> nameservers;  // the delegation to set (glue where inside the domain)
     std::vector<Step> steps;
     std::string registrar_request;                // registrar: customer — the request to send
-    std::vector<std::string> transfer_notes;      // registrar: transfer — AuthCode, e-mail...
+    std::vector<std::string> transfer_notes;      // registrar: transfer — how long it takes
     std::optional<std::string> customer_records;  // B, C: the records to add
     std::vector<Snippet> snippets;                // B: primary configuration, a new zone
     std::vector<Snippet> snippets_additions;      // B: what to add for an existing zone

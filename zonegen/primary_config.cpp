@@ -1,13 +1,15 @@
 #include "zonegen/primary_config.hpp"
 #include "zonegen/text.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace zonegen {
 namespace {
 
 // What every server's text is made of: the zone, our secondary's addresses (where its
 // transfers come from) and its DNS port (where NOTIFY goes), the key, the language.
 struct Ctx {
-    bool ja = true;
+    const Wording* w = nullptr;
     std::string zone;
     std::vector<std::string> addrs;  // IPv4 first, then IPv6, as the profile lists them
     std::uint16_t port = 53;
@@ -15,11 +17,12 @@ struct Ctx {
     std::string key, alg;
     Name zone_name;
 
-    std::string L(const std::string& j, const std::string& e) const { return ja ? j : e; }
-    std::string secret() const {
-        return L("(当社からお伝えした共有鍵)", "(the shared secret we sent you)");
+    // The text primary.<key> of the wording, with its line break.
+    std::string say(const std::string& id) const {
+        return w->say("primary." + id, {{"zone", zone}}) + "\n";
     }
-    std::string zonefile() const { return L("(ゾーンファイル)", "(your zone file)"); }
+    std::string secret() const { return w->say("primary.secret", nlohmann::json::object()); }
+    std::string zonefile() const { return w->say("primary.zonefile", nlohmann::json::object()); }
     static bool v6(const std::string& a) { return a.find(':') != std::string::npos; }
     // The NOTIFY targets: ADDR@PORT (NSD, Knot) where the port is not 53.
     std::vector<std::string> at_port() const {
@@ -29,10 +32,10 @@ struct Ctx {
     }
 };
 
-Ctx context(const Spec& spec, const Profile& profile, bool ja) {
+Ctx context(const Spec& spec, const Profile& profile, const Wording& w) {
     const auto& sec = profile.pattern_b_secondary();
     Ctx c;
-    c.ja = ja;
+    c.w = &w;
     c.zone_name = spec.domain;
     c.zone = bare(spec.domain);
     c.addrs = sec.ipv4;
@@ -78,28 +81,10 @@ std::string bind_complete(const Ctx& c) {
 
 std::string bind_additions(const Ctx& c) {
     std::string s;
-    if (c.tsig)
-        s +=
-            c.L("// named.conf のゾーン定義の外（トップレベル）に、このゾーン用の鍵を追加してくださ"
-                "い:\n",
-                "// named.conf, outside every zone block: add this zone's key:\n") +
-            bind_key(c);
-    s += c.L("// zone \"" + c.zone +
-                 "\" の allow-transfer { ... }; に次の項目を追加してください。\n"
-                 "// 既存の項目はそのまま残します。ゾーンに allow-transfer がない場合は、今は "
-                 "options の\n// allow-transfer（またはBINDの既定値）が適用されています。そこで"
-                 "許可しているセカンダリも\n// 併せて記載してください:\n",
-             "// In zone \"" + c.zone +
-                 "\", add these entries to allow-transfer { ... };, keeping the\n"
-                 "// entries already there. A zone without allow-transfer uses the one in "
-                 "options (or\n// BIND's default) today: list the secondaries it allows as "
-                 "well:\n");
+    if (c.tsig) s += c.say("bind_key_where") + bind_key(c);
+    s += c.say("bind_allow_where");
     for (const auto& e : bind_allow(c)) s += "    " + e + ";\n";
-    s +=
-        c.L("// 同じゾーンの also-notify { ... }; に次の項目を追加してください（既存の項目は残しま"
-            "す。\n// also-notify がない場合は also-notify { ... }; として追加してください）:\n",
-            "// In the same zone, add these entries to also-notify { ... }; (keep the entries\n"
-            "// already there; a zone without it gets also-notify { ... }; with these):\n");
+    s += c.say("bind_notify_where");
     for (const auto& e : bind_notify(c)) s += "    " + e + ";\n";
     return s;
 }
@@ -126,17 +111,8 @@ std::string nsd_complete(const Ctx& c) {
 
 std::string nsd_additions(const Ctx& c) {
     std::string s;
-    if (c.tsig)
-        s += c.L("# nsd.conf のトップレベル（zone: の外）に、このゾーン用の鍵を追加してください:\n",
-                 "# nsd.conf, at the top level (outside every zone:), add this zone's key:\n") +
-             nsd_key(c);
-    s += c.L("# " + c.zone +
-                 " の zone: に次の行を追加してください（既存の provide-xfr: と notify: の\n"
-                 "# 行はそのまま残します）:\n",
-             "# In the zone: of " + c.zone +
-                 ", add these lines beside the provide-xfr: and notify: lines\n"
-                 "# already there (keep them):\n");
-    return s + nsd_zone_lines(c);
+    if (c.tsig) s += c.say("nsd_key_where") + nsd_key(c);
+    return s + c.say("nsd_lines_where") + nsd_zone_lines(c);
 }
 
 // ---- Knot ---------------------------------------------------------------------------------
@@ -165,19 +141,7 @@ std::string knot_complete(const Ctx& c) {
 }
 
 std::string knot_additions(const Ctx& c) {
-    return c.L("# knot.conf の zone: より前に、次のセクションを追加してください（同じセクションが複"
-               "数\n# あっても構いません。ゾーンが参照するものは、その前に定義が必要です）:\n",
-               "# knot.conf: add these sections before the zone: section (a section may appear\n"
-               "# more than once; what a zone refers to must be defined above it):\n") +
-           knot_sections(c) +
-           c.L("# ゾーンの項目（- domain: " + c.zone +
-                   "）に次の2行を追加してください。Knot は既存の\n# notify: と acl: "
-                   "に追加します（ゾーンが notify/acl をテンプレートから受けている場合は、\n# "
-                   "テンプレートの id もゾーンに併せて記載してください）:\n",
-               "# In the zone's entry (- domain: " + c.zone +
-                   "), add these two lines: Knot adds them to the\n# notify: and acl: already "
-                   "there (where the zone takes notify/acl from a template, list\n# the "
-                   "template's ids in the zone too):\n") +
+    return c.say("knot_sections_where") + knot_sections(c) + c.say("knot_lines_where") +
            knot_zone_lines(c);
 }
 
@@ -208,31 +172,17 @@ std::string pdns_meta(const Ctx& c, const std::string& verb) {
 }
 
 std::string pdns_tsig_note(const Ctx& c) {
-    if (!c.tsig) return "";
-    return c.L(
-        "# pdns.conf の allow-axfr-ips に当社のアドレスを含めないでください（鍵なしで転送でき"
-        "てしまいます）。\n",
-        "# allow-axfr-ips in pdns.conf must not list our addresses (they would transfer "
-        "without\n# the key).\n");
+    return c.tsig ? c.say("pdns_tsig_note") : "";
 }
 
 std::string pdns_complete(const Ctx& c) {
-    return c.L("# pdns.conf に primary=yes を設定したうえで:\n",
-               "# with primary=yes in pdns.conf:\n") +
-           pdns_tsig_note(c) + "pdnsutil load-zone " + c.zone + " '" + c.zonefile() + "'\n" +
-           "pdnsutil set-kind " + c.zone + " primary\n" + pdns_meta(c, "set-meta");
+    return c.say("pdns_complete_intro") + pdns_tsig_note(c) + "pdnsutil load-zone " + c.zone +
+           " '" + c.zonefile() + "'\n" + "pdnsutil set-kind " + c.zone + " primary\n" +
+           pdns_meta(c, "set-meta");
 }
 
 std::string pdns_additions(const Ctx& c) {
-    return c.L("# pdns.conf に primary=yes を設定してください。add-meta は既存の値に追加します\n"
-               "# （set-meta は置き換えてしまうため使わないでください）。ゾーンの種別が native "
-               "の場合は\n# NOTIFY が送られないため、primary にしてください: pdnsutil set-kind " +
-                   c.zone + " primary\n",
-               "# with primary=yes in pdns.conf. add-meta adds to the values already there "
-               "(set-meta\n# would replace them). A zone of kind native sends no NOTIFY: make "
-               "it primary with\n# pdnsutil set-kind " +
-                   c.zone + " primary\n") +
-           pdns_tsig_note(c) + pdns_meta(c, "add-meta");
+    return c.say("pdns_additions_intro") + pdns_tsig_note(c) + pdns_meta(c, "add-meta");
 }
 
 }  // namespace
@@ -244,16 +194,17 @@ std::string knot_acl_id(const Name& zone) {
     return "managed-secondary-xfr-" + bare(zone);
 }
 
-std::vector<Snippet> primary_config(const Spec& spec, const Profile& profile, bool ja) {
-    const Ctx c = context(spec, profile, ja);
+std::vector<Snippet> primary_config(const Spec& spec, const Profile& profile, const Wording& w) {
+    const Ctx c = context(spec, profile, w);
     return {{"BIND", bind_complete(c)},
             {"NSD", nsd_complete(c)},
             {"Knot", knot_complete(c)},
             {"PowerDNS", pdns_complete(c)}};
 }
 
-std::vector<Snippet> primary_config_additions(const Spec& spec, const Profile& profile, bool ja) {
-    const Ctx c = context(spec, profile, ja);
+std::vector<Snippet> primary_config_additions(const Spec& spec, const Profile& profile,
+                                              const Wording& w) {
+    const Ctx c = context(spec, profile, w);
     return {{"BIND", bind_additions(c)},
             {"NSD", nsd_additions(c)},
             {"Knot", knot_additions(c)},

@@ -13,6 +13,7 @@
 #include "zonegen/name.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
+#include "zonegen/wording.hpp"
 
 namespace zonegen {
 
@@ -21,15 +22,17 @@ struct Snippet {
     std::string text;
 };
 
-// A complete configuration for a zone the customer's primary does not serve yet.
-std::vector<Snippet> primary_config(const Spec& spec, const Profile& profile, bool ja);
+// A complete configuration for a zone the customer's primary does not serve yet; the
+// comments and placeholders in `w`'s words (primary.*).
+std::vector<Snippet> primary_config(const Spec& spec, const Profile& profile, const Wording& w);
 
 // What to add to the configuration of a zone the customer's primary already serves.
-std::vector<Snippet> primary_config_additions(const Spec& spec, const Profile& profile, bool ja);
+std::vector<Snippet> primary_config_additions(const Spec& spec, const Profile& profile,
+                                              const Wording& w);
 
 // Knot's ids for our secondary, one pair per zone so that many zones' snippets coexist
-// in one knot.conf: "zonegen-secondary-<zone>" (the remote NOTIFY goes to) and
-// "zonegen-secondary-xfr-<zone>" (the acl that allows the transfer), the zone without its
+// in one knot.conf: "managed-secondary-<zone>" (the remote NOTIFY goes to) and
+// "managed-secondary-xfr-<zone>" (the acl that allows the transfer), the zone without its
 // final dot. Dots stay: "foo-co.jp" and "foo.co.jp" get different ids.
 std::string knot_remote_id(const Name& zone);
 std::string knot_acl_id(const Name& zone);

@@ -83,7 +83,7 @@ def test_letter_lists_each_name_server_once_with_its_host_record():
     letter = json.loads(r.out)["registrar_request"]
     assert letter.count("ns1.example.jp") == 1 and letter.count("ns2.dns-host.example") == 1, letter
     assert "ホスト情報（IPアドレス）：203.0.113.1" in letter, letter
-    for phrase in ("お世話になっております", "よろしくお願いいたします", "（お名前）"):
+    for phrase in ("お世話になっております", "よろしくお願いいたします", "（担当者名）", "すべて削除し"):
         assert phrase in letter, (phrase, letter)
 
 

@@ -374,7 +374,7 @@ def test_without_import_the_fragment_says_what_to_replace_and_keeps_the_ns_ttl()
     r = subprocess.run(["named-checkzone", "-k", "fail", d, f], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     ja = zg("instructions", sp, "--lang", "ja", "--start", "2026-12-01", check=0).stdout
-    assert "置き換えてください" in ja and "既存のレコードに" in ja and "TTL は今の NS" in ja, ja
+    assert "置き換えてください" in ja and "既存のレコードに" in ja and "TTL は既存の NS" in ja, ja
 
 
 if __name__ == "__main__":

@@ -284,11 +284,12 @@ TEST(InstructionsDates, TextShowsWeekdaysRangesAndTheWarnings) {
     std::string ja = instructions_text(
         build_instructions(s, p, "ja", Date::parse("2026-12-25"), std::nullopt), false);
     EXPECT_NE(
-        ja.find("レジストラ変更完了通知」のお知らせ\n   予定日: 2027年1月5日（火）～1月15日（金）"),
+        ja.find(
+            "レジストラ変更完了通知」メールの送付\n   予定日：2027年1月5日（火）～1月15日（金）"),
         std::string::npos)
         << ja;
-    EXPECT_NE(ja.find("予定日: 2026年12月25日（金）"), std::string::npos);
-    EXPECT_NE(ja.find("年末年始の休業期間（2026年12月29日（火）～2027年1月3日（日））"),
+    EXPECT_NE(ja.find("予定日：2026年12月25日（金）"), std::string::npos);
+    EXPECT_NE(ja.find("年末年始休業（2026年12月29日（火）～2027年1月3日（日））"),
               std::string::npos);
     // Full-width parentheses around the weekday, never half-width ones.
     EXPECT_EQ(ja.find("日("), std::string::npos);

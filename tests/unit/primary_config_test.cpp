@@ -62,8 +62,9 @@ bool has(const std::string& text, const std::string& what) {
 TEST(PrimaryConfig, FourServersBothForms) {
     Profile p = profile_on_port(53);
     for (bool tsig : {false, true}) {
-        auto full = primary_config(spec_b("example.com", tsig), p, true);
-        auto add = primary_config_additions(spec_b("example.com", tsig), p, true);
+        auto full = primary_config(spec_b("example.com", tsig), p, Wording("instructions", "ja"));
+        auto add =
+            primary_config_additions(spec_b("example.com", tsig), p, Wording("instructions", "ja"));
         ASSERT_EQ(full.size(), 4u);
         ASSERT_EQ(add.size(), 4u);
         const char* servers[] = {"BIND", "NSD", "Knot", "PowerDNS"};
@@ -77,7 +78,8 @@ TEST(PrimaryConfig, FourServersBothForms) {
 TEST(PrimaryConfig, WithAKeyOnlyTheKeyAllowsTheTransfer) {
     Profile p = profile_on_port(53);
     Spec s = spec_b("example.com", true);
-    for (const auto& v : {primary_config(s, p, false), primary_config_additions(s, p, false)}) {
+    for (const auto& v : {primary_config(s, p, Wording("instructions", "en")),
+                          primary_config_additions(s, p, Wording("instructions", "en"))}) {
         std::string pdns = text_of(v, "PowerDNS");
         EXPECT_FALSE(has(pdns, "ALLOW-AXFR-FROM")) << pdns;  // either suffices in PowerDNS
         EXPECT_TRUE(has(pdns, "activate-tsig-key example.com xfr.example.com primary")) << pdns;
@@ -97,17 +99,17 @@ TEST(PrimaryConfig, WithAKeyOnlyTheKeyAllowsTheTransfer) {
         EXPECT_TRUE(has(acl.substr(0, acl.find("action: transfer")), "key: xfr.example.com"))
             << knot;
     }
-    std::string bind = text_of(primary_config(s, p, false), "BIND");
+    std::string bind = text_of(primary_config(s, p, Wording("instructions", "en")), "BIND");
     EXPECT_TRUE(has(bind, "allow-transfer { key \"xfr.example.com\"; };")) << bind;
     // Without a key, the addresses allow it.
     Spec open = spec_b("example.com", false);
     EXPECT_TRUE(
-        has(text_of(primary_config(open, p, false), "PowerDNS"),
+        has(text_of(primary_config(open, p, Wording("instructions", "en")), "PowerDNS"),
             "pdnsutil set-meta example.com ALLOW-AXFR-FROM 198.51.100.53 2001:db8:1::53\n"));
-    EXPECT_TRUE(has(text_of(primary_config(open, p, false), "BIND"),
+    EXPECT_TRUE(has(text_of(primary_config(open, p, Wording("instructions", "en")), "BIND"),
                     "allow-transfer { 198.51.100.53; 2001:db8:1::53; };"));
-    EXPECT_TRUE(
-        has(text_of(primary_config(open, p, false), "NSD"), "provide-xfr: 2001:db8:1::53 NOKEY\n"));
+    EXPECT_TRUE(has(text_of(primary_config(open, p, Wording("instructions", "en")), "NSD"),
+                    "provide-xfr: 2001:db8:1::53 NOKEY\n"));
 }
 
 TEST(PrimaryConfig, Ipv6WithAPortInEachServersSyntax) {
@@ -115,7 +117,8 @@ TEST(PrimaryConfig, Ipv6WithAPortInEachServersSyntax) {
     for (bool tsig : {false, true}) {
         Spec s = spec_b("example.com", tsig);
         std::string k = tsig ? " key \"xfr.example.com\"" : "";
-        for (const auto& v : {primary_config(s, p, true), primary_config_additions(s, p, true)}) {
+        for (const auto& v : {primary_config(s, p, Wording("instructions", "ja")),
+                              primary_config_additions(s, p, Wording("instructions", "ja"))}) {
             EXPECT_TRUE(has(text_of(v, "BIND"), "2001:db8:1::53 port 5300" + k + ";"));
             EXPECT_TRUE(has(text_of(v, "BIND"), "198.51.100.53 port 5300" + k + ";"));
             EXPECT_TRUE(has(text_of(v, "NSD"), "notify: 2001:db8:1::53@5300 "));
@@ -136,8 +139,10 @@ TEST(PrimaryConfig, KnotIdsAreTheZonesOwn) {
     EXPECT_EQ(knot_acl_id(Name::parse("example.com.")), "managed-secondary-xfr-example.com");
     EXPECT_NE(knot_remote_id(Name::parse("foo-co.jp.")), knot_remote_id(Name::parse("foo.co.jp.")));
     Profile p = profile_on_port(53);
-    std::string one = text_of(primary_config(spec_b("example.com", true), p, false), "Knot");
-    std::string two = text_of(primary_config(spec_b("example.net", true), p, false), "Knot");
+    std::string one = text_of(
+        primary_config(spec_b("example.com", true), p, Wording("instructions", "en")), "Knot");
+    std::string two = text_of(
+        primary_config(spec_b("example.net", true), p, Wording("instructions", "en")), "Knot");
     EXPECT_TRUE(has(one, "id: managed-secondary-example.com\n"));
     EXPECT_TRUE(has(one, "notify: managed-secondary-example.com\n"));
     EXPECT_TRUE(has(one, "acl: managed-secondary-xfr-example.com\n"));
@@ -148,7 +153,8 @@ TEST(PrimaryConfig, KnotIdsAreTheZonesOwn) {
 TEST(PrimaryConfig, AdditionsAddBesideWhatIsThere) {
     Profile p = profile_on_port(53);
     for (bool tsig : {false, true}) {
-        auto add = primary_config_additions(spec_b("example.com", tsig), p, false);
+        auto add =
+            primary_config_additions(spec_b("example.com", tsig), p, Wording("instructions", "en"));
         for (const auto& sn : add)
             for (const auto& line : content_lines(sn.text)) {
                 // No zone block or zone entry of its own to paste over the existing one.
@@ -177,7 +183,7 @@ TEST(PrimaryConfig, AdditionsAddBesideWhatIsThere) {
             << knot;
     }
     // The complete configuration is the one with the zone block.
-    auto full = primary_config(spec_b("example.com", false), p, false);
+    auto full = primary_config(spec_b("example.com", false), p, Wording("instructions", "en"));
     EXPECT_TRUE(has(text_of(full, "BIND"), "zone \"example.com\" {\n    type primary;"));
     EXPECT_TRUE(
         has(text_of(full, "PowerDNS"), "pdnsutil load-zone example.com '(your zone file)'"));
@@ -187,14 +193,16 @@ TEST(PrimaryConfig, JapaneseAndEnglishNeverTheSecret) {
     Profile p = profile_on_port(53);
     Spec s = spec_b("example.com", true);
     for (bool ja : {true, false})
-        for (const auto& v : {primary_config(s, p, ja), primary_config_additions(s, p, ja)})
+        for (const auto& v :
+             {primary_config(s, p, Wording("instructions", ja ? "ja" : "en")),
+              primary_config_additions(s, p, Wording("instructions", ja ? "ja" : "en"))})
             for (const auto& sn : v) {
                 EXPECT_TRUE(has(
                     sn.text, ja ? "(当社からお伝えした共有鍵)" : "(the shared secret we sent you)"))
                     << sn.server;
                 EXPECT_EQ(has(sn.text, "(当社からお伝えした共有鍵)"), ja);
             }
-    auto add = primary_config_additions(s, p, true);
+    auto add = primary_config_additions(s, p, Wording("instructions", "ja"));
     EXPECT_TRUE(has(text_of(add, "BIND"), "既存の項目はそのまま残します"));
     EXPECT_TRUE(has(text_of(add, "PowerDNS"), "add-meta は既存の値に追加します"));
 }
@@ -210,7 +218,9 @@ TEST(PrimaryConfig, InInstructionsJsonAndText) {
     EXPECT_EQ(j["primary_config"][3]["server"], "PowerDNS");
     EXPECT_EQ(j["primary_config_additions"][0]["server"], "BIND");
     EXPECT_EQ(j["primary_config_additions"][0]["text"],
-              text_of(primary_config_additions(spec_b("example.com", true), p, false), "BIND"));
+              text_of(primary_config_additions(spec_b("example.com", true), p,
+                                               Wording("instructions", "en")),
+                      "BIND"));
     for (bool md : {false, true}) {
         std::string t = instructions_text(in, md);
         EXPECT_TRUE(has(t, "Primary configuration for a new zone: Knot")) << t;
