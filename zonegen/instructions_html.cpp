@@ -190,7 +190,10 @@ json instructions_html_view(const Instructions& in, const Wording& w, const Busi
     json view = v.nameservers();
     view.update(
         {{"lang", in.lang},
-         {"title", w.say("headings.title", {{"domain", v.dom()}})},
+         {"title",
+          w.say("headings.title",
+                {{"domain", v.dom()},
+                 {"ascii", in.domain_unicode.empty() ? json(nullptr) : json(bare(in.domain))}})},
          {"facts", v.facts()},
          {"t", v.labels()},
          {"h", v.headings()},
