@@ -15,7 +15,8 @@ if [ "${1:-}" != --build-only ]; then
          python3-dkim python3-nacl  # the DKIM acceptance test: a real signature verified
          clang libclang-rt-14-dev  # libFuzzer
          iproute2 util-linux        # the loopback-only namespace of the server tests
-         stress-ng)                 # scripts/load-proof.sh
+         stress-ng                  # scripts/load-proof.sh
+         chromium poppler-utils fonts-noto-cjk)  # the customer's page rendered, printed to PDF
 fi
 missing=()
 for p in "${pkgs[@]}"; do

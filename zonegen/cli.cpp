@@ -24,6 +24,7 @@
 #include "zonegen/history.hpp"
 #include "zonegen/input.hpp"
 #include "zonegen/instructions.hpp"
+#include "zonegen/instructions_html.hpp"
 #include "zonegen/journal.hpp"
 #include "zonegen/mail_setup.hpp"
 #include "zonegen/output.hpp"
@@ -38,6 +39,7 @@
 #include "zonegen/utf8.hpp"
 #include "zonegen/verify.hpp"
 #include "zonegen/version.hpp"
+#include "zonegen/wording.hpp"
 #include "zonegen/yaml_json.hpp"
 
 namespace zonegen {
@@ -563,7 +565,7 @@ int cmd_apply(ProvisionArgs& a) {
 
 struct InstructionsArgs {
     Common common;
-    std::string spec, lang = "ja", start;
+    std::string spec, lang = "ja", start, output = "-";
 };
 
 int cmd_instructions(InstructionsArgs& a) {
@@ -605,10 +607,16 @@ int cmd_instructions(InstructionsArgs& a) {
                          words.say("text.records_header", {{"domain", to_unicode(spec.domain)}}));
     }
     Instructions in = build_instructions(spec, profile, words, start, records, migration);
+    std::string out;
     if (a.common.format == "json")
-        std::cout << dump_json(instructions_json(in), 2) << "\n";
+        out = dump_json(instructions_json(in), 2) + "\n";
+    else if (a.common.format == "html")
+        out =
+            instructions_html(in, words, BusinessCalendar(profile.closed_days), profile.texts_dir);
     else
-        std::cout << instructions_text(in, words, a.common.format == "markdown");
+        out = instructions_text(in, words, a.common.format == "markdown");
+    write_file_atomic(a.output, out);
+    if (a.output != "-") trace(a.common, "wrote " + a.output);
     return 0;
 }
 
@@ -1048,7 +1056,8 @@ void add_instructions(CLI::App& app, Commands& c) {
     is->add_option("--lang", c.ins.lang, "ja (default) or en")->check(CLI::IsMember({"ja", "en"}));
     is->add_option("--start", c.ins.start,
                    "the date the procedure starts, YYYY-MM-DD (default: today)");
-    add_common(is, c.ins.common, {"text", "markdown", "json"});
+    is->add_option("-o,--output", c.ins.output, "write to FILE atomically (default: stdout)");
+    add_common(is, c.ins.common, {"text", "markdown", "json", "html"});
     is->callback([&c] { c.run = [&c] { return cmd_instructions(c.ins); }; });
 }
 

@@ -37,12 +37,12 @@ for spec in "$dk"/*.yaml; do
     check "$golden" "$out" $rc "$name ($fmt)"
   done
 done
-# The migration instructions: every example, both languages, all three formats, with a
-# fixed start (a Friday before the New Year closure).
+# The migration instructions: every example, both languages, all four formats (the HTML
+# page too), with a fixed start (a Friday before the New Year closure).
 for spec in "$src"/examples/*.yaml; do
   name=$(basename "$spec" .yaml)
   for lang in ja en; do
-    for fmt in text markdown json; do
+    for fmt in text markdown json html; do
       ext=$fmt; [ "$fmt" = markdown ] && ext=md
       golden="$src/tests/golden/instructions/$name.$lang.$ext"
       out=$(cd "$src" && "$zg" instructions "examples/$name.yaml" --lang $lang --format $fmt --start 2026-12-25 2>/dev/null)
@@ -63,5 +63,5 @@ for case in "example.tokyo|transfer|cannot be transferred to us" "日本語.jp|c
   if [ $rc -ne 2 ] || [[ "$msg" != *"$want"* ]]; then echo "FAIL refusal $dom: exit $rc: $msg"; fail=$((fail + 1)); fi
 done
 echo "golden: $((n - fail)) passed, $fail failed"
-[ $n -ge 65 ] || { echo "FAIL: expected 7 examples x (3 generate + 6 instructions) formats + 2 refusals, found $n"; exit 1; }
+[ $n -ge 90 ] || { echo "FAIL: expected 8 examples x (3 generate + 8 instructions) formats + 2 refusals, found $n"; exit 1; }
 [ $fail -eq 0 ]
