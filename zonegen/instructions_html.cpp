@@ -158,21 +158,6 @@ struct View {
     }
 };
 
-// render_mustache refuses a name the view lacks, and a list or an optional part that is
-// empty on this page (no configuration snippets; no chart without dates) lacks its items'
-// names: this holds each of them once, never shown. A one-day chart has every chart name.
-json names_in_empty_parts(const Wording& w) {
-    ScheduleChart sample;
-    sample.days.push_back({Date{}, "holiday", "-"});
-    sample.bars.push_back({1, false, 0, 0, "-"});
-    sample.parallel_step = 1;
-    sample.parallel_from = sample.parallel_to = sample.cancel = 0;
-    json names = chart_view(sample, w);
-    names["title"] = nullptr;
-    names["snippet"] = {{"heading", nullptr}, {"text", nullptr}};
-    return names;
-}
-
 }  // namespace
 
 json instructions_html_view(const Instructions& in, const Wording& w, const BusinessCalendar& cal) {
@@ -213,7 +198,6 @@ json instructions_html_view(const Instructions& in, const Wording& w, const Busi
          {"snippets", v.snippets()},
          {"before_switch", View::items(in.before_switch)},
          {"after_switch", View::items(in.after_switch)}});
-    view["names"] = names_in_empty_parts(w);
     return view;
 }
 

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include "zonegen/errors.hpp"
 
@@ -49,22 +49,16 @@ mu::data to_data(const nlohmann::json& j) {
     }
 }
 
-// Every key of an object, of the objects inside it and of the items of its lists.
-void collect_names(const nlohmann::json& j, std::set<std::string>& out) {
-    if (j.is_object()) {
-        for (const auto& [k, v] : j.items()) {
-            out.insert(k);
-            collect_names(v, out);
-        }
-    } else if (j.is_array()) {
-        for (const auto& v : j) collect_names(v, out);
-    }
-}
+// A tag of a template: its kind ('#', '^', '/', '&' or ' ' for a value) and its name.
+struct Tag {
+    char kind;
+    std::string name;
+};
 
-// The names the tags of `tmpl` use (the first part of a dotted name), comments and "."
-// aside. A partial or a change of delimiters is refused: the texts need neither.
-std::set<std::string> tag_names(const std::string& tmpl, const std::string& where) {
-    std::set<std::string> names;
+// The tags of `tmpl` in order, comments left out. A partial or a change of delimiters is
+// refused: the texts need neither.
+std::vector<Tag> tags_of(const std::string& tmpl, const std::string& where) {
+    std::vector<Tag> tags;
     std::size_t pos = 0;
     while ((pos = tmpl.find("{{", pos)) != std::string::npos) {
         std::size_t end = tmpl.find("}}", pos + 2);
@@ -77,14 +71,78 @@ std::set<std::string> tag_names(const std::string& tmpl, const std::string& wher
             throw InputError(where + ": '{{" + tag +
                              "}}': partials and delimiter changes are "
                              "not supported");
-        if (std::string("#^/&{").find(tag.front()) != std::string::npos) tag.erase(0, 1);
+        char kind = ' ';
+        if (std::string("#^/&{").find(tag.front()) != std::string::npos) {
+            kind = tag.front() == '{' ? '&' : tag.front();
+            tag.erase(0, 1);
+        }
         auto b = tag.find_first_not_of(" \t"), e = tag.find_last_not_of(" \t");
         if (b == std::string::npos) throw InputError(where + ": an empty tag");
-        tag = tag.substr(b, e - b + 1);
-        if (tag == ".") continue;
-        names.insert(tag.substr(0, tag.find('.')));
+        tags.push_back({kind, tag.substr(b, e - b + 1)});
     }
-    return names;
+    return tags;
+}
+
+// Mustache's lookup: the first part of a dotted name in the innermost context that has it,
+// the rest inside that; "." is the current item. Null when no context has it.
+const nlohmann::json* lookup(const std::vector<const nlohmann::json*>& stack,
+                             const std::string& name) {
+    if (name == ".") return stack.back();
+    const std::string first = name.substr(0, name.find('.'));
+    for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
+        if (!(*it)->is_object() || !(*it)->contains(first)) continue;
+        const nlohmann::json* v = &(**it)[first];
+        for (std::size_t p = first.size(); p < name.size() && v;) {
+            std::size_t q = name.find('.', p + 1);
+            std::string part = name.substr(p + 1, q == std::string::npos ? q : q - p - 1);
+            v = v->is_object() && v->contains(part) ? &(*v)[part] : nullptr;
+            p = q == std::string::npos ? name.size() : q;
+        }
+        return v;
+    }
+    return nullptr;
+}
+
+bool truthy(const nlohmann::json& v) {
+    if (v.is_null()) return false;
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_array()) return !v.empty();
+    return true;
+}
+
+// Every name the tags in [b, e) use is given where they would be rendered: a misspelt name
+// is an error, never an empty gap. A section not rendered (false, an empty list) is not
+// looked into; a list's items are each checked.
+void check_names(const std::vector<Tag>& tags, std::size_t b, std::size_t e,
+                 std::vector<const nlohmann::json*>& stack, const std::string& where) {
+    for (std::size_t i = b; i < e; ++i) {
+        const Tag& t = tags[i];
+        if (t.kind == '/') throw InputError(where + ": '{{/" + t.name + "}}' closes nothing");
+        const nlohmann::json* v = lookup(stack, t.name);
+        if (!v) throw InputError(where + ": unknown name '{{" + t.name + "}}'");
+        if (t.kind != '#' && t.kind != '^') continue;
+        std::size_t close = i + 1;
+        for (int depth = 0; close < e; ++close) {
+            if (tags[close].name != t.name) continue;
+            if (tags[close].kind == '#' || tags[close].kind == '^') ++depth;
+            if (tags[close].kind == '/' && depth-- == 0) break;
+        }
+        if (close >= e) throw InputError(where + ": '{{" + t.name + "}}' is not closed");
+        if (t.kind == '^' && !truthy(*v)) {
+            check_names(tags, i + 1, close, stack, where);
+        } else if (t.kind == '#' && v->is_array()) {
+            for (const auto& item : *v) {
+                stack.push_back(&item);
+                check_names(tags, i + 1, close, stack, where);
+                stack.pop_back();
+            }
+        } else if (t.kind == '#' && truthy(*v)) {
+            stack.push_back(v);
+            check_names(tags, i + 1, close, stack, where);
+            stack.pop_back();
+        }
+        i = close;
+    }
 }
 
 // A mark no text holds: what strip_standalone leaves after the tags it keeps, so that the
@@ -174,10 +232,9 @@ std::optional<TemplateFile> find_template(const std::string& name, const std::st
 
 std::string render_mustache(const std::string& tmpl, const nlohmann::json& ctx, bool html,
                             const std::string& where) {
-    std::set<std::string> known;
-    collect_names(ctx, known);
-    for (const auto& n : tag_names(tmpl, where))
-        if (!known.count(n)) throw InputError(where + ": unknown name '{{" + n + "}}'");
+    const auto tags = tags_of(tmpl, where);
+    std::vector<const nlohmann::json*> stack{&ctx};
+    check_names(tags, 0, tags.size(), stack, where);
     mu::mustache m{strip_standalone(tmpl)};
     if (!m.is_valid()) throw InputError(where + ": " + m.error_message());
     if (!html) m.set_custom_escape([](const std::string& s) { return s; });

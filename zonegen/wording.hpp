@@ -21,8 +21,10 @@ struct TemplateFile {
 std::optional<TemplateFile> find_template(const std::string& name, const std::string& dir);
 
 // Renders a Mustache template with `ctx`. `html` escapes values (& < > " '), otherwise they
-// are inserted as they are. Every name a tag uses must be in `ctx` (at the top or inside a
-// list's items): a misspelt name is an InputError naming `where`, never an empty gap.
+// are inserted as they are. Every name a tag uses must be found where the tag is rendered,
+// as Mustache looks names up (the innermost section's item first, then outwards): a
+// misspelt name is an InputError naming `where`, never an empty gap. What is not rendered
+// (a false section, an empty list) is not looked into.
 std::string render_mustache(const std::string& tmpl, const nlohmann::json& ctx, bool html,
                             const std::string& where);
 

@@ -53,6 +53,24 @@ TEST(Mustache, UnknownNameIsAnErrorNamingIt) {
     }
 }
 
+TEST(Mustache, NamesAreLookedUpWhereTheyAreRendered) {
+    // A key deeper in the view is not a top-level name.
+    EXPECT_THROW(render_mustache("{{yours}}", {{"t", {{"yours", "x"}}}}, false, "t"), InputError);
+    // An item's key, and an outer key, inside a list.
+    EXPECT_EQ(render_mustache("{{#l}}{{n}}{{d}} {{/l}}",
+                              {{"l", {{{"n", 1}}, {{"n", 2}}}}, {"d", "x"}}, false, "t"),
+              "1x 2x ");
+    // What is not rendered is not looked into: an empty list, a false section.
+    EXPECT_EQ(render_mustache("{{#l}}{{nope}}{{/l}}{{#f}}{{nope}}{{/f}}ok",
+                              {{"l", nlohmann::json::array()}, {"f", false}}, false, "t"),
+              "ok");
+    // A misspelt name in an item is found.
+    EXPECT_THROW(render_mustache("{{#l}}{{m}}{{/l}}", {{"l", {{{"n", 1}}}}}, false, "t"),
+                 InputError);
+    // A section over a string looks further out.
+    EXPECT_EQ(render_mustache("{{#a}}[{{a}}]{{/a}}", {{"a", "v"}}, false, "t"), "[v]");
+}
+
 TEST(Mustache, UnclosedSectionIsAnError) {
     EXPECT_THROW(render_mustache("{{#a}}x", {{"a", true}}, false, "t"), InputError);
     EXPECT_THROW(render_mustache("{{> part}}", nlohmann::json::object(), false, "t"), InputError);
