@@ -45,12 +45,17 @@ asan() {
   # Not the agreement tests (the oracle, the differential test, the corpus): they run
   # hundreds of zones through BIND and Knot to compare verdicts, which the plain pass did;
   # zonegen's reader sees the same odd and broken input under the sanitizers in
-  # malformed_input, check_fixtures and the zone fuzz harness.
+  # malformed_input, check_fixtures and the zone fuzz harness. Nor, for the 30-minute
+  # budget, three that repeat under the sanitizers what others already run there: the
+  # customer-zone corpus (customer_zone runs the same code on its own zones), the golden
+  # outputs (the unit tests render every procedure and page in one process) and the HTTP
+  # module's file permissions (local_users_http_module: the kernel's checks, not zonegen's
+  # memory; the module's requests run in integration_pdns_plan_apply below).
   # The unit tests in one process: ctest starts one per test, and the sanitizers' start-up
   # 337 times cost minutes.
   (cd build-asan/tests && ./unit_tests --gtest_brief=1)
   ctest_in build-asan --timeout 900 -L e2e -LE netns \
-    -E '^(oracle_generated_zones|differential_bind_knot|corpus_agrees_with_bind_and_knot)$'
+    -E '^(oracle_generated_zones|differential_bind_knot|corpus_agrees_with_bind_and_knot|customer_zones_corpus|golden|local_users_http_module)$'
   # Of the server worlds, the two whose traffic zonegen itself parses and builds: plan and
   # apply (the PowerDNS client, JSON documents, the diff, concurrent batches, a server
   # killed mid-batch) and the fault-injecting HTTP server (resets mid-body, garbage, 5xx).

@@ -36,6 +36,13 @@ std::optional<Endpoint> parse_endpoint(std::string_view s, std::string* why = nu
 struct HostAddrs {
     Name name;
     std::vector<std::string> ipv4, ipv6;  // canonical
+
+    // Every address, IPv4 first.
+    std::vector<std::string> addresses() const {
+        std::vector<std::string> v = ipv4;
+        v.insert(v.end(), ipv6.begin(), ipv6.end());
+        return v;
+    }
 };
 
 }  // namespace zonegen

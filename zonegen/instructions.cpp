@@ -268,8 +268,7 @@ struct Builder {
             json ns = json::array();
             bool glue = false;
             for (const auto& n : out.nameservers) {
-                std::vector<std::string> a = n.ipv4;
-                a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
+                const std::vector<std::string> a = n.addresses();
                 glue |= !a.empty();
                 ns.push_back(
                     {{"n", ns.size() + 1},
@@ -388,12 +387,8 @@ nlohmann::json instructions_json(const Instructions& in) {
     auto ns = nlohmann::json::array(), glue = nlohmann::json::array();
     for (const auto& n : in.nameservers) {
         ns.push_back(n.name.to_string());
-        if (!n.ipv4.empty() || !n.ipv6.empty()) {
-            auto addrs = nlohmann::json::array();
-            for (const auto& x : n.ipv4) addrs.push_back(x);
-            for (const auto& x : n.ipv6) addrs.push_back(x);
+        if (auto addrs = n.addresses(); !addrs.empty())
             glue.push_back({{"name", n.name.to_string()}, {"addresses", addrs}});
-        }
     }
     auto date = [](const std::optional<Date>& d) {
         return d ? nlohmann::json(d->to_string()) : nlohmann::json(nullptr);
@@ -497,8 +492,7 @@ struct TextWriter {
     void nameservers() {
         out += h2(say("headings.nameservers"));
         for (const auto& n : in.nameservers) {
-            std::vector<std::string> a = n.ipv4;
-            a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
+            const std::vector<std::string> a = n.addresses();
             const std::string name = md ? "`" + bare(n.name) + "`" : bare(n.name);
             out +=
                 (md ? "- " : "  ") +

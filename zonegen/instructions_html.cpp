@@ -107,8 +107,7 @@ struct View {
         auto rows = json::array();
         bool glue = false;
         for (const auto& n : in.nameservers) {
-            std::vector<std::string> a = n.ipv4;
-            a.insert(a.end(), n.ipv6.begin(), n.ipv6.end());
+            const std::vector<std::string> a = n.addresses();
             glue |= !a.empty();
             rows.push_back({{"name", bare(n.name)}, {"addresses", a}, {"no_glue", a.empty()}});
         }

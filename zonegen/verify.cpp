@@ -310,8 +310,7 @@ void check_glue(const Run& run, const DnsAnswer& a, const std::set<Name>& named,
         for (const auto& rr : a.additional)
             if (rr.owner == ns.name && (rr.type == rrtype::A || rr.type == rrtype::AAAA))
                 glue.push_back(rdata_text(rr.type, rr.rdata));
-        std::vector<std::string> want = ns.ipv4;
-        want.insert(want.end(), ns.ipv6.begin(), ns.ipv6.end());
+        std::vector<std::string> want = ns.addresses();
         std::sort(glue.begin(), glue.end());
         std::sort(want.begin(), want.end());
         if (glue != want)
