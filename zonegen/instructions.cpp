@@ -383,6 +383,21 @@ Instructions build_instructions(const Spec& spec, const Profile& profile, const 
                               start, std::move(customer_records), std::move(migration));
 }
 
+std::string duration_text(const Duration& d, const Wording& w) {
+    return w.say("duration." + d.unit, {{"min", d.min},
+                                        {"max", d.max},
+                                        {"range", d.min != d.max && d.min != 0},
+                                        {"up_to", d.min == 0 && d.min != d.max},
+                                        {"plural", d.max != 1}});
+}
+
+std::string ds_line(const Instructions& in, const Wording& w) {
+    auto ds = std::find_if(in.steps.begin(), in.steps.end(),
+                           [](const Step& s) { return s.id == "ds_remove"; });
+    return ds == in.steps.end() ? w.say("nameservers.ds_none", nlohmann::json::object())
+                                : w.say("nameservers.ds_signed", {{"ds_step", ds->n}});
+}
+
 nlohmann::json instructions_json(const Instructions& in) {
     auto ns = nlohmann::json::array(), glue = nlohmann::json::array();
     for (const auto& n : in.nameservers) {
@@ -501,20 +516,7 @@ struct TextWriter {
                      {"addresses", a.empty() ? json(nullptr) : json(join(a, say("separator")))}}) +
                 "\n";
         }
-        auto ds = std::find_if(in.steps.begin(), in.steps.end(),
-                               [](const Step& s) { return s.id == "ds_remove"; });
-        out += "\n" +
-               (ds == in.steps.end() ? say("nameservers.ds_none")
-                                     : say("nameservers.ds_signed", {{"ds_step", ds->n}})) +
-               "\n";
-    }
-
-    std::string duration(const Duration& d) const {
-        return say("duration." + d.unit, {{"min", d.min},
-                                          {"max", d.max},
-                                          {"range", d.min != d.max && d.min != 0},
-                                          {"up_to", d.min == 0 && d.min != d.max},
-                                          {"plural", d.max != 1}});
+        out += "\n" + ds_line(in, w) + "\n";
     }
 
     // A step's detail with its warnings; a run already explained in full is only named.
@@ -540,8 +542,8 @@ struct TextWriter {
             {"when", s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
                             : say("text.unknown_date")},
             // The parallel period's length is in its words ("at least 14 days").
-            {"duration",
-             s.duration && s.id != "parallel" ? json(duration(*s.duration)) : json(nullptr)},
+            {"duration", s.duration && s.id != "parallel" ? json(duration_text(*s.duration, w))
+                                                          : json(nullptr)},
             {"guide_step", s.guide_step.empty() ? json(nullptr) : json(s.guide_step)},
             {"starts", s.id == "parallel"}};  // a period: its first day
         out += say("text.step", ctx) + (md ? "\n\n" : "\n");

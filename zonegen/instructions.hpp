@@ -62,6 +62,11 @@ Instructions build_instructions(const Spec& spec, const Profile& profile, const 
                                 std::optional<Migration> migration = std::nullopt);
 
 nlohmann::json instructions_json(const Instructions& in);
+
+// Words the text, the Markdown and the page share: a duration ("1～3営業日", "up to 48
+// hours") and the DS line (none to register; with a signed old zone, the removal's step).
+std::string duration_text(const Duration& d, const Wording& w);
+std::string ds_line(const Instructions& in, const Wording& w);
 std::string instructions_text(const Instructions& in, const Wording& w, bool markdown);
 // With the built-in words of the instructions' language.
 std::string instructions_text(const Instructions& in, bool markdown);

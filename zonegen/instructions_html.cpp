@@ -45,15 +45,6 @@ struct View {
         return in.domain_unicode.empty() ? bare(in.domain) : in.domain_unicode;
     }
 
-    // The words the text and Markdown use too (duration.*, the same context).
-    std::string duration(const Duration& d) const {
-        return say("duration." + d.unit, {{"min", d.min},
-                                          {"max", d.max},
-                                          {"range", d.min != d.max && d.min != 0},
-                                          {"up_to", d.min == 0 && d.min != d.max},
-                                          {"plural", d.max != 1}});
-    }
-
     // The header's facts: the domain (and its ASCII form), the DNS pattern, who keeps the
     // registration, the guide's procedure.
     json facts() const {
@@ -94,7 +85,7 @@ struct View {
                {"title", s.title},
                {"when", s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
                                : say("text.unknown_date")},
-               {"duration", s.duration ? json(duration(*s.duration)) : json(nullptr)},
+               {"duration", s.duration ? json(duration_text(*s.duration, w)) : json(nullptr)},
                {"guide", s.guide_step.empty() ? say("page.added_step")
                                               : say("page.guide_step", {{"label", s.guide_step}})},
                {"blocks", blocks(s.detail)}};
@@ -139,7 +130,7 @@ struct View {
                               "ns_glue", "ns_glue_none", "ns_glue_note"})
             t[k] = say(std::string("page.") + k);
         t["intro"] = say("page.intro", {{"domain", dom()}});
-        t["ds_none"] = say("nameservers.ds_none");
+        t["ds_none"] = ds_line(in, w);
         t["who_customer"] = say("page.who.customer");
         t["who_provider"] = say("page.who.provider");
         t["holidays"] = say("page.chart.holidays");
