@@ -129,10 +129,10 @@ void print_migration(const Common& c, const Spec& spec, const Migration& migrati
     if (c.format != "json" && migration.customer_zone)
         std::cerr << "changes to the zone from " << spec.import_from << ":\n"
                   << customer_changes_text(migration.customer_changes, spec.domain,
-                                           Wording("instructions", "en"));
+                                           Wording::builtin("instructions", "en"));
     else if (c.format != "json" && !spec.import_from.empty())
         std::cerr << "migration from " << spec.import_from << ":\n"
-                  << migration_text(migration, Wording("instructions", "en"));
+                  << migration_text(migration, Wording::builtin("instructions", "en"));
 }
 
 json generate_json(const Spec& spec, const Desired& d, const std::string& text,

@@ -379,6 +379,9 @@ Instructions build_instructions(const Spec& spec, const Profile& profile, const 
                                 const Date& start, std::optional<std::string> customer_records,
                                 std::optional<Migration> migration) {
     if (lang != "ja" && lang != "en") throw UsageError("--lang must be ja or en");
+    if (profile.texts_dir.empty())
+        return build_instructions(spec, profile, Wording::builtin("instructions", lang), start,
+                                  std::move(customer_records), std::move(migration));
     return build_instructions(spec, profile, Wording("instructions", lang, profile.texts_dir),
                               start, std::move(customer_records), std::move(migration));
 }
@@ -621,7 +624,7 @@ std::string instructions_text(const Instructions& in, const Wording& w, bool md)
 }
 
 std::string instructions_text(const Instructions& in, bool md) {
-    return instructions_text(in, Wording("instructions", in.lang), md);
+    return instructions_text(in, Wording::builtin("instructions", in.lang), md);
 }
 
 }  // namespace zonegen

@@ -181,7 +181,7 @@ std::string reason_text(const Why& why, const Wording& w) {
 }
 
 nlohmann::json migration_json(const Migration& m) {
-    const Wording en("instructions", "en");
+    const Wording& en = Wording::builtin("instructions", "en");
     auto arr = nlohmann::json::array();
     for (const auto& i : m.items) {
         auto txt = [&](const std::vector<std::string>& v) {

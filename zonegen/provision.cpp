@@ -468,7 +468,7 @@ std::string plan_text_full(const ProvisionPlan& p, bool forced) {
         "target: " + (p.target_kind == "file" ? p.server : "PowerDNS " + p.server) + "\n";
     if (p.migration)
         out += "migration from the imported zone:\n" +
-               migration_text(*p.migration, Wording("instructions", "en"));
+               migration_text(*p.migration, Wording::builtin("instructions", "en"));
     if (p.steps.empty())
         out += p.pattern == Pattern::C
                    ? "pattern C: nothing of " + p.zone.to_string() + " lives on our servers\n"

@@ -98,7 +98,7 @@ std::string generated_text(const Spec& spec, const Profile& profile, const Desir
                                                                           : "own name servers") +
                                    ",");
                 for (const auto& line :
-                     fragment_directions(spec, profile, Wording("instructions", "en")))
+                     fragment_directions(spec, profile, Wording::builtin("instructions", "en")))
                     o.header.push_back("- " + line);
                 o.header.push_back("then add the records below.");
             }

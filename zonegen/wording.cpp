@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <kainjow/mustache.hpp>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -256,6 +257,16 @@ Wording::Wording(const std::string& doc, const std::string& lang, const std::str
             throw InputError(mine->source + ": '" + k + "' is not a text of " + name);
         texts_[k] = {v, mine->source};
     }
+}
+
+const Wording& Wording::builtin(const std::string& doc, const std::string& lang) {
+    static std::mutex mu;
+    static std::map<std::string, Wording> cache;  // nodes never move: references stay valid
+    std::lock_guard lock(mu);
+    const std::string id = doc + "." + lang;
+    auto it = cache.find(id);
+    if (it == cache.end()) it = cache.emplace(id, Wording(doc, lang)).first;
+    return it->second;
 }
 
 std::string Wording::say(const std::string& key, const nlohmann::json& ctx) const {

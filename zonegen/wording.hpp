@@ -36,6 +36,9 @@ class Wording {
   public:
     // Throws InputError for an override file that is not such a mapping.
     Wording(const std::string& doc, const std::string& lang, const std::string& dir = "");
+    // The built-in texts of `doc` in `lang`, parsed once per process (thread-safe; the
+    // engineer-facing paths use the English ones on every call).
+    static const Wording& builtin(const std::string& doc, const std::string& lang);
 
     const std::string& lang() const { return lang_; }
     bool has(const std::string& key) const { return texts_.count(key) != 0; }
