@@ -5,6 +5,7 @@
 
 #include <ldns/ldns.h>
 
+#include <cstdlib>
 #include <memory>
 
 namespace zonegen {
@@ -14,11 +15,15 @@ struct LdnsFree {
     void operator()(ldns_rdf* r) const { ldns_rdf_deep_free(r); }
     void operator()(ldns_buffer* b) const { ldns_buffer_free(b); }
     void operator()(ldns_resolver* r) const { ldns_resolver_deep_free(r); }
+    void operator()(ldns_rr* r) const { ldns_rr_free(r); }
+    void operator()(char* s) const { free(s); }  // ldns's strings
 };
 
 using LdnsPkt = std::unique_ptr<ldns_pkt, LdnsFree>;
 using LdnsRdf = std::unique_ptr<ldns_rdf, LdnsFree>;
 using LdnsBuffer = std::unique_ptr<ldns_buffer, LdnsFree>;
 using LdnsResolver = std::unique_ptr<ldns_resolver, LdnsFree>;
+using LdnsRr = std::unique_ptr<ldns_rr, LdnsFree>;
+using LdnsString = std::unique_ptr<char, LdnsFree>;
 
 }  // namespace zonegen

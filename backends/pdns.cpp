@@ -386,6 +386,51 @@ struct SecretBody {
 
 }  // namespace
 
+std::vector<PdnsClient::CryptoKey> PdnsClient::get_cryptokeys(const Name& zone) {
+    auto p = impl_->path("/zones/" + zone_path(zone) + "/cryptokeys");
+    SecretBody got;  // the list holds no private key, but a proxy's answer might
+    got.text = impl_->call("GET", p, nullptr, {200}).second;
+    auto j = impl_->parse(got.text, "GET " + p);
+    std::vector<CryptoKey> out;
+    if (!j.is_array()) return out;
+    for (const auto& k : j) {
+        if (!k.is_object()) continue;
+        CryptoKey c;
+        c.id = k.value("id", 0);
+        c.keytype = k.value("keytype", "");
+        c.algorithm = k.value("algorithm", "");
+        c.active = k.value("active", false);
+        c.published = k.value("published", true);
+        c.dnskey = k.value("dnskey", "");
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+void PdnsClient::create_cryptokey(const Name& zone, const std::string& keytype,
+                                  const std::string& algorithm) {
+    std::string b = nlohmann::json{
+        {"keytype", keytype},
+        {"active", true},
+        {"published", true},
+        {"algorithm",
+         algorithm}}.dump();
+    SecretBody answer;  // PowerDNS answers with the private key: never parsed, never kept
+    answer.text =
+        impl_->call("POST", impl_->path("/zones/" + zone_path(zone) + "/cryptokeys"), &b, {201})
+            .second;
+}
+
+void PdnsClient::delete_cryptokey(const Name& zone, int id) {
+    impl_->call("DELETE",
+                impl_->path("/zones/" + zone_path(zone) + "/cryptokeys/" + std::to_string(id)),
+                nullptr, {204});
+}
+
+void PdnsClient::rectify(const Name& zone) {
+    impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/rectify"), nullptr, {200});
+}
+
 std::optional<PdnsClient::TsigKeyState> PdnsClient::get_tsig_key(const Name& name,
                                                                  const SecretString& secret) {
     impl_->secrets.push_back(secret);  // never echoed back in a message

@@ -68,6 +68,20 @@ class PdnsClient {
     std::map<std::string, std::vector<std::string>> get_all_metadata(const Name& zone);
     void put_metadata(const Name& zone, const std::string& kind,
                       const std::vector<std::string>& values);
+    // DNSSEC (the cryptokeys API). A key as the list shows it: never its private part.
+    struct CryptoKey {
+        int id = 0;
+        std::string keytype;    // "csk" | "ksk" | "zsk"
+        std::string algorithm;  // "ECDSAP256SHA256", "ED25519", "RSASHA256"...
+        bool active = false, published = false;
+        std::string dnskey;  // "257 3 13 base64"
+    };
+    std::vector<CryptoKey> get_cryptokeys(const Name& zone);
+    // Creates an active, published key; its private part in PowerDNS's answer is wiped unread.
+    void create_cryptokey(const Name& zone, const std::string& keytype,
+                          const std::string& algorithm);
+    void delete_cryptokey(const Name& zone, int id);
+    void rectify(const Name& zone);
     // A TSIG key (server-wide): its algorithm, and whether its secret equals `secret`,
     // compared here in memory (the live secret goes nowhere else); nullopt when absent.
     struct TsigKeyState {

@@ -12,6 +12,7 @@
 
 #include "backends/dnsquery.hpp"
 #include "backends/pdns.hpp"
+#include "backends/pdns_dnssec.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/location.hpp"
@@ -81,6 +82,7 @@ std::string subject_words(const std::string& subject) {
     if (subject == "zone") return "the zone's settings";
     if (subject.rfind("tsig-key ", 0) == 0) return "the TSIG key " + subject.substr(9);
     if (subject.rfind("secondary ", 0) == 0) return "the zone on " + subject.substr(10);
+    if (subject == "dnssec") return "the zone's DNSSEC signing";
     return subject;
 }
 
@@ -178,6 +180,7 @@ class PdnsTarget final : public Target {
         load_others(want);
         if (want.role == Role::primary && live.exists && !live.empty_shell)
             meta_ = client_->get_all_metadata(want.zone);
+        load_keys(want.zone);
         return live;
     }
 
@@ -197,6 +200,10 @@ class PdnsTarget final : public Target {
             bool created = !live.exists || live.empty_shell;
             if (!created && !records.empty()) out.push_back(records_step(want.zone, records));
             for (auto& s : metadata_steps(want.zone, created)) out.push_back(std::move(s));
+            if (want.dnssec)
+                if (auto s = pdns_dnssec_step(*client_, want.zone, pdns_dnssec_state(doc_, keys_),
+                                              *want.dnssec))
+                    out.push_back(std::move(*s));
             for (auto& s : secondary_steps(want, live)) out.push_back(std::move(s));
         }
         return out;
@@ -244,6 +251,7 @@ class PdnsTarget final : public Target {
                                              : Role::absent;
         load_others(probe, false);
         if (live.exists && !live.empty_shell) meta_ = client_->get_all_metadata(zone);
+        load_keys(zone);
         for (const auto& s : steps)
             if (s.subject != "records" && now_of(zone, s) != s.before)
                 throw UnsafeError("the live zone changed since the plan was made (" +
@@ -261,6 +269,7 @@ class PdnsTarget final : public Target {
                                          s.after.get<std::vector<std::string>>());
         if (s.subject.rfind("tsig-key ", 0) == 0) return run_tsig(zone, s);
         if (s.subject.rfind("secondary ", 0) == 0) return run_secondary(zone, s);
+        if (s.subject == "dnssec") return pdns_run_dnssec(*client_, zone, s);
         throw InputError("plan file: unknown step " + s.subject);
     }
 
@@ -296,6 +305,10 @@ class PdnsTarget final : public Target {
             if (!want.is_null())
                 s.requests.push_back(sec.client->request_line("PUT", zr + "/axfr-retrieve"));
             s.text = on_server(subject.substr(10), zone_step_text(zone, now, want, 0));
+        } else if (subject == "dnssec") {
+            throw UnsafeError(
+                "the zone's DNSSEC signing is not rolled back: turning it on or off depends on "
+                "the DS at the parent; change dnssec: in the spec and apply (off needs --force)");
         } else {
             throw InputError("journal: the step " + subject + " cannot be rolled back");
         }
@@ -321,6 +334,13 @@ class PdnsTarget final : public Target {
         std::shared_ptr<PdnsClient> client;
         std::optional<json> doc;
     };
+
+    // The zone's active keys, asked only of a zone PowerDNS says is signed.
+    void load_keys(const Name& zone) {
+        keys_.clear();
+        if (doc_ && doc_->value("kind", "") == "Master" && doc_->value("dnssec", false))
+            keys_ = client_->get_cryptokeys(zone);
+    }
 
     LiveZone live_of(const Name& zone) const {
         LiveZone live;
@@ -559,6 +579,7 @@ class PdnsTarget final : public Target {
                 }
             throw InputError("plan file: " + s.subject + " is not a secondary of ours with an API");
         }
+        if (s.subject == "dnssec") return pdns_dnssec_state(doc_, keys_);
         if (s.subject.rfind("tsig-key ", 0) == 0) {
             TransferKey k = key_of(s);
             auto live = client_->get_tsig_key(k.name, read_secret(k));
@@ -592,6 +613,8 @@ class PdnsTarget final : public Target {
                     std::end(kMetaKinds) ||
                 s.after.get<std::vector<std::string>>() != wanted_meta(kind))
                 throw InputError("plan file: " + s.subject + " is not what the profile sets");
+        } else if (s.subject == "dnssec") {
+            pdns_check_dnssec_step(s);
         } else if (s.subject != "records") {
             throw InputError("plan file: unknown step " + s.subject);
         }
@@ -689,8 +712,10 @@ class PdnsTarget final : public Target {
     // The serial the primary holds: its API's view (what it serves once its packet cache has
     // expired), else what it answers over DNS.
     std::optional<std::uint32_t> primary_serial(const Name& zone) const {
-        if (doc_ && doc_->contains("serial") && (*doc_)["serial"].is_number())
-            return (*doc_)["serial"].get<std::uint32_t>();
+        // A signed zone serves its SOA-EDIT serial (edited_serial), which secondaries transfer.
+        for (const char* f : {"edited_serial", "serial"})
+            if (doc_ && doc_->contains(f) && (*doc_)[f].is_number() && (*doc_)[f] != 0)
+                return (*doc_)[f].get<std::uint32_t>();
         const ProviderNs& p = profile_.primary();
         auto a = query_soa(p.first_address(), p.dns_port, zone, 1000);
         if (a.authoritative && a.serial) return a.serial;
@@ -803,6 +828,7 @@ class PdnsTarget final : public Target {
     std::unique_ptr<PdnsClient> client_;
     std::optional<json> doc_;
     Meta meta_;
+    std::vector<PdnsClient::CryptoKey> keys_;  // active or not: what load_keys read
     std::vector<Secondary> secondaries_;
 };
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/pdns.hpp"
+#include "backends/pdns_dnssec.hpp"
 #include "backends/source.hpp"
 #include "backends/zonefile.hpp"
 #include "validators/checks.hpp"
@@ -17,6 +18,7 @@
 #include "zonegen/batch.hpp"
 #include "zonegen/diff.hpp"
 #include "zonegen/dkim.hpp"
+#include "zonegen/dnssec.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
@@ -566,7 +568,25 @@ int cmd_apply(ProvisionArgs& a) {
 struct InstructionsArgs {
     Common common;
     std::string spec, lang = "ja", start, output = "-";
+    bool with_ds = false;  // the DS from our PowerDNS (pdns_url, api_key_file)
+    std::string pdns_url, api_key_file;
 };
+
+// --with-ds: the DS of the keys our PowerDNS signs the zone with.
+std::vector<DsRecord> instructions_ds(const Spec& spec, const Profile& profile,
+                                      const InstructionsArgs& a) {
+    auto signing = dnssec_intent(spec, profile);
+    if (!signing || !signing->sign)
+        throw UsageError("--with-ds: " + spec.source +
+                         " does not have our servers sign the zone (dnssec: true, pattern A)");
+    PdnsConfig c;
+    c.url = a.pdns_url.empty() ? profile.pdns_url : a.pdns_url;
+    c.server_id = profile.pdns_server_id;
+    c.api_key = read_api_key(a.api_key_file);
+    c.trace = [&](const std::string& m) { trace(a.common, m); };
+    PdnsClient client(std::move(c));
+    return pdns_served_ds(client, spec.domain, spec.account, profile.control_panel);
+}
 
 int cmd_instructions(InstructionsArgs& a) {
     Profile profile = load_profile(a.common.profile);
@@ -606,7 +626,9 @@ int cmd_instructions(InstructionsArgs& a) {
             records_text(spec, profile, d,
                          words.say("text.records_header", {{"domain", to_unicode(spec.domain)}}));
     }
-    Instructions in = build_instructions(spec, profile, words, start, records, migration);
+    std::vector<DsRecord> ds;
+    if (a.with_ds) ds = instructions_ds(spec, profile, a);
+    Instructions in = build_instructions(spec, profile, words, start, records, migration, ds);
     std::string out;
     if (a.common.format == "json")
         out = dump_json(instructions_json(in), 2) + "\n";
@@ -1057,6 +1079,14 @@ void add_instructions(CLI::App& app, Commands& c) {
     is->add_option("--start", c.ins.start,
                    "the date the procedure starts, YYYY-MM-DD (default: today)");
     is->add_option("-o,--output", c.ins.output, "write to FILE atomically (default: stdout)");
+    is->add_flag("--with-ds", c.ins.with_ds,
+                 "dnssec: the DS for the registrar, from the keys our PowerDNS signs the zone "
+                 "with (exit 4 while it does not sign it yet)");
+    is->add_option("--pdns-url", c.ins.pdns_url,
+                   "with --with-ds: our PowerDNS API (default: the "
+                   "profile's pdns.url)");
+    is->add_option("--pdns-api-key-file", c.ins.api_key_file,
+                   "with --with-ds: the API key's file (default: $PDNS_API_KEY)");
     add_common(is, c.ins.common, {"text", "markdown", "json", "html"});
     is->callback([&c] { c.run = [&c] { return cmd_instructions(c.ins); }; });
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "zonegen/customer_zone.hpp"
+#include "zonegen/dnssec.hpp"
 #include "zonegen/domain.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/schedule.hpp"
@@ -139,6 +140,32 @@ struct Builder {
         return clear;
     }
 
+    // Our servers sign: the DS goes to the parent once the name-server change has taken
+    // effect and the delegation resolvers cached before it (the parent's NS TTL, the old
+    // zone's apex NS TTL: ns_cache) has expired; a DS published while resolvers still ask the
+    // old servers, whose zone our key does not sign, makes the domain fail validation.
+    void ds_submit_step(const Span& ns) {
+        Span effect = later(cal, ns, ns_update);
+        // The longest the cached delegation may live: never early.
+        Duration wait{ns_cache.max, ns_cache.max, ns_cache.unit};
+        Span when = on_business_days(cal, later(cal, effect, wait));
+        json ds = json::array();
+        for (const auto& d : out.ds)
+            ds.push_back({{"key_tag", d.key_tag},
+                          {"algorithm", d.algorithm},
+                          {"digest_type", d.digest_type},
+                          {"digest", d.digest},
+                          {"dnskey", d.dnskey}});
+        step("ds_submit", "", transfer_reg(),
+             {{"ours", transfer_reg()},
+              {"ds", ds},
+              {"has_ds", !ds.empty()},
+              {"days", ns_cache.max},
+              {"switch_step", switch_step}},
+             std::nullopt, when);
+        ds_submit = out.steps.back().n;
+    }
+
     // The name-server change no sooner than `earliest` nor than the DS allows.
     Span switch_dates(const Span& earliest, const std::optional<Span>& ds_clear) const {
         return ds_clear ? on_business_days(cal, latest_of(earliest, *ds_clear)) : earliest;
@@ -216,6 +243,7 @@ struct Builder {
               {"switch_step", switch_step},
               {"check_only", spec.pattern == Pattern::C && !transfer_reg()}},
              parallel, effect);
+        if (out.dnssec) ds_submit_step(ns);
         step("cancel", std::to_string(par_label() + 1), false,
              {{"days", days}, {"cancel", dates(cancel)}}, std::nullopt, cancel);
     }
@@ -333,6 +361,7 @@ struct Builder {
     Duration ds_wait = duration_of(profile, "ds_removal_wait", {2, 2, "calendar_days"});
     Duration ns_cache = duration_of(profile, "ns_cache", {1, 2, "calendar_days"});
     int ds_step = 0;      // the number of the DS removal step, 0 without one
+    int ds_submit = 0;    // the number of the DS registration step (our servers sign)
     int change_step = 0;  // C: the number of the customer's change of its zone
     int switch_step = 0;  // the number of the name-server change
 };
@@ -341,7 +370,7 @@ struct Builder {
 
 Instructions build_instructions(const Spec& spec, const Profile& profile, const Wording& w,
                                 const Date& start, std::optional<std::string> customer_records,
-                                std::optional<Migration> migration) {
+                                std::optional<Migration> migration, std::vector<DsRecord> ds) {
     const std::string tld = spec.domain.labels().back();
     if (spec.registrar == Registrar::transfer &&
         std::find(profile.transferable_tlds.begin(), profile.transferable_tlds.end(), tld) ==
@@ -371,19 +400,23 @@ Instructions build_instructions(const Spec& spec, const Profile& profile, const 
         if (!ns.name.is_subdomain_of(spec.domain)) ns.ipv4.clear(), ns.ipv6.clear();
     in.customer_records = std::move(customer_records);
     in.migration = std::move(migration);
+    auto signing = dnssec_intent(spec, profile);
+    in.dnssec = signing && signing->sign;
+    if (in.dnssec) in.ds = std::move(ds);
     b.build();
     return in;
 }
 
 Instructions build_instructions(const Spec& spec, const Profile& profile, const std::string& lang,
                                 const Date& start, std::optional<std::string> customer_records,
-                                std::optional<Migration> migration) {
+                                std::optional<Migration> migration, std::vector<DsRecord> ds) {
     if (lang != "ja" && lang != "en") throw UsageError("--lang must be ja or en");
     if (profile.texts_dir.empty())
         return build_instructions(spec, profile, Wording::builtin("instructions", lang), start,
-                                  std::move(customer_records), std::move(migration));
+                                  std::move(customer_records), std::move(migration), std::move(ds));
     return build_instructions(spec, profile, Wording("instructions", lang, profile.texts_dir),
-                              start, std::move(customer_records), std::move(migration));
+                              start, std::move(customer_records), std::move(migration),
+                              std::move(ds));
 }
 
 std::string duration_text(const Duration& d, const Wording& w) {
@@ -395,11 +428,30 @@ std::string duration_text(const Duration& d, const Wording& w) {
 }
 
 std::string ds_line(const Instructions& in, const Wording& w) {
+    auto submit = std::find_if(in.steps.begin(), in.steps.end(),
+                               [](const Step& s) { return s.id == "ds_submit"; });
+    if (submit != in.steps.end()) return w.say("nameservers.ds_ours", {{"ds_step", submit->n}});
     auto ds = std::find_if(in.steps.begin(), in.steps.end(),
                            [](const Step& s) { return s.id == "ds_remove"; });
     return ds == in.steps.end() ? w.say("nameservers.ds_none", nlohmann::json::object())
                                 : w.say("nameservers.ds_signed", {{"ds_step", ds->n}});
 }
+
+namespace {
+
+nlohmann::json ds_json(const std::vector<DsRecord>& ds) {
+    auto out = nlohmann::json::array();
+    for (const auto& d : ds)
+        out.push_back({{"key_tag", d.key_tag},
+                       {"algorithm", d.algorithm},
+                       {"digest_type", d.digest_type},
+                       {"digest", d.digest},
+                       {"dnskey", d.dnskey},
+                       {"record", d.to_string()}});
+    return out;
+}
+
+}  // namespace
 
 nlohmann::json instructions_json(const Instructions& in) {
     auto ns = nlohmann::json::array(), glue = nlohmann::json::array();
@@ -449,7 +501,8 @@ nlohmann::json instructions_json(const Instructions& in) {
         {"procedure", in.procedure},
         {"nameservers", ns},
         {"glue", glue},
-        {"ds", nlohmann::json::array()},
+        {"dnssec", in.dnssec},
+        {"ds", ds_json(in.ds)},
         {"steps", steps},
         {"registrar_request", in.registrar_request.empty() ? nlohmann::json(nullptr)
                                                            : nlohmann::json(in.registrar_request)},

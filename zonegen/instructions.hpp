@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/dnssec_ds.hpp"
 #include "zonegen/calendar.hpp"
 #include "zonegen/migrate.hpp"
 #include "zonegen/primary_config.hpp"
@@ -48,18 +49,24 @@ struct Instructions {
     std::vector<std::string> before_switch, after_switch;
     std::vector<std::string> holidays_provisional;  // equinoxes used that are not announced
     std::optional<Migration> migration;             // import_from: what is kept, replaced, dropped
+    // Our servers sign the zone (pattern A, dnssec): the DS the parent must publish, known once
+    // PowerDNS has signed it (instructions --with-ds); empty until then.
+    bool dnssec = false;
+    std::vector<DsRecord> ds;
 };
 
 // Throws InputError for a transfer of a TLD the profile cannot take over.
 // The words are `w`'s (Wording("instructions", lang, profile.texts_dir)).
 Instructions build_instructions(const Spec& spec, const Profile& profile, const Wording& w,
                                 const Date& start, std::optional<std::string> customer_records,
-                                std::optional<Migration> migration = std::nullopt);
+                                std::optional<Migration> migration = std::nullopt,
+                                std::vector<DsRecord> ds = {});
 
 // The same with the built-in words of `lang` ("ja" or "en") or the profile's texts_dir.
 Instructions build_instructions(const Spec& spec, const Profile& profile, const std::string& lang,
                                 const Date& start, std::optional<std::string> customer_records,
-                                std::optional<Migration> migration = std::nullopt);
+                                std::optional<Migration> migration = std::nullopt,
+                                std::vector<DsRecord> ds = {});
 
 nlohmann::json instructions_json(const Instructions& in);
 

@@ -1,6 +1,7 @@
 #include "zonegen/profile.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -409,6 +410,32 @@ void parse_pdns(Map& top, const std::string& src, Profile& p) {
     m.finish();
 }
 
+// dnssec: {default, algorithm, denial} (dnssec.hpp).
+void parse_dnssec(Map& top, const std::string& src, Profile& p) {
+    auto v = top.get("dnssec");
+    if (!v.IsDefined()) return;
+    Map m(v, src, "dnssec", {"default", "algorithm", "denial"});
+    if (auto u = m.get("default"); u.IsDefined())
+        p.dnssec.sign = yamlx::boolean(u, src, "dnssec.default");
+    if (auto u = m.get("algorithm"); u.IsDefined()) {
+        auto a = yamlx::scalar(u, src, "dnssec.algorithm");
+        for (auto& c : a) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (a != "ECDSAP256SHA256" && a != "ED25519")
+            yamlx::fail(src, u, "dnssec.algorithm",
+                        "'" + a.substr(0, 40) +
+                            "' is not ECDSAP256SHA256 or ED25519 (RFC 8624's recommended "
+                            "algorithms for signing)");
+        p.dnssec.algorithm = a;
+    }
+    if (auto u = m.get("denial"); u.IsDefined()) {
+        auto d = yamlx::scalar(u, src, "dnssec.denial");
+        if (d != "nsec3" && d != "nsec")
+            yamlx::fail(src, u, "dnssec.denial", "'" + d.substr(0, 40) + "' is not nsec3 or nsec");
+        p.dnssec.nsec3 = d == "nsec3";
+    }
+    m.finish();
+}
+
 void parse_safety(Map& top, const std::string& src, Profile& p) {
     auto v = top.get("safety");
     if (!v.IsDefined()) return;
@@ -438,7 +465,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
              "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
-             "certificate_authorities", "caa",
+             "certificate_authorities", "caa", "dnssec",
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs",
              // the provider's own wording of the customer texts (wording.hpp)
@@ -464,6 +491,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     parse_calendar(top, src, p);
     parse_pdns(top, src, p);
     parse_safety(top, src, p);
+    parse_dnssec(top, src, p);
     network_settings(top, p, src);
     parse_spec_dirs(top, src, p);
     parse_journal(top, src, p);

@@ -71,6 +71,14 @@ struct CaaSettings {
     std::string iodef;    // mailto: or https: URI, "" none
 };
 
+// DNSSEC of pattern-A zones (dnssec.hpp): the default for specs that do not say, the
+// algorithm of a new key, and the denial of existence.
+struct DnssecSettings {
+    bool sign = false;                          // dnssec.default
+    std::string algorithm = "ECDSAP256SHA256";  // dnssec.algorithm: or ED25519
+    bool nsec3 = true;                          // dnssec.denial: nsec3 (RFC 9276) | nsec
+};
+
 struct Profile {
     std::string name;
     std::string source;  // file name, or "built-in"
@@ -84,6 +92,7 @@ struct Profile {
     std::optional<MtaStsSettings> mta_sts;
     AutoconfigSettings autoconfig;
     CaaSettings caa;
+    DnssecSettings dnssec;
     std::string dkim_selector;  // mail.dkim_selector: a spec's dkim: key without selector
     // The certificate authorities the managed server's certificates come from, as CAA names
     // them (issuer domain names, RFC 8659 section 4.2); a CAA set that does not permit one of

@@ -86,6 +86,13 @@ std::optional<std::string> safety(const ProvisionPlan& p, const Profile& profile
         return std::string("the plan makes the zone a ") + to_string(p.role_after) +
                " where it is a " + to_string(p.role_before) + " now";
     if (!p.exists) return std::nullopt;
+    for (const auto& s : p.steps)
+        if (s.subject == "dnssec" && s.before.value("signed", false) &&
+            !s.after.value("signed", false))
+            return "the plan turns DNSSEC off for " + p.zone.to_string() +
+                   ": first the DS must be removed at the parent (by whoever holds the "
+                   "registration) and its TTL waited out, or every validating resolver fails "
+                   "the domain (SERVFAIL) until the DS expires; check with verify, then --force";
     for (const auto& c : p.plan.changes)
         if (c.owner == p.zone && c.type == rrtype::NS && c.action != Action::create)
             return "the plan changes the apex NS set (the delegation)";
@@ -202,6 +209,7 @@ ZoneIntent intent_of(const Spec& spec, const Profile& profile) {
     w.records = Zone(spec.domain);
     w.account = spec.account;
     w.source = spec.source;
+    w.dnssec = dnssec_intent(spec, profile);
     if (spec.pattern != Pattern::B) return w;
     for (const auto& e : spec.customer_primary) w.primaries.push_back(e.to_string());
     if (spec.tsig) {

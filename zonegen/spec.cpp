@@ -134,6 +134,7 @@ const std::vector<std::string> kSpecKeys = {
     "domain",           "dns_pattern",          "registrar", "server",  "services",     "mail",
     "customer_primary", "customer_nameservers", "tsig",      "dkim",    "dkim_retired", "ttl",
     "import_from",      "replace_external_mx",  "records",   "account",
+    "dnssec",           // sign on our servers (pattern A)
     "old_zone_signed",  // the old zone's DNSSEC
     "old_ds_ttl"};
 
@@ -351,6 +352,14 @@ void parse_dkim(Map& top, Spec& s, const std::string& src) {
 // ttl, and the old zone's DNSSEC: old_zone_signed, old_ds_ttl.
 void parse_ttls(Map& top, Spec& s, const std::string& src) {
     if (auto t = top.get("ttl"); t.IsDefined()) s.ttl = yamlx::ttl(t, src, "ttl");
+    if (auto v = top.get("dnssec"); v.IsDefined()) {
+        s.dnssec = yamlx::boolean(v, src, "dnssec");
+        if (*s.dnssec && s.pattern != Pattern::A)
+            yamlx::fail(src, v, "dnssec",
+                        "our servers sign only in pattern A; in patterns B and C the customer's "
+                        "primary signs the zone (our secondary serves the signatures it "
+                        "transfers)");
+    }
     // The zone served today is DNSSEC-signed: its DS goes before the name servers change.
     if (auto v = top.get("old_zone_signed"); v.IsDefined())
         s.old_zone_signed = yamlx::boolean(v, src, "old_zone_signed");

@@ -70,6 +70,8 @@ struct Spec {
     std::optional<std::uint32_t> ttl;
     // The zone served today is DNSSEC-signed (the parent has a DS), and that DS's TTL at the
     // parent when known: the instructions remove the DS before the name servers change.
+    // dnssec: sign the zone on our servers (pattern A); unset: the profile's dnssec.default.
+    std::optional<bool> dnssec;
     bool old_zone_signed = false;
     std::optional<std::uint32_t> old_ds_ttl;
     std::vector<ExtraRecord> records;

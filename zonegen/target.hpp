@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "zonegen/diff.hpp"
+#include "zonegen/dnssec.hpp"
 #include "zonegen/profile.hpp"
 #include "zonegen/spec.hpp"
 #include "zonegen/zone.hpp"
@@ -93,6 +94,7 @@ struct ZoneIntent {
     std::vector<std::string> primaries;       // secondary: where it transfers from
     std::optional<TransferKey> transfer_key;  // secondary: the key it transfers with
     std::optional<std::string> account;       // tenancy: the spec's (none: the live one kept)
+    std::optional<DnssecIntent> dnssec;       // primary (pattern A): its signing
     std::string source;                       // the spec's name, for messages
 };
 

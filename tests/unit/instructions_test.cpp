@@ -104,3 +104,66 @@ TEST(Instructions, RefusesATransferOfATldWeCannotTakeOver) {
     EXPECT_NO_THROW(build_instructions(spec("example.tokyo", "A", "customer"), load_profile(""),
                                        "ja", Date::parse("2026-11-30"), std::nullopt));
 }
+
+namespace {
+
+Spec signed_spec(const std::string& reg, const std::string& extra = "") {
+    return parse_spec("domain: example.com\ndns_pattern: A\nregistrar: " + reg +
+                          "\nserver: {name: sv.example.net, ipv4: [192.0.2.10]}\ndnssec: true\n" +
+                          extra,
+                      "t.yaml");
+}
+
+const Step& step_named(const Instructions& in, const std::string& id) {
+    for (const auto& s : in.steps)
+        if (s.id == id) return s;
+    throw std::logic_error("no step " + id);
+}
+
+}  // namespace
+
+TEST(InstructionsDnssec, TheDsIsRegisteredOnceTheCachedDelegationHasExpired) {
+    // ns_update up to 48 hours, then the longest cached delegation (ns_cache: 2 days).
+    Instructions in = build_instructions(signed_spec("customer"), load_profile(""), "en",
+                                         Date::parse("2026-12-14"), std::nullopt);
+    ASSERT_TRUE(in.dnssec);
+    const Step& ns = step_named(in, "ns_change");
+    const Step& ds = step_named(in, "ds_submit");
+    EXPECT_FALSE(ds.provider);  // registrar: customer: the customer registers it
+    EXPECT_GT(ds.n, ns.n);
+    EXPECT_GE(days_between(*ns.date, *ds.date), 2);
+    EXPECT_GE(days_between(*ns.date_latest, *ds.date_latest), 4);
+    EXPECT_NE(ds.detail.find("once our name servers have started signing"), std::string::npos);
+    EXPECT_NE(
+        ds_line(in, Wording::builtin("instructions", "en")).find("step " + std::to_string(ds.n)),
+        std::string::npos);
+}
+
+TEST(InstructionsDnssec, TheDsValuesAreInTheStepAndTheJson) {
+    DsRecord d;
+    d.key_tag = 53490;
+    d.algorithm = 13;
+    d.digest = "D436D8FD1C5C055CE9C1F587424300D6AE614A3D2B42462714076CC34F770C88";
+    d.dnskey = "257 3 13 dBLTzV17J6oPD93BvMkZnBs1pvY4YkTy";
+    Instructions in =
+        build_instructions(signed_spec("transfer"), load_profile(""), "ja",
+                           Date::parse("2026-12-14"), std::nullopt, std::nullopt, {d});
+    const Step& ds = step_named(in, "ds_submit");
+    EXPECT_TRUE(ds.provider);  // a transferred registration: we register it
+    EXPECT_NE(ds.detail.find("キータグ：53490"), std::string::npos) << ds.detail;
+    EXPECT_NE(ds.detail.find(d.digest), std::string::npos);
+    auto j = instructions_json(in);
+    EXPECT_EQ(j["dnssec"], true);
+    ASSERT_EQ(j["ds"].size(), 1u);
+    EXPECT_EQ(j["ds"][0]["record"], "53490 13 2 " + d.digest);
+    EXPECT_EQ(j["ds"][0]["dnskey"], d.dnskey);
+}
+
+TEST(InstructionsDnssec, AnUnsignedSpecHasNoDsStepAndIgnoresDsValues) {
+    Instructions in =
+        build_instructions(spec("example.com", "A", "customer"), load_profile(""), "en",
+                           Date::parse("2026-12-14"), std::nullopt, std::nullopt, {DsRecord{}});
+    EXPECT_FALSE(in.dnssec);
+    EXPECT_TRUE(in.ds.empty());
+    for (const auto& s : in.steps) EXPECT_NE(s.id, "ds_submit");
+}

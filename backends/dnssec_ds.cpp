@@ -1,0 +1,58 @@
+#include "backends/dnssec_ds.hpp"
+
+#include <cctype>
+#include <optional>
+#include <string>
+
+#include "backends/ldns_ptr.hpp"
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+
+namespace {
+
+LdnsRr dnskey_rr(const Name& zone, const std::string& dnskey) {
+    std::string text = zone.to_string() + " 3600 IN DNSKEY " + dnskey;
+    ldns_rr* rr = nullptr;
+    if (ldns_rr_new_frm_str(&rr, text.c_str(), 0, nullptr, nullptr) != LDNS_STATUS_OK || !rr ||
+        ldns_rr_get_type(rr) != LDNS_RR_TYPE_DNSKEY) {
+        if (rr) ldns_rr_free(rr);
+        throw InputError("the DNSKEY of " + zone.to_string() +
+                         " does not parse: " + dnskey.substr(0, 60));
+    }
+    return LdnsRr(rr);
+}
+
+std::string rdf_text(const ldns_rdf* rdf) {
+    LdnsString s(ldns_rdf2str(rdf));
+    return s ? std::string(s.get()) : std::string();
+}
+
+}  // namespace
+
+std::string DsRecord::to_string() const {
+    return std::to_string(key_tag) + " " + std::to_string(algorithm) + " " +
+           std::to_string(digest_type) + " " + digest;
+}
+
+DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey) {
+    LdnsRr key = dnskey_rr(zone, dnskey);
+    LdnsRr ds(ldns_key_rr2ds(key.get(), LDNS_SHA256));
+    if (!ds || ldns_rr_rd_count(ds.get()) != 4)
+        throw InputError("no DS could be computed for the DNSKEY of " + zone.to_string());
+    DsRecord r;
+    r.dnskey = dnskey;
+    r.key_tag = std::stoi(rdf_text(ldns_rr_rdf(ds.get(), 0)));
+    r.algorithm = static_cast<int>(ldns_rdf2native_int8(ldns_rr_rdf(ds.get(), 1)));
+    r.digest_type = static_cast<int>(ldns_rdf2native_int8(ldns_rr_rdf(ds.get(), 2)));
+    for (char c : rdf_text(ldns_rr_rdf(ds.get(), 3)))
+        if (std::isxdigit(static_cast<unsigned char>(c)))
+            r.digest += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return r;
+}
+
+int dnskey_key_tag(const Name& zone, const std::string& dnskey) {
+    return static_cast<int>(ldns_calc_keytag(dnskey_rr(zone, dnskey).get()));
+}
+
+}  // namespace zonegen
