@@ -35,9 +35,12 @@ std::string DsRecord::to_string() const {
            std::to_string(digest_type) + " " + digest;
 }
 
-DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey) {
+DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey, int digest_type) {
     LdnsRr key = dnskey_rr(zone, dnskey);
-    LdnsRr ds(ldns_key_rr2ds(key.get(), LDNS_SHA256));
+    ldns_hash h = digest_type == 1 ? LDNS_SHA1 : digest_type == 4 ? LDNS_SHA384 : LDNS_SHA256;
+    if (digest_type != 1 && digest_type != 2 && digest_type != 4)
+        throw InputError("DS digest type " + std::to_string(digest_type) + " is not computed");
+    LdnsRr ds(ldns_key_rr2ds(key.get(), h));
     if (!ds || ldns_rr_rd_count(ds.get()) != 4)
         throw InputError("no DS could be computed for the DNSKEY of " + zone.to_string());
     DsRecord r;

@@ -19,7 +19,8 @@ struct DsRecord {
 
 // The DS of `dnskey` ("257 3 13 base64...") at `zone` with SHA-256, `dnskey` kept beside it. Throws
 // InputError for a DNSKEY that does not parse.
-DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey);
+// `digest_type` 1 (SHA-1) and 4 (SHA-384) too, to compare with a parent's DS of those.
+DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey, int digest_type = 2);
 
 // The key tag of a DNSKEY (RFC 4034 appendix B); InputError as above.
 int dnskey_key_tag(const Name& zone, const std::string& dnskey);

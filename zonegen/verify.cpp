@@ -8,9 +8,11 @@
 #include "backends/dnsquery.hpp"
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/customer_networks.hpp"
+#include "zonegen/dnssec.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/input.hpp"
+#include "zonegen/verify_dnssec.hpp"
 
 namespace zonegen {
 namespace {
@@ -122,10 +124,16 @@ struct Run {
     Answers answers;
     std::set<Name> serving;                   // our-servers: ours that serve the zone
     std::optional<std::uint32_t> our_serial;  // our-servers: the first serial seen on ours
-    bool delegation_seen = false;   // delegation: the parent delegates as the procedure expects
-    std::uint32_t longest_ttl = 0;  // the parent's NS TTL, raised by the old zone's TTLs
+    bool delegation_seen = false;  // delegation: the parent delegates as the procedure expects
+    std::vector<std::string> our_dnskeys;  // our-servers: the DNSKEYs the first of ours serves
+    std::uint32_t longest_ttl = 0;         // the parent's NS TTL, raised by the old zone's TTLs
 
     const Name& zone() const { return spec.domain; }
+    // Our servers sign the zone (pattern A, dnssec).
+    bool signs() const {
+        auto d = dnssec_intent(spec, profile);
+        return d && d->sign;
+    }
     DnsAnswer q(const Server& s, const Name& n, RRType t) const { return answers.get(s, n, t); }
     // Switched, as the parent shows it or as --switched-at says.
     bool switched() const { return delegation_seen || opts.switched_at.has_value(); }
@@ -162,6 +170,7 @@ bool compared_on_old(RRType t) {
 void ask_our_servers(Run& run) {
     for (const auto& s : run.ours) {
         run.answers.ask(s, run.zone(), rrtype::SOA);
+        if (run.signs()) run.answers.ask(s, run.zone(), rrtype::DNSKEY);
         for (const RRset& set : run.want.zone.rrsets())
             if (compared_on_ours(run, set.type)) run.answers.ask(s, set.owner, set.type);
     }
@@ -193,6 +202,21 @@ void check_wanted_rrset(const Run& run, const Server& s, const RRset& set, Verif
         problem(c, what + " is " + shown(set.type, got) + ", want " + shown(set.type, want));
 }
 
+// dnssec: each of ours serves a DNSKEY with the SEP flag (the key the parent's DS names).
+void check_our_dnskey(Run& run, const Server& s, VerifyCheck& c) {
+    auto keys = run.q(s, run.zone(), rrtype::DNSKEY).rdata(run.zone(), rrtype::DNSKEY);
+    bool sep = std::any_of(keys.begin(), keys.end(), [](const std::string& k) {
+        return rdata_text(rrtype::DNSKEY, k).rfind("257 ", 0) == 0;
+    });
+    if (!sep) {
+        problem(c, s.label +
+                       ": serves no DNSKEY with the SEP flag: the zone is not signed there "
+                       "(apply the spec with dnssec: true)");
+        return;
+    }
+    if (run.our_dnskeys.empty()) run.our_dnskeys = keys;
+}
+
 void check_our_server(Run& run, const Server& s, VerifyCheck& c) {
     const Name& zone = run.zone();
     auto a = run.q(s, zone, rrtype::SOA);
@@ -216,6 +240,7 @@ void check_our_server(Run& run, const Server& s, VerifyCheck& c) {
                        std::to_string(*run.our_serial) + " (a secondary lagging behind)");
     for (const RRset& set : run.want.zone.rrsets())
         if (compared_on_ours(run, set.type)) check_wanted_rrset(run, s, set, c);
+    if (run.signs()) check_our_dnskey(run, s, c);
 }
 
 // B: our secondary against the customer's primary, which must list it in its NS set.
@@ -320,12 +345,38 @@ void check_glue(const Run& run, const DnsAnswer& a, const std::set<Name>& named,
     }
 }
 
-// A DS at the parent for the zone we do not sign: validating resolvers fail.
+// The parent's DS against the keys we serve. Not signed by us: any DS makes validating
+// resolvers fail. Signed: a DS of ours secures it; a DS of no key we serve (the old
+// provider's) is the classic outage once the delegation points at us, and a problem before
+// it too, since switching then causes it.
 void check_parent_ds(const Run& run, const Server& p, VerifyCheck& c) {
-    if (!run.q(p, run.zone(), rrtype::DS).rdata(run.zone(), rrtype::DS).empty())
-        problem(c, p.label +
-                       ": publishes a DS, but the zone is not signed by us: validating resolvers "
-                       "will fail; remove the DS at the registrar");
+    auto ds = run.q(p, run.zone(), rrtype::DS).rdata(run.zone(), rrtype::DS);
+    if (!run.signs()) {
+        if (!ds.empty())
+            problem(c, p.label +
+                           ": publishes a DS, but the zone is not signed by us: validating "
+                           "resolvers will fail; remove the DS at the registrar");
+        return;
+    }
+    if (ds.empty()) {
+        c.evidence.push_back(p.label +
+                             ": no DS: the zone resolves unsigned (insecure) until our "
+                             "DS is registered (instructions --with-ds)");
+        return;
+    }
+    DsMatch m = match_ds(run.zone(), ds, run.our_dnskeys);
+    for (const auto& d : m.ours) c.evidence.push_back(p.label + ": DS " + d + " is our key's");
+    if (m.foreign.empty() || !m.ours.empty()) return;  // ours beside a foreign one still validates
+    std::string d = m.foreign.front();
+    if (run.switched())
+        problem(c, p.label + ": the DS " + d +
+                       " matches no key our servers serve: every validating resolver fails the "
+                       "domain (SERVFAIL) now; remove it at the registrar and register ours");
+    else
+        problem(c, p.label + ": the DS " + d +
+                       " matches no key our servers serve (the old provider's): if the name "
+                       "servers change while it is published, every validating resolver fails the "
+                       "domain; remove it first and wait out its TTL");
 }
 
 VerifyCheck check_delegation(Run& run) {

@@ -361,6 +361,92 @@ TEST_F(DelegationCheck, ADsForTheUnsignedZoneIsAProblem) {
         << evidence(c);
 }
 
+// ---- dnssec: the parent's DS against the keys our servers serve ----------------------------
+
+class DnssecChainCheck : public VerifyWorld {
+  protected:
+    // A CSK PowerDNS made, and the SHA-256 DS its cryptokeys API gave for it (at sig-test.com.,
+    // the zone of these tests).
+    const std::string key =
+        "257 3 13 dBLTzV17J6oPD93BvMkZnBs1pvY4YkTy/roWcALDLY58/z2JGi8jRBz3/XHbFrRlsZoVH0BaGg4T1W+qY"
+        "eYPQg==";
+    const std::string our_ds =
+        "53490 13 2 D436D8FD1C5C055CE9C1F587424300D6AE614A3D2B42462714076CC34F770C88";
+    const std::string old_ds = "11111 13 2 " + std::string(64, 'B');
+
+    void SetUp() override {
+        VerifyWorld::SetUp();
+        spec = parse_spec(
+            "domain: sig-test.com\ndns_pattern: A\nregistrar: customer\nserver: "
+            "{name: sv.example.net, ipv4: [192.0.2.10]}\ndnssec: true\n",
+            "t.yaml");
+    }
+    void our_servers_sign() {
+        our_servers_serve();
+        for (const char* a : {"192.0.2.53", "198.51.100.53"})
+            world.at(a).put(spec.domain, rrtype::DNSKEY, 3600,
+                            {parse_rdata(rrtype::DNSKEY, key, spec.domain)});
+    }
+    void parent_ds(FakeServer& p, const std::vector<std::string>& ds) {
+        std::vector<std::string> wire;
+        for (const auto& d : ds) wire.push_back(parse_rdata(rrtype::DS, d, spec.domain));
+        p.put(spec.domain, rrtype::DS, 86400, wire);
+    }
+};
+
+TEST_F(DnssecChainCheck, OurServersWithoutAKeyAreNotReady) {
+    our_servers_serve();
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
+    EXPECT_NE(evidence(c).find("serves no DNSKEY with the SEP flag"), std::string::npos)
+        << evidence(c);
+}
+
+TEST_F(DnssecChainCheck, TheParentsDsOfOurKeyIsFine) {
+    our_servers_sign();
+    parent_ds(parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800), {our_ds});
+    VerifyResult r = run();
+    const auto& c = check(r, VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::ok) << evidence(c);
+    EXPECT_NE(evidence(c).find("DS " + our_ds + " is our key's"), std::string::npos) << evidence(c);
+    EXPECT_EQ(check(r, VerifyCheckId::our_servers).status, CheckStatus::ok);
+}
+
+TEST_F(DnssecChainCheck, NoDsYetIsInsecureNotAProblem) {
+    our_servers_sign();
+    parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800);
+    const auto& c = check(run(), VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::ok);
+    EXPECT_NE(evidence(c).find("no DS: the zone resolves unsigned (insecure)"), std::string::npos);
+}
+
+TEST_F(DnssecChainCheck, TheOldProvidersDsAfterTheSwitchIsTheOutage) {
+    our_servers_sign();
+    parent_ds(parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800), {old_ds});
+    const auto& c = check(run(), VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::problem);
+    EXPECT_NE(evidence(c).find("matches no key our servers serve: every validating resolver "
+                               "fails the domain (SERVFAIL) now"),
+              std::string::npos)
+        << evidence(c);
+}
+
+TEST_F(DnssecChainCheck, TheOldProvidersDsBeforeTheSwitchSaysWhatSwitchingWouldDo) {
+    our_servers_sign();
+    parent_ds(parent_delegates({"ns1.oldprovider.example."}, 172800), {old_ds});
+    const auto& c = check(run(), VerifyCheckId::delegation);
+    EXPECT_EQ(c.status, CheckStatus::problem);
+    EXPECT_NE(evidence(c).find("if the name servers change while it is published"),
+              std::string::npos)
+        << evidence(c);
+}
+
+TEST_F(DnssecChainCheck, OursBesideTheOldOneStillValidates) {
+    our_servers_sign();
+    parent_ds(parent_delegates({"ns1.example.net.", "ns2.example.net."}, 172800), {our_ds, old_ds});
+    EXPECT_EQ(check(run(), VerifyCheckId::delegation).status, CheckStatus::ok);
+}
+
 // ---- old-server ---------------------------------------------------------------------------
 
 class OldServerCheck : public VerifyWorld {
