@@ -85,9 +85,10 @@ std::vector<std::string> DnsAnswer::rdata(const Name& owner, RRType type) const 
 }
 
 DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,
-                int timeout_ms) {
+                int timeout_ms, bool dnssec) {
     auto res = make_resolver(address, port, timeout_ms);
     if (!res) return DnsAnswer{};
+    if (dnssec) ldns_resolver_set_dnssec(res.get(), true);  // EDNS with DO
     LdnsRdf qname(ldns_dname_new_frm_str(name.to_string().c_str()));
     ldns_pkt* raw = nullptr;
     ldns_status st = ldns_resolver_send(&raw, res.get(), qname.get(),
@@ -128,7 +129,7 @@ std::vector<DnsAnswer> query_all(const std::vector<DnsQuestion>& questions,
             int timeout = static_cast<int>(std::min<long long>(budget.timeout_ms, left.count()));
             DnsAnswer a;
             try {
-                a = query(q.address, q.port, q.name, q.type, timeout);
+                a = query(q.address, q.port, q.name, q.type, timeout, q.dnssec);
             } catch (const std::exception&) {
                 // left unanswered (out of memory in ldns, say): never ends a worker thread
             }

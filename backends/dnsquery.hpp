@@ -45,13 +45,14 @@ DnsAnswer parse_dns_message(std::string_view wire);
 
 // One non-recursive query (UDP, TCP when truncated), bounded by `timeout_ms`.
 DnsAnswer query(const std::string& address, std::uint16_t port, const Name& name, RRType type,
-                int timeout_ms);
+                int timeout_ms, bool dnssec = false);
 
 struct DnsQuestion {
     std::string address;
     std::uint16_t port = 53;
     Name name;
     RRType type = 0;
+    bool dnssec = false;  // the DO bit: the answer carries the RRSIGs
 };
 
 // What bounds a run of queries against servers that may be hostile or dead.

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "backends/dnsquery.hpp"
+#include "backends/dnssec_sig.hpp"
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/dnssec.hpp"
@@ -45,8 +46,8 @@ Server server_of(const Endpoint& e, const std::string& what) {
 // query is asked up front, in parallel (8 at a time, under the run's deadline).
 class Answers {
   public:
-    void ask(const Server& s, const Name& n, RRType t) {
-        questions_.push_back({s.address, s.port, n, t});
+    void ask(const Server& s, const Name& n, RRType t, bool dnssec = false) {
+        questions_.push_back({s.address, s.port, n, t, dnssec});
         labels_.push_back(s.label);
     }
 
@@ -169,8 +170,9 @@ bool compared_on_old(RRType t) {
 
 void ask_our_servers(Run& run) {
     for (const auto& s : run.ours) {
-        run.answers.ask(s, run.zone(), rrtype::SOA);
-        if (run.signs()) run.answers.ask(s, run.zone(), rrtype::DNSKEY);
+        // Signed: the SOA and the DNSKEY with their RRSIGs (DO), which check_our_dnssec verifies.
+        run.answers.ask(s, run.zone(), rrtype::SOA, run.signs());
+        if (run.signs()) run.answers.ask(s, run.zone(), rrtype::DNSKEY, true);
         for (const RRset& set : run.want.zone.rrsets())
             if (compared_on_ours(run, set.type)) run.answers.ask(s, set.owner, set.type);
     }
@@ -202,6 +204,35 @@ void check_wanted_rrset(const Run& run, const Server& s, const RRset& set, Verif
         problem(c, what + " is " + shown(set.type, got) + ", want " + shown(set.type, want));
 }
 
+// The signatures over `type` at the apex: present, valid with our keys now, and not within
+// kSignatureMargin of their expiry (a secondary that stopped transferring serves the old
+// ones until they expire, and the domain then fails validation).
+constexpr std::time_t kSignatureMargin = 7 * 86400;
+
+void check_our_rrsig(const Run& run, const Server& s, RRType type,
+                     const std::vector<std::string>& keys, VerifyCheck& c) {
+    const Name& zone = run.zone();
+    auto a = run.q(s, zone, type);
+    std::string what = s.label + ": the RRSIG over " + type_name(type);
+    std::uint32_t ttl = 0;
+    for (const auto& r : a.answer)
+        if (r.owner == zone && r.type == type) ttl = r.ttl;
+    bool any = false;
+    for (const auto& r : a.answer) {
+        auto f = r.type == rrtype::RRSIG ? parse_rrsig(r.rdata) : std::nullopt;
+        if (!f || f->covered != type || r.owner != zone) continue;
+        any = true;
+        if (auto why = rrsig_problem(zone, zone, type, ttl, a.rdata(zone, type), r.rdata, keys,
+                                     run.opts.now);
+            !why.empty())
+            problem(c, what + " (key " + std::to_string(f->key_tag) + ") does not verify: " + why);
+        else if (f->expiration - run.opts.now < kSignatureMargin)
+            problem(c, what + " expires " + format_time(f->expiration) +
+                           ", within 7 days: the renewed signatures have not reached this server");
+    }
+    if (!any) problem(c, what + " is missing: the zone is not served signed there");
+}
+
 // dnssec: each of ours serves a DNSKEY with the SEP flag (the key the parent's DS names).
 void check_our_dnskey(Run& run, const Server& s, VerifyCheck& c) {
     auto keys = run.q(s, run.zone(), rrtype::DNSKEY).rdata(run.zone(), rrtype::DNSKEY);
@@ -215,6 +246,7 @@ void check_our_dnskey(Run& run, const Server& s, VerifyCheck& c) {
         return;
     }
     if (run.our_dnskeys.empty()) run.our_dnskeys = keys;
+    for (RRType t : {rrtype::SOA, rrtype::DNSKEY}) check_our_rrsig(run, s, t, keys, c);
 }
 
 void check_our_server(Run& run, const Server& s, VerifyCheck& c) {

@@ -8,6 +8,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "backends/dnssec_ds.hpp"
+#include "backends/dnssec_sig.hpp"
 #include "zonegen/generate.hpp"
 #include "zonegen/verify.hpp"
 
@@ -43,7 +45,8 @@ struct FakeServer {
               3600};
         put(zone, rrtype::SOA, 3600, {soa_wire(s)});
     }
-    DnsAnswer answer(const Name& n, RRType t) const {
+    // With `dnssec` (the DO bit), the RRSIGs stored at `n` that cover `t` come along.
+    DnsAnswer answer(const Name& n, RRType t, bool dnssec = false) const {
         DnsAnswer a;
         if (silent) return a;
         a.answered = true;
@@ -52,6 +55,10 @@ struct FakeServer {
         if (auto it = data.find({n, t}); it != data.end())
             for (const auto& rd : it->second.second)
                 a.answer.push_back({n, t, it->second.first, rd});
+        if (auto it = data.find({n, rrtype::RRSIG}); dnssec && it != data.end())
+            for (const auto& rd : it->second.second)
+                if (parse_rrsig(rd) && parse_rrsig(rd)->covered == t)
+                    a.answer.push_back({n, rrtype::RRSIG, it->second.first, rd});
         a.authority = authority;
         a.additional = additional;
         return a;
@@ -76,7 +83,8 @@ struct FakeWorld {
             std::string key = q.address + ":" + std::to_string(q.port);
             asked.push_back(key + " " + q.name.to_string() + " " + type_name(q.type));
             auto it = servers.find(key);
-            out.push_back(it == servers.end() ? DnsAnswer{} : it->second.answer(q.name, q.type));
+            out.push_back(it == servers.end() ? DnsAnswer{}
+                                              : it->second.answer(q.name, q.type, q.dnssec));
         }
         return out;
     }
@@ -365,27 +373,44 @@ TEST_F(DelegationCheck, ADsForTheUnsignedZoneIsAProblem) {
 
 class DnssecChainCheck : public VerifyWorld {
   protected:
-    // A CSK PowerDNS made, and the SHA-256 DS its cryptokeys API gave for it (at sig-test.com.,
-    // the zone of these tests).
+    // What a PowerDNS 4.7 primary served for sig-test.com. signed with a CSK (dig +dnssec):
+    // the SOA, the DNSKEY and their RRSIGs, valid from 2026-11-26 to 2026-12-17.
+    const std::string soa =
+        "ns1.example.net. hostmaster.example.net. 2026120701 14400 3600 1209600 3600";
     const std::string key =
-        "257 3 13 dBLTzV17J6oPD93BvMkZnBs1pvY4YkTy/roWcALDLY58/z2JGi8jRBz3/XHbFrRlsZoVH0BaGg4T1W+qY"
-        "eYPQg==";
-    const std::string our_ds =
-        "53490 13 2 D436D8FD1C5C055CE9C1F587424300D6AE614A3D2B42462714076CC34F770C88";
+        "257 3 13 kIjc/hecvnb4MIFMXVTRb53fzw/K3iyjkS2AFcrAq717t6cQFAfzDtBPqwl3MuHxUF+Nn2CyEJcgzPg/"
+        "RP4ntQ==";
+    const std::string soa_sig =
+        "SOA 13 2 3600 20261217000000 20261126000000 44928 sig-test.com. "
+        "wiGpLpVY2clVjdOmkoTaBp2pHiWZ0Sm1VxZkiEp4DRCngDcQpl76tYAIw72YawruEqJpLxFX0t/"
+        "HRJwgqAwSmA==";
+    const std::string key_sig =
+        "DNSKEY 13 2 3600 20261217000000 20261126000000 44928 sig-test.com. "
+        "pKmWBl+/hHftjNZPejn2yeFBMMY1oGLSXAj2LtPf3v3To0k/1EVzTOcX94j7WupMoVFIvY1OgXIodHzo3oWFqw==";
     const std::string old_ds = "11111 13 2 " + std::string(64, 'B');
+    std::string our_ds;
 
     void SetUp() override {
         VerifyWorld::SetUp();
+        opts.now = 1795996800;  // 2026-11-30T00:00:00Z, 17 days before the signatures expire
         spec = parse_spec(
             "domain: sig-test.com\ndns_pattern: A\nregistrar: customer\nserver: "
             "{name: sv.example.net, ipv4: [192.0.2.10]}\ndnssec: true\n",
             "t.yaml");
+        our_ds = ds_of_dnskey(spec.domain, key).to_string();
     }
-    void our_servers_sign() {
+    void our_servers_sign(const std::string& sig_of_soa = "") {
         our_servers_serve();
-        for (const char* a : {"192.0.2.53", "198.51.100.53"})
-            world.at(a).put(spec.domain, rrtype::DNSKEY, 3600,
-                            {parse_rdata(rrtype::DNSKEY, key, spec.domain)});
+        for (const char* a : {"192.0.2.53", "198.51.100.53"}) {
+            FakeServer& s = world.at(a);
+            s.put(spec.domain, rrtype::SOA, 3600, {parse_rdata(rrtype::SOA, soa, spec.domain)});
+            s.put(spec.domain, rrtype::DNSKEY, 3600,
+                  {parse_rdata(rrtype::DNSKEY, key, spec.domain)});
+            s.put(
+                spec.domain, rrtype::RRSIG, 3600,
+                {parse_rdata(rrtype::RRSIG, sig_of_soa.empty() ? soa_sig : sig_of_soa, spec.domain),
+                 parse_rdata(rrtype::RRSIG, key_sig, spec.domain)});
+        }
     }
     void parent_ds(FakeServer& p, const std::vector<std::string>& ds) {
         std::vector<std::string> wire;
@@ -393,6 +418,43 @@ class DnssecChainCheck : public VerifyWorld {
         p.put(spec.domain, rrtype::DS, 86400, wire);
     }
 };
+
+TEST_F(DnssecChainCheck, SignedServersWithValidSignaturesAreReady) {
+    our_servers_sign();
+    VerifyResult r = run();
+    const auto& c = check(r, VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::ok) << evidence(c);
+    EXPECT_EQ(r.verdict, Verdict::ready);
+}
+
+TEST_F(DnssecChainCheck, ASignatureThatDoesNotVerifyIsAProblem) {
+    std::string bad = soa_sig;
+    bad[bad.size() - 5] = bad[bad.size() - 5] == 'A' ? 'B' : 'A';
+    our_servers_sign(bad);
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
+    EXPECT_NE(evidence(c).find("the RRSIG over SOA (key 44928) does not verify"), std::string::npos)
+        << evidence(c);
+}
+
+TEST_F(DnssecChainCheck, SignaturesWithinSevenDaysOfExpiryAreAProblem) {
+    our_servers_sign();
+    opts.now = 1796688000;  // 2026-12-08T00:00:00Z: 9 days left
+    EXPECT_EQ(check(run(), VerifyCheckId::our_servers).status, CheckStatus::ok);
+    opts.now = 1796947200;  // 2026-12-11T00:00:00Z: 6 days left
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
+    EXPECT_NE(evidence(c).find("expires 2026-12-17T00:00:00Z, within 7 days"), std::string::npos)
+        << evidence(c);
+}
+
+TEST_F(DnssecChainCheck, ExpiredSignaturesDoNotVerify) {
+    our_servers_sign();
+    opts.now = 1798000000;  // 2026-12-23: past the expiry
+    const auto& c = check(run(), VerifyCheckId::our_servers);
+    EXPECT_EQ(c.status, CheckStatus::problem);
+    EXPECT_NE(evidence(c).find("does not verify"), std::string::npos) << evidence(c);
+}
 
 TEST_F(DnssecChainCheck, OurServersWithoutAKeyAreNotReady) {
     our_servers_serve();
