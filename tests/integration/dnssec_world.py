@@ -175,6 +175,8 @@ class DnssecWorld:
     def __init__(self, workdir, old_zones, hosts=None, tld="zgtest.", ttl=3, max_cache_ttl=5):
         self.workdir, self.tld, self.ttl = workdir, tld, ttl
         self.hosts = dict(hosts or {})
+        for host, addr in self.hosts.items():
+            assert host.endswith(".") and not host.endswith("." + tld) and addr, (host, addr)
         self.delegations = {}  # child: (ns {name: [addresses]}, [DS rdata])
         self.serial = 1
         self.old = self.tld_server = self.resolver = None
