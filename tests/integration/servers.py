@@ -10,6 +10,26 @@ API_KEY = "zonegen-test-key-5f1d0c"  # a test key; the tests grep all output for
 DEADLINE = int(os.environ.get("ZONEGEN_TEST_DEADLINE", "120"))
 
 
+def public_addr():
+    """A loopback address (127.x.y.z, not 127.0.0.1) whose port 53 is free over UDP and TCP:
+    where a server a resolver finds by delegation (glue, port 53 only) listens. Binding port
+    53 needs root, which the tests have inside their network namespace."""
+    import random
+    for _ in range(200):
+        addr = "127.%d.%d.%d" % (random.randint(1, 254), random.randint(0, 255), random.randint(2, 254))
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s, \
+                 socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                s.bind((addr, 53))
+                u.bind((addr, 53))
+            return addr
+        except PermissionError as e:
+            raise RuntimeError("cannot bind port 53 (run inside scripts/netns.sh, as root there): %s" % e)
+        except OSError:
+            continue
+    raise RuntimeError("no loopback address with port 53 free")
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -44,7 +64,7 @@ class Server:
 
 
 class Pdns(Server):
-    def __init__(self, workdir, secondary_cycle=False, only_notify="", extra_conf=""):
+    def __init__(self, workdir, secondary_cycle=False, only_notify="", extra_conf="", public=False):
         # gsqlite3-pragma-synchronous=0: no fsync per commit. SQLite has one writer at a time
         # and refuses (HTTP 500 "database is locked") a write it cannot wait for; on a
         # loaded disk an fsync holds that lock for long. A process killed (the tests SIGKILL
@@ -52,8 +72,12 @@ class Pdns(Server):
         # only_notify="" (as README advises for production): NOTIFY goes to the ALSO-NOTIFY
         # targets zonegen sets, with no lookup of the zone's NS names (which, without a
         # reachable resolver, stalls a notify call for seconds).
+        # PUBLIC: it also listens on port 53 of a loopback address of its own (public_addr),
+        # where a resolver following a delegation's glue finds it (self.public_addr).
         os.makedirs(workdir, exist_ok=True)
         self.dns_port, self.api_port = free_port(), free_port()
+        self.public_addr = public_addr() if public else None
+        listen = "127.0.0.1:%d" % self.dns_port + (", %s:53" % self.public_addr if public else "")
         self.url = "http://127.0.0.1:%d" % self.api_port
         db = os.path.join(workdir, "pdns.sqlite3")
         if os.path.exists(db):
@@ -63,7 +87,7 @@ class Pdns(Server):
         conf = f"""launch=gsqlite3
 gsqlite3-database={db}
 gsqlite3-dnssec=yes
-local-address=127.0.0.1:{self.dns_port}
+local-address={listen}
 socket-dir={workdir}
 api=yes
 api-key={API_KEY}
@@ -187,12 +211,16 @@ class Knot(Server):
     snippet under test); the server, control, database and template sections come from
     here. Checked with `knotc conf-check` first."""
 
-    def __init__(self, workdir, body, probe_zone, port=None):
+    def __init__(self, workdir, body, probe_zone, port=None, public=False):
+        # PUBLIC: also on port 53 of a loopback address of its own (self.public_addr), for a
+        # resolver that finds it through a delegation's glue.
         os.makedirs(os.path.join(workdir, "db"), exist_ok=True)
         self.port, self.workdir = port or free_port(), workdir
+        self.public_addr = public_addr() if public else None
+        listen = "127.0.0.1@%d" % self.port + (", %s@53" % self.public_addr if public else "")
         self.sock = os.path.join(workdir, "knot.sock")
         self.conf = os.path.join(workdir, "knot.conf")
-        head = (f"server:\n    rundir: {workdir}\n    listen: 127.0.0.1@{self.port}\n"
+        head = (f"server:\n    rundir: {workdir}\n    listen: [{listen}]\n"
                 f"control:\n    listen: {self.sock}\n"
                 "log:\n  - target: stderr\n    any: info\n"
                 f"database:\n    storage: {workdir}/db\n"
@@ -241,6 +269,64 @@ class Nsd(Server):
         r = subprocess.run(["nsd-control", "-c", self.conf, "reload", zone], capture_output=True, text=True)
         if r.returncode:
             raise RuntimeError("nsd-control reload failed: " + r.stdout + r.stderr)
+
+
+class Unbound(Server):
+    """unbound as a validating resolver on 127.0.0.1 and a free port (self.port), with the
+    given `trust-anchor:` lines and stub zones ({zone: "addr@port"}) and nothing else: no
+    root (names outside the stubs cannot be resolved), no domain-insecure. Caches are
+    capped at MAX_TTL seconds (negative answers and bogus verdicts too), so a test can wait
+    a TTL out honestly; flush() forgets everything at once for a test that steps faster.
+    Validation failures are logged (val-log-level 2) and returned as extended DNS errors."""
+
+    def __init__(self, workdir, trust_anchors, stubs, max_ttl=5):
+        os.makedirs(workdir, exist_ok=True)
+        self.port, self.workdir = free_port(), workdir
+        self.conf = os.path.join(workdir, "unbound.conf")
+        lines = ["server:", "    interface: 127.0.0.1", "    port: %d" % self.port, "    do-ip6: no",
+                 "    access-control: 127.0.0.0/8 allow", '    username: ""', '    chroot: ""',
+                 '    directory: "%s"' % workdir, '    pidfile: "%s/unbound.pid"' % workdir,
+                 "    use-syslog: no", '    logfile: ""', "    verbosity: 1", "    log-servfail: yes",
+                 "    val-log-level: 2", "    ede: yes", '    module-config: "validator iterator"',
+                 # The servers the delegations name live on 127.x addresses.
+                 "    do-not-query-localhost: no",
+                 "    cache-max-ttl: %d" % max_ttl, "    cache-max-negative-ttl: %d" % max_ttl,
+                 "    val-bogus-ttl: %d" % max_ttl, "    infra-host-ttl: %d" % max_ttl,
+                 "    infra-keep-probing: yes", "    trust-anchor-signaling: no", "    prefetch: no", "    serve-expired: no",
+                 "    num-threads: 1"]
+        lines += ['    trust-anchor: "%s"' % a for a in trust_anchors]
+        lines += ["remote-control:", "    control-enable: yes",
+                  '    control-interface: "%s/unbound.ctl"' % workdir, "    control-use-cert: no"]
+        for zone, addr in stubs.items():
+            lines += ["stub-zone:", '    name: "%s"' % zone, "    stub-addr: %s" % addr]
+        open(self.conf, "w").write("\n".join(lines) + "\n")
+        chk = subprocess.run(["unbound-checkconf", self.conf], capture_output=True, text=True)
+        if chk.returncode:
+            raise RuntimeError("unbound.conf does not check: " + chk.stdout + chk.stderr)
+        log = open(os.path.join(workdir, "log"), "w")
+        super().__init__("unbound", subprocess.Popen(["/usr/sbin/unbound", "-d", "-c", self.conf], stdout=log,
+                                                     stderr=subprocess.STDOUT), workdir)
+        deadline = time.time() + DEADLINE
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("unbound exited at start:\n" + self.log())
+            if self.control("status", check=False).returncode == 0:
+                return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("unbound did not start within %d s:\n" % DEADLINE + self.log())
+
+    def control(self, *args, check=True):
+        r = subprocess.run(["unbound-control", "-c", self.conf, *args], capture_output=True, text=True)
+        if check and r.returncode:
+            raise RuntimeError("unbound-control %s failed: %s" % (" ".join(args), r.stdout + r.stderr))
+        return r
+
+    def flush(self):
+        """Forgets every cached answer, key, bogus verdict and server (as a restart would)."""
+        for args in (("flush_zone", "."), ("flush_bogus",), ("flush_negative",), ("flush_infra", "all"),
+                     ("flush_requestlist",)):
+            self.control(*args)
 
 
 def dig(port, name, rtype, server="127.0.0.1"):
