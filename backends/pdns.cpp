@@ -427,6 +427,17 @@ void PdnsClient::delete_cryptokey(const Name& zone, int id) {
                 nullptr, {204});
 }
 
+std::optional<std::string> PdnsClient::config_value(const std::string& name) {
+    auto p = impl_->path("/config");
+    auto j = impl_->parse(impl_->call("GET", p, nullptr, {200}).second, "GET " + p);
+    if (j.is_array())
+        for (const auto& c : j)
+            if (c.is_object() && c.value("name", "") == name && c.contains("value") &&
+                c["value"].is_string())
+                return c["value"].get<std::string>();
+    return std::nullopt;
+}
+
 void PdnsClient::rectify(const Name& zone) {
     impl_->call("PUT", impl_->path("/zones/" + zone_path(zone) + "/rectify"), nullptr, {200});
 }

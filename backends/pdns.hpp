@@ -82,6 +82,8 @@ class PdnsClient {
                           const std::string& algorithm);
     void delete_cryptokey(const Name& zone, int id);
     void rectify(const Name& zone);
+    // A setting of the server's configuration (GET .../config); nullopt when it has none.
+    std::optional<std::string> config_value(const std::string& name);
     // A TSIG key (server-wide): its algorithm, and whether its secret equals `secret`,
     // compared here in memory (the live secret goes nowhere else); nullopt when absent.
     struct TsigKeyState {

@@ -200,6 +200,7 @@ class PdnsTarget final : public Target {
             bool created = !live.exists || live.empty_shell;
             if (!created && !records.empty()) out.push_back(records_step(want.zone, records));
             for (auto& s : metadata_steps(want.zone, created)) out.push_back(std::move(s));
+            if (want.records.find(want.zone, rrtype::DNSKEY)) require_direct_dnskey();
             if (want.dnssec)
                 if (auto s = pdns_dnssec_step(*client_, want.zone, pdns_dnssec_state(doc_, keys_),
                                               *want.dnssec))
@@ -334,6 +335,17 @@ class PdnsTarget final : public Target {
         std::shared_ptr<PdnsClient> client;
         std::optional<json> doc;
     };
+
+    // A multi-signer move publishes the old provider's DNSKEYs as records: PowerDNS serves
+    // DNSKEY records of its database only with direct-dnskey=yes (server-wide).
+    void require_direct_dnskey() {
+        auto v = client_->config_value("direct-dnskey");
+        if (v && *v == "yes") return;
+        throw UnsafeError("PowerDNS at " + url_ + " has direct-dnskey=" + v.value_or("no") +
+                          ": it would not serve the old provider's DNSKEYs of the multi-signer "
+                          "move, and validating resolvers asking it would fail the domain; set "
+                          "direct-dnskey=yes in its configuration (server-wide) and restart it");
+    }
 
     // The zone's active keys, asked only of a zone PowerDNS says is signed.
     void load_keys(const Name& zone) {

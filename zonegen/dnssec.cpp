@@ -23,6 +23,11 @@ std::optional<DnssecIntent> dnssec_intent(const Spec& spec, const Profile& profi
     DnssecIntent d;
     d.sign = spec.dnssec.value_or(profile.dnssec.sign);
     d.algorithm = profile.dnssec.algorithm;
+    // A multi-signer move: both signers use the old provider's algorithm (RFC 8901 section 9).
+    if (spec.multi_signer && !spec.old_dnskeys.empty()) {
+        int alg = static_cast<unsigned char>(spec.old_dnskeys.front()[3]);
+        d.algorithm = alg == 8 ? "RSASHA256" : alg == 15 ? "ED25519" : "ECDSAP256SHA256";
+    }
     d.nsec3 = profile.dnssec.nsec3;
     return d;
 }

@@ -143,6 +143,8 @@ Desired build_desired(const Spec& spec, const Profile& profile, const GenerateOp
         b.generated(d, rrtype::SOA, profile.ttl_soa, soa_wire(soa));
         for (const auto& ns : profile.nameservers)
             b.generated(d, rrtype::NS, profile.ttl_ns, ns.name.wire());
+        // A multi-signer move: the old provider's keys beside ours (PowerDNS adds its own).
+        for (const auto& key : spec.old_dnskeys) b.generated(d, rrtype::DNSKEY, ttl, key);
     } else if (spec.pattern == Pattern::B) {
         const auto& sec = profile.pattern_b_secondary();
         // Added to the customer's NS rrset, whose TTL it takes: the fragment prints it without

@@ -38,6 +38,9 @@ std::set<RRKey> managed_keys(const Spec& spec, const Profile& profile) {
     Desired d = build_desired(all, profile, go);
     for (const RRset& s : d.zone.rrsets()) keys.insert(RRKey{s.owner, s.type});
     for (const auto& r : spec.records) keys.insert(RRKey{r.owner, r.type});
+    // A multi-signer move's foreign DNSKEYs: ours to delete once the spec leaves them out.
+    if (spec.pattern == Pattern::A && spec.dnssec.value_or(profile.dnssec.sign))
+        keys.insert(RRKey{spec.domain, rrtype::DNSKEY});
     // A retired DKIM selector stays ours until it is gone (a rotation's last step).
     for (const auto& sel : spec.dkim_retired)
         keys.insert(RRKey{dkim_owner(sel, spec.domain), rrtype::TXT});

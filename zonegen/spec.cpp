@@ -135,6 +135,8 @@ const std::vector<std::string> kSpecKeys = {
     "customer_primary", "customer_nameservers", "tsig",      "dkim",    "dkim_retired", "ttl",
     "import_from",      "replace_external_mx",  "records",   "account",
     "dnssec",           // sign on our servers (pattern A)
+    "dnssec_move",      // how a signed zone moves in: insecure (default) | multi-signer
+    "old_dnskeys",      // multi-signer: the old provider's DNSKEYs
     "old_zone_signed",  // the old zone's DNSSEC
     "old_ds_ttl"};
 
@@ -371,6 +373,47 @@ void parse_ttls(Map& top, Spec& s, const std::string& src) {
     }
 }
 
+// dnssec_move and old_dnskeys (after dnssec and old_zone_signed).
+void parse_dnssec_move(Map& top, Spec& s, const std::string& src) {
+    auto mv = top.get("dnssec_move");
+    auto keys = top.get("old_dnskeys");
+    if (mv.IsDefined())
+        s.multi_signer = yamlx::one_of(mv, src, "dnssec_move", {"insecure", "multi-signer"}) == 1;
+    if (s.multi_signer && (!s.dnssec.value_or(false) || !s.old_zone_signed))
+        yamlx::fail(src, mv, "dnssec_move",
+                    "multi-signer moves a signed zone to our signing servers: it needs "
+                    "dnssec: true and old_zone_signed: true (pattern A)");
+    if (keys.IsDefined() && !s.multi_signer)
+        yamlx::fail(src, keys, "old_dnskeys",
+                    "the old provider's keys are published only in a multi-signer move "
+                    "(dnssec_move: multi-signer)");
+    if (!s.multi_signer) return;
+    if (!keys.IsDefined())
+        yamlx::fail(src, mv, "old_dnskeys",
+                    "a multi-signer move needs the old provider's DNSKEYs (old_dnskeys: "
+                    "[\"257 3 13 ...\"], as its zone serves them)");
+    yamlx::sequence(keys, src, "old_dnskeys");
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        std::string path = "old_dnskeys[" + std::to_string(i) + "]";
+        std::string wire;
+        try {
+            wire = parse_rdata(rrtype::DNSKEY, yamlx::scalar(keys[i], src, path), s.domain);
+        } catch (const RdataError& e) {
+            yamlx::fail(src, keys[i], path, std::string("not a DNSKEY: ") + e.what());
+        }
+        int alg = wire.size() > 3 ? static_cast<unsigned char>(wire[3]) : 0;
+        if (alg != 8 && alg != 13 && alg != 15)
+            yamlx::fail(src, keys[i], path,
+                        "algorithm " + std::to_string(alg) +
+                            ": our servers sign with RSASHA256 (8), ECDSAP256SHA256 (13) or "
+                            "ED25519 (15), and both signers must use the same");
+        if (!s.old_dnskeys.empty() && static_cast<unsigned char>(s.old_dnskeys[0][3]) != alg)
+            yamlx::fail(src, keys[i], path, "the old provider's keys use two algorithms");
+        s.old_dnskeys.push_back(wire);
+    }
+    if (s.old_dnskeys.empty()) yamlx::fail(src, keys, "old_dnskeys", "an empty list");
+}
+
 // account, import_from and replace_external_mx.
 void parse_options(Map& top, Spec& s, const std::string& src) {
     if (auto a = top.get("account"); a.IsDefined()) {
@@ -416,7 +459,8 @@ RRType record_type(Map& m, const Name& owner, const Spec& s, const std::string& 
         case rrtype::NSEC3:
         case rrtype::NSEC3PARAM:
             yamlx::fail(src, tn, m.path("type"),
-                        ty + " records belong to a signed zone; zonegen does not sign zones");
+                        ty + " records are made by the signer (dnssec: true has our servers sign "
+                             "the zone)");
         default:
             break;
     }
@@ -507,6 +551,7 @@ Spec parse_spec(const std::string& text, const std::string& file) {
     parse_tsig(top, s, src);
     parse_dkim(top, s, src);
     parse_ttls(top, s, src);
+    parse_dnssec_move(top, s, src);
     parse_options(top, s, src);
     parse_records(top, s, src);
     top.finish();

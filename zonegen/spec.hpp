@@ -72,6 +72,12 @@ struct Spec {
     // parent when known: the instructions remove the DS before the name servers change.
     // dnssec: sign the zone on our servers (pattern A); unset: the profile's dnssec.default.
     std::optional<bool> dnssec;
+    // dnssec_move: multi-signer (RFC 8901 model 2): the old provider and our servers both sign
+    // for the move, each publishing the other's keys. old_dnskeys: the old provider's DNSKEYs
+    // (wire), published in our zone until the move is over (then left out: retired). Our key
+    // takes their algorithm. Otherwise (the default, "insecure"): the old DS goes first.
+    bool multi_signer = false;
+    std::vector<std::string> old_dnskeys;
     bool old_zone_signed = false;
     std::optional<std::uint32_t> old_ds_ttl;
     std::vector<ExtraRecord> records;
