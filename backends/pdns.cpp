@@ -409,12 +409,10 @@ std::vector<PdnsClient::CryptoKey> PdnsClient::get_cryptokeys(const Name& zone) 
 
 void PdnsClient::create_cryptokey(const Name& zone, const std::string& keytype,
                                   const std::string& algorithm) {
-    std::string b = nlohmann::json{
-        {"keytype", keytype},
-        {"active", true},
-        {"published", true},
-        {"algorithm",
-         algorithm}}.dump();
+    nlohmann::json req = {
+        {"keytype", keytype}, {"active", true}, {"published", true}, {"algorithm", algorithm}};
+    if (algorithm == "RSASHA256") req["bits"] = 2048;  // PowerDNS asks the size of an RSA key
+    std::string b = req.dump();
     SecretBody answer;  // PowerDNS answers with the private key: never parsed, never kept
     answer.text =
         impl_->call("POST", impl_->path("/zones/" + zone_path(zone) + "/cryptokeys"), &b, {201})

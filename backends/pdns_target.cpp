@@ -200,7 +200,9 @@ class PdnsTarget final : public Target {
             bool created = !live.exists || live.empty_shell;
             if (!created && !records.empty()) out.push_back(records_step(want.zone, records));
             for (auto& s : metadata_steps(want.zone, created)) out.push_back(std::move(s));
-            if (want.records.find(want.zone, rrtype::DNSKEY)) require_direct_dnskey();
+            // A signed zone's DNSKEY records (a multi-signer move's foreign keys).
+            if (want.dnssec && want.dnssec->sign && want.records.find(want.zone, rrtype::DNSKEY))
+                require_direct_dnskey();
             if (want.dnssec)
                 if (auto s = pdns_dnssec_step(*client_, want.zone, pdns_dnssec_state(doc_, keys_),
                                               *want.dnssec))
@@ -337,7 +339,7 @@ class PdnsTarget final : public Target {
     };
 
     // A multi-signer move publishes the old provider's DNSKEYs as records: PowerDNS serves
-    // DNSKEY records of its database only with direct-dnskey=yes (server-wide).
+    // DNSKEY records of a signed zone's database only with direct-dnskey=yes (server-wide).
     void require_direct_dnskey() {
         auto v = client_->config_value("direct-dnskey");
         if (v && *v == "yes") return;

@@ -127,13 +127,20 @@ struct Builder {
     // A signed old zone: its DS leaves the parent before the name servers change, removed by
     // whoever holds the registration then (procedures 1, 2: we, once the transfer is done;
     // 3, 4: the customer, at its registrar). Returns the earliest dates of the switch.
+    // With the DS TTL known, the wait also covers the old zone's longest TTL (import_from):
+    // the signed answers resolvers keep from before the removal.
     Span ds_remove_step(const Span& when) {
-        Span clear = ds_cleared(cal, when, spec.old_ds_ttl, ds_wait);
+        const std::uint32_t zone_ttl =
+            out.migration && spec.old_ds_ttl ? out.migration->longest_ttl : 0;
+        std::optional<std::uint32_t> ttl;
+        if (spec.old_ds_ttl) ttl = *spec.old_ds_ttl + zone_ttl;
+        Span clear = ds_cleared(cal, when, ttl, ds_wait);
         const int wait = days_between(when.lo, clear.lo);
         step("ds_remove", "", transfer_reg(),
              {{"ours", transfer_reg()},
               {"days", wait},
               {"ttl", spec.old_ds_ttl ? json(*spec.old_ds_ttl) : json(nullptr)},
+              {"zone_ttl", zone_ttl ? json(zone_ttl) : json(nullptr)},
               {"first_switch", dates(on_business_days(cal, clear))}},
              Duration{wait, wait, "calendar_days"}, when);
         ds_step = out.steps.back().n;
@@ -149,13 +156,7 @@ struct Builder {
         // The longest the cached delegation may live: never early.
         Duration wait{ns_cache.max, ns_cache.max, ns_cache.unit};
         Span when = on_business_days(cal, later(cal, effect, wait));
-        json ds = json::array();
-        for (const auto& d : out.ds)
-            ds.push_back({{"key_tag", d.key_tag},
-                          {"algorithm", d.algorithm},
-                          {"digest_type", d.digest_type},
-                          {"digest", d.digest},
-                          {"dnskey", d.dnskey}});
+        json ds = ds_facts();
         step("ds_submit", "", transfer_reg(),
              {{"ours", transfer_reg()},
               {"ds", ds},
@@ -164,6 +165,52 @@ struct Builder {
               {"switch_step", switch_step}},
              std::nullopt, when);
         ds_submit = out.steps.back().n;
+    }
+
+    // The DS records and DNSKEYs of this customer's zone as the texts list them.
+    json ds_facts() const {
+        json ds = json::array();
+        for (const auto& d : out.ds)
+            ds.push_back({{"key_tag", d.key_tag},
+                          {"algorithm", d.algorithm},
+                          {"digest_type", d.digest_type},
+                          {"digest", d.digest},
+                          {"dnskey", d.dnskey}});
+        return ds;
+    }
+
+    // A multi-signer move (RFC 8901 model 2), once our servers serve the zone: each signer
+    // publishes the other's keys, our DS joins the old one at the parent, and the name
+    // servers change only when resolvers can have seen both (the DS TTL, as for a removal).
+    // Returns the earliest dates of the switch.
+    Span cosign_steps(const Span& setup) {
+        json ds = ds_facts();
+        step("cosign_keys", "", false, {{"ds", ds}, {"has_ds", !ds.empty()}}, std::nullopt, setup);
+        Span add = next_business_days(cal, setup);
+        Span clear = ds_cleared(cal, add, spec.old_ds_ttl, ds_wait);
+        const int wait = days_between(add.lo, clear.lo);
+        const int keys_step = out.steps.back().n;
+        step("ds_add", "", transfer_reg(),
+             {{"ours", transfer_reg()},
+              {"keys_step", keys_step},
+              {"ds", ds},
+              {"has_ds", !ds.empty()},
+              {"days", wait},
+              {"ttl", spec.old_ds_ttl ? json(*spec.old_ds_ttl) : json(nullptr)},
+              {"first_switch", dates(on_business_days(cal, clear))}},
+             Duration{wait, wait, "calendar_days"}, add);
+        ds_step = out.steps.back().n;
+        return clear;
+    }
+
+    // A multi-signer move, once the switch has settled (as for ds_submit): the old DS leaves
+    // the parent, and we then take the old provider's keys out of our zone.
+    void ds_retire_step(const Span& ns) {
+        Span effect = later(cal, ns, ns_update);
+        Duration wait{ns_cache.max, ns_cache.max, ns_cache.unit};
+        step("ds_retire", "", transfer_reg(),
+             {{"ours", transfer_reg()}, {"days", ns_cache.max}, {"switch_step", switch_step}},
+             std::nullopt, on_business_days(cal, later(cal, effect, wait)));
     }
 
     // The name-server change no sooner than `earliest` nor than the DS allows.
@@ -180,7 +227,8 @@ struct Builder {
              {{"ours", ours},
               {"check_only", check_only},
               {"change_step", change_step ? json(change_step) : json(nullptr)},
-              {"ds_step", ds_step ? json(ds_step) : json(nullptr)}},
+              {"ds_step", ds_step ? json(ds_step) : json(nullptr)},
+              {"cosign", spec.multi_signer}},
              ns_update, ns);
         switch_step = out.steps.back().n;
     }
@@ -191,14 +239,15 @@ struct Builder {
         step("dns_application", t ? "4" : "1", false, {}, lead, ready);
         Span setup = later(cal, ready, lead);
         step("dns_setup", t ? "5" : "2", true, {}, std::nullopt, setup);
-        Span ns = switch_dates(setup, ds_clear);
         if (t) {
+            Span ns = switch_dates(setup, spec.multi_signer ? cosign_steps(setup) : ds_clear);
             ns_change("5", ns);
             step("dns_setup_complete", "6", true, {}, std::nullopt, ns);
-        } else {
-            step("dns_setup_complete", "3", true, {}, std::nullopt, setup);
-            ns_change("4", ns);
+            return ns;
         }
+        step("dns_setup_complete", "3", true, {}, std::nullopt, setup);
+        Span ns = switch_dates(setup, spec.multi_signer ? cosign_steps(setup) : ds_clear);
+        ns_change("4", ns);
         return ns;
     }
 
@@ -243,7 +292,10 @@ struct Builder {
               {"switch_step", switch_step},
               {"check_only", spec.pattern == Pattern::C && !transfer_reg()}},
              parallel, effect);
-        if (out.dnssec) ds_submit_step(ns);
+        if (out.dnssec && spec.multi_signer)
+            ds_retire_step(ns);
+        else if (out.dnssec)
+            ds_submit_step(ns);
         step("cancel", std::to_string(par_label() + 1), false,
              {{"days", days}, {"cancel", dates(cancel)}}, std::nullopt, cancel);
     }
@@ -275,7 +327,8 @@ struct Builder {
         Span ready = start;  // the DNS work can begin: the start, or the transfer's completion
         std::optional<Span> ds_clear;
         if (transfer_reg()) ready = transfer_steps(start);
-        if (signed_old_zone()) ds_clear = ds_remove_step(ready);
+        // Multi-signer: the old DS stays until after the switch (cosign_steps, ds_retire).
+        if (signed_old_zone() && !spec.multi_signer) ds_clear = ds_remove_step(ready);
         Span ns = a   ? pattern_a_steps(ready, ds_clear)
                   : b ? pattern_b_steps(ready, ds_clear)
                       : pattern_c_steps(ready, ds_clear);
@@ -303,8 +356,11 @@ struct Builder {
                      {"name", bare(n.name)},
                      {"addresses", a.empty() ? json(nullptr) : json(join(a, say("separator")))}});
             }
-            out.registrar_request = say(
-                "letter", {{"nameservers", ns}, {"has_glue", glue}, {"signed", signed_old_zone()}});
+            out.registrar_request =
+                say("letter", {{"nameservers", ns},
+                               {"has_glue", glue},
+                               {"signed", signed_old_zone() && !spec.multi_signer},
+                               {"cosign", spec.multi_signer}});
             return;
         }
         // The AuthCode, the English e-mail and the registrant's details are in the steps.
@@ -431,6 +487,12 @@ std::string ds_line(const Instructions& in, const Wording& w) {
     auto submit = std::find_if(in.steps.begin(), in.steps.end(),
                                [](const Step& s) { return s.id == "ds_submit"; });
     if (submit != in.steps.end()) return w.say("nameservers.ds_ours", {{"ds_step", submit->n}});
+    auto add = std::find_if(in.steps.begin(), in.steps.end(),
+                            [](const Step& s) { return s.id == "ds_add"; });
+    auto retire = std::find_if(in.steps.begin(), in.steps.end(),
+                               [](const Step& s) { return s.id == "ds_retire"; });
+    if (add != in.steps.end() && retire != in.steps.end())
+        return w.say("nameservers.ds_multi", {{"add_step", add->n}, {"retire_step", retire->n}});
     auto ds = std::find_if(in.steps.begin(), in.steps.end(),
                            [](const Step& s) { return s.id == "ds_remove"; });
     return ds == in.steps.end() ? w.say("nameservers.ds_none", nlohmann::json::object())

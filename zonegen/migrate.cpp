@@ -92,6 +92,7 @@ Desired build_migrated(const Spec& spec, const Profile& profile, const Zone& imp
     for (const RRset& old : imported.rrsets()) {
         const RRKey k{old.owner, old.type};
         auto before = old.rdata();
+        m.longest_ttl = std::max(m.longest_ttl, old.ttl());
         if (!k.owner.is_subdomain_of(apex)) {
             item("dropped", k, before, {}, R("outside_zone"));
         } else if (k.type == rrtype::SOA && k.owner == apex) {

@@ -33,6 +33,7 @@ struct MigrationItem {
 struct Migration {
     std::vector<MigrationItem> items;  // pattern A
     bool dnssec = false;               // pattern A: the old zone is signed
+    std::uint32_t longest_ttl = 0;     // pattern A: the old zone's longest TTL (its caches)
     // Patterns B and C: the customer's zone with our changes applied (customer_zone.hpp).
     bool customer_zone = false;
     std::vector<CustomerChange> customer_changes;

@@ -100,13 +100,14 @@ def test_no_output_ever_holds_the_key():
         assert API_KEY not in out, "the API key leaked: " + out[:500]
 
 
-def start_our_servers(world, binary, work, public=False):
+def start_our_servers(world, binary, work, public=False, primary_conf=""):
     """A fresh WORK, our PowerDNS primary and secondary started in it (world["primary"],
     world["secondary"]) and the profile pointing at them (world["profile"]). PUBLIC: each
     also listens on port 53 of a loopback address of its own (.public_addr), where a
-    resolver following a delegation finds it (the DNSSEC world, dnssec_world.py)."""
+    resolver following a delegation finds it (the DNSSEC world, dnssec_world.py).
+    PRIMARY_CONF: lines added to the primary's pdns.conf."""
     fresh_dir(work)
-    world["primary"] = Pdns(os.path.join(work, "primary"), public=public)
+    world["primary"] = Pdns(os.path.join(work, "primary"), public=public, extra_conf=primary_conf)
     world["secondary"] = Pdns(os.path.join(work, "secondary"), secondary_cycle=True, public=public)
     p, s = world["primary"], world["secondary"]
     world["profile"] = loopback_profile(binary, p, s, os.path.join(work, "profile.yaml"))

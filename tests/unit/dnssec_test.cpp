@@ -89,3 +89,59 @@ TEST(DsOfDnskey, Sha256AsPowerDnsComputesIt) {
     EXPECT_EQ(dnskey_key_tag(zone, key), 53490);
     EXPECT_THROW(ds_of_dnskey(zone, "257 3 13 !!!"), InputError);
 }
+
+namespace {
+
+const char* kRsaKey =
+    "257 3 8 AwEAAdug/L739i0mgN2nuK/bhxu3wFn5Ud9nK2+XUmZQlPUEZUC5YZvm1rfMmEWTGBn87fFxEu/"
+    "kjFZHJ55JLzqsbbpVHLbmKCTT2gYR2FV2WDKROGKuYbVkJIXdKAjJ0ONuK507NinYvlWXIoxHn22KAWOd9wKgSTNHBlmG"
+    "kX+ts3hh";
+const char* kEcdsaKey =
+    "257 3 13 kIjc/hecvnb4MIFMXVTRb53fzw/K3iyjkS2AFcrAq717t6cQFAfzDtBPqwl3MuHxUF+Nn2CyEJcgzPg/"
+    "RP4ntQ==";
+
+std::string move_error(const std::string& extra) {
+    try {
+        spec_with("A", extra);
+    } catch (const InputError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(DnssecMultiSigner, OurKeyTakesTheOldProvidersAlgorithm) {
+    Spec s = spec_with("A", std::string("dnssec: true\nold_zone_signed: true\ndnssec_move: "
+                                        "multi-signer\nold_dnskeys: [\"") +
+                                kRsaKey + "\"]\n");
+    EXPECT_TRUE(s.multi_signer);
+    ASSERT_EQ(s.old_dnskeys.size(), 1u);
+    EXPECT_EQ(dnssec_intent(s, load_profile(""))->algorithm, "RSASHA256");
+    Spec e = spec_with("A", std::string("dnssec: true\nold_zone_signed: true\ndnssec_move: "
+                                        "multi-signer\nold_dnskeys: [\"") +
+                                kEcdsaKey + "\"]\n");
+    EXPECT_EQ(dnssec_intent(e, profile_with("dnssec: {algorithm: ED25519}\n"))->algorithm,
+              "ECDSAP256SHA256");
+}
+
+TEST(DnssecMultiSigner, RefusedWithoutWhatItNeedsNamingTheKey) {
+    const std::string key = std::string("old_dnskeys: [\"") + kEcdsaKey + "\"]\n";
+    EXPECT_NE(move_error("dnssec_move: multi-signer\n" + key).find("'dnssec_move'"),
+              std::string::npos);
+    EXPECT_NE(move_error("dnssec: true\nold_zone_signed: true\n" + key).find("'old_dnskeys'"),
+              std::string::npos);
+    EXPECT_NE(move_error("dnssec: true\nold_zone_signed: true\ndnssec_move: multi-signer\n")
+                  .find("needs the old provider's DNSKEYs"),
+              std::string::npos);
+    EXPECT_NE(move_error("dnssec: true\nold_zone_signed: true\ndnssec_move: multi-signer\n"
+                         "old_dnskeys: [\"257 3 5 AwEAAa==\"]\n")
+                  .find("'old_dnskeys[0]'"),
+              std::string::npos);
+    EXPECT_NE(move_error(std::string("dnssec: true\nold_zone_signed: true\ndnssec_move: "
+                                     "multi-signer\nold_dnskeys: [\"") +
+                         kEcdsaKey + "\", \"" + kRsaKey + "\"]\n")
+                  .find("two algorithms"),
+              std::string::npos);
+    EXPECT_NE(move_error("dnssec_move: sideways\n").find("'dnssec_move'"), std::string::npos);
+}

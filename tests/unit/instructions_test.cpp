@@ -167,3 +167,47 @@ TEST(InstructionsDnssec, AnUnsignedSpecHasNoDsStepAndIgnoresDsValues) {
     EXPECT_TRUE(in.ds.empty());
     for (const auto& s : in.steps) EXPECT_NE(s.id, "ds_submit");
 }
+
+TEST(InstructionsDnssec, AMultiSignerMoveAddsOurDsBeforeTheSwitchAndRetiresTheOldAfter) {
+    Spec s = signed_spec(
+        "customer",
+        "old_zone_signed: true\nold_ds_ttl: 86400\ndnssec_move: multi-signer\nold_dnskeys: "
+        "[\"257 3 13 "
+        "kIjc/hecvnb4MIFMXVTRb53fzw/K3iyjkS2AFcrAq717t6cQFAfzDtBPqwl3MuHxUF+Nn2CyEJcgzPg/"
+        "RP4ntQ==\"]\n");
+    Instructions in =
+        build_instructions(s, load_profile(""), "en", Date::parse("2026-12-14"), std::nullopt);
+    const Step& keys = step_named(in, "cosign_keys");
+    const Step& add = step_named(in, "ds_add");
+    const Step& ns = step_named(in, "ns_change");
+    const Step& retire = step_named(in, "ds_retire");
+    EXPECT_LT(keys.n, add.n);
+    EXPECT_LT(add.n, ns.n);
+    EXPECT_LT(ns.n, retire.n);
+    // The switch waits for the DS TTL (1 day, plus one) after our DS is added.
+    EXPECT_GE(days_between(*add.date, *ns.date), 2);
+    EXPECT_GE(days_between(*ns.date, *retire.date), 2);
+    for (const auto& st : in.steps) EXPECT_NE(st.id, "ds_remove");
+    for (const auto& st : in.steps) EXPECT_NE(st.id, "ds_submit");
+    EXPECT_NE(ns.detail.find("Do not remove any DS record"), std::string::npos) << ns.detail;
+    EXPECT_NE(in.registrar_request.find("keep both DS records"), std::string::npos);
+    EXPECT_EQ(in.registrar_request.find("remove the DS record"), std::string::npos);
+}
+
+TEST(InstructionsDnssec, TheDsRemovalWaitCoversTheOldZonesLongestTtl) {
+    Spec s = spec("example.com", "A", "customer");
+    s.old_zone_signed = true;
+    s.old_ds_ttl = 86400;
+    Migration m;
+    m.dnssec = true;
+    m.longest_ttl = 172800;  // a day of DS and two of the old zone's answers: 3 days, plus one
+    Instructions in =
+        build_instructions(s, load_profile(""), "en", Date::parse("2026-12-14"), std::nullopt, m);
+    const Step& ds = step_named(in, "ds_remove");
+    EXPECT_EQ(ds.duration->max, 4);
+    EXPECT_NE(ds.detail.find("the current zone's longest TTL of 172800 seconds"), std::string::npos)
+        << ds.detail;
+    Instructions plain =
+        build_instructions(s, load_profile(""), "en", Date::parse("2026-12-14"), std::nullopt);
+    EXPECT_EQ(step_named(plain, "ds_remove").duration->max, 2);
+}
