@@ -74,7 +74,9 @@ struct Builder {
                  {"test_domain", test_domain.empty() ? json(nullptr) : json(test_domain)},
                  {"notice_max", notice.max},
                  {"transfer_min", transfer.min},
-                 {"transfer_max", transfer.max}};
+                 {"transfer_max", transfer.max},
+                 // The name-server change waits for a DNSSEC step (a DS removal or addition).
+                 {"switch_waits", signed_old_zone()}};
         facts["secondary"] = facts["secondary_addresses"] = nullptr;
         if (b) {
             facts["secondary"] = bare(profile.pattern_b_secondary().name);
@@ -153,15 +155,16 @@ struct Builder {
     // old servers, whose zone our key does not sign, makes the domain fail validation.
     void ds_submit_step(const Span& ns) {
         Span effect = later(cal, ns, ns_update);
-        // The longest the cached delegation may live: never early.
-        Duration wait{ns_cache.max, ns_cache.max, ns_cache.unit};
+        // The longest the cached delegation may live, counted from the end of the day the
+        // change takes effect (it may do so late in that day): never early.
+        Duration wait{ns_cache.max + 1, ns_cache.max + 1, ns_cache.unit};
         Span when = on_business_days(cal, later(cal, effect, wait));
         json ds = ds_facts();
         step("ds_submit", "", transfer_reg(),
              {{"ours", transfer_reg()},
               {"ds", ds},
               {"has_ds", !ds.empty()},
-              {"days", ns_cache.max},
+              {"days", wait.max},
               {"switch_step", switch_step}},
              std::nullopt, when);
         ds_submit = out.steps.back().n;
@@ -207,9 +210,9 @@ struct Builder {
     // the parent, and we then take the old provider's keys out of our zone.
     void ds_retire_step(const Span& ns) {
         Span effect = later(cal, ns, ns_update);
-        Duration wait{ns_cache.max, ns_cache.max, ns_cache.unit};
+        Duration wait{ns_cache.max + 1, ns_cache.max + 1, ns_cache.unit};
         step("ds_retire", "", transfer_reg(),
-             {{"ours", transfer_reg()}, {"days", ns_cache.max}, {"switch_step", switch_step}},
+             {{"ours", transfer_reg()}, {"days", wait.max}, {"switch_step", switch_step}},
              std::nullopt, on_business_days(cal, later(cal, effect, wait)));
     }
 

@@ -189,8 +189,8 @@ TEST(InstructionsDnssec, AMultiSignerMoveAddsOurDsBeforeTheSwitchAndRetiresTheOl
     EXPECT_GE(days_between(*ns.date, *retire.date), 2);
     for (const auto& st : in.steps) EXPECT_NE(st.id, "ds_remove");
     for (const auto& st : in.steps) EXPECT_NE(st.id, "ds_submit");
-    EXPECT_NE(ns.detail.find("Do not remove any DS record"), std::string::npos) << ns.detail;
-    EXPECT_NE(in.registrar_request.find("keep both DS records"), std::string::npos);
+    EXPECT_NE(ns.detail.find("Keep every DS record: remove none."), std::string::npos) << ns.detail;
+    EXPECT_NE(in.registrar_request.find("keep every DS record"), std::string::npos);
     EXPECT_EQ(in.registrar_request.find("remove the DS record"), std::string::npos);
 }
 
