@@ -154,17 +154,13 @@ struct Builder {
     // zone's apex NS TTL: ns_cache) has expired; a DS published while resolvers still ask the
     // old servers, whose zone our key does not sign, makes the domain fail validation.
     void ds_submit_step(const Span& ns) {
-        Span effect = later(cal, ns, ns_update);
-        // The longest the cached delegation may live, counted from the end of the day the
-        // change takes effect (it may do so late in that day): never early.
-        Duration wait{ns_cache.max + 1, ns_cache.max + 1, ns_cache.unit};
-        Span when = on_business_days(cal, later(cal, effect, wait));
+        Span when = settled(ns);
         json ds = ds_facts();
         step("ds_submit", "", transfer_reg(),
              {{"ours", transfer_reg()},
               {"ds", ds},
               {"has_ds", !ds.empty()},
-              {"days", wait.max},
+              {"days", settle_days()},
               {"switch_step", switch_step}},
              std::nullopt, when);
         ds_submit = out.steps.back().n;
@@ -209,11 +205,19 @@ struct Builder {
     // A multi-signer move, once the switch has settled (as for ds_submit): the old DS leaves
     // the parent, and we then take the old provider's keys out of our zone.
     void ds_retire_step(const Span& ns) {
-        Span effect = later(cal, ns, ns_update);
-        Duration wait{ns_cache.max + 1, ns_cache.max + 1, ns_cache.unit};
         step("ds_retire", "", transfer_reg(),
-             {{"ours", transfer_reg()}, {"days", wait.max}, {"switch_step", switch_step}},
-             std::nullopt, on_business_days(cal, later(cal, effect, wait)));
+             {{"ours", transfer_reg()}, {"days", settle_days()}, {"switch_step", switch_step}},
+             std::nullopt, settled(ns));
+    }
+
+    // When a name-server change made on `ns` has settled: it has taken effect (ns_update) and
+    // the delegation resolvers cached before it (ns_cache) has expired, counted from the end
+    // of the day it took effect (it may do so late in that day): never early.
+    int settle_days() const { return ns_cache.max + 1; }
+    Span settled(const Span& ns) const {
+        Span effect = later(cal, ns, ns_update);
+        return on_business_days(
+            cal, later(cal, effect, Duration{settle_days(), settle_days(), ns_cache.unit}));
     }
 
     // The name-server change no sooner than `earliest` nor than the DS allows.

@@ -64,18 +64,9 @@ def ours():
 
 
 def until(goal, what, allowed, name=CHILD):
-    """The resolver's A and MX for NAME every 0.2 s until both meet GOAL(type, answer); every
-    answer on the way meets GOAL or ALLOWED."""
-    end = time.time() + DEADLINE
-    while True:
-        got = {t: world["w"].resolve(name, t) for t in ("A", "MX")}
-        if all(goal(t, a) for t, a in got.items()):
-            return got
-        for t, a in got.items():
-            assert goal(t, a) or allowed(t, a), "while waiting for %s: %s %s" % (what, t, a)
-        if time.time() >= end:
-            raise AssertionError("timed out after %d s waiting for %s: %s" % (DEADLINE, what, got))
-        time.sleep(0.2)
+    """The resolver's A and MX for NAME until both meet GOAL, each answer on the way GOAL or
+    ALLOWED (dnssec_world.until)."""
+    return world["w"].until(((name, "A"), (name, "MX")), goal, what, allowed)
 
 
 def never_bogus(t, a):

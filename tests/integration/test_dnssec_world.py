@@ -67,19 +67,8 @@ def summary(answers):
 
 
 def until(goal, what, allowed, names=((SHOP, "A"), (SHOP, "MX"))):
-    """Asks the resolver NAMES every 0.2 s until every answer meets GOAL(type, answer); each
-    answer on the way meets GOAL or ALLOWED (the property the step is about: never bogus,
-    say; one type may get there before another). The answers that met GOAL, by type."""
-    end = time.time() + DEADLINE
-    while True:
-        got = {t: world["w"].resolve(n, t) for n, t in names}
-        if all(goal(t, a) for t, a in got.items()):
-            return got
-        for t, a in got.items():
-            assert goal(t, a) or allowed(t, a), "while waiting for %s: %s %s" % (what, t, a)
-        if time.time() >= end:
-            raise AssertionError("timed out after %d s waiting for %s: %s" % (DEADLINE, what, got))
-        time.sleep(0.2)
+    """The world's until() for NAMES (the shop's A and MX by default)."""
+    return world["w"].until(names, goal, what, allowed)
 
 
 def not_yet_delegated(rtype, a):
