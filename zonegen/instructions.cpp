@@ -482,6 +482,11 @@ Instructions build_instructions(const Spec& spec, const Profile& profile, const 
                               std::move(ds));
 }
 
+std::optional<Duration> shown_duration(const Step& s) {
+    if (s.id == "parallel") return std::nullopt;
+    return s.duration;
+}
+
 std::string duration_text(const Duration& d, const Wording& w) {
     return w.say("duration." + d.unit, {{"min", d.min},
                                         {"max", d.max},
@@ -667,8 +672,8 @@ struct TextWriter {
             {"when", s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
                             : say("text.unknown_date")},
             // The parallel period's length is in its words ("at least 14 days").
-            {"duration", s.duration && s.id != "parallel" ? json(duration_text(*s.duration, w))
-                                                          : json(nullptr)},
+            {"duration",
+             shown_duration(s) ? json(duration_text(*shown_duration(s), w)) : json(nullptr)},
             {"guide_step", s.guide_step.empty() ? json(nullptr) : json(s.guide_step)},
             {"starts", s.id == "parallel"}};  // a period: its first day
         out += say("text.step", ctx) + (md ? "\n\n" : "\n");

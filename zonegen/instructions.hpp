@@ -73,6 +73,9 @@ nlohmann::json instructions_json(const Instructions& in);
 // Words the text, the Markdown and the page share: a duration ("1～3営業日", "up to 48
 // hours") and the DS line (none to register; with a signed old zone, the removal's step).
 std::string duration_text(const Duration& d, const Wording& w);
+// The duration a step shows beside its dates: none for the parallel period, whose detail
+// states its least length (「少なくとも14日間」): a range there would read as "7 days may do".
+std::optional<Duration> shown_duration(const Step& s);
 std::string ds_line(const Instructions& in, const Wording& w);
 std::string instructions_text(const Instructions& in, const Wording& w, bool markdown);
 // With the built-in words of the instructions' language.

@@ -85,7 +85,9 @@ struct View {
                {"title", s.title},
                {"when", s.date ? format_date_range(*s.date, s.date_latest.value_or(*s.date), ja)
                                : say("text.unknown_date")},
-               {"duration", s.duration ? json(duration_text(*s.duration, w)) : json(nullptr)},
+               {"duration",
+                shown_duration(s) ? json(duration_text(*shown_duration(s), w)) : json(nullptr)},
+               {"starts", s.id == "parallel"},  // a period: its first day, as the text says
                {"guide", s.guide_step.empty() ? say("page.added_step")
                                               : say("page.guide_step", {{"label", s.guide_step}})},
                {"blocks", blocks(s.detail)}};
@@ -125,9 +127,9 @@ struct View {
     // The page's own words (page.*) the template uses as they are.
     json labels() const {
         json t;
-        for (const char* k : {"when", "duration_label", "note", "copy_hint", "checklist_hint",
-                              "how_to_read", "yours", "yours_step", "yours_what", "ns_name",
-                              "ns_glue", "ns_glue_none", "ns_glue_note"})
+        for (const char* k : {"when", "starts", "duration_label", "note", "copy_hint",
+                              "checklist_hint", "how_to_read", "yours", "yours_step", "yours_what",
+                              "ns_name", "ns_glue", "ns_glue_none", "ns_glue_note"})
             t[k] = say(std::string("page.") + k);
         t["intro"] = say("page.intro", {{"domain", dom()}});
         t["ds_none"] = ds_line(in, w);
