@@ -54,6 +54,21 @@ DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey, int digest_ty
     return r;
 }
 
+std::optional<DsRecord> ds_of_wire(std::string_view w) {
+    if (w.size() < 5) return std::nullopt;
+    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(w[i]); };
+    DsRecord r;
+    r.key_tag = byte(0) << 8 | byte(1);
+    r.algorithm = byte(2);
+    r.digest_type = byte(3);
+    static const char kHex[] = "0123456789ABCDEF";
+    for (std::size_t i = 4; i < w.size(); ++i) {
+        r.digest += kHex[byte(i) >> 4];
+        r.digest += kHex[byte(i) & 0xf];
+    }
+    return r;
+}
+
 int dnskey_key_tag(const Name& zone, const std::string& dnskey) {
     return static_cast<int>(ldns_calc_keytag(dnskey_rr(zone, dnskey).get()));
 }

@@ -2,7 +2,9 @@
 // DNSKEY as served: what the registrar is given and what verify compares the parent's DS with.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "zonegen/name.hpp"
 
@@ -21,6 +23,10 @@ struct DsRecord {
 // InputError for a DNSKEY that does not parse.
 // `digest_type` 1 (SHA-1) and 4 (SHA-384) too, to compare with a parent's DS of those.
 DsRecord ds_of_dnskey(const Name& zone, const std::string& dnskey, int digest_type = 2);
+
+// The fields of a DS's wire rdata (RFC 4034 5.1: key tag, algorithm, digest type, digest), the
+// digest in upper-case hex and no DNSKEY; nullopt when it is too short to hold a digest.
+std::optional<DsRecord> ds_of_wire(std::string_view wire);
 
 // The key tag of a DNSKEY (RFC 4034 appendix B); InputError as above.
 int dnskey_key_tag(const Name& zone, const std::string& dnskey);

@@ -12,10 +12,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string zone_path(const Name& zone) {
-    return "/zones/" + PdnsClient::zone_ref(zone);
-}
-
 std::string key_label(const std::string& keytype, const std::string& algorithm) {
     return keytype + " " + algorithm;
 }
@@ -73,7 +69,8 @@ json pdns_dnssec_state(const std::optional<json>& doc,
 }
 
 std::optional<PlanStep> pdns_dnssec_step(const PdnsClient& client, const Name& zone,
-                                         const json& before, const DnssecIntent& want) {
+                                         const json& before, const DnssecIntent& want,
+                                         const std::vector<PdnsClient::CryptoKey>& keys) {
     json now = before.is_null() ? json{{"signed", false}} : before;
     json after = wanted_state(now, want);
     if (now == after) return std::nullopt;
@@ -83,12 +80,13 @@ std::optional<PlanStep> pdns_dnssec_step(const PdnsClient& client, const Name& z
     s.before = now;
     s.after = after;
     s.text = step_text(now, after);
-    auto zr = zone_path(zone);
+    auto zr = "/zones/" + PdnsClient::zone_ref(zone);
     bool was = now.value("signed", false), is = after.value("signed", false);
     if (is && !was) s.requests.push_back(client.request_line("POST", zr + "/cryptokeys"));
     if (!is)
-        for (std::size_t i = 0; i < now.value("keys", json::array()).size(); ++i)
-            s.requests.push_back(client.request_line("DELETE", zr + "/cryptokeys/ID"));
+        for (const auto& k : keys)
+            s.requests.push_back(
+                client.request_line("DELETE", zr + "/cryptokeys/" + std::to_string(k.id)));
     s.requests.push_back(client.request_line("PUT", zr));
     if (is) s.requests.push_back(client.request_line("PUT", zr + "/rectify"));
     s.requests.push_back(client.request_line("GET", zr));

@@ -21,9 +21,11 @@ nlohmann::json pdns_dnssec_state(const std::optional<nlohmann::json>& zone_doc,
                                  const std::vector<PdnsClient::CryptoKey>& keys);
 
 // The step that brings `before` to what `want` asks for; nullopt when it is so already. A
-// zone signed already keeps its keys (no algorithm rollover); a new key is one CSK.
+// zone signed already keeps its keys (no algorithm rollover); a new key is one CSK. `keys`,
+// the zone's keys as they are, name the requests that delete them.
 std::optional<PlanStep> pdns_dnssec_step(const PdnsClient& client, const Name& zone,
-                                         const nlohmann::json& before, const DnssecIntent& want);
+                                         const nlohmann::json& before, const DnssecIntent& want,
+                                         const std::vector<PdnsClient::CryptoKey>& keys);
 
 // Runs the step: keys created or deleted, the zone's settings, rectify, and the SOA serial
 // moved on so that the secondaries transfer the zone as it is now served.

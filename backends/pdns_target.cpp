@@ -205,7 +205,7 @@ class PdnsTarget final : public Target {
                 require_direct_dnskey();
             if (want.dnssec)
                 if (auto s = pdns_dnssec_step(*client_, want.zone, pdns_dnssec_state(doc_, keys_),
-                                              *want.dnssec))
+                                              *want.dnssec, keys_))
                     out.push_back(std::move(*s));
             for (auto& s : secondary_steps(want, live)) out.push_back(std::move(s));
         }

@@ -21,6 +21,20 @@ Duration duration_of(const Profile& p, const std::string& key, Duration fallback
     return it == p.durations.end() ? fallback : it->second;
 }
 
+// The DS records of the customer's zone with their DNSKEYs: the JSON output's "ds" and what
+// the texts list.
+json ds_json(const std::vector<DsRecord>& ds) {
+    auto out = json::array();
+    for (const auto& d : ds)
+        out.push_back({{"key_tag", d.key_tag},
+                       {"algorithm", d.algorithm},
+                       {"digest_type", d.digest_type},
+                       {"digest", d.digest},
+                       {"dnskey", d.dnskey},
+                       {"record", d.to_string()}});
+    return out;
+}
+
 // The procedure, step by step: C++ decides which steps, in which order and on which dates;
 // every word comes from the wording (templates/instructions.<lang>.yaml).
 struct Builder {
@@ -155,7 +169,7 @@ struct Builder {
     // old servers, whose zone our key does not sign, makes the domain fail validation.
     void ds_submit_step(const Span& ns) {
         Span when = settled(ns);
-        json ds = ds_facts();
+        json ds = ds_json(out.ds);
         step("ds_submit", "", transfer_reg(),
              {{"ours", transfer_reg()},
               {"ds", ds},
@@ -166,24 +180,12 @@ struct Builder {
         ds_submit = out.steps.back().n;
     }
 
-    // The DS records and DNSKEYs of this customer's zone as the texts list them.
-    json ds_facts() const {
-        json ds = json::array();
-        for (const auto& d : out.ds)
-            ds.push_back({{"key_tag", d.key_tag},
-                          {"algorithm", d.algorithm},
-                          {"digest_type", d.digest_type},
-                          {"digest", d.digest},
-                          {"dnskey", d.dnskey}});
-        return ds;
-    }
-
     // A multi-signer move (RFC 8901 model 2), once our servers serve the zone: each signer
     // publishes the other's keys, our DS joins the old one at the parent, and the name
     // servers change only when resolvers can have seen both (the DS TTL, as for a removal).
     // Returns the earliest dates of the switch.
     Span cosign_steps(const Span& setup) {
-        json ds = ds_facts();
+        json ds = ds_json(out.ds);
         step("cosign_keys", "", false, {{"ds", ds}, {"has_ds", !ds.empty()}}, std::nullopt, setup);
         Span add = next_business_days(cal, setup);
         Span clear = ds_cleared(cal, add, spec.old_ds_ttl, ds_wait);
@@ -510,22 +512,6 @@ std::string ds_line(const Instructions& in, const Wording& w) {
     return ds == in.steps.end() ? w.say("nameservers.ds_none", nlohmann::json::object())
                                 : w.say("nameservers.ds_signed", {{"ds_step", ds->n}});
 }
-
-namespace {
-
-nlohmann::json ds_json(const std::vector<DsRecord>& ds) {
-    auto out = nlohmann::json::array();
-    for (const auto& d : ds)
-        out.push_back({{"key_tag", d.key_tag},
-                       {"algorithm", d.algorithm},
-                       {"digest_type", d.digest_type},
-                       {"digest", d.digest},
-                       {"dnskey", d.dnskey},
-                       {"record", d.to_string()}});
-    return out;
-}
-
-}  // namespace
 
 nlohmann::json instructions_json(const Instructions& in) {
     auto ns = nlohmann::json::array(), glue = nlohmann::json::array();

@@ -112,16 +112,28 @@ std::vector<Server> ours_of(const Spec& spec, const Profile& profile) {
     return out;
 }
 
+// Our servers sign the zone (pattern A, dnssec).
+bool signs_of(const Spec& spec, const Profile& profile) {
+    auto d = dnssec_intent(spec, profile);
+    return d && d->sign;
+}
+
 // One run of verify: its inputs, the answers, and what a check learns for the later ones.
 struct Run {
     Run(const Spec& s, const Profile& p, const VerifyOptions& o)
-        : spec(s), profile(p), opts(o), want(desired_of(s, p)), ours(ours_of(s, p)) {}
+        : spec(s),
+          profile(p),
+          opts(o),
+          want(desired_of(s, p)),
+          ours(ours_of(s, p)),
+          signing(signs_of(s, p)) {}
 
     const Spec& spec;
     const Profile& profile;
     const VerifyOptions& opts;
     Desired want;
     std::vector<Server> ours;
+    bool signing;  // our servers sign the zone (pattern A, dnssec)
     Answers answers;
     std::set<Name> serving;                   // our-servers: ours that serve the zone
     std::optional<std::uint32_t> our_serial;  // our-servers: the first serial seen on ours
@@ -130,11 +142,7 @@ struct Run {
     std::uint32_t longest_ttl = 0;         // the parent's NS TTL, raised by the old zone's TTLs
 
     const Name& zone() const { return spec.domain; }
-    // Our servers sign the zone (pattern A, dnssec).
-    bool signs() const {
-        auto d = dnssec_intent(spec, profile);
-        return d && d->sign;
-    }
+    bool signs() const { return signing; }
     DnsAnswer q(const Server& s, const Name& n, RRType t) const { return answers.get(s, n, t); }
     // Switched, as the parent shows it or as --switched-at says.
     bool switched() const { return delegation_seen || opts.switched_at.has_value(); }

@@ -1,8 +1,6 @@
 #include "zonegen/verify_dnssec.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <sstream>
 
 #include "backends/dnssec_ds.hpp"
 #include "zonegen/errors.hpp"
@@ -12,22 +10,15 @@ namespace zonegen {
 
 namespace {
 
-// "53490 13 2 d436..." with the digest in upper case, as ds_of_dnskey writes it.
-std::string ds_text(const std::string& wire) {
-    std::string t = rdata_text(rrtype::DS, wire);
-    std::string out;
-    for (char c : t) {
-        if (c == ' ' && out.size() > 0 && std::count(out.begin(), out.end(), ' ') >= 3) continue;
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+// Whether `ds` points at the DNSKEY `key` (wire) of `zone`: ldns computes the key's DS with the
+// DS's own digest type.
+bool points_at(const Name& zone, const DsRecord& ds, const std::string& key) {
+    try {
+        DsRecord k = ds_of_dnskey(zone, rdata_text(rrtype::DNSKEY, key), ds.digest_type);
+        return k.key_tag == ds.key_tag && k.algorithm == ds.algorithm && k.digest == ds.digest;
+    } catch (const InputError&) {
+        return false;  // a digest type ldns does not compute, or a key that does not parse
     }
-    return out;
-}
-
-int digest_type_of(const std::string& text) {
-    std::istringstream in(text);
-    int tag = 0, alg = 0, type = 0;
-    in >> tag >> alg >> type;
-    return type;
 }
 
 }  // namespace
@@ -36,17 +27,14 @@ DsMatch match_ds(const Name& zone, const std::vector<std::string>& ds,
                  const std::vector<std::string>& dnskeys) {
     DsMatch m;
     for (const auto& wire : ds) {
-        std::string want = ds_text(wire);
-        bool found = false;
-        for (const auto& key : dnskeys) {
-            try {
-                found |= ds_of_dnskey(zone, rdata_text(rrtype::DNSKEY, key), digest_type_of(want))
-                             .to_string() == want;
-            } catch (const InputError&) {
-                // a digest type ldns does not compute, or a key that does not parse: no match
-            }
+        auto parsed = ds_of_wire(wire);
+        if (!parsed) {
+            m.foreign.push_back(rdata_text(rrtype::DS, wire));
+            continue;
         }
-        (found ? m.ours : m.foreign).push_back(want);
+        bool found = std::any_of(dnskeys.begin(), dnskeys.end(),
+                                 [&](const auto& key) { return points_at(zone, *parsed, key); });
+        (found ? m.ours : m.foreign).push_back(parsed->to_string());
     }
     return m;
 }

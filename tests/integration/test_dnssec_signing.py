@@ -157,6 +157,10 @@ def test_5_turning_it_off_is_refused_without_force():
     plan = json.loads(zg("plan", f, "--format", "json", *P(), check=0).stdout)
     step = step_of(plan, "dnssec")
     assert step and step["after"] == {"signed": False}, plan["steps"]
+    # The requests name the keys to delete by their ids, as PowerDNS lists them.
+    ids = [k["id"] for k in api(world["primary"], "GET", "/zones/%s./cryptokeys" % ZONE)]
+    deletes = [r for r in step["requests"] if r.startswith("DELETE ")]
+    assert [r.rsplit("/", 1)[1] for r in deletes] == [str(i) for i in ids], step["requests"]
     assert plan["unsafe"] and "DS" in plan["unsafe"] and "parent" in plan["unsafe"], plan["unsafe"]
     r = zg("apply", f, "--yes", *P(), check=4)
     assert "DS" in r.stderr, r.stderr
