@@ -442,7 +442,7 @@ void PdnsClient::rectify(const Name& zone) {
 
 std::optional<PdnsClient::TsigKeyState> PdnsClient::get_tsig_key(const Name& name,
                                                                  const SecretString& secret) {
-    impl_->secrets.push_back(secret);  // never echoed back in a message
+    if (!secret.empty()) impl_->secrets.push_back(secret);  // never echoed back in a message
     auto p = impl_->path("/tsigkeys/" + zone_path(name));
     SecretBody got;
     int status = 0;
@@ -457,10 +457,15 @@ std::optional<PdnsClient::TsigKeyState> PdnsClient::get_tsig_key(const Name& nam
         st.algorithm = j["algorithm"].get<std::string>();
     if (j.is_object() && j.contains("key") && j["key"].is_string()) {
         auto& have = j["key"].get_ref<std::string&>();
-        st.same_secret = SecretString(have) == secret;  // in constant time; only the verdict
-        wipe_string(have);                              // leaves this function
+        // In constant time; only the verdict leaves this function.
+        st.same_secret = !secret.empty() && SecretString(have) == secret;
+        wipe_string(have);
     }
     return st;
+}
+
+bool PdnsClient::has_tsig_key(const Name& name) {
+    return get_tsig_key(name, SecretString()).has_value();
 }
 
 void PdnsClient::set_tsig_key(const Name& name, const std::string& algorithm,

@@ -91,6 +91,7 @@ class PdnsClient {
         bool same_secret = false;
     };
     std::optional<TsigKeyState> get_tsig_key(const Name& name, const SecretString& secret);
+    bool has_tsig_key(const Name& name);  // the key's secret read and wiped, never compared
     // Creates (POST) or, when `exists`, replaces (PUT) the key. The API key itself is refused
     // (InputError).
     void set_tsig_key(const Name& name, const std::string& algorithm, const SecretString& secret,

@@ -12,6 +12,7 @@
 
 #include "backends/dnsquery.hpp"
 #include "backends/pdns.hpp"
+#include "backends/pdns_catalog.hpp"
 #include "backends/pdns_dnssec.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
@@ -83,6 +84,7 @@ std::string subject_words(const std::string& subject) {
     if (subject.rfind("tsig-key ", 0) == 0) return "the TSIG key " + subject.substr(9);
     if (subject.rfind("secondary ", 0) == 0) return "the zone on " + subject.substr(10);
     if (subject == "dnssec") return "the zone's DNSSEC signing";
+    if (subject.rfind("catalog ", 0) == 0) return "the catalog zone " + subject.substr(8);
     return subject;
 }
 
@@ -95,6 +97,8 @@ json zone_state(const std::optional<json>& doc) {
               {"masters", json_strings(*doc, "masters")},
               {"account", zone_account(*doc)}};
     if (kind == "Slave") s["transfer_keys"] = key_names(zone_slave_tsig_keys(*doc));
+    // A member of a catalog (only then, so that a profile without one compares as before).
+    if (auto c = doc->value("catalog", ""); !c.empty()) s["catalog"] = c;
     return s;
 }
 
@@ -108,6 +112,7 @@ json zone_fields(const json& after, bool create, const Name& zone) {
     json f = {{"kind", after.at("kind")}, {"masters", after.at("masters")}};
     if (!after.at("account").get<std::string>().empty() || !create) f["account"] = after["account"];
     if (after.contains("transfer_keys")) f["slave_tsig_key_ids"] = after["transfer_keys"];
+    if (after.contains("catalog")) f["catalog"] = after["catalog"];
     if (after.at("kind") == "Master") f["soa_edit_api"] = "INCREASE";
     if (create) {
         f["name"] = zone.to_string();
@@ -124,7 +129,11 @@ std::string on_server(const std::string& server, const std::string& text) {
 std::string zone_step_text(const Name& zone, const json& before, const json& after,
                            std::size_t rrsets) {
     std::string z = "zone " + zone.to_string();
-    if (after.is_null()) return "- " + z + " (" + before.value("kind", "") + ")";
+    if (after.is_null())
+        return "- " + z + " (" + before.value("kind", "") + ")" +
+               (before.contains("catalog")
+                    ? ", and so from the catalog " + before["catalog"].get<std::string>()
+                    : "");
     if (before.is_null() || (before.is_object() && before.value("empty_shell", false))) {
         std::string t =
             (before.is_null() ? "+ " : "~ ") + z + " (" + after["kind"].get<std::string>() + ")";
@@ -134,13 +143,15 @@ std::string zone_step_text(const Name& zone, const json& before, const json& aft
         if (after.contains("transfer_keys") && !after["transfer_keys"].empty())
             t += ", transfer key " + joined(json_strings(after, "transfer_keys"));
         if (after["kind"] == "Master") t += ", with its " + std::to_string(rrsets) + " rrsets";
+        if (after.contains("catalog"))
+            t += ", a member of the catalog " + after["catalog"].get<std::string>();
         if (!before.is_null())
             t += ": it exists without records (a creation that did not finish), deleted and "
                  "created whole";
         return t;
     }
     std::string t = "~ " + z;
-    for (const char* f : {"kind", "account"})
+    for (const char* f : {"kind", "account", "catalog"})
         if (before.value(f, json()) != after.value(f, json()))
             t += std::string(", ") + f + " " + shown(before[f]) + " -> " + shown(after[f]);
     for (const char* f : {"masters", "transfer_keys"})
@@ -178,6 +189,8 @@ class PdnsTarget final : public Target {
         if (live.exists)
             check_account(want.zone, live.account, want.account, profile_.control_panel);
         load_others(want);
+        if (want.role == Role::primary && profile_.catalog)
+            catalog_ = catalog_state(*client_, profile_);
         if (want.role == Role::primary && live.exists && !live.empty_shell)
             meta_ = client_->get_all_metadata(want.zone);
         load_keys(want.zone);
@@ -195,6 +208,9 @@ class PdnsTarget final : public Target {
             if (want.transfer_key)
                 if (auto s = tsig_step(want)) out.push_back(std::move(*s));
         }
+        // The catalog first: the zone's step names it.
+        if (want.role == Role::primary && profile_.catalog)
+            if (auto s = catalog_step(*client_, profile_, catalog_)) out.push_back(std::move(*s));
         if (auto s = zone_step(live, want, records)) out.push_back(std::move(*s));
         if (want.role == Role::primary) {
             bool created = !live.exists || live.empty_shell;
@@ -207,7 +223,9 @@ class PdnsTarget final : public Target {
                 if (auto s = pdns_dnssec_step(*client_, want.zone, pdns_dnssec_state(doc_, keys_),
                                               *want.dnssec, keys_))
                     out.push_back(std::move(*s));
-            for (auto& s : secondary_steps(want, live)) out.push_back(std::move(s));
+            // Secondaries that consume the catalog need no zone of their own from us.
+            if (!profile_.catalog)
+                for (auto& s : secondary_steps(want, live)) out.push_back(std::move(s));
         }
         return out;
     }
@@ -273,6 +291,7 @@ class PdnsTarget final : public Target {
         if (s.subject.rfind("tsig-key ", 0) == 0) return run_tsig(zone, s);
         if (s.subject.rfind("secondary ", 0) == 0) return run_secondary(zone, s);
         if (s.subject == "dnssec") return pdns_run_dnssec(*client_, zone, s);
+        if (s.subject.rfind("catalog ", 0) == 0) return run_catalog_step(*client_, profile_, s);
         throw InputError("plan file: unknown step " + s.subject);
     }
 
@@ -308,6 +327,8 @@ class PdnsTarget final : public Target {
             if (!want.is_null())
                 s.requests.push_back(sec.client->request_line("PUT", zr + "/axfr-retrieve"));
             s.text = on_server(subject.substr(10), zone_step_text(zone, now, want, 0));
+        } else if (subject.rfind("catalog ", 0) == 0) {
+            throw UnsafeError("the catalog zone is every customer's: it is not rolled back");
         } else if (subject == "dnssec") {
             throw UnsafeError(
                 "the zone's DNSSEC signing is not rolled back: turning it on or off depends on "
@@ -400,10 +421,13 @@ class PdnsTarget final : public Target {
     }
 
     json zone_after(const ZoneIntent& want, const LiveZone& live) const {
-        if (want.role == Role::primary)
-            return {{"kind", "Master"},
-                    {"masters", json::array()},
-                    {"account", account_after(want, live)}};
+        if (want.role == Role::primary) {
+            json z = {{"kind", "Master"},
+                      {"masters", json::array()},
+                      {"account", account_after(want, live)}};
+            if (profile_.catalog) z["catalog"] = profile_.catalog->to_string();
+            return z;
+        }
         json keys = json::array();
         if (want.transfer_key) keys.push_back(want.transfer_key->name.to_string());
         return {{"kind", "Slave"},
@@ -446,17 +470,7 @@ class PdnsTarget final : public Target {
     }
 
     std::vector<std::string> wanted_meta(const std::string& kind) const {
-        std::vector<std::string> v;
-        for (const auto& ns : profile_.nameservers) {
-            if (ns.primary) continue;
-            if (kind == "ALSO-NOTIFY")
-                for (const auto& e : ns.endpoints()) v.push_back(e);
-            if (kind == "ALLOW-AXFR-FROM") {
-                for (const auto& a : ns.ipv4) v.push_back(a);
-                for (const auto& a : ns.ipv6) v.push_back(a);
-            }
-        }
-        return v;
+        return secondary_metadata(profile_, kind);
     }
 
     std::vector<PlanStep> metadata_steps(const Name& zone, bool created) {
@@ -594,6 +608,7 @@ class PdnsTarget final : public Target {
             throw InputError("plan file: " + s.subject + " is not a secondary of ours with an API");
         }
         if (s.subject == "dnssec") return pdns_dnssec_state(doc_, keys_);
+        if (s.subject.rfind("catalog ", 0) == 0) return catalog_state(*client_, profile_);
         if (s.subject.rfind("tsig-key ", 0) == 0) {
             TransferKey k = key_of(s);
             auto live = client_->get_tsig_key(k.name, read_secret(k));
@@ -629,6 +644,8 @@ class PdnsTarget final : public Target {
                 throw InputError("plan file: " + s.subject + " is not what the profile sets");
         } else if (s.subject == "dnssec") {
             pdns_check_dnssec_step(s);
+        } else if (s.subject.rfind("catalog ", 0) == 0) {
+            check_catalog_step(profile_, s);
         } else if (s.subject != "records") {
             throw InputError("plan file: unknown step " + s.subject);
         }
@@ -670,6 +687,8 @@ class PdnsTarget final : public Target {
             return client_->put_zone(zone, f);  // never a PATCH of a Slave zone
         json changed;
         if (s.before["account"] != s.after["account"]) changed["account"] = s.after["account"];
+        if (s.before.value("catalog", "") != s.after.value("catalog", ""))
+            changed["catalog"] = s.after.value("catalog", "");
         client_->put_zone(zone, changed);
     }
 
@@ -843,6 +862,7 @@ class PdnsTarget final : public Target {
     std::optional<json> doc_;
     Meta meta_;
     std::vector<PdnsClient::CryptoKey> keys_;  // active or not: what load_keys read
+    json catalog_;                             // the catalog zone as catalog_state read it
     std::vector<Secondary> secondaries_;
 };
 

@@ -410,6 +410,21 @@ void parse_pdns(Map& top, const std::string& src, Profile& p) {
     m.finish();
 }
 
+// catalog: NAME, or catalog: {zone: NAME, tsig_key: NAME}.
+void parse_catalog(Map& top, const std::string& src, Profile& p) {
+    auto v = top.get("catalog");
+    if (!v.IsDefined() || v.IsNull()) return;
+    if (v.IsScalar()) {
+        p.catalog = yamlx::host_name(v, src, "catalog");
+        return;
+    }
+    Map m(v, src, "catalog", {"zone", "tsig_key"});
+    p.catalog = yamlx::host_name(m.require("zone"), src, "catalog.zone");
+    if (auto u = m.get("tsig_key"); u.IsDefined())
+        p.catalog_tsig_key = yamlx::host_name(u, src, "catalog.tsig_key");
+    m.finish();
+}
+
 // dnssec: {default, algorithm, denial} (dnssec.hpp).
 void parse_dnssec(Map& top, const std::string& src, Profile& p) {
     auto v = top.get("dnssec");
@@ -465,7 +480,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
             {"name", "nameservers", "soa", "ttl", "templates", "mail", "test_domain_suffix",
              "transferable_tlds", "durations", "closed_days", "parallel_min_days", "time_zone",
              "pdns", "safety", "allowed_customer_networks", "zone_transfer", "control_panel",
-             "certificate_authorities", "caa", "dnssec",
+             "certificate_authorities", "caa", "dnssec", "catalog",
              // where spec paths may point (spec_paths.hpp)
              "secrets_dir", "import_dirs",
              // the provider's own wording of the customer texts (wording.hpp)
@@ -492,6 +507,7 @@ Profile parse_profile(const std::string& text, const std::string& src) {
     parse_pdns(top, src, p);
     parse_safety(top, src, p);
     parse_dnssec(top, src, p);
+    parse_catalog(top, src, p);
     network_settings(top, p, src);
     parse_spec_dirs(top, src, p);
     parse_journal(top, src, p);

@@ -107,6 +107,12 @@ struct Profile {
     int parallel_min_days = 14;
     // Runs of this many days without a business day (Golden Week...) flag the steps they cross.
     int holiday_run_days = 3;
+    // The catalog zone (RFC 9432) our PowerDNS primary produces: every pattern-A zone is a
+    // member, and the secondaries that consume it serve the members without any per-zone
+    // configuration (pdns_catalog.hpp). Its transfers are limited to our secondaries and,
+    // with catalog.tsig_key, to that TSIG key (a key on the primary, by name only).
+    std::optional<Name> catalog;
+    std::optional<Name> catalog_tsig_key;
     // PowerDNS
     std::string pdns_url;
     std::string pdns_server_id = "localhost";

@@ -205,6 +205,12 @@ void check_target_zone(const std::string& target, const Name& zone) {
 // What the spec wants of the zone at a target. Pattern B's TSIG secret is located and read
 // here, before any request, so a refusal is exit 2 with nothing sent.
 ZoneIntent intent_of(const Spec& spec, const Profile& profile) {
+    // The catalog lists every customer's zone: no spec may name it or a zone below it.
+    if (profile.catalog && spec.domain.is_subdomain_of(*profile.catalog))
+        throw InputError("domain: " + spec.domain.to_string() + " is " +
+                         (spec.domain == *profile.catalog ? "" : "below ") +
+                         "the provider's catalog zone " + profile.catalog->to_string() +
+                         " (profile key catalog), never a customer's");
     ZoneIntent w;
     w.zone = spec.domain;
     w.pattern = spec.pattern;

@@ -1,6 +1,7 @@
 // The provider profile's name servers (zonegen/profile.hpp).
 #include <gtest/gtest.h>
 
+#include "zonegen/errors.hpp"
 #include "zonegen/profile.hpp"
 
 using namespace zonegen;
@@ -34,4 +35,41 @@ TEST(ProviderNsAddress, EndpointsCarryAPortOtherThan53) {
               (std::vector<std::string>{"192.0.2.53", "2001:db8::53"}));
     EXPECT_EQ(ns({"127.0.0.1"}, {"::1"}, 5300).endpoints(),
               (std::vector<std::string>{"127.0.0.1:5300", "[::1]:5300"}));
+}
+
+namespace {
+
+Profile with(const std::string& extra) {
+    return parse_profile(default_profile_text() + extra, "p.yaml");
+}
+
+}  // namespace
+
+TEST(ProfileCatalog, NoneUnlessNamed) {
+    EXPECT_FALSE(load_profile("").catalog.has_value());
+}
+
+TEST(ProfileCatalog, ANameAlone) {
+    Profile p = with("catalog: catalog.hosting.invalid\n");
+    ASSERT_TRUE(p.catalog.has_value());
+    EXPECT_EQ(p.catalog->to_string(), "catalog.hosting.invalid.");
+    EXPECT_FALSE(p.catalog_tsig_key.has_value());
+}
+
+TEST(ProfileCatalog, ZoneAndTsigKey) {
+    Profile p = with("catalog: {zone: catalog.hosting.invalid., tsig_key: catalog-xfr}\n");
+    EXPECT_EQ(p.catalog->to_string(), "catalog.hosting.invalid.");
+    EXPECT_EQ(p.catalog_tsig_key->to_string(), "catalog-xfr.");
+}
+
+TEST(ProfileCatalog, ABadNameOrKeyIsNamed) {
+    for (const char* bad : {"catalog: \"bad..name\"\n", "catalog: {zone: a.invalid, tsig: k}\n",
+                            "catalog: {tsig_key: k}\n"}) {
+        try {
+            with(bad);
+            ADD_FAILURE() << bad;
+        } catch (const InputError& e) {
+            EXPECT_NE(std::string(e.what()).find("catalog"), std::string::npos) << e.what();
+        }
+    }
 }
