@@ -1163,7 +1163,8 @@ void add_batch(CLI::App& app, Commands& c) {
         "Each domain is its own JSON line (a missing or bad input included), then a summary. "
         "The same domain twice is refused for every copy. A zone-file --target holds one "
         "zone: plan and apply refuse it for more than one spec. verify: each domain as `zonegen "
-        "verify` checks it (--parent-server, --switched-at, --timeout-ms, --deadline-ms), the "
+        "verify` checks it (one --parent-server, not the profile's; --switched-at, --timeout-ms, "
+        "--deadline-ms), the "
         "summary adds in_sync and, per server of ours, the zones served, missing, lagging "
         "and lame. SIGINT/SIGTERM: no new domain starts, those in flight finish, the summary "
         "lists the rest; exit 130/143.");
