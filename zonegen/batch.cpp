@@ -17,12 +17,14 @@
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/error_json.hpp"
 #include "zonegen/errors.hpp"
+#include "zonegen/fleet_summary.hpp"
 #include "zonegen/input.hpp"
 #include "zonegen/interrupt.hpp"
 #include "zonegen/location.hpp"
 #include "zonegen/output.hpp"
 #include "zonegen/render.hpp"
 #include "zonegen/spec_paths.hpp"
+#include "zonegen/tenancy.hpp"
 #include "zonegen/yaml_util.hpp"
 
 namespace zonegen {
@@ -33,6 +35,7 @@ using json = nlohmann::json;
 struct Outcome {
     int code = 0;
     json line;
+    std::optional<FleetDomain> fleet;  // verify: what the summary keeps of the domain
 };
 
 struct Item {
@@ -51,13 +54,13 @@ Outcome guarded(const std::string& source, F&& f) {
         return f(line);
     } catch (const Error& e) {
         line.update(error_json(e));
-        return {static_cast<int>(e.code()), line};
+        return {static_cast<int>(e.code()), line, std::nullopt};
     } catch (const std::exception& e) {
         line.update(error_json(internal_error(e.what())));
     } catch (...) {
         line.update(error_json(internal_error(nullptr)));
     }
-    return {static_cast<int>(ExitCode::usage), line};
+    return {static_cast<int>(ExitCode::usage), line, std::nullopt};
 }
 
 bool is_dir(const std::string& p) {
@@ -68,7 +71,7 @@ bool is_dir(const std::string& p) {
 Item refused_item(const std::string& source, const Error& e) {
     json line = {{"spec", source}};
     line.update(error_json(e));
-    return {source, "", std::nullopt, Outcome{static_cast<int>(e.code()), line}};
+    return {source, "", std::nullopt, Outcome{static_cast<int>(e.code()), line, std::nullopt}};
 }
 
 // A file, or a refusal naming it: a missing or unreadable input is that input's own line.
@@ -169,7 +172,7 @@ void refuse_duplicates(std::vector<Item>& items) {
         for (std::size_t i : idx) {
             json line = {{"spec", items[i].source}, {"zone", domain.to_string()}};
             line.update(error_json(e));
-            items[i].refused = Outcome{static_cast<int>(e.code()), line};
+            items[i].refused = Outcome{static_cast<int>(e.code()), line, std::nullopt};
         }
     }
 }
@@ -198,23 +201,35 @@ json generate_one(const Spec& spec, const Profile& profile, const BatchOptions& 
     return findings_json(d.findings);
 }
 
+// verify: exit 1 when a check is a problem, as `zonegen verify`.
+Outcome verify_one(const Spec& spec, const Profile& profile, const BatchOptions& opts, json& line) {
+    check_panel_spec(spec, profile);
+    VerifyOptions vo = opts.verify;
+    vo.trace = nullptr;
+    VerifyResult r = verify_switch(spec, profile, vo);
+    line["verify"] = verify_json(r);
+    int code = r.problem() ? static_cast<int>(ExitCode::invalid) : 0;
+    return {code, line, fleet_domain(spec.domain, r)};
+}
+
 Outcome run_one(const Item& it, const Profile& profile, const BatchOptions& opts) {
     if (it.refused) return *it.refused;
     return guarded(it.source, [&](json& line) {
         const Spec& spec = *it.spec;
         line["zone"] = spec.domain.to_string();
+        if (opts.action == "verify") return verify_one(spec, profile, opts, line);
         ProvisionOptions po = opts.provision;
         po.trace = nullptr;
         if (opts.action == "generate") {
             line["findings"] = generate_one(spec, profile, opts, po, line);
-            return Outcome{0, line};
+            return Outcome{0, line, std::nullopt};
         }
         ProvisionPlan p = make_plan(spec, profile, po);
         if (opts.action == "plan")
             line["plan"] = plan_document(p);
         else
             line["apply"] = apply_plan(p, &spec, profile, po, false);
-        return Outcome{0, line};
+        return Outcome{0, line, std::nullopt};
     });
 }
 
@@ -264,6 +279,14 @@ json summary_json(const std::vector<Item>& items, const std::vector<int>& codes,
     return s;
 }
 
+// verify: the domains verified (not those refused, failed or not started), summed up.
+json fleet_json(const std::vector<std::optional<FleetDomain>>& fleet) {
+    std::vector<FleetDomain> verified;
+    for (const auto& f : fleet)
+        if (f) verified.push_back(*f);
+    return fleet_summary_json(fleet_summary(verified));
+}
+
 void print_summary(const json& summary, int sig) {
     std::cout << dump_json(json{{"summary", summary}}) << "\n" << std::flush;
     std::cerr << "batch: " << summary["ok"] << " of " << summary["total"] << " succeeded, "
@@ -276,7 +299,9 @@ void print_summary(const json& summary, int sig) {
 // A zone file holds one zone: domains applied to the same file would overwrite each other.
 void refuse_shared_file_target(const BatchOptions& opts, std::size_t specs) {
     const std::string& t = opts.provision.target;
-    if (opts.action == "generate" || specs < 2 || location_kind(t) == LocationKind::pdns) return;
+    if (opts.action == "generate" || opts.action == "verify" || specs < 2 ||
+        location_kind(t) == LocationKind::pdns)
+        return;
     throw UsageError("--target " + t + " is a zone file, which holds one zone: a batch of " +
                      std::to_string(specs) +
                      " specs cannot share it; nothing was done (use a pdns: target, or one "
@@ -307,6 +332,7 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
     std::atomic<bool> stdout_ok{true};
     std::vector<int> codes(items.size(), 0);
     std::vector<char> started(items.size(), 0);
+    std::vector<std::optional<FleetDomain>> fleet(items.size());
     Printer printer(items.size());
     auto worker = [&] {
         while (!watch.signal() && stdout_ok) {
@@ -316,6 +342,7 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
             Outcome o = run_one(items[i], profile, run);
             o.line["exit"] = o.code;
             codes[i] = o.code;
+            fleet[i] = std::move(o.fleet);
             if (!printer.line(o.line)) stdout_ok = false;
         }
     };
@@ -334,7 +361,9 @@ int run_batch(const BatchOptions& opts, const Profile& profile) {
     }
     printer.end();
     int sig = watch.signal();
-    print_summary(summary_json(items, codes, started, sig), sig);
+    json summary = summary_json(items, codes, started, sig);
+    if (opts.action == "verify") summary.update(fleet_json(fleet));
+    print_summary(summary, sig);
     if (sig) return 128 + sig;
     return *std::max_element(codes.begin(), codes.end());
 }

@@ -726,13 +726,33 @@ int cmd_verify(VerifyArgs& a) {
 struct BatchArgs {
     ProvisionArgs p;
     BatchOptions b;
+    std::string switched_at;  // verify
 };
+
+// verify: its options, as `zonegen verify` takes them; --parent-server names one server.
+void batch_verify_options(BatchArgs& a) {
+    VerifyOptions& o = a.b.verify;
+    const auto& parents = a.p.opts.parent_servers;
+    if (parents.size() > 1)
+        throw UsageError("batch --action verify asks one --parent-server; " +
+                         std::to_string(parents.size()) + " were given");
+    if (!parents.empty()) o.parent_server = parents.front();
+    if (!a.switched_at.empty()) {
+        try {
+            o.switched_at = parse_time(a.switched_at);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--switched-at: ") + e.what());
+        }
+    }
+    o.now = std::time(nullptr);
+}
 
 int cmd_batch(BatchArgs& a) {
     Profile profile = load_profile(a.p.common.profile);
     a.b.provision = a.p.opts;
     a.b.yes = a.p.yes;
     if (a.b.action == "apply") a.b.journal = journal_config(profile, a.p.common.journal);
+    if (a.b.action == "verify") batch_verify_options(a);
     return run_batch(a.b, profile);
 }
 
@@ -1122,19 +1142,39 @@ void add_verify(CLI::App& app, Commands& c) {
     vs->callback([&c] { c.run = [&c] { return cmd_verify(c.ver); }; });
 }
 
+// verify's options that hold for many domains (--parent-server is the plan options' one).
+void add_batch_verify_options(CLI::App* bs, Commands& c) {
+    VerifyOptions& v = c.bat.b.verify;
+    bs->add_option("--switched-at", c.bat.switched_at,
+                   "verify: the switch time of every domain (2026-11-01T10:00:00Z, a date, or "
+                   "epoch seconds)");
+    bs->add_option("--timeout-ms", v.timeout_ms, "verify: per-query timeout (default 2000)")
+        ->check(CLI::Range(1, 3600000));
+    bs->add_option("--deadline-ms", v.deadline_ms,
+                   "verify: all of a domain's queries (8 at a time) end within this (default "
+                   "30000)")
+        ->check(CLI::Range(1, 3600000));
+}
+
 void add_batch(CLI::App& app, Commands& c) {
     auto* bs =
         app.add_subcommand("batch", "many specs at once: one JSON line per domain, then a summary");
     bs->footer(
         "Each domain is its own JSON line (a missing or bad input included), then a summary. "
         "The same domain twice is refused for every copy. A zone-file --target holds one "
-        "zone: plan and apply refuse it for more than one spec. SIGINT/SIGTERM: no new domain "
-        "starts, those in flight finish, the summary lists the rest; exit 130/143.");
+        "zone: plan and apply refuse it for more than one spec. verify: each domain as `zonegen "
+        "verify` checks it (one --parent-server, not the profile's; --switched-at, --timeout-ms, "
+        "--deadline-ms), the "
+        "summary adds in_sync and, per server of ours, the zones served, missing, lagging "
+        "and lame. SIGINT/SIGTERM: no new domain starts, those in flight finish, the summary "
+        "lists the rest; exit 130/143.");
     bs->add_option("inputs", c.bat.b.inputs,
                    "spec files, directories, a YAML list of specs, or - (JSON Lines)")
         ->required();
-    bs->add_option("--action", c.bat.b.action, "generate, plan (default) or apply")
-        ->check(CLI::IsMember({"generate", "plan", "apply"}));
+    bs->add_option("--action", c.bat.b.action,
+                   "generate, plan (default), apply, or verify (each domain's live checks; the "
+                   "summary adds what each of our servers serves)")
+        ->check(CLI::IsMember({"generate", "plan", "apply", "verify"}));
     bs->add_option("--jobs", c.bat.b.jobs, "domains processed at once (default 4)")
         ->check(CLI::Range(1, 256));
     bs->add_flag("--yes", c.bat.p.yes, "really apply (with --action apply)");
@@ -1151,6 +1191,7 @@ void add_batch(CLI::App& app, Commands& c) {
     bs->add_option("--wait-transfer", c.bat.p.opts.wait_transfer,
                    "apply, B: require each first transfer within SECONDS (exit 3 otherwise; "
                    "default: not waited for)");
+    add_batch_verify_options(bs, c);
     add_provision_options(bs, c.bat.p);
     bs->callback([&c] { c.run = [&c] { return cmd_batch(c.bat); }; });
 }

@@ -9,6 +9,7 @@
 #include "backends/dnssec_sig.hpp"
 #include "zonegen/atomic_file.hpp"
 #include "zonegen/customer_networks.hpp"
+#include "zonegen/customer_zone.hpp"
 #include "zonegen/dnssec.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/generate.hpp"
@@ -22,6 +23,7 @@ struct Server {
     std::string label;  // "ns1.example.net. (192.0.2.53)"
     std::string address;
     std::uint16_t port = 53;
+    Name name;  // one of ours: its name in the profile
 };
 
 std::string shown(RRType t, const std::vector<std::string>& rd) {
@@ -35,11 +37,11 @@ Server server_of(const ProviderNs& ns) {
     const std::string& a = ns.first_address();
     return {ns.name.to_string() + " (" + a +
                 (ns.dns_port == 53 ? "" : ":" + std::to_string(ns.dns_port)) + ")",
-            a, ns.dns_port};
+            a, ns.dns_port, ns.name};
 }
 
 Server server_of(const Endpoint& e, const std::string& what) {
-    return {what + " " + e.to_string(), e.address, e.port.value_or(53)};
+    return {what + " " + e.to_string(), e.address, e.port.value_or(53), Name()};
 }
 
 // The questions of a run, each check's in the table's order, then their answers: every
@@ -136,6 +138,7 @@ struct Run {
     bool signing;  // our servers sign the zone (pattern A, dnssec)
     Answers answers;
     std::set<Name> serving;                   // our-servers: ours that serve the zone
+    std::vector<ServerState> states;          // our-servers: each of ours, as `ours`; lame later
     std::optional<std::uint32_t> our_serial;  // our-servers: the first serial seen on ours
     bool delegation_seen = false;  // delegation: the parent delegates as the procedure expects
     std::vector<std::string> our_dnskeys;  // our-servers: the DNSKEYs the first of ours serves
@@ -257,7 +260,7 @@ void check_our_dnskey(Run& run, const Server& s, VerifyCheck& c) {
     for (RRType t : {rrtype::SOA, rrtype::DNSKEY}) check_our_rrsig(run, s, t, keys, c);
 }
 
-void check_our_server(Run& run, const Server& s, VerifyCheck& c) {
+void check_our_server(Run& run, const Server& s, ServerState& state, VerifyCheck& c) {
     const Name& zone = run.zone();
     auto a = run.q(s, zone, rrtype::SOA);
     if (!a.answered) {
@@ -272,8 +275,9 @@ void check_our_server(Run& run, const Server& s, VerifyCheck& c) {
     }
     std::uint32_t serial = parse_soa(soa.front())->serial;
     c.evidence.push_back(s.label + ": serves the zone, serial " + std::to_string(serial));
-    for (const auto& ns : run.profile.nameservers)
-        if (server_of(ns).label == s.label) run.serving.insert(ns.name);
+    run.serving.insert(s.name);
+    state.serves = true;
+    state.serial = serial;
     if (!run.our_serial) run.our_serial = serial;
     if (serial != *run.our_serial)
         problem(c, s.label + ": serial " + std::to_string(serial) + " differs from " +
@@ -306,9 +310,21 @@ void check_customer_primary(const Run& run, VerifyCheck& c) {
         problem(c, p.label + ": its NS set lacks our secondary " + sec.name.to_string());
 }
 
+// Lagging: serving a serial behind the highest any of ours serves.
+void mark_lagging(std::vector<ServerState>& states) {
+    std::optional<std::uint32_t> highest;
+    for (const auto& st : states)
+        if (st.serial && (!highest || serial_greater(*st.serial, *highest))) highest = st.serial;
+    for (auto& st : states) st.lagging = st.serial && serial_greater(*highest, *st.serial);
+}
+
 VerifyCheck check_our_servers(Run& run) {
     VerifyCheck c{VerifyCheckId::our_servers, CheckStatus::ok, "", {}};
-    for (const auto& s : run.ours) check_our_server(run, s, c);
+    for (const auto& s : run.ours) {
+        run.states.push_back(ServerState{s.name, false, std::nullopt, false, false});
+        check_our_server(run, s, run.states.back(), c);
+    }
+    mark_lagging(run.states);
     if (run.spec.pattern == Pattern::C)
         c.message = "pattern C: nothing of the zone is on our servers";
     else
@@ -357,14 +373,16 @@ Referral referral_of(const DnsAnswer& a, const Name& zone) {
 }
 
 // Lame: the parent names a server of ours that does not serve the zone.
-void check_lame(const Run& run, const std::set<Name>& named, VerifyCheck& c) {
+void check_lame(Run& run, const std::set<Name>& named, VerifyCheck& c) {
     if (run.spec.pattern == Pattern::C) return;
     std::set<Name> our_names;
     for (const auto& ns : run.profile.nameservers) our_names.insert(ns.name);
-    for (const auto& n : named)
-        if (our_names.count(n) && !run.serving.count(n))
-            problem(c,
-                    "lame delegation: " + n.to_string() + " is ours but does not serve the zone");
+    for (const auto& n : named) {
+        if (!our_names.count(n) || run.serving.count(n)) continue;
+        problem(c, "lame delegation: " + n.to_string() + " is ours but does not serve the zone");
+        for (auto& st : run.states)
+            if (st.name == n) st.lame = true;
+    }
 }
 
 // Glue for the name servers inside the domain: the addresses the spec gives them.
@@ -566,6 +584,13 @@ void decide(VerifyResult& r, const Profile& profile, std::time_t now) {
 
 }  // namespace
 
+bool VerifyResult::in_sync() const {
+    if (servers.empty()) return false;
+    return std::all_of(servers.begin(), servers.end(), [&](const ServerState& s) {
+        return s.serves && s.serial == servers.front().serial;
+    });
+}
+
 bool VerifyResult::problem() const {
     return std::any_of(checks.begin(), checks.end(),
                        [](const VerifyCheck& c) { return c.status == CheckStatus::problem; });
@@ -621,6 +646,7 @@ VerifyResult verify_switch(const Spec& spec, const Profile& profile, const Verif
         r.checks.push_back(why ? VerifyCheck{def.id, CheckStatus::unknown, why, {}}
                                : def.check(run));
     }
+    r.servers = run.states;
     r.delegation_switched = run.switched();
     r.switched_at = switch_time(run);
     r.longest_ttl = run.longest_ttl;

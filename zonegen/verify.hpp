@@ -53,13 +53,25 @@ enum class Verdict {
     safe_to_cancel,  // switched, and the parallel period is over
 };
 
+// What one of our name servers showed for the zone (our-servers; `lame` from delegation).
+struct ServerState {
+    Name name;                            // the profile's name for it
+    bool serves = false;                  // answered authoritatively with the zone's SOA
+    std::optional<std::uint32_t> serial;  // the serial it serves
+    bool lagging = false;                 // serves a serial behind the highest of ours (RFC 1982)
+    bool lame = false;  // the parent delegates to it, and it does not serve the zone
+};
+
 struct VerifyResult {
     Verdict verdict = Verdict::not_ready;
     std::vector<VerifyCheck> checks;
+    std::vector<ServerState> servers;  // ours for the pattern (A: all; B: its secondary; C: none)
     bool delegation_switched = false;
     std::optional<std::time_t> switched_at, safe_after;
     std::uint32_t longest_ttl = 0;
     bool problem() const;  // a check is a problem: exit 1
+    // Every server of ours for the pattern serves the zone, all at one serial (C: false).
+    bool in_sync() const;
     const VerifyCheck* find(VerifyCheckId id) const;
 };
 

@@ -50,6 +50,13 @@ nlohmann::json verify_json(const VerifyResult& r) {
                           {"status", to_string(c.status)},
                           {"message", c.message},
                           {"evidence", c.evidence}});
+    auto servers = nlohmann::json::array();
+    for (const auto& s : r.servers)
+        servers.push_back({{"name", s.name.to_string()},
+                           {"serves", s.serves},
+                           {"serial", s.serial ? nlohmann::json(*s.serial) : nlohmann::json()},
+                           {"lagging", s.lagging},
+                           {"lame", s.lame}});
     auto t = [](const std::optional<std::time_t>& x) {
         return x ? nlohmann::json(format_time(*x)) : nlohmann::json(nullptr);
     };
@@ -59,6 +66,8 @@ nlohmann::json verify_json(const VerifyResult& r) {
             {"switched_at", t(r.switched_at)},
             {"safe_after", t(r.safe_after)},
             {"longest_ttl", r.longest_ttl},
+            {"in_sync", r.in_sync()},
+            {"servers", servers},
             {"checks", checks}};
 }
 

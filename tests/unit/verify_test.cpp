@@ -209,6 +209,42 @@ TEST_F(OurServersCheck, ALaggingSecondaryIsAProblem) {
         << evidence(c);
 }
 
+TEST_F(OurServersCheck, EachServersStateIsAValue) {
+    our_servers_serve(8, 7);
+    VerifyResult r = run();
+    ASSERT_EQ(r.servers.size(), 2u);
+    EXPECT_EQ(r.servers[0].name, N("ns1.example.net."));
+    EXPECT_TRUE(r.servers[0].serves);
+    EXPECT_EQ(r.servers[0].serial, std::optional<std::uint32_t>(8));
+    EXPECT_FALSE(r.servers[0].lagging);
+    EXPECT_EQ(r.servers[1].name, N("ns2.example.net."));
+    EXPECT_EQ(r.servers[1].serial, std::optional<std::uint32_t>(7));
+    EXPECT_TRUE(r.servers[1].lagging);
+    EXPECT_FALSE(r.in_sync());
+    our_servers_serve(7, 8);  // the first one behind is lagging too
+    r = run();
+    EXPECT_TRUE(r.servers[0].lagging);
+    EXPECT_FALSE(r.servers[1].lagging);
+    our_servers_serve(0xFFFFFFF0u, 3);  // RFC 1982: 3 is after 0xFFFFFFF0
+    r = run();
+    EXPECT_TRUE(r.servers[0].lagging);
+    EXPECT_FALSE(r.servers[1].lagging);
+    our_servers_serve(7, 7);
+    EXPECT_TRUE(run().in_sync());
+}
+
+TEST_F(OurServersCheck, ASilentServerDoesNotServe) {
+    our_servers_serve();
+    world.at("198.51.100.53").silent = true;
+    VerifyResult r = run();
+    ASSERT_EQ(r.servers.size(), 2u);
+    EXPECT_TRUE(r.servers[0].serves);
+    EXPECT_FALSE(r.servers[1].serves);
+    EXPECT_FALSE(r.servers[1].serial);
+    EXPECT_FALSE(r.servers[1].lagging);
+    EXPECT_FALSE(r.in_sync());
+}
+
 TEST_F(OurServersCheck, AWrongRecordIsNamedWithWhatItShouldBe) {
     our_servers_serve();
     world.at("192.0.2.53")
@@ -338,6 +374,11 @@ TEST_F(DelegationCheck, ALameDelegationToOneOfOursIsAProblem) {
         evidence(c).find("lame delegation: ns2.example.net. is ours but does not serve the zone\n"),
         std::string::npos)
         << evidence(c);
+    VerifyResult r = run();
+    ASSERT_EQ(r.servers.size(), 2u);
+    EXPECT_FALSE(r.servers[0].lame);
+    EXPECT_TRUE(r.servers[1].lame);
+    EXPECT_FALSE(r.servers[1].serves);
 }
 
 TEST_F(DelegationCheck, GlueForANameServerInsideTheDomainMustMatch) {
@@ -650,17 +691,21 @@ TEST_F(VerifyVerdict, TheJsonKeepsItsFields) {
     world.at("198.51.100.53").silent = true;
     opts.switched_at = kNow - 86400;
     auto j = verify_json(run());
-    EXPECT_EQ(j.dump(),
-              R"J({"checks":[{"check":"our-servers","evidence":["ns1.example.net. (192.0.2.53): )J"
-              R"J(serves the zone, serial 7","ns2.example.net. (198.51.100.53): no answer within )J"
-              R"J(2000 ms"],"message":"our servers are not ready","status":"problem"},)J"
-              R"J({"check":"delegation","evidence":[],"message":"not checked: give )J"
-              R"J(--parent-server (a server of the parent zone)","status":"unknown"},)J"
-              R"J({"check":"old-server","evidence":[],"message":"not checked: give )J"
-              R"J(--old-server ADDR[:PORT]","status":"unknown"}],"delegation_switched":true,)J"
-              R"J("longest_ttl":0,"problem":true,"safe_after":"2027-01-28T08:00:00Z",)J"
-              R"J("switched_at":"2027-01-14T08:00:00Z","verdict":"switched, parallel )J"
-              R"J(operation until 2027-01-28T08:00:00Z"})J");
+    EXPECT_EQ(
+        j.dump(),
+        R"J({"checks":[{"check":"our-servers","evidence":["ns1.example.net. (192.0.2.53): )J"
+        R"J(serves the zone, serial 7","ns2.example.net. (198.51.100.53): no answer within )J"
+        R"J(2000 ms"],"message":"our servers are not ready","status":"problem"},)J"
+        R"J({"check":"delegation","evidence":[],"message":"not checked: give )J"
+        R"J(--parent-server (a server of the parent zone)","status":"unknown"},)J"
+        R"J({"check":"old-server","evidence":[],"message":"not checked: give )J"
+        R"J(--old-server ADDR[:PORT]","status":"unknown"}],"delegation_switched":true,)J"
+        R"J("in_sync":false,"longest_ttl":0,"problem":true,"safe_after":"2027-01-28T08:00:00Z",)J"
+        R"J("servers":[{"lagging":false,"lame":false,"name":"ns1.example.net.",)J"
+        R"J("serial":7,"serves":true},{"lagging":false,"lame":false,"name":)J"
+        R"J("ns2.example.net.","serial":null,"serves":false}],)J"
+        R"J("switched_at":"2027-01-14T08:00:00Z","verdict":"switched, parallel )J"
+        R"J(operation until 2027-01-28T08:00:00Z"})J");
 }
 
 TEST_F(VerifyVerdict, TheTextIsTheVerdictThenEachCheck) {
