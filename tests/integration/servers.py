@@ -218,7 +218,8 @@ class Pdns(Server):
         elif backend == "gpgsql":
             if pg is None:
                 raise ValueError("backend gpgsql needs pg=<a running Postgres>")
-            backend_conf = pg.pdns_conf(pg.create_database(os.path.basename(os.path.normpath(workdir))))
+            self.pg, self.dbname = pg, pg.create_database(os.path.basename(os.path.normpath(workdir)))
+            backend_conf = pg.pdns_conf(self.dbname)
         else:
             raise ValueError("unknown PowerDNS backend " + backend)
         conf = backend_conf + f"""local-address={listen}
@@ -255,6 +256,14 @@ only-notify={only_notify}
         schema = open("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql").read()
         subprocess.run(["sqlite3", db], input=schema, text=True, check=True)
         return f"launch=gsqlite3\ngsqlite3-database={db}\ngsqlite3-dnssec=yes\ngsqlite3-pragma-synchronous=0\n"
+
+    def sql(self, statements):
+        """Runs SQL STATEMENTS on this server's database, behind PowerDNS's back (a state
+        only a crash leaves, say), whichever the backend."""
+        if self.backend == "gpgsql":
+            self.pg.psql(statements, db=self.dbname, user=self.dbname, password=PG_PASSWORD)
+        else:
+            subprocess.run(["sqlite3", os.path.join(self.workdir, "pdns.sqlite3"), statements], check=True)
 
     def start(self):
         workdir = self.workdir
