@@ -75,7 +75,9 @@ class Postgres(Server):
 
     SCHEMA = "/usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql"
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, standby_of=None):
+        # STANDBY_OF: another Postgres; this one is then its hot standby (streaming
+        # replication from a base backup), read-only, following every change it commits.
         os.makedirs(workdir, exist_ok=True)
         self.bindir = self.find_bindir()
         self.port = free_port()
@@ -86,7 +88,10 @@ class Postgres(Server):
             os.chown(self.root, self.run_as.pw_uid, self.run_as.pw_gid)
         super().__init__("postgres", None, workdir)
         try:
-            self.initdb()
+            if standby_of:
+                self.base_backup(standby_of)
+            else:
+                self.initdb()
             self.start()
         except BaseException:
             self.stop()
@@ -133,6 +138,17 @@ class Postgres(Server):
         if r.returncode:
             raise RuntimeError("initdb failed (as %s): %s%s" % (self.run_as.pw_name if self.run_as else "the caller",
                                                                r.stdout[-2000:], r.stderr[-2000:]))
+
+    def base_backup(self, primary):
+        """This cluster as PRIMARY's standby: pg_basebackup over PRIMARY's unix socket (its
+        superuser may replicate there, as initdb allows), -R writing standby.signal and the
+        primary_conninfo the standby streams from."""
+        r = subprocess.run(self.as_user([os.path.join(self.bindir, "pg_basebackup"), "-h", primary.sock, "-p",
+                                         str(primary.port), "-U", "postgres", "-D", self.data, "-R",
+                                         "--wal-method=stream", "--checkpoint=fast", "--no-sync"]),
+                           capture_output=True, text=True, cwd=self.root, env=self.env())
+        if r.returncode:
+            raise RuntimeError("pg_basebackup failed: " + r.stdout[-2000:] + r.stderr[-2000:])
 
     def start(self):
         log = open(os.path.join(self.workdir, "log"), "a")
@@ -199,14 +215,15 @@ class Postgres(Server):
 
 class Pdns(Server):
     def __init__(self, workdir, secondary_cycle=False, only_notify="", extra_conf="", public=False,
-                 backend="gsqlite3", pg=None):
+                 backend="gsqlite3", pg=None, dbname=None):
         # only_notify="" (as README advises for production): NOTIFY goes to the ALSO-NOTIFY
         # targets zonegen sets, with no lookup of the zone's NS names (which, without a
         # reachable resolver, stalls a notify call for seconds).
         # PUBLIC: it also listens on port 53 of a loopback address of its own (public_addr),
         # where a resolver following a delegation's glue finds it (self.public_addr).
         # BACKEND: "gsqlite3" (a database file in WORKDIR) or "gpgsql": a fresh database of
-        # its own (named after WORKDIR) in PG, a running Postgres.
+        # its own (named after WORKDIR) in PG, a running Postgres; or, given DBNAME, that
+        # existing database (a read-only replica reading PG, a hot standby).
         os.makedirs(workdir, exist_ok=True)
         self.backend = backend
         self.dns_port, self.api_port = free_port(), free_port()
@@ -218,7 +235,7 @@ class Pdns(Server):
         elif backend == "gpgsql":
             if pg is None:
                 raise ValueError("backend gpgsql needs pg=<a running Postgres>")
-            self.pg, self.dbname = pg, pg.create_database(os.path.basename(os.path.normpath(workdir)))
+            self.pg, self.dbname = pg, dbname or pg.create_database(os.path.basename(os.path.normpath(workdir)))
             backend_conf = pg.pdns_conf(self.dbname)
         else:
             raise ValueError("unknown PowerDNS backend " + backend)
