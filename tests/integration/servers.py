@@ -207,10 +207,19 @@ class Postgres(Server):
         self.psql(None, db=name, user=name, password=PG_PASSWORD, file=self.SCHEMA)
         return name
 
+    # PowerDNS's own gpgsql query stores a TSIG key with a plain INSERT, so changing a key's
+    # secret through the API (PUT /tsigkeys/NAME) is an HTTP 500 ("duplicate key value
+    # violates unique constraint namealgoindex"; SQLite's query is a REPLACE): README's
+    # set-up replaces it with an upsert.
+    SET_TSIG_KEY = ("insert into tsigkeys (name,algorithm,secret) values($1,$2,$3) "
+                    "on conflict (name,algorithm) do update set secret=excluded.secret")
+
     def pdns_conf(self, name):
-        """pdns.conf's backend lines for database NAME (create_database's)."""
+        """pdns.conf's backend lines for database NAME (create_database's), as README's
+        PostgreSQL set-up gives them."""
         return (f"launch=gpgsql\ngpgsql-host=127.0.0.1\ngpgsql-port={self.port}\ngpgsql-dbname={name}\n"
-                f"gpgsql-user={name}\ngpgsql-password={PG_PASSWORD}\ngpgsql-dnssec=yes\n")
+                f"gpgsql-user={name}\ngpgsql-password={PG_PASSWORD}\ngpgsql-dnssec=yes\n"
+                f"gpgsql-set-tsig-key-query={self.SET_TSIG_KEY}\n")
 
 
 class Pdns(Server):
