@@ -12,6 +12,7 @@ if [ "${1:-}" != --build-only ]; then
   # The real validators and servers the tests run.
   pkgs+=(bind9 bind9-utils bind9-dnsutils knot knot-dnssecutils knot-dnsutils ldnsutils nsd
          pdns-server pdns-backend-sqlite3 sqlite3 python3 curl time
+         postgresql pdns-backend-pgsql  # PowerDNS on gpgsql, the tests' second backend
          unbound                    # the validating resolver of the DNSSEC world
          python3-dkim python3-nacl  # the DKIM acceptance test: a real signature verified
          clang libclang-rt-14-dev  # libFuzzer

@@ -1,9 +1,10 @@
-"""Real servers for the integration tests: PowerDNS Authoritative (gsqlite3) and BIND,
-on 127.0.0.1 and free ports, in a scratch directory, stopped by pid. A server that does
-not start is a test failure, loudly."""
-import os, shutil, signal, socket, subprocess, time, urllib.request
+"""Real servers for the integration tests: PowerDNS Authoritative (gsqlite3 or gpgsql on
+PostgreSQL), BIND, Knot, NSD and Unbound, on 127.0.0.1 and free ports, in a scratch
+directory, stopped by pid. A server that does not start is a test failure, loudly."""
+import glob, os, pwd, re, shutil, signal, socket, subprocess, tempfile, time, urllib.request
 
 API_KEY = "zonegen-test-key-5f1d0c"  # a test key; the tests grep all output for it
+PG_PASSWORD = "zonegen-test-pg-3c9a71"  # PowerDNS's database password, a test value
 # How long any wait for a server (start, answer, transfer, NOTIFY) may take before it is a
 # failure: generous, for a 2-core CI machine under load; every wait polls for its event and
 # returns as soon as it happens. ZONEGEN_TEST_DEADLINE overrides it.
@@ -63,31 +64,191 @@ class Server:
         return open(p, errors="replace").read()[-3000:] if os.path.exists(p) else ""
 
 
+class Postgres(Server):
+    """PostgreSQL (Debian's binaries, the newest version installed) as PowerDNS's gpgsql
+    database: a cluster of its own, initdb'd in a scratch directory, on 127.0.0.1 and a free
+    port (its unix socket in the same directory). PostgreSQL refuses to run as root: as root
+    (CI), it runs as the `postgres` system user (setpriv), and its directory is a fresh one
+    under the system's temporary directory, owned by that user (a checkout under /root is
+    not reachable by it); otherwise it runs as the caller. A test database: fsync off.
+    create_database() makes one database and role per PowerDNS, with the gpgsql schema."""
+
+    SCHEMA = "/usr/share/pdns-backend-pgsql/schema/schema.pgsql.sql"
+
+    def __init__(self, workdir, standby_of=None):
+        # STANDBY_OF: another Postgres; this one is then its hot standby (streaming
+        # replication from a base backup), read-only, following every change it commits.
+        os.makedirs(workdir, exist_ok=True)
+        self.bindir = self.find_bindir()
+        self.port = free_port()
+        self.run_as = self.unprivileged_user()
+        self.root = tempfile.mkdtemp(prefix="zonegen-pg-")  # data and socket, removed at stop
+        self.data, self.sock = os.path.join(self.root, "data"), self.root
+        if self.run_as:
+            os.chown(self.root, self.run_as.pw_uid, self.run_as.pw_gid)
+        super().__init__("postgres", None, workdir)
+        try:
+            if standby_of:
+                self.base_backup(standby_of)
+            else:
+                self.initdb()
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    @staticmethod
+    def find_bindir():
+        found = glob.glob("/usr/lib/postgresql/*/bin/postgres")
+        if not found:
+            raise RuntimeError("PostgreSQL is not installed (/usr/lib/postgresql/*/bin/postgres): "
+                               "scripts/deps.sh installs it")
+        newest = max(found, key=lambda p: [int(x) for x in re.findall(r"\d+", p.split("/")[4])])
+        return os.path.dirname(newest)
+
+    @staticmethod
+    def unprivileged_user():
+        """Whom to run PostgreSQL as: the `postgres` user when we are root, else nobody
+        else (the caller)."""
+        if os.geteuid() != 0:
+            return None
+        try:
+            return pwd.getpwnam("postgres")
+        except KeyError:
+            raise RuntimeError("running as root and there is no `postgres` user to run PostgreSQL as "
+                               "(Debian's postgresql package makes it)")
+
+    def as_user(self, argv):
+        if not self.run_as:
+            return argv
+        return ["setpriv", "--reuid=%d" % self.run_as.pw_uid, "--regid=%d" % self.run_as.pw_gid,
+                "--init-groups", "--"] + argv
+
+    def env(self):
+        e = dict(os.environ, LC_ALL="C", LANG="C")
+        if self.run_as:
+            e.update(HOME=self.root, USER=self.run_as.pw_name, LOGNAME=self.run_as.pw_name)
+        return e
+
+    def initdb(self):
+        r = subprocess.run(self.as_user([os.path.join(self.bindir, "initdb"), "-D", self.data, "-U", "postgres",
+                                         "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8",
+                                         "--locale=C", "--no-sync"]),
+                           capture_output=True, text=True, cwd=self.root, env=self.env())
+        if r.returncode:
+            raise RuntimeError("initdb failed (as %s): %s%s" % (self.run_as.pw_name if self.run_as else "the caller",
+                                                               r.stdout[-2000:], r.stderr[-2000:]))
+
+    def base_backup(self, primary):
+        """This cluster as PRIMARY's standby: pg_basebackup over PRIMARY's unix socket (its
+        superuser may replicate there, as initdb allows), -R writing standby.signal and the
+        primary_conninfo the standby streams from."""
+        r = subprocess.run(self.as_user([os.path.join(self.bindir, "pg_basebackup"), "-h", primary.sock, "-p",
+                                         str(primary.port), "-U", "postgres", "-D", self.data, "-R",
+                                         "--wal-method=stream", "--checkpoint=fast", "--no-sync"]),
+                           capture_output=True, text=True, cwd=self.root, env=self.env())
+        if r.returncode:
+            raise RuntimeError("pg_basebackup failed: " + r.stdout[-2000:] + r.stderr[-2000:])
+
+    def start(self):
+        log = open(os.path.join(self.workdir, "log"), "a")
+        settings = {"listen_addresses": "127.0.0.1", "port": self.port, "unix_socket_directories": self.sock,
+                    "fsync": "off", "synchronous_commit": "off", "full_page_writes": "off",
+                    "dynamic_shared_memory_type": "mmap", "max_connections": 100, "logging_collector": "off"}
+        argv = [os.path.join(self.bindir, "postgres"), "-D", self.data]
+        for k, v in settings.items():
+            argv += ["-c", "%s=%s" % (k, v)]
+        self.proc = subprocess.Popen(self.as_user(argv), stdout=log, stderr=subprocess.STDOUT, cwd=self.root,
+                                     env=self.env())
+        deadline = time.time() + DEADLINE
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("postgres exited at start:\n" + self.log())
+            ready = subprocess.run([os.path.join(self.bindir, "pg_isready"), "-q", "-h", "127.0.0.1", "-p",
+                                    str(self.port), "-t", "5"], env=self.env())
+            if ready.returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("postgres did not accept connections within %d s:\n" % DEADLINE + self.log())
+
+    def stop(self):
+        # SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave).
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=DEADLINE)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def psql(self, sql, db="postgres", user="postgres", password=None, file=None):
+        """Runs SQL (or FILE) in DB as USER: the superuser over the unix socket (trust), any
+        other role over TCP with its PASSWORD (as PowerDNS connects). Stops at the first
+        error, loudly."""
+        host = self.sock if password is None else "127.0.0.1"
+        argv = [os.path.join(self.bindir, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", host, "-p",
+                str(self.port), "-U", user, "-d", db] + (["-f", file] if file else ["-c", sql])
+        env = dict(self.env(), PGPASSWORD=password) if password else self.env()
+        r = subprocess.run(argv, capture_output=True, text=True, env=env)
+        if r.returncode:
+            raise RuntimeError("psql in %s as %s failed: %s" % (db, user, r.stderr[-2000:]))
+        return r.stdout
+
+    def create_database(self, name):
+        """A fresh database NAME owned by a login role NAME (password PG_PASSWORD), with
+        PowerDNS's gpgsql schema loaded as that role (so it owns the tables): what README's
+        PostgreSQL set-up does. Returns NAME."""
+        name = "pdns_" + re.sub(r"[^a-z0-9_]", "_", name.lower())
+        self.psql("DROP DATABASE IF EXISTS %s" % name)
+        self.psql("DROP ROLE IF EXISTS %s" % name)
+        self.psql("CREATE ROLE %s LOGIN PASSWORD '%s'" % (name, PG_PASSWORD))
+        self.psql("CREATE DATABASE %s OWNER %s" % (name, name))
+        self.psql(None, db=name, user=name, password=PG_PASSWORD, file=self.SCHEMA)
+        return name
+
+    # PowerDNS's own gpgsql query stores a TSIG key with a plain INSERT, so changing a key's
+    # secret through the API (PUT /tsigkeys/NAME) is an HTTP 500 ("duplicate key value
+    # violates unique constraint namealgoindex"; SQLite's query is a REPLACE): README's
+    # set-up replaces it with an upsert.
+    SET_TSIG_KEY = ("insert into tsigkeys (name,algorithm,secret) values($1,$2,$3) "
+                    "on conflict (name,algorithm) do update set secret=excluded.secret")
+
+    def pdns_conf(self, name):
+        """pdns.conf's backend lines for database NAME (create_database's), as README's
+        PostgreSQL set-up gives them."""
+        return (f"launch=gpgsql\ngpgsql-host=127.0.0.1\ngpgsql-port={self.port}\ngpgsql-dbname={name}\n"
+                f"gpgsql-user={name}\ngpgsql-password={PG_PASSWORD}\ngpgsql-dnssec=yes\n"
+                f"gpgsql-set-tsig-key-query={self.SET_TSIG_KEY}\n")
+
+
 class Pdns(Server):
-    def __init__(self, workdir, secondary_cycle=False, only_notify="", extra_conf="", public=False):
-        # gsqlite3-pragma-synchronous=0: no fsync per commit. SQLite has one writer at a time
-        # and refuses (HTTP 500 "database is locked") a write it cannot wait for; on a
-        # loaded disk an fsync holds that lock for long. A process killed (the tests SIGKILL
-        # it) loses nothing committed; only a machine crash could, which a test never has.
+    def __init__(self, workdir, secondary_cycle=False, only_notify="", extra_conf="", public=False,
+                 backend="gsqlite3", pg=None, dbname=None):
         # only_notify="" (as README advises for production): NOTIFY goes to the ALSO-NOTIFY
         # targets zonegen sets, with no lookup of the zone's NS names (which, without a
         # reachable resolver, stalls a notify call for seconds).
         # PUBLIC: it also listens on port 53 of a loopback address of its own (public_addr),
         # where a resolver following a delegation's glue finds it (self.public_addr).
+        # BACKEND: "gsqlite3" (a database file in WORKDIR) or "gpgsql": a fresh database of
+        # its own (named after WORKDIR) in PG, a running Postgres; or, given DBNAME, that
+        # existing database (a read-only replica reading PG, a hot standby).
         os.makedirs(workdir, exist_ok=True)
+        self.backend = backend
         self.dns_port, self.api_port = free_port(), free_port()
         self.public_addr = public_addr() if public else None
         listen = "127.0.0.1:%d" % self.dns_port + (", %s:53" % self.public_addr if public else "")
         self.url = "http://127.0.0.1:%d" % self.api_port
-        db = os.path.join(workdir, "pdns.sqlite3")
-        if os.path.exists(db):
-            os.remove(db)
-        schema = open("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql").read()
-        subprocess.run(["sqlite3", db], input=schema, text=True, check=True)
-        conf = f"""launch=gsqlite3
-gsqlite3-database={db}
-gsqlite3-dnssec=yes
-local-address={listen}
+        if backend == "gsqlite3":
+            backend_conf = self._gsqlite3(workdir)
+        elif backend == "gpgsql":
+            if pg is None:
+                raise ValueError("backend gpgsql needs pg=<a running Postgres>")
+            self.pg, self.dbname = pg, dbname or pg.create_database(os.path.basename(os.path.normpath(workdir)))
+            backend_conf = pg.pdns_conf(self.dbname)
+        else:
+            raise ValueError("unknown PowerDNS backend " + backend)
+        conf = backend_conf + f"""local-address={listen}
 socket-dir={workdir}
 api=yes
 api-key={API_KEY}
@@ -103,12 +264,32 @@ cache-ttl=0
 query-cache-ttl=0
 negquery-cache-ttl=0
 xfr-cycle-interval={1 if secondary_cycle else 60}
-gsqlite3-pragma-synchronous=0
 only-notify={only_notify}
 """ + extra_conf
         open(os.path.join(workdir, "pdns.conf"), "w").write(conf)
         super().__init__("pdns", None, workdir)
         self.start()
+
+    @staticmethod
+    def _gsqlite3(workdir):
+        # gsqlite3-pragma-synchronous=0: no fsync per commit. SQLite has one writer at a time
+        # and refuses (HTTP 500 "database is locked") a write it cannot wait for; on a
+        # loaded disk an fsync holds that lock for long. A process killed (the tests SIGKILL
+        # it) loses nothing committed; only a machine crash could, which a test never has.
+        db = os.path.join(workdir, "pdns.sqlite3")
+        if os.path.exists(db):
+            os.remove(db)
+        schema = open("/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql").read()
+        subprocess.run(["sqlite3", db], input=schema, text=True, check=True)
+        return f"launch=gsqlite3\ngsqlite3-database={db}\ngsqlite3-dnssec=yes\ngsqlite3-pragma-synchronous=0\n"
+
+    def sql(self, statements):
+        """Runs SQL STATEMENTS on this server's database, behind PowerDNS's back (a state
+        only a crash leaves, say), whichever the backend."""
+        if self.backend == "gpgsql":
+            self.pg.psql(statements, db=self.dbname, user=self.dbname, password=PG_PASSWORD)
+        else:
+            subprocess.run(["sqlite3", os.path.join(self.workdir, "pdns.sqlite3"), statements], check=True)
 
     def start(self):
         workdir = self.workdir
