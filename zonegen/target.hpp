@@ -57,7 +57,8 @@ struct ProvisionOptions {
 // One change a plan makes, and the only way anything is changed.
 struct PlanStep {
     // What it changes, unique in a plan: "zone", "records", "metadata ALSO-NOTIFY",
-    // "secondary ns2.example.net.", "tsig-key xfr.example.co.jp.", "file".
+    // "secondary ns2.example.net.", "tsig-key xfr.example.co.jp.", "dnssec",
+    // "catalog catalog.zonegen.invalid.", "file".
     std::string subject;
     std::string server;  // where it runs: the API's URL, or the file
     std::string text;    // the plan's description (one or more lines, no final newline)
