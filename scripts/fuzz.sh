@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 secs=${1:-60}; shift || true
 harnesses=("$@"); [ ${#harnesses[@]} -gt 0 ] || harnesses=(spec spec_cli zone rdata axfr pdns_json)
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing (apt-get install clang libclang-rt-14-dev)"; exit 1; }
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DZONEGEN_FUZZ=ON -DZONEGEN_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-seeds=build-fuzz/seeds
+# ZONEGEN_FUZZ_BUILD: a build directory configured with ZONEGEN_FUZZ=ON whose harnesses are
+# built already (scripts/test.sh's sanitizer build); else build-fuzz, built here.
+fb=${ZONEGEN_FUZZ_BUILD:-build-fuzz}
+if [ -z "${ZONEGEN_FUZZ_BUILD:-}" ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DZONEGEN_FUZZ=ON -DZONEGEN_TESTS=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build-fuzz -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
+fi
+seeds=$fb/seeds
 rm -rf "$seeds"; mkdir -p "$seeds"/{spec,spec_cli,zone,rdata,axfr,pdns_json}
 cp examples/*.yaml tests/bad-specs/* tests/fixtures/*.yaml "$seeds/spec/" 2>/dev/null || true
 # spec_cli: a file name line, then the spec (some names not UTF-8, some specs JSON).
@@ -49,7 +54,7 @@ PY
 fail=0
 fail_count=0
 for h in "${harnesses[@]}"; do
-  bin=build-fuzz/fuzz_$h
+  bin=$fb/fuzz_$h
   # ldns's own leak (fuzz/lsan.supp) can only be told apart with full allocation stacks:
   # ldns is built without frame pointers. Slower, so only where ldns parses the input.
   if [ "$h" = axfr ]; then
@@ -57,17 +62,17 @@ for h in "${harnesses[@]}"; do
   else
     unset ASAN_OPTIONS LSAN_OPTIONS
   fi
-  mkdir -p "build-fuzz/corpus/$h"
+  mkdir -p "$fb/corpus/$h"
   if [ -d "fuzz/regressions/$h" ] && ls "fuzz/regressions/$h"/* >/dev/null 2>&1; then
     "$bin" "fuzz/regressions/$h"/* >/dev/null 2>&1 || { echo "fuzz $h: a regression input fails again"; fail=1; fail_count=$((fail_count + 1)); continue; }
   fi
-  log=build-fuzz/fuzz_$h.log
+  log=$fb/fuzz_$h.log
   if "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-      -artifact_prefix="build-fuzz/crash-$h-" "build-fuzz/corpus/$h" "$seeds/$h" >"$log" 2>&1; then
+      -artifact_prefix="$fb/crash-$h-" "$fb/corpus/$h" "$seeds/$h" >"$log" 2>&1; then
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     echo "fuzz $h: ${runs:-?} executions in ${secs} s, no crash"
   else
-    echo "fuzz $h: FAILED (see $log; the input is build-fuzz/crash-$h-*)"; tail -30 "$log"; fail=1
+    echo "fuzz $h: FAILED (see $log; the input is $fb/crash-$h-*)"; tail -30 "$log"; fail=1
     fail_count=$((fail_count + 1))
   fi
 done
