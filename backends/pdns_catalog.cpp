@@ -40,13 +40,21 @@ std::string joined(const json& values) {
     return s.empty() ? "(none)" : s;
 }
 
+// The metadata kinds whose values `after` changes, each with the values it had.
+std::vector<std::pair<std::string, json>> changed_metadata(const json& before, const json& after) {
+    std::vector<std::pair<std::string, json>> out;
+    for (const auto& [kind, values] : after["metadata"].items()) {
+        json had = before.is_null() ? json::array() : before["metadata"].value(kind, json::array());
+        if (had != values) out.emplace_back(kind, had);
+    }
+    return out;
+}
+
 std::string step_text(const Name& catalog, const json& before, const json& after) {
     std::string t = (before.is_null() ? "+ catalog " : "~ catalog ") + catalog.to_string();
     if (before.is_null()) t += " (Producer zone: each pattern-A zone a member)";
-    for (const auto& [kind, values] : after["metadata"].items()) {
-        json had = before.is_null() ? json::array() : before["metadata"].value(kind, json::array());
-        if (had != values) t += ", " + kind + " " + joined(had) + " -> " + joined(values);
-    }
+    for (const auto& [kind, had] : changed_metadata(before, after))
+        t += ", " + kind + " " + joined(had) + " -> " + joined(after["metadata"][kind]);
     return t;
 }
 
@@ -157,22 +165,23 @@ std::optional<PlanStep> catalog_step(PdnsClient& client, const Profile& profile,
     s.text = step_text(cat, before, after);
     auto zr = "/zones/" + PdnsClient::zone_ref(cat);
     if (before.is_null()) s.requests.push_back(client.request_line("POST", "/zones"));
-    for (const auto& [kind, values] : after["metadata"].items()) {
-        json had = before.is_null() ? json::array() : before["metadata"].value(kind, json::array());
-        if (had != values)
-            s.requests.push_back(client.request_line("PUT", zr + "/metadata/" + kind));
-    }
+    for (const auto& change : changed_metadata(before, after))
+        s.requests.push_back(client.request_line("PUT", zr + "/metadata/" + change.first));
     return s;
 }
 
 void run_catalog_step(PdnsClient& client, const Profile& profile, const PlanStep& step) {
-    if (step.before.is_null()) create_producer(client, profile);
-    for (const auto& [kind, values] : step.after["metadata"].items()) {
-        json had = step.before.is_null() ? json::array()
-                                         : step.before["metadata"].value(kind, json::array());
-        if (had != values)
-            client.put_metadata(*profile.catalog, kind, values.get<std::vector<std::string>>());
-    }
+    // One worker at a time, from the catalog as it is now: a batch's workers all planned the
+    // same step, and PowerDNS's metadata write is not atomic (two at once doubled an
+    // ALLOW-AXFR-FROM value in the tests).
+    static std::mutex running;
+    std::lock_guard<std::mutex> lock(running);
+    if (checked(client, profile)) return;
+    json now = catalog_state(client, profile);
+    if (now.is_null()) create_producer(client, profile);
+    for (const auto& change : changed_metadata(now, step.after))
+        client.put_metadata(*profile.catalog, change.first,
+                            step.after["metadata"][change.first].get<std::vector<std::string>>());
     mark_checked(client, profile);
 }
 
