@@ -279,9 +279,6 @@ void check_our_server(Run& run, const Server& s, ServerState& state, VerifyCheck
     state.serves = true;
     state.serial = serial;
     if (!run.our_serial) run.our_serial = serial;
-    if (serial != *run.our_serial)
-        problem(c, s.label + ": serial " + std::to_string(serial) + " differs from " +
-                       std::to_string(*run.our_serial) + " (a secondary lagging behind)");
     for (const RRset& set : run.want.zone.rrsets())
         if (compared_on_ours(run, set.type)) check_wanted_rrset(run, s, set, c);
     if (run.signs()) check_our_dnskey(run, s, c);
@@ -310,12 +307,19 @@ void check_customer_primary(const Run& run, VerifyCheck& c) {
         problem(c, p.label + ": its NS set lacks our secondary " + sec.name.to_string());
 }
 
-// Lagging: serving a serial behind the highest any of ours serves.
-void mark_lagging(std::vector<ServerState>& states) {
+// Lagging: serving a serial behind the highest any of ours serves (RFC 1982), each a problem.
+void mark_lagging(Run& run, VerifyCheck& c) {
     std::optional<std::uint32_t> highest;
-    for (const auto& st : states)
+    for (const auto& st : run.states)
         if (st.serial && (!highest || serial_greater(*st.serial, *highest))) highest = st.serial;
-    for (auto& st : states) st.lagging = st.serial && serial_greater(*highest, *st.serial);
+    for (std::size_t i = 0; i < run.states.size(); ++i) {
+        ServerState& st = run.states[i];
+        st.lagging = st.serial && serial_greater(*highest, *st.serial);
+        if (st.lagging)
+            problem(c, run.ours[i].label + ": serial " + std::to_string(*st.serial) +
+                           " is behind " + std::to_string(*highest) +
+                           ", the highest of ours (its transfers are not arriving)");
+    }
 }
 
 VerifyCheck check_our_servers(Run& run) {
@@ -324,7 +328,7 @@ VerifyCheck check_our_servers(Run& run) {
         run.states.push_back(ServerState{s.name, false, std::nullopt, false, false});
         check_our_server(run, s, run.states.back(), c);
     }
-    mark_lagging(run.states);
+    mark_lagging(run, c);
     if (run.spec.pattern == Pattern::C)
         c.message = "pattern C: nothing of the zone is on our servers";
     else
