@@ -93,6 +93,33 @@ def loopback_profile(binary, primary, secondary, path):
     return write(path, prof)
 
 
+def catalog_profile(binary, primary, secondary, knot, catalog, path, tsig_key=None):
+    """The loopback profile for a catalog fleet: PRIMARY (API), SECONDARY (a PowerDNS
+    consuming the catalog: no API for zonegen), KNOT (ns3, a consumer, no API), and the
+    profile's `catalog` (with TSIG_KEY, transfers of it under that key)."""
+    base = open(loopback_profile(binary, primary, secondary, path)).read()
+    base = base.replace("    api_url: %s\n" % secondary.url, "")
+    third = "  - name: ns3.example.net.\n    role: secondary\n    ipv4: [127.0.0.1]\n    dns_port: %d" % knot.port
+    assert "\nsoa:" in base, "profile layout changed"
+    base = base.replace("\nsoa:", "\n" + third + "\nsoa:", 1)
+    cat = "catalog: {zone: %s, tsig_key: %s}\n" % (catalog, tsig_key) if tsig_key else "catalog: %s\n" % catalog
+    return write(path, base + cat)
+
+
+def soa_many(port, zones, workdir):
+    """Each of ZONES' SOA serial as the server on 127.0.0.1:PORT answers it, by name without
+    the final dot (one dig for all: `-f`, its batch file in WORKDIR)."""
+    batch = write(os.path.join(workdir, "dig-%d.txt" % port),
+                  "".join("-p %d @127.0.0.1 %s SOA +norec +noall +answer +time=2 +tries=1\n" % (port, z) for z in zones))
+    out = subprocess.run(["dig", "-f", batch], capture_output=True, text=True, timeout=max(DEADLINE, len(zones))).stdout
+    serials = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 7 and f[3] == "SOA":
+            serials[f[0].rstrip(".")] = int(f[6])
+    return serials
+
+
 def test_no_output_ever_holds_the_key():
     """Run last (a script imports it): no byte zonegen printed held the API key."""
     assert CAPTURED, "nothing was captured"

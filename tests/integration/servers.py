@@ -422,6 +422,21 @@ class Knot(Server):
             raise RuntimeError("knotc zone-reload failed: " + r.stdout + r.stderr)
 
 
+def knot_catalog_consumer(workdir, primary, catalog):
+    """Knot consuming CATALOG from PRIMARY (a Pdns): one zone (the catalog) and a template
+    for its members, nothing per member zone. Its own probe zone tells us it has started."""
+    os.makedirs(workdir, exist_ok=True)
+    open(os.path.join(workdir, "probe.test.zone"), "w").write(
+        "$TTL 60\n@ SOA ns.probe.test. h.probe.test. 1 60 60 600 60\n@ NS ns.probe.test.\nns A 127.0.0.1\n")
+    body = (f"remote:\n  - id: primary\n    address: 127.0.0.1@{primary.dns_port}\n"
+            "acl:\n  - id: from_primary\n    address: 127.0.0.1\n    action: notify\n"
+            f"template:\n  - id: member\n    storage: {workdir}\n    zonefile-sync: -1\n"
+            "    journal-content: none\n    master: primary\n    acl: from_primary\n"
+            f"zone:\n  - domain: probe.test.\n  - domain: {catalog}\n    master: primary\n"
+            "    acl: from_primary\n    catalog-role: interpret\n    catalog-template: member\n")
+    return Knot(workdir, body, "probe.test.")
+
+
 class Nsd(Server):
     """nsd as a customer's primary: BODY is nsd.conf's key: and zone: clauses (a snippet
     under test); the server: and remote-control: clauses come from here. Checked with

@@ -8,9 +8,9 @@ with --force) takes it out of the catalog and off both secondaries. Usage:
 import json, os, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from servers import DEADLINE, Knot, Pdns
+from servers import DEADLINE, Pdns, knot_catalog_consumer
 import harness
-from harness import api, loopback_profile, step_of, test_no_output_ever_holds_the_key, wait_for, write  # noqa: F401
+from harness import api, catalog_profile, step_of, test_no_output_ever_holds_the_key, wait_for, write  # noqa: F401
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = harness.make_zg(ZG, SRC)
@@ -28,44 +28,20 @@ def spec_line(i, pattern="A"):
                        "server": {"name": "sv.example.net", "ipv4": ["192.0.2.%d" % (i % 250 + 1)]}})
 
 
-def knot_consumer(primary):
-    """Knot consuming the catalog: one zone (the catalog) and a template for its members,
-    nothing per member zone. Its own probe zone tells the harness it has started."""
-    d = os.path.join(WORK, "knot")
-    os.makedirs(d, exist_ok=True)
-    write(os.path.join(d, "probe.test.zone"),
-          "$TTL 60\n@ SOA ns.probe.test. h.probe.test. 1 60 60 600 60\n@ NS ns.probe.test.\nns A 127.0.0.1\n")
-    body = (f"remote:\n  - id: primary\n    address: 127.0.0.1@{primary.dns_port}\n"
-            "acl:\n  - id: from_primary\n    address: 127.0.0.1\n    action: notify\n"
-            f"template:\n  - id: member\n    storage: {d}\n    zonefile-sync: -1\n"
-            "    journal-content: none\n    master: primary\n    acl: from_primary\n"
-            f"zone:\n  - domain: probe.test.\n  - domain: {CATALOG}\n    master: primary\n"
-            "    acl: from_primary\n    catalog-role: interpret\n    catalog-template: member\n")
-    return Knot(d, body, "probe.test.")
-
-
-def catalog_profile(tsig_key=None):
-    """The loopback profile with a third name server (Knot, no API) and the catalog."""
+def catalog_profile_for(tsig_key=None):
     p, s, k = world["primary"], world["secondary"], world["knot"]
-    base = open(loopback_profile(ZG, p, s, os.path.join(WORK, "base.yaml"))).read()
-    # The PowerDNS secondary consumes the catalog: zonegen needs no API of it.
-    base = base.replace("    api_url: %s\n" % s.url, "")
-    third = "  - name: ns3.example.net.\n    role: secondary\n    ipv4: [127.0.0.1]\n    dns_port: %d\n" % k.port
-    marker = "\nsoa:"
-    assert marker in base, "profile layout changed"
-    base = base.replace(marker, "\n" + third.rstrip("\n") + marker, 1)
-    cat = "catalog: {zone: %s, tsig_key: %s}\n" % (CATALOG, tsig_key) if tsig_key else "catalog: %s\n" % CATALOG
-    return write(os.path.join(WORK, "profile-%s.yaml" % (tsig_key or "catalog")), base + cat)
+    return catalog_profile(ZG, p, s, k, CATALOG, os.path.join(WORK, "profile-%s.yaml" % (tsig_key or "catalog")),
+                           tsig_key)
 
 
 def setup():
     world["primary"] = Pdns(os.path.join(WORK, "primary"), secondary_cycle=True)
     world["secondary"] = s = Pdns(os.path.join(WORK, "secondary"), secondary_cycle=True)
-    world["knot"] = knot_consumer(world["primary"])
+    world["knot"] = knot_catalog_consumer(os.path.join(WORK, "knot"), world["primary"], CATALOG)
     # The operator's one-time set-up of a PowerDNS consumer: the catalog zone, kind Consumer.
     api(s, "POST", "/zones", {"name": CATALOG, "kind": "Consumer",
                               "masters": ["127.0.0.1:%d" % world["primary"].dns_port]})
-    world["profile"] = catalog_profile()
+    world["profile"] = catalog_profile_for()
 
 
 def teardown():
@@ -81,16 +57,7 @@ def soa(port, zone):
 
 
 def soa_many(port, zones):
-    """Each zone's SOA serial as the server at PORT answers it (one dig for all: `-f`)."""
-    batch = write(os.path.join(WORK, "dig-%d.txt" % port),
-                  "".join("-p %d @127.0.0.1 %s SOA +norec +noall +answer +time=2 +tries=1\n" % (port, z) for z in zones))
-    out = subprocess.run(["dig", "-f", batch], capture_output=True, text=True, timeout=DEADLINE).stdout
-    serials = {}
-    for l in out.splitlines():
-        f = l.split()
-        if len(f) >= 7 and f[3] == "SOA":
-            serials[f[0].rstrip(".")] = int(f[6])
-    return serials
+    return harness.soa_many(port, zones, WORK)
 
 
 def catalog_serial_consumed():
@@ -202,7 +169,7 @@ def test_5_the_catalog_is_no_customers_domain():
 
 
 def test_6_a_tsig_key_the_primary_lacks_is_refused():
-    prof = catalog_profile(tsig_key="catalog-xfr.")
+    prof = catalog_profile_for(tsig_key="catalog-xfr.")
     f = os.path.join(WORK, "one.yaml")
     r = zg("plan", f, *P(prof), check=4)
     assert "catalog-xfr." in r.stderr and "TSIG" in r.stderr, r.stderr
