@@ -316,8 +316,8 @@ void mark_lagging(Run& run, VerifyCheck& c) {
         ServerState& st = run.states[i];
         st.lagging = st.serial && serial_greater(*highest, *st.serial);
         if (st.lagging)
-            problem(c, run.ours[i].label + ": serial " + std::to_string(*st.serial) +
-                           " is behind " + std::to_string(*highest) +
+            problem(c, run.ours[i].label + ": lagging: serial " + std::to_string(*st.serial) +
+                           ", behind " + std::to_string(*highest) +
                            ", the highest of ours (its transfers are not arriving)");
     }
 }

@@ -203,8 +203,8 @@ TEST_F(OurServersCheck, ALaggingSecondaryIsAProblem) {
     our_servers_serve(8, 7);
     const auto& c = check(run(), VerifyCheckId::our_servers);
     EXPECT_EQ(c.status, CheckStatus::problem);
-    EXPECT_NE(evidence(c).find("ns2.example.net. (198.51.100.53): serial 7 is behind 8, the "
-                               "highest of ours (its transfers are not arriving)"),
+    EXPECT_NE(evidence(c).find("ns2.example.net. (198.51.100.53): lagging: serial 7, behind 8, "
+                               "the highest of ours (its transfers are not arriving)"),
               std::string::npos)
         << evidence(c);
 }
@@ -214,10 +214,10 @@ TEST_F(OurServersCheck, TheServerBehindIsBlamedWhicheverIsAskedFirst) {
     our_servers_serve(7, 8);
     const auto& c = check(run(), VerifyCheckId::our_servers);
     EXPECT_EQ(c.status, CheckStatus::problem);
-    EXPECT_NE(evidence(c).find("ns1.example.net. (192.0.2.53): serial 7 is behind 8"),
+    EXPECT_NE(evidence(c).find("ns1.example.net. (192.0.2.53): lagging: serial 7, behind 8"),
               std::string::npos)
         << evidence(c);
-    EXPECT_EQ(evidence(c).find("ns2.example.net. (198.51.100.53): serial"), std::string::npos)
+    EXPECT_EQ(evidence(c).find("ns2.example.net. (198.51.100.53): lagging"), std::string::npos)
         << evidence(c);
 }
 
