@@ -30,6 +30,10 @@ ap.add_argument("--window", type=int, default=1000, help="members added in each 
 ap.add_argument("--jobs", type=int, default=4)
 ap.add_argument("--primary-cycle", type=int, default=1, choices=(1, 60),
                 help="the primary's xfr-cycle-interval: how often it bumps the catalog (1, or PowerDNS's default 60)")
+ap.add_argument("--control", action="store_true",
+                help="a third run: the raw client into a world whose primary has no catalog (what the "
+                     "database's growth alone costs each zone)")
+ap.add_argument("--control-only", action="store_true", help="only the --control run")
 ap.add_argument("--sync-deadline", type=int, default=3600, help="seconds the consumers may take")
 ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "zonegen-bench-fleet"))
 a = ap.parse_args()
@@ -72,9 +76,9 @@ def segments():
 
 # ---- the world: a primary, a PowerDNS consumer, a Knot consumer --------------------------
 
-def world(tag):
+def world(tag, catalog=True):
     """A fresh world; the profile names the primary (API), the PowerDNS consumer (ns2, no
-    API) and Knot (ns3), and the catalog."""
+    API) and Knot (ns3), and the catalog (CATALOG false: none, the consumers idle)."""
     d = os.path.join(a.work, tag)
     shutil.rmtree(d, ignore_errors=True)
     w = {}
@@ -86,6 +90,10 @@ def world(tag):
         w["knot"] = k = knot_catalog_consumer(os.path.join(d, "knot"), p, CATALOG)
         api(s, "POST", "/zones", {"name": CATALOG, "kind": "Consumer", "masters": ["127.0.0.1:%d" % p.dns_port]})
         w["profile"] = catalog_profile(ZG, p, s, k, CATALOG, os.path.join(d, "profile.yaml"))
+        if not catalog:
+            text = open(w["profile"]).read()
+            open(w["profile"], "w").write(text.replace("catalog: %s\n" % CATALOG, ""))
+        w["catalog"] = catalog
         w["dir"] = d
         return w
     except BaseException:
@@ -148,8 +156,10 @@ def raw_requests(plan_line):
     for s in plan_line["plan"]["steps"]:
         if s["subject"] == "zone":
             after = s["after"]
-            body = {"name": zone, "kind": after["kind"], "masters": after["masters"], "catalog": after["catalog"],
+            body = {"name": zone, "kind": after["kind"], "masters": after["masters"],
                     "soa_edit_api": "INCREASE", "nameservers": [], "rrsets": rrsets(plan_line["plan"]["changes"])}
+            if "catalog" in after:
+                body["catalog"] = after["catalog"]
             out.append(["POST", "/api/v1/servers/localhost/zones", body, [201]])
         elif s["subject"].startswith("metadata "):
             kind = s["subject"].split()[1]
@@ -177,9 +187,11 @@ def raw_prepare(w):
         if "plan" in x:
             plans[x["zone"]] = json.dumps(raw_requests(x))
             cat = cat or next((s["after"] for s in x["plan"]["steps"] if s["subject"] == "catalog " + CATALOG), None)
-    if len(plans) != a.zones or not cat:
+    if len(plans) != a.zones or (w["catalog"] and not cat):
         sys.exit("bench: zonegen plan for the raw client: %d of %d plans (exit %d): %s"
                  % (len(plans), a.zones, r.returncode, r.stderr[-1000:]))
+    if not w["catalog"]:
+        return plans
     api(w["primary"], "POST", "/zones", {"name": CATALOG, "kind": "Producer", "soa_edit_api": "", "nameservers": [],
                                          "rrsets": [{"name": CATALOG, "type": "SOA", "ttl": 3600, "changetype": "REPLACE",
                                                      "records": [{"content": "invalid. hostmaster.invalid. 1 3600 600 "
@@ -203,8 +215,8 @@ def raw_segment(w, plans, start, end):
 
 # ---- one run: a client provisions every zone into a fresh world ------------------------------
 
-def run(client):
-    w = world(client)
+def run(client, catalog=True):
+    w = world(client if catalog else client + "-no-catalog", catalog)
     try:
         plans = raw_prepare(w) if client == "raw" else None
         before = api_requests(w["primary"])
@@ -289,8 +301,18 @@ def dig_sample(w, want, n=1000):
 
 # ---- the table -------------------------------------------------------------------------------
 
+def control_line(control):
+    print("control, raw client, %d zones, no catalog: %.1f s, %.0f zones/s; ms per member at %s"
+          % (a.zones, control["seconds"], a.zones / control["seconds"],
+             " / ".join("%d: %.2f" % (c, 1000 * control["per_member"][c]) for c in CHECKPOINTS)))
+
+
+if a.control_only:
+    control_line(run("raw", catalog=False))
+    sys.exit(0)
 raw = run("raw")
 zg = run("zonegen")
+control = run("raw", catalog=False) if a.control else None
 print("zonegen fleet benchmark, %s; %s, %d cores; %d pattern-A zones, --jobs %d, PowerDNS gsqlite3 primary "
       "(xfr-cycle-interval %d) with a catalog consumed by PowerDNS and Knot"
       % (time.strftime("%Y-%m-%d"), os.uname().machine, os.cpu_count(), a.zones, a.jobs, a.primary_cycle))
@@ -304,6 +326,8 @@ for c in CHECKPOINTS:
     print("%-34s %12.2f %12.2f %8.2f" % ("ms per member, catalog at %d" % c, 1000 * zg["per_member"][c],
                                          1000 * raw["per_member"][c], zg["per_member"][c] / raw["per_member"][c]))
 first = CHECKPOINTS[0]
+if control:
+    control_line(control)
 print("growth of the time per member from %d to %d: zonegen x%.2f, raw client x%.2f"
       % (first, CHECKPOINTS[-1], zg["per_member"][CHECKPOINTS[-1]] / zg["per_member"][first],
          raw["per_member"][CHECKPOINTS[-1]] / raw["per_member"][first]))
