@@ -20,6 +20,7 @@ SRC = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
 from servers import API_KEY, Pdns, knot_catalog_consumer  # noqa: E402
 from harness import api, catalog_profile, soa_many  # noqa: E402
+from plan_requests import create_body, metadata_bodies  # noqa: E402
 
 ap = argparse.ArgumentParser(prog="bench/run.sh fleet")
 ap.add_argument("--build", default=os.path.join(SRC, "build"))
@@ -152,27 +153,14 @@ def raw_requests(plan_line):
     """The fewest requests for one zone as zonegen's plan wants it: the POST of the zone
     (kind, catalog, records) and a PUT per metadata kind; nothing read first."""
     zone = plan_line["zone"]
-    out = []
-    for s in plan_line["plan"]["steps"]:
-        if s["subject"] == "zone":
-            after = s["after"]
-            body = {"name": zone, "kind": after["kind"], "masters": after["masters"],
-                    "soa_edit_api": "INCREASE", "nameservers": [], "rrsets": rrsets(plan_line["plan"]["changes"])}
-            if "catalog" in after:
-                body["catalog"] = after["catalog"]
-            out.append(["POST", "/api/v1/servers/localhost/zones", body, [201]])
-        elif s["subject"].startswith("metadata "):
-            kind = s["subject"].split()[1]
-            out.append(["PUT", "/api/v1/servers/localhost/zones/%s/metadata/%s" % (zone, kind),
-                        {"kind": kind, "metadata": s["after"]}, [200]])
-        elif s["subject"] != "catalog " + CATALOG:
-            sys.exit("bench: a step the raw client does not know: " + s["subject"])
+    known = {"zone", "catalog " + CATALOG} | {"metadata " + k for k in metadata_bodies(plan_line)}
+    unknown = [s["subject"] for s in plan_line["plan"]["steps"] if s["subject"] not in known]
+    if unknown:
+        sys.exit("bench: steps the raw client does not know: " + ", ".join(unknown))
+    out = [["POST", "/api/v1/servers/localhost/zones", create_body(plan_line), [201]]]
+    for kind, body in metadata_bodies(plan_line).items():
+        out.append(["PUT", "/api/v1/servers/localhost/zones/%s/metadata/%s" % (zone, kind), body, [200]])
     return out
-
-
-def rrsets(changes):
-    return [{"name": c["name"], "type": c["type"], "ttl": c["after"]["ttl"],
-             "records": [{"content": rd, "disabled": False} for rd in c["after"]["rdata"]]} for c in changes]
 
 
 def raw_prepare(w):
