@@ -323,11 +323,14 @@ std::optional<nlohmann::json> PdnsClient::get_zone(const Name& zone) {
     return j;
 }
 
-void PdnsClient::create_zone(const nlohmann::json& body) {
+std::optional<nlohmann::json> PdnsClient::create_zone(const nlohmann::json& body) {
     nlohmann::json fitted = body;
     if (fitted.contains("rrsets")) impl_->fit_loc(fitted["rrsets"]);
     std::string b = fitted.dump();
-    impl_->call("POST", impl_->path("/zones"), &b, {201});
+    auto [status, answer] = impl_->call("POST", impl_->path("/zones"), &b, {201});
+    auto j = nlohmann::json::parse(answer, nullptr, false);
+    if (!j.is_object() || !j.contains("rrsets") || !j["rrsets"].is_array()) return std::nullopt;
+    return j;
 }
 
 void PdnsClient::patch_rrsets(const Name& zone, const nlohmann::json& rrsets) {

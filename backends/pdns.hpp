@@ -58,7 +58,9 @@ class PdnsClient {
     static std::string zone_ref(const Name& zone);
 
     std::optional<nlohmann::json> get_zone(const Name& zone);  // nullopt when absent
-    void create_zone(const nlohmann::json& body);
+    // The zone as PowerDNS answers the POST (the same document a GET would return), or
+    // nullopt when the answer is not a zone document (an older or a proxied server).
+    std::optional<nlohmann::json> create_zone(const nlohmann::json& body);
     void patch_rrsets(const Name& zone, const nlohmann::json& rrsets);  // one transaction
     void put_zone(const Name& zone, const nlohmann::json& fields);      // kind, masters...
     void delete_zone(const Name& zone);

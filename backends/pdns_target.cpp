@@ -9,6 +9,7 @@
 #include <chrono>
 #include <map>
 #include <thread>
+#include <utility>
 
 #include "backends/dnsquery.hpp"
 #include "backends/pdns.hpp"
@@ -119,6 +120,14 @@ json zone_fields(const json& after, bool create, const Name& zone) {
         if (after.at("kind") == "Master") f["nameservers"] = json::array();
     }
     return f;
+}
+
+// Steps that write nothing into the zone's own document (its records, serial, kind):
+// metadata, TSIG keys, another server's zone, the catalog zone.
+bool leaves_the_zone_as_is(const std::string& subject) {
+    for (const char* p : {"metadata ", "tsig-key ", "secondary ", "catalog "})
+        if (subject.rfind(p, 0) == 0) return true;
+    return false;
 }
 
 // A step's text on another server of ours: "+ zone x." -> "+ ns2.example.net.: zone x.".
@@ -282,6 +291,7 @@ class PdnsTarget final : public Target {
     }
 
     void run(const Name& zone, const PlanStep& s, const Plan& records) override {
+        if (!leaves_the_zone_as_is(s.subject)) created_.reset();
         if (s.subject == "zone") return run_zone(zone, s, records);
         if (s.subject == "records")
             return client_->patch_rrsets(zone, pdns_patch_rrsets(writes_of(records)));
@@ -339,8 +349,10 @@ class PdnsTarget final : public Target {
         return s;
     }
 
+    // A zone this apply created, with nothing written to it since: PowerDNS's answer to the
+    // POST is the document a GET would read now, so it is not asked again.
     Zone reload(const Name& zone) override {
-        doc_ = client_->get_zone(zone);
+        doc_ = created_ ? std::exchange(created_, std::nullopt) : client_->get_zone(zone);
         if (!doc_) throw BackendError("PowerDNS at " + url_ + ": the zone is missing after apply");
         return zone_from_pdns(zone, *doc_, nullptr);
     }
@@ -682,7 +694,10 @@ class PdnsTarget final : public Target {
                 if (c.after) z.set(c.owner, c.type, c.after->ttl, c.after->rdata);
             f["rrsets"] = pdns_rrsets(z);
         }
-        if (create) return client_->create_zone(f);
+        if (create) {
+            created_ = client_->create_zone(f);
+            return;
+        }
         if (s.after["kind"] == "Slave" || s.before.value("kind", "") != "Master")
             return client_->put_zone(zone, f);  // never a PATCH of a Slave zone
         json changed;
@@ -860,6 +875,7 @@ class PdnsTarget final : public Target {
     std::string url_, sid_;
     std::unique_ptr<PdnsClient> client_;
     std::optional<json> doc_;
+    std::optional<json> created_;  // the zone as PowerDNS answered its creation, while current
     Meta meta_;
     std::vector<PdnsClient::CryptoKey> keys_;  // active or not: what load_keys read
     json catalog_;                             // the catalog zone as catalog_state read it
