@@ -307,14 +307,15 @@ void check_customer_primary(const Run& run, VerifyCheck& c) {
         problem(c, p.label + ": its NS set lacks our secondary " + sec.name.to_string());
 }
 
-// Lagging: serving a serial behind the highest any of ours serves (RFC 1982), each a problem.
+// Lagging: serving a serial other than the highest any of ours serves (RFC 1982; two serials
+// 2^31 apart have no order, and differ all the same), each a problem.
 void mark_lagging(Run& run, VerifyCheck& c) {
     std::optional<std::uint32_t> highest;
     for (const auto& st : run.states)
         if (st.serial && (!highest || serial_greater(*st.serial, *highest))) highest = st.serial;
     for (std::size_t i = 0; i < run.states.size(); ++i) {
         ServerState& st = run.states[i];
-        st.lagging = st.serial && serial_greater(*highest, *st.serial);
+        st.lagging = st.serial && *st.serial != *highest;
         if (st.lagging)
             problem(c, run.ours[i].label + ": lagging: serial " + std::to_string(*st.serial) +
                            ", behind " + std::to_string(*highest) +

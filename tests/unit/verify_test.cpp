@@ -209,6 +209,16 @@ TEST_F(OurServersCheck, ALaggingSecondaryIsAProblem) {
         << evidence(c);
 }
 
+// Serials 2^31 apart have no order in RFC 1982 arithmetic: the servers disagree all the same.
+TEST_F(OurServersCheck, SerialsWithNoOrderStillDisagree) {
+    our_servers_serve(7, 7u + 0x80000000u);
+    VerifyResult r = run();
+    EXPECT_EQ(check(r, VerifyCheckId::our_servers).status, CheckStatus::problem);
+    EXPECT_FALSE(r.in_sync());
+    ASSERT_EQ(r.servers.size(), 2u);
+    EXPECT_TRUE(r.servers[0].lagging || r.servers[1].lagging);
+}
+
 // The first server asked may be the one behind: the blame goes to it, not to the others.
 TEST_F(OurServersCheck, TheServerBehindIsBlamedWhicheverIsAskedFirst) {
     our_servers_serve(7, 8);
