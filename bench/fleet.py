@@ -81,7 +81,8 @@ def segments():
 
 def world(tag, catalog=True):
     """A fresh world; the profile names the primary (API), the PowerDNS consumer (ns2, no
-    API) and Knot (ns3), and the catalog (CATALOG false: none, the consumers idle)."""
+    API) and Knot (ns3), and the catalog (with CATALOG false, none: the consumers then hold
+    no zone and refuse the primary's NOTIFYs)."""
     d = os.path.join(a.work, tag)
     shutil.rmtree(d, ignore_errors=True)
     w = {}
