@@ -2,6 +2,8 @@
 // public record of a key file, the key file written 0600 and never over another, the checks
 // of a published record, and the record in the generated zone.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -342,4 +344,41 @@ TEST(DkimSpec, BuildingWithoutReadingTheKeysIsAProgrammingError) {
     GenerateOptions go;
     go.serial = 1;
     EXPECT_THROW(build_desired(s, load_profile(""), go), std::logic_error);
+}
+
+namespace {
+std::string b64(const std::vector<unsigned char>& der) {
+    return encode_base64(der.data(), der.size());
+}
+template <class F>
+std::vector<unsigned char> der_of(EVP_PKEY* key, F i2d) {
+    int n = i2d(key, nullptr);
+    std::vector<unsigned char> out(static_cast<std::size_t>(n));
+    unsigned char* p = out.data();
+    i2d(key, &p);
+    return out;
+}
+}  // namespace
+
+// The key is read by libcrypto's ASN.1 parser, not its key decoders (a provider fetched per
+// key): it must agree with them on every form a record holds.
+TEST(DkimCheck, KeySizeAgreesWithLibcryptoForEveryFormARecordHolds) {
+    for (unsigned bits : {1024u, 2048u, 3072u}) {
+        EVP_PKEY* key = EVP_RSA_gen(bits);
+        ASSERT_NE(key, nullptr);
+        auto spki = der_of(key, [](EVP_PKEY* k, unsigned char** p) { return i2d_PUBKEY(k, p); });
+        auto pkcs1 =
+            der_of(key, [](EVP_PKEY* k, unsigned char** p) { return i2d_PublicKey(k, p); });
+        EXPECT_EQ(parse_dkim_public_key("rsa", b64(spki)).bits, EVP_PKEY_get_bits(key));
+        EXPECT_EQ(parse_dkim_public_key("rsa", b64(pkcs1)).bits, EVP_PKEY_get_bits(key));
+        auto trailing = spki;
+        trailing.push_back(0);
+        EXPECT_FALSE(parse_dkim_public_key("rsa", b64(trailing)).valid) << "a byte after the key";
+        EVP_PKEY_free(key);
+    }
+    EVP_PKEY* ec = EVP_EC_gen("P-256");
+    ASSERT_NE(ec, nullptr);
+    auto spki = der_of(ec, [](EVP_PKEY* k, unsigned char** p) { return i2d_PUBKEY(k, p); });
+    EXPECT_FALSE(parse_dkim_public_key("rsa", b64(spki)).valid) << "an EC key is not RSA";
+    EVP_PKEY_free(ec);
 }
