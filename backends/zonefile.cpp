@@ -86,27 +86,33 @@ class Reader {
     void record(zs_scanner_t* s, const std::string& file) {
         int line = static_cast<int>(s->line_counter);
         std::string_view ow(reinterpret_cast<const char*>(s->r_owner), s->r_owner_length);
-        std::size_t off = 0;
-        Name owner;
-        try {
-            owner = Name::from_wire(ow, off);
-        } catch (const NameError& e) {
-            finding(file, line, "syntax", e.what());
-            return;
+        // Records come in runs of one owner: its name is read once a run.
+        if (ow != last_raw_owner_) {
+            std::size_t off = 0;
+            try {
+                last_owner_ = Name::from_wire(ow, off);
+            } catch (const NameError& e) {
+                last_raw_owner_.clear();
+                finding(file, line, "syntax", e.what());
+                return;
+            }
+            last_raw_owner_.assign(ow);
         }
+        const Name& owner = last_owner_;
         if (s->r_class != KNOT_CLASS_IN) {
             finding(file, line, "syntax", "class " + std::to_string(s->r_class) + " is not IN",
                     &owner, s->r_type);
             return;
         }
-        std::string rdata(reinterpret_cast<const char*>(s->r_data), s->r_data_length);
+        std::string& rdata = rdata_;  // one buffer for every record: no allocation each
+        rdata.assign(reinterpret_cast<const char*>(s->r_data), s->r_data_length);
         try {
             canonicalize_rdata(s->r_type, rdata);
         } catch (const RdataError& e) {
             finding(file, line, "syntax", e.what(), &owner, s->r_type);
             return;
         }
-        res_.zone.add_loose(std::move(owner), s->r_type, s->r_ttl, std::move(rdata), line);
+        res_.zone.add_loose(owner, s->r_type, s->r_ttl, rdata, line);
     }
 
     void include(zs_scanner_t* s, const std::string& file, int depth) {
@@ -152,6 +158,9 @@ class Reader {
 
     ReadResult& res_;
     std::string allowed_;
+    std::string last_raw_owner_;  // the previous record's owner as the scanner gave it
+    Name last_owner_;
+    std::string rdata_;
 };
 
 Name pick_origin(const ReadOptions& opts, const std::string& head, const std::string& name) {

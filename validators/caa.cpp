@@ -224,7 +224,7 @@ std::vector<CertName> certificate_names(const Zone& zone, const Spec& spec) {
         out.insert({apex, false});
         out.insert({apex.prepend("www"), false});
     }
-    std::set<std::string> v4, v6;
+    std::set<std::string, std::less<>> v4, v6;
     for (const auto& a : spec.server.ipv4) v4.insert(parse_rdata(rrtype::A, a, apex));
     for (const auto& a : spec.server.ipv6) v6.insert(parse_rdata(rrtype::AAAA, a, apex));
     for (const RRset& s : zone.rrsets()) {

@@ -551,7 +551,7 @@ std::vector<Finding> validate_zone(const Zone& zone, const ValidateOptions& opts
     check_apex_and_ns(c);
     out.insert(out.end(), std::make_move_iterator(walked.begin()),
                std::make_move_iterator(walked.end()));
-    check_mail(zone, c.txt, opts, out);
+    check_mail(c.txt, opts, out);
     std::vector<Finding> caa, sts;
     check_dkim(c.txt, opts, out);
     if (opts.spec && opts.profile) {

@@ -4,6 +4,8 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
+#include <unordered_map>
 
 #include "validators/mta_sts.hpp"
 #include "validators/policy_text.hpp"
@@ -14,7 +16,7 @@ namespace zonegen {
 namespace {
 
 // The strings of TXT wire rdata joined; nullopt when it is malformed.
-std::optional<std::string> txt_text(const std::string& wire) {
+std::optional<std::string> txt_text(std::string_view wire) {
     try {
         return join_txt(wire);
     } catch (const RdataError&) {
@@ -111,13 +113,16 @@ const PolicyKind kPolicies[] = {
      tls_rpt_problems},
 };
 
-// Is `owner` <labels>.<something>?
+// Is `owner` <labels>.<something>? (Compared in the wire form, which is lower case.)
 bool policy_owner(const Name& owner, const PolicyKind& kind) {
-    auto ls = owner.labels();
-    if (ls.size() <= kind.labels.size()) return false;
-    for (std::size_t i = 0; i < kind.labels.size(); ++i)
-        if (lower(ls[i]) != kind.labels[i]) return false;
-    return true;
+    const std::string& w = owner.wire();
+    std::size_t at = 0;
+    for (const auto& label : kind.labels) {
+        auto len = static_cast<unsigned char>(w[at]);
+        if (len != label.size() || w.compare(at + 1, len, label) != 0) return false;
+        at += 1 + len;
+    }
+    return w[at] != 0;
 }
 
 // The DMARC, MTA-STS and TLS-RPT records of one TXT rrset: each one's syntax, and that
@@ -165,47 +170,56 @@ std::vector<std::string> dmarc_problems(const std::string& text) {
     return out;
 }
 
-void check_mail(const Zone& z, const std::vector<const RRset*>& txt, const ValidateOptions& opts,
+void check_mail(const std::vector<const RRset*>& txt, const ValidateOptions& opts,
                 std::vector<Finding>& out) {
     auto add = [&](std::string_view id, const Name& owner, std::string msg, int line) {
         Finding f = make_finding(id, &owner, rrtype::TXT, std::move(msg), line);
         f.file = line ? opts.file : "";
         out.push_back(std::move(f));
     };
-    // name -> SPF text, for counting lookups through in-zone includes.
-    std::map<Name, std::string> spf_at;
+    // The SPF records in canonical order, and where each name's is, for counting lookups
+    // through in-zone includes (the last record of a name when it has two).
+    struct Spf {
+        const Name* name;
+        SpfSyntax syntax;
+        int line;
+    };
+    std::vector<Spf> spfs;
+    std::unordered_map<std::string_view, std::size_t> spf_at;  // by the owner's wire form
     for (const RRset* tp : txt) {
         const RRset& set = *tp;
         int spf_count = 0;
         for (const auto& rr : set.rrs) {
             auto joined = txt_text(rr.rdata);
             if (!joined) continue;  // malformed: the syntax check says so
-            const std::string& text = *joined;
-            if (is_spf(rr.rdata)) {
-                if (++spf_count == 2)
-                    add("spf-multiple", set.owner,
-                        "a second v=spf1 record: receivers then fail SPF with permerror", rr.line);
-                spf_at[set.owner] = text;
-                auto syn = parse_spf(text);
-                for (const auto& e : syn.errors) add("spf-syntax", set.owner, "SPF: " + e, rr.line);
+            if (!is_spf_text(*joined)) continue;
+            if (++spf_count == 2)
+                add("spf-multiple", set.owner,
+                    "a second v=spf1 record: receivers then fail SPF with permerror", rr.line);
+            auto syn = parse_spf(*joined);
+            for (const auto& e : syn.errors) add("spf-syntax", set.owner, "SPF: " + e, rr.line);
+            if (spf_count == 1) {
+                spf_at.emplace(set.owner.wire(), spfs.size());
+                spfs.push_back({&set.owner, std::move(syn), set.line()});
+            } else {
+                spfs[spf_at.at(set.owner.wire())].syntax = std::move(syn);
             }
         }
         check_policy_records(set, add);
     }
     // Lookup counts, following includes inside the zone.
-    for (const auto& [name, text] : spf_at) {
+    for (const Spf& spf : spfs) {
         std::set<Name> unknown;
-        std::set<Name> visiting;
-        std::function<int(const std::string&, int)> count = [&](const std::string& t,
-                                                                int depth) -> int {
-            auto syn = parse_spf(t);
+        std::set<Name> visiting{*spf.name};
+        std::function<int(const SpfSyntax&, int)> count = [&](const SpfSyntax& syn,
+                                                              int depth) -> int {
             int n = syn.lookups;
             if (depth > 10) return n;
             for (const auto& inc : syn.includes) {
-                auto it = spf_at.find(inc);
+                auto it = spf_at.find(inc.wire());
                 if (it != spf_at.end() && !visiting.count(inc)) {
                     visiting.insert(inc);
-                    n += count(it->second, depth + 1);
+                    n += count(spfs[it->second].syntax, depth + 1);
                     visiting.erase(inc);
                 } else if (it == spf_at.end()) {
                     unknown.insert(inc);
@@ -213,18 +227,15 @@ void check_mail(const Zone& z, const std::vector<const RRset*>& txt, const Valid
             }
             return n;
         };
-        visiting.insert(name);
-        int n = count(text, 0);
-        const RRset* set = z.find(name, rrtype::TXT);
-        int line = set ? set->line() : 0;
+        int n = count(spf.syntax, 0);
         if (n > 10)
-            add("spf-lookups", name, "SPF needs " + std::to_string(n) + " DNS lookups (at most 10)",
-                line);
+            add("spf-lookups", *spf.name,
+                "SPF needs " + std::to_string(n) + " DNS lookups (at most 10)", spf.line);
         for (const auto& u : unknown)
-            add("spf-include-unknown", name,
+            add("spf-include-unknown", *spf.name,
                 "SPF includes " + u.to_string() +
                     ", which cannot be resolved offline: its lookups are not counted",
-                line);
+                spf.line);
     }
 }
 

@@ -12,7 +12,7 @@ namespace zonegen {
 std::vector<std::string> dmarc_problems(const std::string& text);
 
 // The SPF and DMARC checks over `txt`, the zone's TXT rrsets.
-void check_mail(const Zone& zone, const std::vector<const RRset*>& txt, const ValidateOptions& opts,
+void check_mail(const std::vector<const RRset*>& txt, const ValidateOptions& opts,
                 std::vector<Finding>& out);
 
 }  // namespace zonegen

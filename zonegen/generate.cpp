@@ -84,7 +84,8 @@ class Builder {
     void retime(const RRset& set, std::uint32_t ttl) {
         RRset copy = set;
         out_.zone.erase(copy.owner, copy.type);
-        for (auto& rr : copy.rrs) add(copy.owner, copy.type, ttl, std::move(rr.rdata), rr.line);
+        for (const Rr& rr : copy.rrs)
+            add(copy.owner, copy.type, ttl, std::string(rr.rdata), rr.line);
     }
     void overridden(const RRset& set, std::uint32_t generated, std::uint32_t given, int line) {
         out_.findings.push_back(
@@ -120,7 +121,7 @@ bool merge_zone_spf(Zone& z, const Name& apex, const std::string& terms) {
     const RRset* txt = z.find(apex, rrtype::TXT);
     if (!txt) return false;
     std::vector<std::string> rdata;
-    for (const auto& rr : txt->rrs) rdata.push_back(rr.rdata);
+    for (const auto& rr : txt->rrs) rdata.emplace_back(rr.rdata);
     if (!merge_first_spf(rdata, terms)) return false;
     z.set(apex, rrtype::TXT, txt->ttl(), rdata);
     return true;

@@ -224,7 +224,7 @@ std::vector<PolicyRRset> mail_policy_rrsets(const Zone& zone, const Spec& spec,
 
 std::vector<Name> foreign_hosts(const Zone& zone, const Spec& spec, const Profile& profile) {
     const Name& apex = zone.origin();
-    std::set<std::string> ours;
+    std::set<std::string, std::less<>> ours;
     for (const auto& a : spec.server.ipv4) ours.insert(parse_rdata(rrtype::A, a, apex));
     for (const auto& a : spec.server.ipv6) ours.insert(parse_rdata(rrtype::AAAA, a, apex));
     std::vector<Name> cuts, out;

@@ -53,10 +53,13 @@ bool a_mx_args(std::string rest, std::optional<Name>& name) {
 
 }  // namespace
 
-bool is_spf(const std::string& rdata) {
-    const std::string s = join_txt(rdata);
+bool is_spf(std::string_view rdata) {
+    return is_spf_text(join_txt(rdata));
+}
+
+bool is_spf_text(std::string_view s) {
     if (s.size() < 6) return false;
-    return lower(s.substr(0, 6)) == "v=spf1" && (s.size() == 6 || s[6] == ' ');
+    return lower(std::string(s.substr(0, 6))) == "v=spf1" && (s.size() == 6 || s[6] == ' ');
 }
 
 std::vector<std::string> spf_terms(const std::string& spf) {

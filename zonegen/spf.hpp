@@ -13,7 +13,9 @@
 namespace zonegen {
 
 // True for TXT wire rdata whose strings concatenated start with "v=spf1" (RFC 7208 4.5).
-bool is_spf(const std::string& rdata);
+bool is_spf(std::string_view rdata);
+// The same of TXT's text (its strings joined).
+bool is_spf_text(std::string_view text);
 
 // The space-separated terms of an SPF text.
 std::vector<std::string> spf_terms(const std::string& spf);

@@ -46,7 +46,7 @@ std::pair<std::uint64_t, bool> rank_of(const Name& n, const Name& origin) {
 std::vector<std::string> RRset::rdata() const {
     std::vector<std::string> out;
     out.reserve(rrs.size());
-    for (const auto& r : rrs) out.push_back(r.rdata);
+    for (const Rr& r : rrs) out.emplace_back(r.rdata);
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
@@ -57,11 +57,18 @@ Zone::Probe Zone::probe(const Name& owner, RRType type) const {
     return Probe{owner, type, rank, ranked};
 }
 
-Zone::RRsets::iterator Zone::slot(Name owner, RRType type) {
+Zone::RRsets::iterator Zone::slot(const Name& owner, RRType type) {
+    if (last_.set && last_.it->type == type && last_.it->owner == owner) return last_.it;
+    last_.it = find_or_make(owner, type);
+    last_.set = true;
+    return last_.it;
+}
+
+Zone::RRsets::iterator Zone::find_or_make(const Name& owner, RRType type) {
     Probe p = probe(owner, type);
     auto make = [&] {
         RRset s;
-        s.owner = std::move(owner);
+        s.owner = owner;
         s.type = type;
         s.rank_ = p.rank;
         s.ranked_ = p.ranked;
@@ -82,12 +89,12 @@ Zone::RRsets::iterator Zone::slot(Name owner, RRType type) {
 }
 
 // The set orders by (owner, type) only, so an rrset's records may change in place.
-std::vector<Rr>& Zone::records(RRsets::iterator it) {
+Records& Zone::records(RRsets::iterator it) {
     return const_cast<RRset&>(*it).rrs;
 }
 
 std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t ttl,
-                                 std::string rdata, int line) {
+                                 std::string_view rdata, int line) {
     auto refuse = [&](const char* check, std::string msg) {
         return Finding{check, Severity::error, owner.to_string(), type, std::move(msg), line, {}};
     };
@@ -119,16 +126,17 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
                                                    std::to_string(set->ttl()));
     }
     auto& rrs = records(slot(owner, type));
-    auto it = std::lower_bound(rrs.begin(), rrs.end(), rdata,
-                               [](const Rr& r, const std::string& s) { return r.rdata < s; });
-    if (it != rrs.end() && it->rdata == rdata) return std::nullopt;  // identical: one record
-    rrs.insert(it, Rr{std::move(rdata), ttl, line});
+    auto it = rrs.begin();
+    while (it != rrs.end() && (*it).rdata < rdata) ++it;
+    if (it != rrs.end() && (*it).rdata == rdata) return std::nullopt;  // identical: one record
+    rrs.insert(it, rdata, ttl, line);
     ++records_;
     return std::nullopt;
 }
 
-void Zone::add_loose(Name owner, RRType type, std::uint32_t ttl, std::string rdata, int line) {
-    records(slot(std::move(owner), type)).push_back(Rr{std::move(rdata), ttl, line});
+void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string_view rdata,
+                     int line) {
+    records(slot(owner, type)).push_back(rdata, ttl, line);
     ++records_;
 }
 
@@ -138,13 +146,11 @@ void Zone::set(const Name& owner, RRType type, std::uint32_t ttl,
         erase(owner, type);
         return;
     }
-    std::vector<Rr> rrs;
-    rrs.reserve(rdata.size());
-    for (const auto& r : rdata) rrs.push_back(Rr{r, ttl, 0});
-    std::sort(rrs.begin(), rrs.end(), [](const Rr& a, const Rr& b) { return a.rdata < b.rdata; });
-    rrs.erase(std::unique(rrs.begin(), rrs.end(),
-                          [](const Rr& a, const Rr& b) { return a.rdata == b.rdata; }),
-              rrs.end());
+    std::vector<std::string_view> sorted(rdata.begin(), rdata.end());
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    Records rrs;
+    for (std::string_view r : sorted) rrs.push_back(r, ttl, 0);
     auto& now = records(slot(owner, type));
     records_ = records_ - now.size() + rrs.size();
     now = std::move(rrs);
@@ -154,6 +160,7 @@ void Zone::erase(const Name& owner, RRType type) {
     auto it = rrsets_.find(probe(owner, type));
     if (it == rrsets_.end()) return;
     records_ -= it->rrs.size();
+    if (last_.set && last_.it == it) last_.set = false;
     rrsets_.erase(it);
 }
 

@@ -16,19 +16,14 @@
 #include "zonegen/finding.hpp"
 #include "zonegen/name.hpp"
 #include "zonegen/rdata.hpp"
+#include "zonegen/records.hpp"
 
 namespace zonegen {
-
-struct Rr {
-    std::string rdata;  // canonical presentation form
-    std::uint32_t ttl = 0;
-    int line = 0;  // source line, 0 when generated
-};
 
 struct RRset {
     Name owner;
     RRType type = 0;
-    std::vector<Rr> rrs;  // strict zones: sorted, unique, one TTL
+    Records rrs;  // strict zones: sorted, unique, one TTL
 
     std::uint32_t ttl() const { return rrs.empty() ? 0 : rrs.front().ttl; }
     std::vector<std::string> rdata() const;  // sorted, unique
@@ -89,10 +84,11 @@ class Zone {
     const Name& origin() const { return origin_; }
 
     // Strict insertion; returns the refusal, if any (the record is then not added).
-    std::optional<Finding> add(const Name& owner, RRType type, std::uint32_t ttl, std::string rdata,
-                               int line = 0);
+    std::optional<Finding> add(const Name& owner, RRType type, std::uint32_t ttl,
+                               std::string_view rdata, int line = 0);
     // Loose insertion: keeps the record as read.
-    void add_loose(Name owner, RRType type, std::uint32_t ttl, std::string rdata, int line);
+    void add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string_view rdata,
+                   int line);
     // Replaces (or with empty rdata, removes) a whole rrset.
     void set(const Name& owner, RRType type, std::uint32_t ttl,
              const std::vector<std::string>& rdata);
@@ -110,12 +106,25 @@ class Zone {
 
   private:
     Probe probe(const Name& owner, RRType type) const;
-    RRsets::iterator slot(Name owner, RRType type);  // finds or creates the rrset
-    std::vector<Rr>& records(RRsets::iterator it);
+    RRsets::iterator slot(const Name& owner, RRType type);  // finds or creates the rrset
+    RRsets::iterator find_or_make(const Name& owner, RRType type);
+    // The rrset `slot` returned last: records come in runs. Copies and moves start without.
+    struct Hint {
+        RRsets::iterator it;
+        bool set = false;
+        Hint() = default;
+        Hint(const Hint&) {}
+        Hint& operator=(const Hint&) {
+            set = false;
+            return *this;
+        }
+    };
+    Records& records(RRsets::iterator it);
 
     Name origin_;
     RRsets rrsets_;
     std::size_t records_ = 0;
+    Hint last_;
 };
 
 }  // namespace zonegen

@@ -295,10 +295,10 @@ TEST(DkimSpec, KeysAreReadAsSecretsAndPublishedSplitBelowDomainkey) {
     Desired d = build_desired(s, profile, go);
     const RRset* txt = d.zone.find(Name::parse("rsa1._domainkey.example.com."), rrtype::TXT);
     ASSERT_NE(txt, nullptr);
-    auto strings = txt_strings(txt->rrs.at(0).rdata);
+    auto strings = txt_strings(txt->rrs[0].rdata);
     EXPECT_EQ(strings.size(), 2u);  // 410 octets: at most 255 in each
     for (const auto& str : strings) EXPECT_LE(str.size(), 255u);
-    EXPECT_EQ(join_txt(txt->rrs.at(0).rdata), s.dkim[0].record);
+    EXPECT_EQ(join_txt(txt->rrs[0].rdata), s.dkim[0].record);
     EXPECT_NE(d.zone.find(Name::parse("default2026._domainkey.example.com."), rrtype::TXT),
               nullptr);
     // Mail not a service: no DKIM record.
