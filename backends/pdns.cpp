@@ -429,14 +429,21 @@ void PdnsClient::delete_cryptokey(const Name& zone, int id) {
 }
 
 std::optional<std::string> PdnsClient::config_value(const std::string& name) {
+    auto all = config();
+    if (auto it = all.find(name); it != all.end()) return it->second;
+    return std::nullopt;
+}
+
+std::map<std::string, std::string> PdnsClient::config() {
     auto p = impl_->path("/config");
     auto j = impl_->parse(impl_->call("GET", p, nullptr, {200}).second, "GET " + p);
+    std::map<std::string, std::string> out;
     if (j.is_array())
         for (const auto& c : j)
-            if (c.is_object() && c.value("name", "") == name && c.contains("value") &&
-                c["value"].is_string())
-                return c["value"].get<std::string>();
-    return std::nullopt;
+            if (c.is_object() && c.contains("name") && c["name"].is_string() &&
+                c.contains("value") && c["value"].is_string())
+                out[c["name"].get<std::string>()] = c["value"].get<std::string>();
+    return out;
 }
 
 void PdnsClient::rectify(const Name& zone) {

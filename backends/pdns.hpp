@@ -86,6 +86,8 @@ class PdnsClient {
     void rectify(const Name& zone);
     // A setting of the server's configuration (GET .../config); nullopt when it has none.
     std::optional<std::string> config_value(const std::string& name);
+    // Every setting at once (one GET .../config): name -> value.
+    std::map<std::string, std::string> config();
     // A TSIG key (server-wide): its algorithm, and whether its secret equals `secret`,
     // compared here in memory (the live secret goes nowhere else); nullopt when absent.
     struct TsigKeyState {

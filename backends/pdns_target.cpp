@@ -15,6 +15,7 @@
 #include "backends/pdns.hpp"
 #include "backends/pdns_catalog.hpp"
 #include "backends/pdns_dnssec.hpp"
+#include "backends/pdns_transfers.hpp"
 #include "zonegen/customer_networks.hpp"
 #include "zonegen/errors.hpp"
 #include "zonegen/location.hpp"
@@ -200,7 +201,9 @@ class PdnsTarget final : public Target {
         load_others(want);
         if (want.role == Role::primary && profile_.catalog)
             catalog_ = catalog_state(*client_, profile_);
-        if (want.role == Role::primary && live.exists && !live.empty_shell)
+        if (want.role == Role::primary && profile_.pdns_server_transfers)
+            require_server_transfer_settings(*client_, profile_);
+        else if (want.role == Role::primary && live.exists && !live.empty_shell)
             meta_ = client_->get_all_metadata(want.zone);
         load_keys(want.zone);
         return live;
@@ -280,7 +283,8 @@ class PdnsTarget final : public Target {
                      : pattern == Pattern::B ? Role::secondary
                                              : Role::absent;
         load_others(probe, false);
-        if (live.exists && !live.empty_shell) meta_ = client_->get_all_metadata(zone);
+        if (live.exists && !live.empty_shell && !profile_.pdns_server_transfers)
+            meta_ = client_->get_all_metadata(zone);
         load_keys(zone);
         for (const auto& s : steps)
             if (s.subject != "records" && now_of(zone, s) != s.before)
@@ -485,8 +489,10 @@ class PdnsTarget final : public Target {
         return secondary_metadata(profile_, kind);
     }
 
+    // The zone's transfer metadata; none in the lean mode (the server's settings instead).
     std::vector<PlanStep> metadata_steps(const Name& zone, bool created) {
         std::vector<PlanStep> out;
+        if (profile_.pdns_server_transfers) return out;
         for (const char* kind : kMetaKinds) {
             auto want = wanted_meta(kind);
             std::vector<std::string> have = created ? std::vector<std::string>{} : meta_[kind];

@@ -403,10 +403,19 @@ void parse_calendar(Map& top, const std::string& src, Profile& p) {
 void parse_pdns(Map& top, const std::string& src, Profile& p) {
     auto v = top.get("pdns");
     if (!v.IsDefined()) return;
-    Map m(v, src, "pdns", {"url", "server_id"});
+    Map m(v, src, "pdns", {"url", "server_id", "transfer_settings"});
     if (auto u = m.get("url"); u.IsDefined()) p.pdns_url = yamlx::scalar(u, src, "pdns.url");
     if (auto u = m.get("server_id"); u.IsDefined())
         p.pdns_server_id = yamlx::scalar(u, src, "pdns.server_id");
+    if (auto u = m.get("transfer_settings"); u.IsDefined()) {
+        std::string t = yamlx::scalar(u, src, "pdns.transfer_settings");
+        if (t != "zone" && t != "server")
+            yamlx::fail(src, u, "pdns.transfer_settings",
+                        "'" + t +
+                            "' is neither zone (each zone's metadata) nor server (the "
+                            "primary's allow-axfr-ips and also-notify)");
+        p.pdns_server_transfers = t == "server";
+    }
     m.finish();
 }
 

@@ -116,6 +116,11 @@ struct Profile {
     // PowerDNS
     std::string pdns_url;
     std::string pdns_server_id = "localhost";
+    // pdns.transfer_settings: "zone" (default) writes each zone's ALLOW-AXFR-FROM and
+    // ALSO-NOTIFY metadata; "server" (the lean mode) leaves them to the primary's own
+    // allow-axfr-ips and also-notify, checked once per run (pdns_transfers.hpp): a new zone is
+    // then one POST, and an unchanged one a single GET.
+    bool pdns_server_transfers = false;
     // Safety limits of plan/apply
     double max_change_fraction = 0.30;
     std::size_t safety_min_rrsets = 10;

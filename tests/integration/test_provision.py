@@ -507,6 +507,84 @@ def test_a_new_and_an_unchanged_zone_cost_the_documented_requests():
              "the secondary to serve requests-zonegen-test.com")
 
 
+def lean_profile(primary, name):
+    """The loopback profile on PRIMARY with pdns.transfer_settings: server (the lean mode)."""
+    prof = open(loopback_profile(ZG, primary, world["secondary"], os.path.join(WORK, name))).read()
+    assert "  url: " + primary.url in prof, "profile layout changed"
+    prof = prof.replace("  url: " + primary.url, "  url: %s\n  transfer_settings: server" % primary.url, 1)
+    return write(os.path.join(WORK, name), prof)
+
+
+def primary_calls(stderr, url, zone):
+    calls = []
+    for line in stderr.splitlines():
+        parts = line.split()
+        if len(parts) >= 3 and parts[1] in ("GET", "POST", "PUT", "PATCH", "DELETE") and parts[2].startswith(url):
+            path = parts[2][len(url):].replace("/api/v1/servers/localhost", "")
+            calls.append(parts[1] + " " + path.replace(zone + ".", "Z"))
+    return calls
+
+
+def logged_requests(pdns):
+    """The API requests PowerDNS's webserver has logged, "METHOD PATH" below the server."""
+    out = []
+    with open(os.path.join(pdns.workdir, "log"), errors="replace") as f:
+        for line in f:
+            m = re.search(r'"(GET|POST|PUT|PATCH|DELETE) /api/v1/servers/localhost(\S*) HTTP', line)
+            if m:
+                out.append(m.group(1) + " " + m.group(2))
+    return out
+
+
+def test_lean_mode_is_refused_on_a_primary_without_the_transfer_settings():
+    # The world's primary has PowerDNS's default allow-axfr-ips (loopback) and no
+    # also-notify: a zone made without its own metadata would never be notified.
+    p, s = world["primary"], world["secondary"]
+    prof = lean_profile(p, "lean-refused.yaml")
+    f = write(os.path.join(WORK, "lean-refused.yaml.spec"), spec_a("lean-refused-zonegen-test.com", extra=0))
+    r = zg("apply", f, "--yes", "--profile", prof, check=4)
+    assert "also-notify does not list 127.0.0.1:%d (ns2.example.net.)" % s.dns_port in r.err, r.err
+    assert "allow-axfr-ips" not in r.err, r.err  # 127.0.0.0/8 by default: covered
+    try:
+        api(p, "GET", "/zones/lean-refused-zonegen-test.com.")
+        raise AssertionError("the zone was made: nothing may be written")
+    except urllib.error.HTTPError as e:
+        assert e.code == 404, e
+
+
+def test_lean_mode_makes_a_new_zone_with_one_post_and_rereads_it_with_one_get():
+    # README, Batch: with the transfer settings server-wide, a new zone is GET (absent),
+    # POST, NOTIFY; an unchanged one a single GET. The secondary gets it all the same.
+    s = world["secondary"]
+    d = os.path.join(WORK, "lean-primary")
+    shutil.rmtree(d, ignore_errors=True)
+    p = Pdns(d, extra_conf="also-notify=127.0.0.1:%d\nallow-axfr-ips=127.0.0.0/8\n" % s.dns_port,
+             backend=harness.pdns_backend(), pg=world.get("postgres"))
+    try:
+        prof = lean_profile(p, "lean.yaml")
+        zones = ["lean%d-zonegen-test.com" % i for i in range(3)]
+        f = write(os.path.join(WORK, "lean.spec.yaml"), spec_a(zones[0], extra=0))
+        r = zg("apply", f, "--yes", "--verbose", "--wait-secondaries", "0", "--format", "json", "--profile", prof, check=0)
+        calls = primary_calls(r.err, p.url, zones[0])
+        assert calls == ["GET /zones/Z", "GET ", "GET /config", "POST /zones", "PUT /zones/Z/notify"], calls
+        doc = json.loads(r.out)
+        wait_for(lambda: soa_serial(s.dns_port, zones[0]) == doc["serial_after"], "the secondary to serve " + zones[0])
+        r = zg("apply", f, "--yes", "--verbose", "--wait-secondaries", "0", "--profile", prof, check=0)
+        assert primary_calls(r.err, p.url, zones[0]) == ["GET /zones/Z", "GET /config"], r.err
+        # A batch: the server's settings read once, then one request per unchanged zone.
+        specs = "".join(json.dumps({"domain": z, "dns_pattern": "A", "registrar": "customer",
+                                    "server": {"name": "sv1.example.net", "ipv4": ["192.0.2.10"],
+                                               "ipv6": ["2001:db8::10"]}}) + "\n" for z in zones)
+        zg("batch", "-", "--action", "apply", "--yes", "--profile", prof, input=specs, check=0)
+        before = len(logged_requests(p))
+        r = zg("batch", "-", "--action", "apply", "--yes", "--profile", prof, input=specs, check=0)
+        calls = sorted(re.sub(r"lean\d-zonegen-test.com.", "Z", c) for c in logged_requests(p)[before:])
+        assert calls == ["GET /config"] + ["GET /zones/Z"] * 3, calls
+        assert not any(x.get("apply", {}).get("applied") for x in map(json.loads, r.out.splitlines())), r.out
+    finally:
+        p.stop()
+
+
 def empty_shell(plan):
     """The plan recreates a Master zone left without records (its zone step says so)."""
     z = step_of(plan, "zone")

@@ -73,3 +73,28 @@ TEST(ProfileCatalog, ABadNameOrKeyIsNamed) {
         }
     }
 }
+
+namespace {
+
+Profile with_pdns(const std::string& line) {
+    std::string text = default_profile_text();
+    std::string at = "  transfer_settings: zone\n";
+    auto pos = text.find(at);
+    EXPECT_NE(pos, std::string::npos) << "the built-in profile's pdns block changed";
+    return parse_profile(text.replace(pos, at.size(), line), "p.yaml");
+}
+
+}  // namespace
+
+TEST(ProfilePdns, TransferSettingsPerZoneUnlessServerWide) {
+    EXPECT_FALSE(load_profile("").pdns_server_transfers);
+    EXPECT_FALSE(with_pdns("  transfer_settings: zone\n").pdns_server_transfers);
+    EXPECT_TRUE(with_pdns("  transfer_settings: server\n").pdns_server_transfers);
+    try {
+        with_pdns("  transfer_settings: global\n");
+        ADD_FAILURE() << "global accepted";
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("pdns.transfer_settings"), std::string::npos)
+            << e.what();
+    }
+}

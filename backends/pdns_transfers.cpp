@@ -1,0 +1,87 @@
+#include "backends/pdns_transfers.hpp"
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "backends/pdns.hpp"
+#include "zonegen/address.hpp"
+#include "zonegen/customer_networks.hpp"
+#include "zonegen/errors.hpp"
+
+namespace zonegen {
+namespace {
+
+// A PowerDNS list setting: entries separated by commas and spaces.
+std::vector<std::string> entries(const std::map<std::string, std::string>& config,
+                                 const std::string& name) {
+    auto it = config.find(name);
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : (it == config.end() ? "" : it->second) + ",") {
+        if (c == ',' || c == ' ' || c == '\t') {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+        } else {
+            cur.push_back(c);
+        }
+    }
+    return out;
+}
+
+bool allowed(const std::vector<std::string>& nets, const std::string& address) {
+    for (const auto& n : nets)
+        if (auto c = parse_cidr(n); c && c->contains(address)) return true;
+    return false;
+}
+
+// An also-notify entry names the endpoint: the same address and port (53 when none).
+bool notified(const std::vector<std::string>& list, const std::string& endpoint) {
+    auto want = parse_endpoint(endpoint);
+    if (!want) return false;
+    for (const auto& e : list)
+        if (auto have = parse_endpoint(e); have && have->address == want->address &&
+                                           have->port.value_or(53) == want->port.value_or(53))
+            return true;
+    return false;
+}
+
+std::string missing_of(PdnsClient& client, const Profile& profile) {
+    auto config = client.config();
+    auto axfr = entries(config, "allow-axfr-ips");
+    auto notify = entries(config, "also-notify");
+    std::string missing;
+    auto add = [&](const std::string& what) { missing += (missing.empty() ? "" : "; ") + what; };
+    for (const auto& ns : profile.nameservers) {
+        if (ns.primary) continue;
+        for (const auto& list : {ns.ipv4, ns.ipv6})
+            for (const auto& a : list)
+                if (!allowed(axfr, a))
+                    add("allow-axfr-ips does not cover " + a + " (" + ns.name.to_string() + ")");
+        for (const auto& e : ns.endpoints())
+            if (!notified(notify, e))
+                add("also-notify does not list " + e + " (" + ns.name.to_string() + ")");
+    }
+    return missing;
+}
+
+}  // namespace
+
+void require_server_transfer_settings(PdnsClient& client, const Profile& profile) {
+    static std::mutex mu;
+    static std::set<std::string> checked;
+    std::lock_guard<std::mutex> lock(mu);
+    std::string key = client.url() + '\n' + profile.pdns_server_id;
+    if (checked.count(key)) return;
+    std::string missing = missing_of(client, profile);
+    if (!missing.empty())
+        throw UnsafeError("the profile says pdns.transfer_settings: server, but the PowerDNS at " +
+                          client.url() + " is not set up for it: " + missing +
+                          ". Nothing was applied: set these in its configuration (pdns.conf) "
+                          "and restart it, or use transfer_settings: zone");
+    checked.insert(key);
+}
+
+}  // namespace zonegen
