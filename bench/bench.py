@@ -10,7 +10,7 @@ import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
-from plan_requests import create_body, metadata_bodies  # noqa: E402
+from plan_requests import fewest_requests  # noqa: E402
 import zones  # noqa: E402
 
 ap = argparse.ArgumentParser()
@@ -248,20 +248,6 @@ def apply_section():
             first_shape = [(m, p.replace(pd.url, "").replace("c000000-zgtrace.com.", "{z}")) for m, p in first]
             again_shape = [(m, p.replace(pd.url, "").replace("c000000-zgtrace.com.", "{z}")) for m, p in again]
 
-            def requests_for(shape, i, plan):
-                out = []
-                for m, p in shape:
-                    path = p.replace("{z}", zone_of(i))
-                    body, ok = None, [200, 201, 204]
-                    if m == "GET" and path.endswith("/zones/" + zone_of(i)) and shape is first_shape and not out:
-                        ok = [404]  # the plan's read of a zone not there yet
-                    if m == "POST":
-                        body = create_body(plan)
-                    if m == "PUT" and "/metadata/" in path:
-                        body = metadata_bodies(plan)[path.rsplit("/", 1)[1]]
-                    out.append([m, path, body, ok])
-                return out
-
             pd = fresh("pdns-raw")
             try:
                 prof = profile_for(pd)
@@ -269,7 +255,7 @@ def apply_section():
                 reqfile = os.path.join(a.work, "raw-requests.jsonl")
                 with open(reqfile, "w") as f:
                     for i in range(a.zones):
-                        f.write(json.dumps(requests_for(first_shape, i, by_zone[zone_of(i)])) + "\n")
+                        f.write(json.dumps(fewest_requests(by_zone[zone_of(i)], {"zone"})) + "\n")
                 t0 = time.perf_counter()
                 r = subprocess.run([RAW, pd.url, str(a.jobs), reqfile], capture_output=True, text=True, env=env)
                 raw = json.loads(r.stdout)
@@ -329,10 +315,10 @@ else:
     raw_rate, zg_rate = x["raw"]["zones"] / x["raw"]["seconds"], a.zones / x["t1"]
     print("requests per new zone: %s" % ", ".join("%s %s" % r for r in x["first"]))
     print("requests per unchanged zone: %s" % ", ".join("%s %s" % r for r in x["again"]))
-    print("%-42s %9.3fs %8s   %.0f zones/s; raw client %.3fs %.0f zones/s (%d requests, %d failed): %.0f %%  [target >= 90 %%: %s]"
+    print("%-42s %9.3fs %8s   %.0f zones/s; raw client (fewest requests) %.3fs %.0f zones/s (%d requests, %d failed): %.0f %%  [target >= 80 %%: %s]"
           % ("batch apply %d new zones (--jobs %d)" % (a.zones, a.jobs), x["t1"], "-", zg_rate, x["raw"]["seconds"],
              raw_rate, x["raw"]["requests"], x["raw"]["failed"], 100 * zg_rate / raw_rate,
-             "met" if zg_rate >= 0.9 * raw_rate and x["ok1"] == a.zones else "NOT MET"))
+             "met" if zg_rate >= 0.8 * raw_rate and x["ok1"] == a.zones else "NOT MET"))
     print("%-42s %9.3fs %8s   %d zones wrote something; x%.1f faster than the first apply  [target: zero writes, >= 3x: %s]"
           % ("batch re-apply of the same zones", x["t2"], "-", x["writes2"], x["t1"] / x["t2"],
              "met" if x["writes2"] == 0 and x["t1"] >= 3 * x["t2"] else "NOT MET"))

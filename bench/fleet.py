@@ -20,7 +20,7 @@ SRC = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
 from servers import API_KEY, Pdns, knot_catalog_consumer  # noqa: E402
 from harness import api, catalog_profile, soa_many  # noqa: E402
-from plan_requests import create_body, metadata_bodies  # noqa: E402
+from plan_requests import fewest_requests  # noqa: E402
 
 ap = argparse.ArgumentParser(prog="bench/run.sh fleet")
 ap.add_argument("--build", default=os.path.join(SRC, "build"))
@@ -154,17 +154,7 @@ def zonegen_segment(w, start, end):
 
 
 def raw_requests(plan_line):
-    """The fewest requests for one zone as zonegen's plan wants it: the POST of the zone
-    (kind, catalog, records) and a PUT per metadata kind; nothing read first."""
-    zone = plan_line["zone"]
-    known = {"zone", "catalog " + CATALOG} | {"metadata " + k for k in metadata_bodies(plan_line)}
-    unknown = [s["subject"] for s in plan_line["plan"]["steps"] if s["subject"] not in known]
-    if unknown:
-        sys.exit("bench: steps the raw client does not know: " + ", ".join(unknown))
-    out = [["POST", "/api/v1/servers/localhost/zones", create_body(plan_line), [201]]]
-    for kind, body in metadata_bodies(plan_line).items():
-        out.append(["PUT", "/api/v1/servers/localhost/zones/%s/metadata/%s" % (zone, kind), body, [200]])
-    return out
+    return fewest_requests(plan_line, {"zone", "catalog " + CATALOG})
 
 
 def raw_prepare(w):
