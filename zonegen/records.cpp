@@ -1,5 +1,6 @@
 #include "zonegen/records.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace zonegen {
@@ -18,8 +19,7 @@ Rr Records::operator[](std::size_t i) const {
     return *it;
 }
 
-void Records::header(char* h, std::string_view rdata, std::uint32_t ttl, int line) {
-    if (rdata.size() > 65535) throw std::length_error("rdata longer than 65535 octets");
+void RecordStore::header(char* h, std::string_view rdata, std::uint32_t ttl, int line) {
     h[0] = static_cast<char>(rdata.size() >> 8);
     h[1] = static_cast<char>(rdata.size() & 0xff);
     auto l = static_cast<std::int32_t>(line);
@@ -27,20 +27,65 @@ void Records::header(char* h, std::string_view rdata, std::uint32_t ttl, int lin
     std::memcpy(h + 6, &l, 4);
 }
 
-void Records::push_back(std::string_view rdata, std::uint32_t ttl, int line) {
-    char h[kHeader];
-    header(h, rdata, ttl, line);
-    buf_.append(h, kHeader);
-    buf_ += rdata;
-    ++count_;
+char* RecordStore::reserve(std::size_t n) {
+    if (n > room_) {
+        std::size_t size = std::max(next_size_, n);
+        buffers_.push_back(std::make_unique_for_overwrite<char[]>(size));
+        tail_ = buffers_.back().get();
+        room_ = size;
+        next_size_ = std::min<std::size_t>(next_size_ * 2, 1u << 20);
+    }
+    return tail_;
 }
 
-void Records::insert(iterator pos, std::string_view rdata, std::uint32_t ttl, int line) {
-    std::string rec(kHeader, '\0');
-    header(rec.data(), rdata, ttl, line);
-    rec += rdata;
-    buf_.insert(pos.offset_in(*this), rec);
-    ++count_;
+void RecordStore::append(Records& r, std::string_view rdata, std::uint32_t ttl, int line) {
+    insert(r, r.end(), rdata, ttl, line);
+}
+
+void RecordStore::insert(Records& r, Records::iterator pos, std::string_view rdata,
+                         std::uint32_t ttl, int line) {
+    if (rdata.size() > 65535) throw std::length_error("rdata longer than 65535 octets");
+    std::size_t add = Records::kHeader + rdata.size();
+    auto at = static_cast<std::size_t>(pos.position() - r.data_);
+    if (r.data_ + r.bytes_ == tail_ && at == r.bytes_ && add <= room_) {
+        // The block written last, and a record at its end: it grows in place.
+        header(tail_, rdata, ttl, line);
+        std::memcpy(tail_ + Records::kHeader, rdata.data(), rdata.size());
+        tail_ += add;
+        room_ -= add;
+    } else {
+        std::size_t total = r.bytes_ + add;
+        char* to = reserve(total);
+        if (at) std::memcpy(to, r.data_, at);
+        header(to + at, rdata, ttl, line);
+        std::memcpy(to + at + Records::kHeader, rdata.data(), rdata.size());
+        if (r.bytes_ > at) std::memcpy(to + at + add, r.data_ + at, r.bytes_ - at);
+        r.data_ = to;
+        tail_ += total;
+        room_ -= total;
+    }
+    r.bytes_ += static_cast<std::uint32_t>(add);
+    ++r.count_;
+}
+
+void RecordStore::assign(Records& r, const std::vector<std::string_view>& rdata,
+                         std::uint32_t ttl) {
+    std::size_t total = 0;
+    for (auto d : rdata) {
+        if (d.size() > 65535) throw std::length_error("rdata longer than 65535 octets");
+        total += Records::kHeader + d.size();
+    }
+    char* to = reserve(total);
+    for (auto d : rdata) {
+        header(to, d, ttl, 0);
+        std::memcpy(to + Records::kHeader, d.data(), d.size());
+        to += Records::kHeader + d.size();
+    }
+    r.data_ = tail_;
+    r.bytes_ = static_cast<std::uint32_t>(total);
+    r.count_ = static_cast<std::uint32_t>(rdata.size());
+    tail_ += total;
+    room_ -= total;
 }
 
 }  // namespace zonegen

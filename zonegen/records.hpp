@@ -1,16 +1,18 @@
-// Records: the records of one rrset in one contiguous buffer.
+// Records: the records of one rrset, one contiguous block in its zone's record store.
 //
 // Each record is its rdata (wire form) behind a 10-octet header (rdata length, TTL, source
-// line), so a record costs its wire size and ten octets; one A record fits inside the buffer
-// object itself, with no allocation. Reading yields Rr views that stay valid while the
-// rrset is unchanged.
+// line), so a record costs its wire size and ten octets, with no allocation of its own: the
+// blocks of every rrset of a zone lie in the zone's RecordStore, a few large buffers. A
+// Records is a view of its block (a pointer, its size and its count): reading yields Rr
+// views, valid while the zone lives and the rrset is unchanged. Only the zone writes.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <iterator>
-#include <string>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 namespace zonegen {
 
@@ -46,10 +48,7 @@ class Records {
             return old;
         }
         friend bool operator==(iterator a, iterator b) { return a.p_ == b.p_; }
-        // The octet offset of this record in the buffer.
-        std::size_t offset_in(const Records& r) const {
-            return static_cast<std::size_t>(p_ - r.buf_.data());
-        }
+        const char* position() const { return p_; }
 
       private:
         std::size_t length() const {
@@ -59,28 +58,50 @@ class Records {
         const char* p_ = nullptr;
     };
 
-    iterator begin() const { return iterator(buf_.data()); }
-    iterator end() const { return iterator(buf_.data() + buf_.size()); }
+    iterator begin() const { return iterator(data_); }
+    iterator end() const { return iterator(data_ + bytes_); }
     std::size_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
     Rr front() const { return *begin(); }
-    // The i-th record; walks the buffer (linear in i).
+    // The i-th record; walks the block (linear in i).
     Rr operator[](std::size_t i) const;
-
-    void push_back(std::string_view rdata, std::uint32_t ttl, int line);
-    // Inserts before `pos` (an iterator of this buffer).
-    void insert(iterator pos, std::string_view rdata, std::uint32_t ttl, int line);
-    void clear() {
-        buf_.clear();
-        count_ = 0;
-    }
-    // Octets held (headers and rdata), for the store's own accounting.
-    std::size_t bytes() const { return buf_.size(); }
+    // Octets of the block (headers and rdata).
+    std::size_t bytes() const { return bytes_; }
 
   private:
-    static void header(char* h, std::string_view rdata, std::uint32_t ttl, int line);
-    std::string buf_;
+    friend class RecordStore;
+    const char* data_ = nullptr;
+    std::uint32_t bytes_ = 0;
     std::uint32_t count_ = 0;
+};
+
+// The buffers a zone's record blocks live in. Appending to the block written last extends it
+// in place; any other change writes the rrset's block anew at the end (the old one is left
+// unused until the zone goes). Buffers never move, so blocks and views stay where they are.
+class RecordStore {
+  public:
+    RecordStore() = default;
+    RecordStore(const RecordStore&) = delete;
+    RecordStore& operator=(const RecordStore&) = delete;
+    RecordStore(RecordStore&&) = default;
+    RecordStore& operator=(RecordStore&&) = default;
+
+    // Adds a record to `r`: at its end, or before `pos` (an iterator of `r`).
+    void append(Records& r, std::string_view rdata, std::uint32_t ttl, int line);
+    void insert(Records& r, Records::iterator pos, std::string_view rdata, std::uint32_t ttl,
+                int line);
+    // Replaces every record of `r` with `rdata` (in that order), each with `ttl`, line 0.
+    void assign(Records& r, const std::vector<std::string_view>& rdata, std::uint32_t ttl);
+
+  private:
+    // Room for `n` octets at the end of the last buffer, a new buffer when it lacks it.
+    char* reserve(std::size_t n);
+    static void header(char* h, std::string_view rdata, std::uint32_t ttl, int line);
+
+    std::vector<std::unique_ptr<char[]>> buffers_;
+    char* tail_ = nullptr;          // the next free octet of the last buffer
+    std::size_t room_ = 0;          // octets free after tail_
+    std::size_t next_size_ = 4096;  // the next buffer's size: doubling up to 1 MiB
 };
 
 }  // namespace zonegen

@@ -66,10 +66,8 @@ Zone::RRsets::iterator Zone::slot(const Name& owner, RRType type) {
 
 Zone::RRsets::iterator Zone::find_or_make(const Name& owner, RRType type) {
     Probe p = probe(owner, type);
-    auto make = [&] {
-        RRset s;
-        s.owner = owner;
-        s.type = type;
+    auto make = [&](RRsets::iterator near) {
+        RRset s(keep(owner, near), type);
         s.rank_ = p.rank;
         s.ranked_ = p.ranked;
         return s;
@@ -80,12 +78,33 @@ Zone::RRsets::iterator Zone::find_or_make(const Name& owner, RRType type) {
         if (!Less()(*last, p)) {
             if (!Less()(p, *last)) return last;
         } else {
-            return rrsets_.emplace_hint(rrsets_.end(), make());
+            return rrsets_.emplace_hint(rrsets_.end(), make(rrsets_.end()));
         }
     }
     auto it = rrsets_.lower_bound(p);
     if (it != rrsets_.end() && !Less()(p, *it)) return it;
-    return rrsets_.emplace_hint(it, make());
+    return rrsets_.emplace_hint(it, make(it));
+}
+
+const Name& Zone::keep(const Name& owner, RRsets::iterator near) {
+    if (near != rrsets_.end() && near->owner == owner) return near->owner;
+    if (near != rrsets_.begin() && std::prev(near)->owner == owner) return std::prev(near)->owner;
+    if (!names_.empty() && names_.back() == owner) return names_.back();
+    return names_.emplace_back(owner);
+}
+
+Zone::Zone(const Zone& other) : origin_(other.origin_) {
+    for (const RRset& s : other.rrsets_) {
+        auto it = slot(s.owner, s.type);
+        Records& r = records(it);
+        for (const Rr& rr : s.rrs) store_.append(r, rr.rdata, rr.ttl, rr.line);
+    }
+    records_ = other.records_;
+}
+
+Zone& Zone::operator=(const Zone& other) {
+    if (this != &other) *this = Zone(other);
+    return *this;
 }
 
 // The set orders by (owner, type) only, so an rrset's records may change in place.
@@ -129,14 +148,14 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
     auto it = rrs.begin();
     while (it != rrs.end() && (*it).rdata < rdata) ++it;
     if (it != rrs.end() && (*it).rdata == rdata) return std::nullopt;  // identical: one record
-    rrs.insert(it, rdata, ttl, line);
+    store_.insert(rrs, it, rdata, ttl, line);
     ++records_;
     return std::nullopt;
 }
 
 void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string_view rdata,
                      int line) {
-    records(slot(owner, type)).push_back(rdata, ttl, line);
+    store_.append(records(slot(owner, type)), rdata, ttl, line);
     ++records_;
 }
 
@@ -149,11 +168,9 @@ void Zone::set(const Name& owner, RRType type, std::uint32_t ttl,
     std::vector<std::string_view> sorted(rdata.begin(), rdata.end());
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    Records rrs;
-    for (std::string_view r : sorted) rrs.push_back(r, ttl, 0);
     auto& now = records(slot(owner, type));
-    records_ = records_ - now.size() + rrs.size();
-    now = std::move(rrs);
+    records_ = records_ - now.size() + sorted.size();
+    store_.assign(now, sorted, ttl);
 }
 
 void Zone::erase(const Name& owner, RRType type) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,8 +21,11 @@
 
 namespace zonegen {
 
+// One rrset of a zone, as the zone holds it: its owner (a name the zone keeps once for all
+// its rrsets) and its records (a block of the zone's record store). Valid while its zone
+// lives; a copy refers to the same owner and records.
 struct RRset {
-    Name owner;
+    const Name& owner;
     RRType type = 0;
     Records rrs;  // strict zones: sorted, unique, one TTL
 
@@ -31,6 +35,7 @@ struct RRset {
 
   private:
     friend class Zone;
+    RRset(const Name& o, RRType t) : owner(o), type(t) {}
     // The first eight octets of the owner's order key relative to the zone's origin (its labels
     // below the origin, rightmost first, each ended by a zero octet): comparing two of them
     // orders names as RFC 4034 does without touching the names. `ranked_` is false for owners
@@ -80,6 +85,11 @@ class Zone {
     using RRsets = std::set<RRset, Less>;
 
     explicit Zone(Name origin) : origin_(std::move(origin)) {}
+    // A copy holds its own names and records.
+    Zone(const Zone& other);
+    Zone& operator=(const Zone& other);
+    Zone(Zone&&) = default;
+    Zone& operator=(Zone&&) = default;
 
     const Name& origin() const { return origin_; }
 
@@ -120,8 +130,13 @@ class Zone {
         }
     };
     Records& records(RRsets::iterator it);
+    // The owner's name as the zone keeps it: the one of the rrset just before or after
+    // `near` when it is the same, else a new one.
+    const Name& keep(const Name& owner, RRsets::iterator near);
 
     Name origin_;
+    std::deque<Name> names_;  // the owners (a deque: they never move)
+    RecordStore store_;
     RRsets rrsets_;
     std::size_t records_ = 0;
     Hint last_;

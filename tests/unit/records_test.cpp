@@ -1,4 +1,5 @@
-// Records (zonegen/records.hpp): an rrset's records in one buffer, read back as views.
+// Records (zonegen/records.hpp): an rrset's records in one block of its zone's store, read
+// back as views.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,11 +11,13 @@
 using namespace zonegen;
 
 TEST(Records, KeepEachRecordsRdataTtlAndLineInOrder) {
-    Records r;
+    RecordStore store;
+    Records r, other;
     EXPECT_TRUE(r.empty());
-    r.push_back(std::string("\x0a\x00\x00\x01", 4), 300, 7);
-    r.push_back(std::string(300, 'x'), 60, 9);  // longer than one header's length octet
-    r.insert(r.begin(), "ab", 0, 0);
+    store.append(r, std::string("\x0a\x00\x00\x01", 4), 300, 7);
+    store.append(other, "zz", 1, 1);  // r is no longer the block written last: it moves
+    store.append(r, std::string(300, 'x'), 60, 9);  // longer than one header's length octet
+    store.insert(r, r.begin(), "ab", 0, 0);
     ASSERT_EQ(r.size(), 3u);
     std::vector<std::string> seen;
     for (Rr rr : r) seen.emplace_back(rr.rdata);
@@ -30,9 +33,24 @@ TEST(Records, KeepEachRecordsRdataTtlAndLineInOrder) {
 }
 
 TEST(Records, RdataOverTheWireLimitIsRefused) {
+    RecordStore store;
     Records r;
-    EXPECT_THROW(r.push_back(std::string(65536, 'x'), 0, 0), std::length_error);
+    EXPECT_THROW(store.append(r, std::string(65536, 'x'), 0, 0), std::length_error);
     EXPECT_TRUE(r.empty());
+}
+
+TEST(Records, BlocksStayWhereTheyAreAsTheStoreGrows) {
+    RecordStore store;
+    Records first;
+    store.append(first, "keep", 5, 1);
+    std::vector<Records> many(5000);
+    for (auto& r : many) store.append(r, std::string(200, 'y'), 1, 2);  // several buffers
+    EXPECT_EQ(first.front().rdata, "keep");
+    EXPECT_EQ(many.back().front().rdata, std::string(200, 'y'));
+    store.assign(first, {"b", "c"}, 9);
+    EXPECT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[1].rdata, "c");
+    EXPECT_EQ(first[1].ttl, 9u);
 }
 
 TEST(Records, AStrictZoneKeepsThemSortedAndUnique) {
@@ -46,4 +64,24 @@ TEST(Records, AStrictZoneKeepsThemSortedAndUnique) {
     for (Rr rr : s->rrs) text.push_back(rdata_text(rrtype::A, rr.rdata));
     EXPECT_EQ(text, (std::vector<std::string>{"192.0.2.1", "192.0.2.2", "192.0.2.3"}));
     EXPECT_EQ(z.record_count(), 3u);
+}
+
+TEST(Records, ACopiedZoneHoldsItsOwnNamesAndRecords) {
+    Zone copy(Name::parse_fqdn("example.com"));
+    {
+        Zone z(Name::parse_fqdn("example.com"));
+        Name www = Name::parse_fqdn("www.example.com");
+        z.add_loose(www, rrtype::A, 300, parse_rdata(rrtype::A, "192.0.2.1", z.origin()), 3);
+        z.add_loose(www, rrtype::AAAA, 300, parse_rdata(rrtype::AAAA, "2001:db8::1", z.origin()),
+                    4);
+        copy = z;
+    }  // the original is gone
+    const RRset* s = copy.find(Name::parse_fqdn("www.example.com"), rrtype::AAAA);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->owner.to_string(), "www.example.com.");
+    EXPECT_EQ(rdata_text(rrtype::AAAA, s->rrs.front().rdata), "2001:db8::1");
+    EXPECT_EQ(s->line(), 4);
+    EXPECT_EQ(copy.record_count(), 2u);
+    // Its rrsets share one owner name.
+    EXPECT_EQ(&copy.find(s->owner, rrtype::A)->owner, &s->owner);
 }
