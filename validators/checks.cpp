@@ -290,7 +290,7 @@ void check_rrset(Ctx& c, const RRset& set) {
                 c.add("hostname-syntax", &owner, t,
                       type_name(t) + " target " + target->to_string() + " is not a host name",
                       rr.line);
-            if (z.find(*target, rrtype::CNAME))
+            if (target->is_subdomain_of(z.origin()) && z.find(*target, rrtype::CNAME))
                 c.add("target-is-cname", &owner, t,
                       type_name(t) + " target " + target->to_string() + " is a CNAME", rr.line);
             if (t == rrtype::MX) check_mx_target(c, owner, *target, rr.line);

@@ -1,11 +1,11 @@
 #include "validators/mail.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
 
 #include "validators/mta_sts.hpp"
 #include "validators/policy_text.hpp"
@@ -177,15 +177,15 @@ void check_mail(const std::vector<const RRset*>& txt, const ValidateOptions& opt
         f.file = line ? opts.file : "";
         out.push_back(std::move(f));
     };
-    // The SPF records in canonical order, and where each name's is, for counting lookups
-    // through in-zone includes (the last record of a name when it has two).
+    // Each name's SPF record in canonical order (the last, when it has two): its own lookups
+    // and includes, for counting lookups through in-zone includes.
     struct Spf {
         const Name* name;
-        SpfSyntax syntax;
+        int lookups;
         int line;
+        std::vector<Name> includes;
     };
     std::vector<Spf> spfs;
-    std::unordered_map<std::string_view, std::size_t> spf_at;  // by the owner's wire form
     for (const RRset* tp : txt) {
         const RRset& set = *tp;
         int spf_count = 0;
@@ -198,36 +198,38 @@ void check_mail(const std::vector<const RRset*>& txt, const ValidateOptions& opt
                     "a second v=spf1 record: receivers then fail SPF with permerror", rr.line);
             auto syn = parse_spf(*joined);
             for (const auto& e : syn.errors) add("spf-syntax", set.owner, "SPF: " + e, rr.line);
-            if (spf_count == 1) {
-                spf_at.emplace(set.owner.wire(), spfs.size());
-                spfs.push_back({&set.owner, std::move(syn), set.line()});
-            } else {
-                spfs[spf_at.at(set.owner.wire())].syntax = std::move(syn);
-            }
+            if (spf_count == 1) spfs.push_back({&set.owner, 0, set.line(), {}});
+            spfs.back().lookups = syn.lookups;
+            spfs.back().includes = std::move(syn.includes);
         }
         check_policy_records(set, add);
     }
+    // The SPF record of an in-zone name: spfs is in canonical order.
+    auto spf_of = [&](const Name& n) -> const Spf* {
+        auto it = std::lower_bound(spfs.begin(), spfs.end(), n,
+                                   [](const Spf& s, const Name& x) { return *s.name < x; });
+        return it != spfs.end() && *it->name == n ? &*it : nullptr;
+    };
     // Lookup counts, following includes inside the zone.
     for (const Spf& spf : spfs) {
         std::set<Name> unknown;
         std::set<Name> visiting{*spf.name};
-        std::function<int(const SpfSyntax&, int)> count = [&](const SpfSyntax& syn,
-                                                              int depth) -> int {
-            int n = syn.lookups;
+        std::function<int(const Spf&, int)> count = [&](const Spf& s, int depth) -> int {
+            int n = s.lookups;
             if (depth > 10) return n;
-            for (const auto& inc : syn.includes) {
-                auto it = spf_at.find(inc.wire());
-                if (it != spf_at.end() && !visiting.count(inc)) {
+            for (const auto& inc : s.includes) {
+                const Spf* target = spf_of(inc);
+                if (target && !visiting.count(inc)) {
                     visiting.insert(inc);
-                    n += count(spfs[it->second].syntax, depth + 1);
+                    n += count(*target, depth + 1);
                     visiting.erase(inc);
-                } else if (it == spf_at.end()) {
+                } else if (!target) {
                     unknown.insert(inc);
                 }
             }
             return n;
         };
-        int n = count(spf.syntax, 0);
+        int n = spf.includes.empty() ? spf.lookups : count(spf, 0);
         if (n > 10)
             add("spf-lookups", *spf.name,
                 "SPF needs " + std::to_string(n) + " DNS lookups (at most 10)", spf.line);
