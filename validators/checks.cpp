@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -153,6 +154,7 @@ bool has_address(const Zone& z, const Name& n) {
 }
 
 bool looks_like_ip(const Name& n) {
+    if (n.is_root() || !std::isdigit(static_cast<unsigned char>(n.wire()[1]))) return false;
     std::string s = n.to_string();
     s.pop_back();
     return canonical_ipv4(s).has_value();
@@ -217,15 +219,17 @@ void check_rrset(Ctx& c, const RRset& set) {
     // Duplicates (each repeat reported at its own line) and TTLs.
     std::size_t distinct = set.rrs.size();
     if (set.rrs.size() > 1) {
-        std::vector<std::size_t> order(set.rrs.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            if (set.rrs[a].rdata != set.rrs[b].rdata) return set.rrs[a].rdata < set.rrs[b].rdata;
-            return a < b;
+        // The records by rdata, a repeat after its first (stable: in the rrset's order).
+        std::vector<std::pair<Rr, std::size_t>> order;
+        order.reserve(set.rrs.size());
+        for (const Rr& rr : set.rrs) order.emplace_back(rr, order.size());
+        std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+            if (a.first.rdata != b.first.rdata) return a.first.rdata < b.first.rdata;
+            return a.second < b.second;
         });
         for (std::size_t i = 1; i < order.size(); ++i) {
-            const Rr& rr = set.rrs[order[i]];
-            if (rr.rdata != set.rrs[order[i - 1]].rdata) continue;
+            const Rr& rr = order[i].first;
+            if (rr.rdata != order[i - 1].first.rdata) continue;
             --distinct;
             c.add("duplicate-record", &owner, t,
                   "the same " + type_name(t) + " record appears twice", rr.line);
