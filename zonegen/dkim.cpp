@@ -8,6 +8,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <array>
 #include <cctype>
 #include <memory>
 #include <stdexcept>
@@ -256,7 +257,16 @@ DkimPublicKey parse_dkim_public_key(std::string_view k, std::string_view p) {
 }
 
 std::optional<std::vector<unsigned char>> decode_base64(std::string_view s) {
+    static const auto kValue = [] {
+        std::array<signed char, 256> t;
+        t.fill(-1);
+        for (int c = 0; c < 256; ++c)
+            t[static_cast<std::size_t>(c)] =
+                static_cast<signed char>(value_of(static_cast<char>(c)));
+        return t;
+    }();
     std::vector<unsigned char> out;
+    out.reserve(s.size() / 4 * 3 + 3);
     unsigned acc = 0;
     int nbits = 0, digits = 0, pad = 0;
     for (char c : s) {
@@ -265,7 +275,7 @@ std::optional<std::vector<unsigned char>> decode_base64(std::string_view s) {
             ++pad;
             continue;
         }
-        int v = value_of(c);
+        int v = kValue[static_cast<unsigned char>(c)];
         if (v < 0 || pad) return std::nullopt;  // a letter after '=' is not base64
         acc = (acc << 6) | static_cast<unsigned>(v);
         nbits += 6;

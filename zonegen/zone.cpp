@@ -72,15 +72,19 @@ Zone::RRsets::iterator Zone::find_or_make(const Name& owner, RRType type) {
         s.ranked_ = p.ranked;
         return s;
     };
-    // Another type of the owner just written lies beside that rrset.
-    if (last_.set && last_.it->owner == owner) {
+    // Records come in runs of a name and its neighbours (another type of the owner just
+    // written, a customer's names together): try beside the rrset written last.
+    if (last_.set) {
         auto at = last_.it;
         if (Less()(*at, p)) {
             auto next = std::next(at);
             if (next == rrsets_.end() || Less()(p, *next))
                 return rrsets_.emplace_hint(next, make(at));
-        } else if (Less()(p, *at) && (at == rrsets_.begin() || Less()(*std::prev(at), p))) {
-            return rrsets_.emplace_hint(at, make(at));
+        } else if (Less()(p, *at)) {
+            if (at == rrsets_.begin() || Less()(*std::prev(at), p))
+                return rrsets_.emplace_hint(at, make(at));
+        } else {
+            return at;
         }
     }
     // Records come in runs and often in order: try the last rrset first.
