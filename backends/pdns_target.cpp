@@ -194,6 +194,7 @@ class PdnsTarget final : public Target {
     }
 
     LiveZone load(const ZoneIntent& want) override {
+        new_member_ = false;
         doc_ = client_->get_zone(want.zone);
         LiveZone live = live_of(want.zone);
         if (live.exists)
@@ -251,7 +252,11 @@ class PdnsTarget final : public Target {
                 if (!ns.primary) names += (names.empty() ? "" : ", ") + ns.name.to_string();
             if (names.empty()) return out;
             out.push_back("NOTIFY " + names + " when anything was written or a secondary lags (" +
-                          client_->request_line("PUT", "/zones/" + z + "/notify") + ")");
+                          client_->request_line("PUT", "/zones/" + z + "/notify") + ")" +
+                          (profile_.catalog
+                               ? "; not for a zone this apply makes: the catalog "
+                                 "tells the consumers of it, and they transfer it whole"
+                               : ""));
             if (opts_.wait_secondaries > 0)
                 out.push_back("wait up to " + std::to_string(opts_.wait_secondaries) + " s until " +
                               names +
@@ -274,6 +279,7 @@ class PdnsTarget final : public Target {
     LiveZone check_plan(const Name& zone, Pattern pattern,
                         const std::vector<PlanStep>& steps) override {
         for (const auto& s : steps) check_input(zone, s);
+        new_member_ = false;
         doc_ = client_->get_zone(zone);
         LiveZone live = live_of(zone);
         ZoneIntent probe;
@@ -702,6 +708,7 @@ class PdnsTarget final : public Target {
         }
         if (create) {
             created_ = client_->create_zone(f);
+            new_member_ = profile_.catalog && s.after["kind"] == "Master";
             return;
         }
         if (s.after["kind"] == "Slave" || s.before.value("kind", "") != "Master")
@@ -796,7 +803,10 @@ class PdnsTarget final : public Target {
             }
             secs.emplace_back(&ns, a);
         }
-        if (wrote || lagging) {
+        // A zone just made a catalog member needs no NOTIFY: the consumers know it only once
+        // they have the catalog, then transfer it whole (before, they refuse a NOTIFY of it).
+        bool member = std::exchange(new_member_, false);
+        if ((wrote && !member) || lagging) {
             client_->notify(zone);
             for (const auto& ns : profile_.nameservers)
                 if (!ns.primary) r.notified.push_back(ns.name.to_string());
@@ -882,6 +892,7 @@ class PdnsTarget final : public Target {
     std::unique_ptr<PdnsClient> client_;
     std::optional<json> doc_;
     std::optional<json> created_;  // the zone as PowerDNS answered its creation, while current
+    bool new_member_ = false;      // this apply made the zone, a member of the catalog
     Meta meta_;
     std::vector<PdnsClient::CryptoKey> keys_;  // active or not: what load_keys read
     json catalog_;                             // the catalog zone as catalog_state read it

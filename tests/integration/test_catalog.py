@@ -97,6 +97,7 @@ def test_1_plan_shows_the_catalog_and_the_membership():
     assert not [s for s in plan["steps"] if s["subject"].startswith("secondary ")], plan["steps"]
     text = zg("plan", f, *P(), check=0).stdout
     assert "+ catalog " + CATALOG in text, text
+    assert "not for a zone this apply makes" in " ".join(plan["settle"]), plan["settle"]
 
 
 def test_2_a_batch_of_300_reaches_both_consumers():
@@ -106,6 +107,11 @@ def test_2_a_batch_of_300_reaches_both_consumers():
     lines = [json.loads(l) for l in r.stdout.splitlines()]
     assert lines[-1]["summary"]["ok"] == N, lines[-1]
     applied = time.time() - t0
+    # A new member is not notified: its consumers learn it from the catalog (and refuse a
+    # NOTIFY of a zone they do not have yet). Not one PUT notify was sent.
+    assert all(x["apply"]["notified"] == [] for x in lines[:-1]), [x["apply"] for x in lines[:3]]
+    log = open(os.path.join(world["primary"].workdir, "log"), errors="replace").read()
+    assert "/notify HTTP" not in log, "a new member was notified"
     p, s, k = world["primary"], world["secondary"], world["knot"]
     wait_for(lambda: len(members(p.dns_port)) == N, "the catalog to list %d members" % N)
     want = soa_many(p.dns_port, [name(i) for i in range(N)])
