@@ -327,7 +327,12 @@ std::optional<nlohmann::json> PdnsClient::create_zone(const nlohmann::json& body
     nlohmann::json fitted = body;
     if (fitted.contains("rrsets")) impl_->fit_loc(fitted["rrsets"]);
     std::string b = fitted.dump();
-    auto [status, answer] = impl_->call("POST", impl_->path("/zones"), &b, {201});
+    auto p = impl_->path("/zones");
+    auto [status, answer] = impl_->call("POST", p, &b, {201, 409});
+    if (status == 409)
+        throw ZoneExistsError("PowerDNS at " + impl_->cfg.url + ": POST " + p +
+                              ": HTTP 409 (conflict: the zone " +
+                              body.value("name", std::string()) + " exists already)");
     auto j = nlohmann::json::parse(answer, nullptr, false);
     if (!j.is_object() || !j.contains("rrsets") || !j["rrsets"].is_array()) return std::nullopt;
     return j;

@@ -194,8 +194,17 @@ class PdnsTarget final : public Target {
     }
 
     LiveZone load(const ZoneIntent& want) override {
+        return load_from(want, client_->get_zone(want.zone));
+    }
+
+    LiveZone assume_absent(const ZoneIntent& want) override {
+        return load_from(want, std::nullopt);
+    }
+
+    // What load() reads besides the zone itself, `doc` (nullopt: absent).
+    LiveZone load_from(const ZoneIntent& want, std::optional<json> doc) {
         new_member_ = false;
-        doc_ = client_->get_zone(want.zone);
+        doc_ = std::move(doc);
         LiveZone live = live_of(want.zone);
         if (live.exists)
             check_account(want.zone, live.account, want.account, profile_.control_panel);

@@ -35,6 +35,8 @@ ap.add_argument("--control", action="store_true",
                 help="a third run: the raw client into a world whose primary has no catalog (what the "
                      "database's growth alone costs each zone)")
 ap.add_argument("--control-only", action="store_true", help="only the --control run")
+ap.add_argument("--assume-new", action="store_true",
+                help="zonegen's batch with --assume-new (each zone created without reading it first)")
 ap.add_argument("--sync-deadline", type=int, default=3600, help="seconds the consumers may take")
 ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "zonegen-bench-fleet"))
 a = ap.parse_args()
@@ -144,7 +146,8 @@ def timed(cmd, **kw):
 def zonegen_segment(w, start, end):
     specs = "".join(spec_line(i) + "\n" for i in range(start, end))
     wall, rss, cpu, r = timed([ZG, "batch", "-", "--action", "apply", "--yes", "--jobs", str(a.jobs),
-                               "--profile", w["profile"]], input=specs)
+                               "--profile", w["profile"]] + (["--assume-new"] if a.assume_new else []),
+                              input=specs)
     lines = r.stdout.strip().splitlines()
     summary = json.loads(lines[-1]).get("summary", {}) if lines else {}
     if summary.get("ok") != end - start:

@@ -225,10 +225,19 @@ Outcome run_one(const Item& it, const Profile& profile, const BatchOptions& opts
             return Outcome{0, line, std::nullopt};
         }
         ProvisionPlan p = make_plan(spec, profile, po);
-        if (opts.action == "plan")
+        if (opts.action == "plan") {
             line["plan"] = plan_document(p);
-        else
-            line["apply"] = apply_plan(p, &spec, profile, po, false);
+        } else {
+            try {
+                line["apply"] = apply_plan(p, &spec, profile, po, false);
+            } catch (const ZoneExistsError&) {
+                if (!po.assume_new) throw;
+                // Not new after all: read, planned and applied as any other.
+                po.assume_new = false;
+                p = make_plan(spec, profile, po);
+                line["apply"] = apply_plan(p, &spec, profile, po, false);
+            }
+        }
         return Outcome{0, line, std::nullopt};
     });
 }

@@ -748,6 +748,8 @@ void batch_verify_options(BatchArgs& a) {
 }
 
 int cmd_batch(BatchArgs& a) {
+    if (a.p.opts.assume_new && a.b.action != "apply")
+        throw UsageError("--assume-new is for --action apply: a plan must read what is there");
     Profile profile = load_profile(a.p.common.profile);
     a.b.provision = a.p.opts;
     a.b.yes = a.p.yes;
@@ -1179,6 +1181,9 @@ void add_batch(CLI::App& app, Commands& c) {
         ->check(CLI::Range(1, 256));
     bs->add_flag("--yes", c.bat.p.yes, "really apply (with --action apply)");
     bs->add_flag("--force", c.bat.p.opts.force, "override the safety limits");
+    bs->add_flag("--assume-new", c.bat.p.opts.assume_new,
+                 "apply: create each zone without reading it first (a wave of new customers); "
+                 "one that exists is then read and planned as usual");
     bs->add_option("--write-zones", c.bat.b.write_zones,
                    "generate: write one zone file per domain into DIR");
     c.bat.p.opts.wait_secondaries = 0;

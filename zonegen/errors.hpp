@@ -64,6 +64,13 @@ class BackendError : public Error {
     const char* kind() const override { return "backend"; }
 };
 
+// A zone's creation found the zone there already (PowerDNS's 409): exit 3, and with
+// `batch --assume-new` the zone is then read and planned as usual.
+class ZoneExistsError : public BackendError {
+  public:
+    using BackendError::BackendError;
+};
+
 // Standard output cannot be written (a full disk, a closed pipe): exit 3, the message on
 // stderr only, since stdout is what failed.
 class StdoutError : public Error {

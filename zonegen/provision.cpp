@@ -310,7 +310,8 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     t->precheck(want);
     // Tenancy first, before anything else is read: a zone of another account is refused
     // (exit 4) whatever the spelling of the spec's domain (tenancy.hpp).
-    auto live = std::make_shared<LiveZone>(t->load(want));
+    auto live =
+        std::make_shared<LiveZone>(opts.assume_new ? t->assume_absent(want) : t->load(want));
     ProvisionPlan p;
     p.target = opts.target;
     p.target_kind = t->kind();

@@ -35,7 +35,10 @@ struct ProvisionOptions {
     std::string api_key_file;      // else $PDNS_API_KEY
     bool full = false;             // the zone is fully managed: delete what the spec does not make
     bool force = false;            // override the safety limits
-    int wait_transfer = -1;        // B: seconds to require a transfer; -1: not required
+    // batch --assume-new: the zone is created without reading it first; one that is there
+    // after all (ZoneExistsError) is then read and planned as usual.
+    bool assume_new = false;
+    int wait_transfer = -1;  // B: seconds to require a transfer; -1: not required
     // B without --wait-transfer: how long a write waits for the first transfer before it
     // reports "pending" (batch: 0, not waited for).
     int brief_transfer_wait_s = 10;
@@ -135,6 +138,9 @@ class Target {
     // Reads the zone (and every setting a step could change). Throws UnsafeError for a zone
     // the intent may not touch (tenancy).
     virtual LiveZone load(const ZoneIntent& want) = 0;
+    // As load(), for a zone taken to be absent without reading it (--assume-new): what else
+    // load() reads (the catalog, other servers) is read all the same.
+    virtual LiveZone assume_absent(const ZoneIntent& want) { return load(want); }
     // The steps that make `want` of what load() read; `records` is the generic diff of the
     // records (primary role), which the target writes as its records step (or with the
     // zone's creation).

@@ -585,6 +585,32 @@ def test_lean_mode_makes_a_new_zone_with_one_post_and_rereads_it_with_one_get():
         p.stop()
 
 
+def test_assume_new_creates_without_reading_and_reads_one_that_exists():
+    # batch --assume-new (a wave of new customers): each zone POSTed without a GET first; one
+    # that is there already answers 409, and is then read and planned as any other.
+    p, s = world["primary"], world["secondary"]
+    zones = ["new%d-zonegen-test.com" % i for i in range(3)] + ["old-zonegen-test.com"]
+    spec = lambda z: json.dumps({"domain": z, "dns_pattern": "A", "registrar": "customer",  # noqa: E731
+                                 "server": {"name": "sv1.example.net", "ipv4": ["192.0.2.10"]}}) + "\n"
+    zg("batch", "-", "--action", "apply", "--yes", *P(), input=spec(zones[-1]), check=0)
+    old_serial = soa_serial(p.dns_port, zones[-1])
+    r = zg("batch", "-", "--action", "plan", "--assume-new", *P(), input=spec(zones[0]), check=2)
+    assert "--assume-new is for --action apply" in r.err, r.err
+    before = len(logged_requests(p))
+    r = zg("batch", "-", "--action", "apply", "--yes", "--assume-new", *P(), input="".join(map(spec, zones)), check=0)
+    lines = {x["zone"]: x for x in map(json.loads, r.out.splitlines()) if "zone" in x}
+    calls = logged_requests(p)[before:]
+    for z in zones[:3]:
+        assert lines[z + "."]["exit"] == 0 and lines[z + "."]["apply"]["applied"], lines[z + "."]
+        assert "GET /zones/%s." % z not in calls, (z, calls)
+        wait_for(lambda: soa_serial(s.dns_port, z) == lines[z + "."]["apply"]["serial_after"], "the secondary to serve " + z)
+    old = lines[zones[-1] + "."]
+    assert old["exit"] == 0 and old["apply"]["applied"] is False, old  # read, found unchanged
+    assert "GET /zones/%s." % zones[-1] in calls, calls
+    assert calls.count("POST /zones") == 4, calls  # the old one's answered 409
+    assert soa_serial(p.dns_port, zones[-1]) == old_serial
+
+
 def empty_shell(plan):
     """The plan recreates a Master zone left without records (its zone step says so)."""
     z = step_of(plan, "zone")
