@@ -310,8 +310,10 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     t->precheck(want);
     // Tenancy first, before anything else is read: a zone of another account is refused
     // (exit 4) whatever the spelling of the spec's domain (tenancy.hpp).
-    auto live =
-        std::make_shared<LiveZone>(opts.assume_new ? t->assume_absent(want) : t->load(want));
+    // --assume-new: a zone to make is taken to be absent (its creation says if it is not);
+    // one to remove (pattern C) is read, or it would stay.
+    bool assume = opts.assume_new && want.role != Role::absent;
+    auto live = std::make_shared<LiveZone>(assume ? t->assume_absent(want) : t->load(want));
     ProvisionPlan p;
     p.target = opts.target;
     p.target_kind = t->kind();

@@ -609,6 +609,13 @@ def test_assume_new_creates_without_reading_and_reads_one_that_exists():
     assert "GET /zones/%s." % zones[-1] in calls, calls
     assert calls.count("POST /zones") == 4, calls  # the old one's answered 409
     assert soa_serial(p.dns_port, zones[-1]) == old_serial
+    # A zone to remove (pattern C) is read all the same: its deletion is planned (and here
+    # refused, the parent cannot be asked), not skipped as if the zone were not there.
+    c = json.dumps({"domain": zones[0], "dns_pattern": "C", "registrar": "customer",
+                    "customer_nameservers": ["ns1.dns-host.example", "ns2.dns-host.example"],
+                    "server": {"name": "sv1.example.net", "ipv4": ["192.0.2.10"]}}) + "\n"
+    r = zg("batch", "-", "--action", "apply", "--yes", "--assume-new", *P(), input=c, check=4)
+    assert "delet" in r.out, r.out
 
 
 def empty_shell(plan):
