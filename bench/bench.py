@@ -45,7 +45,8 @@ def measure(cmd, repeat=None, **kw):
         r = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, text=True, **kw)
         if r.returncode not in (0, 1):  # 1: a peer's verdict on a zone; anything else is broken
-            raise RuntimeError("%s failed (exit %d): %s" % (" ".join(cmd), r.returncode, r.stderr[-500:]))
+            said = r.stderr.strip().splitlines()[:-1]  # the last line is GNU time's %M
+            raise RuntimeError("%s failed (exit %d): %s" % (" ".join(cmd), r.returncode, " / ".join(said)[-500:]))
         walls.append(time.perf_counter() - t0)
         rss.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
     return statistics.median(walls), statistics.median(rss)
@@ -77,7 +78,7 @@ def section(name, fn):
     try:
         return fn()
     except Exception as e:  # noqa: BLE001 - any failure of one row
-        reason = "%s: %s" % (type(e).__name__, str(e).strip().splitlines()[-1] if str(e).strip() else "")
+        reason = "%s: %s" % (type(e).__name__, " / ".join(str(e).strip().splitlines())[-600:])
         print("bench: %s FAILED: %s" % (name, reason), file=sys.stderr, flush=True)
         failed.append((name, reason))
         return None
