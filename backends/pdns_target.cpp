@@ -289,6 +289,8 @@ class PdnsTarget final : public Target {
                         const std::vector<PlanStep>& steps) override {
         for (const auto& s : steps) check_input(zone, s);
         new_member_ = false;
+        if (pattern == Pattern::A && profile_.pdns_server_transfers)
+            require_server_transfer_settings(*client_, profile_);
         doc_ = client_->get_zone(zone);
         LiveZone live = live_of(zone);
         ZoneIntent probe;
@@ -717,7 +719,8 @@ class PdnsTarget final : public Target {
         }
         if (create) {
             created_ = client_->create_zone(f);
-            new_member_ = profile_.catalog && s.after["kind"] == "Master";
+            // Not an empty shell's re-creation: the consumers may have the member already.
+            new_member_ = profile_.catalog && s.after["kind"] == "Master" && s.before.is_null();
             return;
         }
         if (s.after["kind"] == "Slave" || s.before.value("kind", "") != "Master")

@@ -31,10 +31,17 @@ std::vector<std::string> entries(const std::map<std::string, std::string>& confi
     return out;
 }
 
+// Covered by an entry, and by no negated one ("!192.0.2.0/24").
 bool allowed(const std::vector<std::string>& nets, const std::string& address) {
-    for (const auto& n : nets)
-        if (auto c = parse_cidr(n); c && c->contains(address)) return true;
-    return false;
+    bool in = false;
+    for (const auto& n : nets) {
+        bool negated = !n.empty() && n[0] == '!';
+        auto c = parse_cidr(negated ? std::string_view(n).substr(1) : std::string_view(n));
+        if (!c || !c->contains(address)) continue;
+        if (negated) return false;
+        in = true;
+    }
+    return in;
 }
 
 // An also-notify entry names the endpoint: the same address and port (53 when none).
@@ -74,6 +81,8 @@ void require_server_transfer_settings(PdnsClient& client, const Profile& profile
     static std::set<std::string> checked;
     std::lock_guard<std::mutex> lock(mu);
     std::string key = client.url() + '\n' + profile.pdns_server_id;
+    for (const auto& ns : profile.nameservers)
+        for (const auto& e : ns.endpoints()) key += '\n' + e;
     if (checked.count(key)) return;
     std::string missing = missing_of(client, profile);
     if (!missing.empty())

@@ -9,6 +9,7 @@ extern "C" {
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include <memory>
@@ -54,12 +55,14 @@ class Reader {
     }
 
     void run(zs_scanner_t* s, const std::string& file, int depth) {
-        const char* released = s->input.start;
+        // The file's mapping as the scanner made it (it may switch to another buffer for the
+        // last line: then nothing more is handed back).
+        Mapping map{s->input.mmaped, s->input.start, s->input.end, s->input.start};
         while (zs_parse_record(s) == 0) {
             switch (s->state) {
                 case ZS_STATE_DATA:
                     record(s, file);
-                    release_parsed(s, released);
+                    release_parsed(s, map);
                     break;
                 case ZS_STATE_ERROR:
                     finding(file, static_cast<int>(s->line_counter), "syntax",
@@ -85,15 +88,21 @@ class Reader {
     // The scanner maps a zone file whole; the text behind it is never read again, so its
     // pages are handed back every MiB (a read-only file mapping: a page touched again is
     // read again). A 1M-record file no longer sits in memory beside its zone.
-    static void release_parsed(zs_scanner_t* s, const char*& released) {
+    struct Mapping {
+        bool mapped;
+        const char *start, *end, *released;
+    };
+    static void release_parsed(zs_scanner_t* s, Mapping& m) {
         constexpr std::uintptr_t kStep = 1u << 20;
-        if (!s->input.mmaped) return;
+        const char* at = s->input.current;
+        if (!m.mapped || s->input.start != m.start || at < m.released || at > m.end) return;
         auto page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
-        auto from = reinterpret_cast<std::uintptr_t>(released) & ~(page - 1);
-        auto to = reinterpret_cast<std::uintptr_t>(s->input.current) & ~(page - 1);
+        auto base = reinterpret_cast<std::uintptr_t>(m.start);
+        auto from = std::max(reinterpret_cast<std::uintptr_t>(m.released) & ~(page - 1), base);
+        auto to = reinterpret_cast<std::uintptr_t>(at) & ~(page - 1);
         if (to < from + kStep) return;
         madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
-        released = reinterpret_cast<const char*>(to);
+        m.released = reinterpret_cast<const char*>(to);
     }
 
     void finding(const std::string& file, int line, std::string_view id, std::string msg,

@@ -94,7 +94,7 @@ def validate_row(n, shape="names"):
     if have("ldns-read-zone"):
         peers["ldns-read-zone"] = measure(["ldns-read-zone", "-q", p], repeat=min(a.repeat, 3))
     row("validate %d records, %s" % (n, shape), ours, peers, "kzonecheck",
-        "%.2f us and %.1f MiB per 100k records" % (ours[0] / n * 1e6, ours[1] / n * 1e5),
+        "%.2f us a record, %.1f MiB per 100k records" % (ours[0] / n * 1e6, ours[1] / n * 1e5),
         time_share=0.8)
 
 

@@ -225,6 +225,12 @@ Outcome run_one(const Item& it, const Profile& profile, const BatchOptions& opts
             return Outcome{0, line, std::nullopt};
         }
         ProvisionPlan p = make_plan(spec, profile, po);
+        if (po.assume_new && p.unsafe) {
+            // Refused as a creation (the parent delegates it to us already, say): it may be
+            // there after all. Read it and plan as usual; the same refusal if it is absent.
+            po.assume_new = false;
+            p = make_plan(spec, profile, po);
+        }
         if (opts.action == "plan") {
             line["plan"] = plan_document(p);
         } else {

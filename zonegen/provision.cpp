@@ -310,9 +310,10 @@ ProvisionPlan make_plan(const Spec& spec, const Profile& profile, const Provisio
     t->precheck(want);
     // Tenancy first, before anything else is read: a zone of another account is refused
     // (exit 4) whatever the spelling of the spec's domain (tenancy.hpp).
-    // --assume-new: a zone to make is taken to be absent (its creation says if it is not);
-    // one to remove (pattern C) is read, or it would stay.
-    bool assume = opts.assume_new && want.role != Role::absent;
+    // --assume-new: a zone of ours to make (pattern A) is taken to be absent, its creation
+    // says if it is not; one to remove (C) is read, or it would stay, and a pattern-B zone
+    // too (its TSIG key is written before the zone and must know whose zone it is).
+    bool assume = opts.assume_new && want.role == Role::primary;
     auto live = std::make_shared<LiveZone>(assume ? t->assume_absent(want) : t->load(want));
     ProvisionPlan p;
     p.target = opts.target;

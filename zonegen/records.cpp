@@ -47,10 +47,12 @@ void RecordStore::insert(Records& r, Records::iterator pos, std::string_view rda
     if (rdata.size() > 65535) throw std::length_error("rdata longer than 65535 octets");
     std::size_t add = Records::kHeader + rdata.size();
     auto at = static_cast<std::size_t>(pos.position() - r.data_);
-    if (r.data_ + r.bytes_ == tail_ && at == r.bytes_ && add <= room_) {
-        // The block written last, and a record at its end: it grows in place.
-        header(tail_, rdata, ttl, line);
-        std::memcpy(tail_ + Records::kHeader, rdata.data(), rdata.size());
+    if (r.data_ + r.bytes_ == tail_ && add <= room_ && (r.bytes_ || r.data_)) {
+        // The block written last grows in place: what follows the record moves up.
+        char* to = const_cast<char*>(r.data_) + at;
+        std::memmove(to + add, to, r.bytes_ - at);
+        header(to, rdata, ttl, line);
+        std::memcpy(to + Records::kHeader, rdata.data(), rdata.size());
         tail_ += add;
         room_ -= add;
     } else {

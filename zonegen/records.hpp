@@ -12,6 +12,7 @@
 #include <iterator>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace zonegen {
@@ -83,8 +84,19 @@ class RecordStore {
     RecordStore() = default;
     RecordStore(const RecordStore&) = delete;
     RecordStore& operator=(const RecordStore&) = delete;
-    RecordStore(RecordStore&&) = default;
-    RecordStore& operator=(RecordStore&&) = default;
+    // A moved-from store holds nothing and writes into nothing of the other's.
+    RecordStore(RecordStore&& o) noexcept
+        : buffers_(std::move(o.buffers_)),
+          tail_(std::exchange(o.tail_, nullptr)),
+          room_(std::exchange(o.room_, 0)),
+          next_size_(o.next_size_) {}
+    RecordStore& operator=(RecordStore&& o) noexcept {
+        buffers_ = std::move(o.buffers_);
+        tail_ = std::exchange(o.tail_, nullptr);
+        room_ = std::exchange(o.room_, 0);
+        next_size_ = o.next_size_;
+        return *this;
+    }
 
     // Adds a record to `r`: at its end, or before `pos` (an iterator of `r`).
     void append(Records& r, std::string_view rdata, std::uint32_t ttl, int line);

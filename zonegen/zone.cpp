@@ -1,6 +1,7 @@
 #include "zonegen/zone.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace zonegen {
 namespace {
@@ -115,6 +116,29 @@ Zone::Zone(const Zone& other) : origin_(other.origin_) {
         for (const Rr& rr : s.rrs) store_.append(r, rr.rdata, rr.ttl, rr.line);
     }
     records_ = other.records_;
+}
+
+Zone::Zone(Zone&& o)
+    : origin_(o.origin_),
+      names_(std::move(o.names_)),
+      store_(std::move(o.store_)),
+      rrsets_(std::move(o.rrsets_)),
+      records_(std::exchange(o.records_, 0)) {
+    o.rrsets_.clear();
+    o.last_.set = false;
+}
+
+Zone& Zone::operator=(Zone&& o) {
+    if (this == &o) return *this;
+    rrsets_ = std::move(o.rrsets_);  // before the names and records its rrsets refer to go
+    names_ = std::move(o.names_);
+    store_ = std::move(o.store_);
+    origin_ = o.origin_;
+    records_ = std::exchange(o.records_, 0);
+    o.rrsets_.clear();
+    o.last_.set = false;
+    last_.set = false;
+    return *this;
 }
 
 Zone& Zone::operator=(const Zone& other) {

@@ -88,8 +88,9 @@ class Zone {
     // A copy holds its own names and records.
     Zone(const Zone& other);
     Zone& operator=(const Zone& other);
-    Zone(Zone&&) = default;
-    Zone& operator=(Zone&&) = default;
+    // A moved-from zone is left empty, remembering nothing of the other's rrsets.
+    Zone(Zone&& o);
+    Zone& operator=(Zone&& o);
 
     const Name& origin() const { return origin_; }
 

@@ -85,3 +85,34 @@ TEST(Records, ACopiedZoneHoldsItsOwnNamesAndRecords) {
     // Its rrsets share one owner name.
     EXPECT_EQ(&copy.find(s->owner, rrtype::A)->owner, &s->owner);
 }
+
+TEST(Records, TheLastBlockTakesARecordAnywhereInPlace) {
+    RecordStore store;
+    Records r;
+    store.append(r, "b", 1, 1);
+    store.append(r, "d", 1, 2);
+    const char* at = r.begin().position();
+    store.insert(r, r.begin(), "a", 1, 3);  // still the block written last: no copy of it
+    auto it = r.begin();
+    ++it;
+    store.insert(r, ++it, "c", 1, 4);
+    EXPECT_EQ(r.begin().position(), at);
+    std::string seen;
+    for (Rr rr : r) seen += std::string(rr.rdata);
+    EXPECT_EQ(seen, "abcd");
+    EXPECT_EQ(r[2].line, 4);
+}
+
+TEST(Records, AMovedZoneLeavesItsSourceEmpty) {
+    Zone z(Name::parse_fqdn("example.com"));
+    Name www = Name::parse_fqdn("www.example.com");
+    z.add_loose(www, rrtype::A, 300, parse_rdata(rrtype::A, "192.0.2.1", z.origin()), 1);
+    Zone moved(std::move(z));
+    EXPECT_EQ(moved.record_count(), 1u);
+    EXPECT_TRUE(z.empty());  // NOLINT(bugprone-use-after-move): what a move leaves is the point
+    EXPECT_EQ(z.record_count(), 0u);
+    // The source takes records again without touching the other's.
+    z.add_loose(www, rrtype::A, 300, parse_rdata(rrtype::A, "192.0.2.2", z.origin()), 2);
+    EXPECT_EQ(rdata_text(rrtype::A, moved.find(www, rrtype::A)->rrs.front().rdata), "192.0.2.1");
+    EXPECT_EQ(rdata_text(rrtype::A, z.find(www, rrtype::A)->rrs.front().rdata), "192.0.2.2");
+}
