@@ -106,6 +106,19 @@ def catalog_profile(binary, primary, secondary, knot, catalog, path, tsig_key=No
     return write(path, base + cat)
 
 
+def logged_requests(pdns):
+    """The API requests PDNS's webserver has logged (one line each), as "METHOD PATH" with
+    PATH below the server ("GET /zones/example.com.", "GET /config")."""
+    import re
+    out = []
+    with open(os.path.join(pdns.workdir, "log"), errors="replace") as f:
+        for line in f:
+            m = re.search(r'"(GET|POST|PUT|PATCH|DELETE) /api/v1/servers/[^/ ]+(\S*) HTTP', line)
+            if m:
+                out.append(m.group(1) + " " + m.group(2))
+    return out
+
+
 def soa_many(port, zones, workdir):
     """Each of ZONES' SOA serial as the server on 127.0.0.1:PORT answers it, by name without
     the final dot (one dig for all: `-f`, its batch file in WORKDIR)."""

@@ -8,7 +8,7 @@ import json, os, re, shutil, subprocess, sys, time, traceback, urllib.error, url
 sys.path.insert(0, os.path.dirname(__file__))
 from servers import API_KEY, DEADLINE, Bind, Pdns, dig, free_port, soa_serial
 import harness
-from harness import CAPTURED, api, loopback_profile, make_zg, start_our_servers, step_of, stop_all, test_no_output_ever_holds_the_key, wait_for, write
+from harness import CAPTURED, api, logged_requests, loopback_profile, make_zg, start_our_servers, step_of, stop_all, test_no_output_ever_holds_the_key, wait_for, write
 
 ZG, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
 zg = make_zg(ZG, SRC)
@@ -523,17 +523,6 @@ def primary_calls(stderr, url, zone):
             path = parts[2][len(url):].replace("/api/v1/servers/localhost", "")
             calls.append(parts[1] + " " + path.replace(zone + ".", "Z"))
     return calls
-
-
-def logged_requests(pdns):
-    """The API requests PowerDNS's webserver has logged, "METHOD PATH" below the server."""
-    out = []
-    with open(os.path.join(pdns.workdir, "log"), errors="replace") as f:
-        for line in f:
-            m = re.search(r'"(GET|POST|PUT|PATCH|DELETE) /api/v1/servers/localhost(\S*) HTTP', line)
-            if m:
-                out.append(m.group(1) + " " + m.group(2))
-    return out
 
 
 def test_lean_mode_is_refused_on_a_primary_without_the_transfer_settings():
