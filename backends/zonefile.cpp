@@ -122,12 +122,14 @@ class Reader {
                 last_owner_ = Name::from_wire(ow, off);
             } catch (const NameError& e) {
                 last_raw_owner_.clear();
+                kept_owner_ = nullptr;
                 finding(file, line, "syntax", e.what());
                 return;
             }
             last_raw_owner_.assign(ow);
+            kept_owner_ = nullptr;
         }
-        const Name& owner = last_owner_;
+        const Name& owner = kept_owner_ ? *kept_owner_ : last_owner_;
         if (s->r_class != KNOT_CLASS_IN) {
             finding(file, line, "syntax", "class " + std::to_string(s->r_class) + " is not IN",
                     &owner, s->r_type);
@@ -141,7 +143,7 @@ class Reader {
             finding(file, line, "syntax", e.what(), &owner, s->r_type);
             return;
         }
-        res_.zone.add_loose(owner, s->r_type, s->r_ttl, rdata, line);
+        kept_owner_ = &res_.zone.add_loose(owner, s->r_type, s->r_ttl, rdata, line);
     }
 
     void include(zs_scanner_t* s, const std::string& file, int depth) {
@@ -189,6 +191,7 @@ class Reader {
     std::string allowed_;
     std::string last_raw_owner_;  // the previous record's owner as the scanner gave it
     Name last_owner_;
+    const Name* kept_owner_ = nullptr;  // last_owner_ as the zone keeps it, once added
     std::string rdata_;
 };
 

@@ -24,6 +24,16 @@ std::optional<std::string> txt_text(std::string_view wire) {
     }
 }
 
+// False when TXT wire rdata cannot be SPF: its first string is six octets or longer and
+// does not start with "v=spf1" (any case). Most TXT records are not; they are not joined.
+bool may_be_spf(std::string_view wire) {
+    if (wire.empty() || static_cast<unsigned char>(wire[0]) < 6 || wire.size() < 7) return true;
+    static constexpr std::string_view kTag = "v=spf1";
+    for (std::size_t i = 0; i < kTag.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(wire[1 + i])) != kTag[i]) return false;
+    return true;
+}
+
 std::string lower(std::string s) {
     for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
@@ -190,6 +200,7 @@ void check_mail(const std::vector<const RRset*>& txt, const ValidateOptions& opt
         const RRset& set = *tp;
         int spf_count = 0;
         for (const auto& rr : set.rrs) {
+            if (!may_be_spf(rr.rdata)) continue;
             auto joined = txt_text(rr.rdata);
             if (!joined) continue;  // malformed: the syntax check says so
             if (!is_spf_text(*joined)) continue;

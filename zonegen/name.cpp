@@ -206,7 +206,7 @@ std::string Name::relative_to(const Name& origin) const {
 }
 
 std::strong_ordering operator<=>(const Name& a, const Name& b) {
-    if (a.wire_ == b.wire_) return std::strong_ordering::equal;
+    if (&a == &b || a.wire_ == b.wire_) return std::strong_ordering::equal;
     std::array<std::uint8_t, 128> oa, ob;  // filled up to the label counts; no need to clear
     int na = label_offsets(a.wire_, oa), nb = label_offsets(b.wire_, ob);
     for (int ia = na - 1, ib = nb - 1; ia >= 0 && ib >= 0; --ia, --ib) {

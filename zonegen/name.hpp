@@ -47,7 +47,8 @@ class Name {
     bool is_subdomain_of(const Name& other) const;  // true for equal names too
     const std::string& wire() const { return wire_; }
 
-    friend bool operator==(const Name& a, const Name& b) { return a.wire_ == b.wire_; }
+    // The same object first: a zone keeps one Name for all the rrsets of an owner.
+    friend bool operator==(const Name& a, const Name& b) { return &a == &b || a.wire_ == b.wire_; }
     friend std::strong_ordering operator<=>(const Name& a, const Name& b);
 
   private:

@@ -192,10 +192,12 @@ std::optional<Finding> Zone::add(const Name& owner, RRType type, std::uint32_t t
     return std::nullopt;
 }
 
-void Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string_view rdata,
-                     int line) {
-    store_.append(records(slot(owner, type)), rdata, ttl, line);
+const Name& Zone::add_loose(const Name& owner, RRType type, std::uint32_t ttl,
+                            std::string_view rdata, int line) {
+    auto it = slot(owner, type);
+    store_.append(records(it), rdata, ttl, line);
     ++records_;
+    return it->owner;
 }
 
 void Zone::set(const Name& owner, RRType type, std::uint32_t ttl,

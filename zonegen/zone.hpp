@@ -98,8 +98,10 @@ class Zone {
     std::optional<Finding> add(const Name& owner, RRType type, std::uint32_t ttl,
                                std::string_view rdata, int line = 0);
     // Loose insertion: keeps the record as read.
-    void add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string_view rdata,
-                   int line);
+    // Returns the owner as the zone keeps it: passing that back for the owner's next records
+    // spares comparing names.
+    const Name& add_loose(const Name& owner, RRType type, std::uint32_t ttl, std::string_view rdata,
+                          int line);
     // Replaces (or with empty rdata, removes) a whole rrset.
     void set(const Name& owner, RRType type, std::uint32_t ttl,
              const std::vector<std::string>& rdata);
