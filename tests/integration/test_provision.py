@@ -565,8 +565,12 @@ def test_lean_mode_makes_a_new_zone_with_one_post_and_rereads_it_with_one_get():
                                     "server": {"name": "sv1.example.net", "ipv4": ["192.0.2.10"],
                                                "ipv6": ["2001:db8::10"]}}) + "\n" for z in zones)
         zg("batch", "-", "--action", "apply", "--yes", "--profile", prof, input=specs, check=0)
+        # PowerDNS writes its log line after answering: the batch's last lines may lag it.
+        wait_for(lambda: all("PUT /zones/%s./notify" % z in logged_requests(p) for z in zones[1:]),
+                 "PowerDNS to log the first batch's requests")
         before = len(logged_requests(p))
         r = zg("batch", "-", "--action", "apply", "--yes", "--profile", prof, input=specs, check=0)
+        wait_for(lambda: len(logged_requests(p)) >= before + 4, "PowerDNS to log the re-apply")
         calls = sorted(re.sub(r"lean\d-zonegen-test.com.", "Z", c) for c in logged_requests(p)[before:])
         assert calls == ["GET /config"] + ["GET /zones/Z"] * 3, calls
         assert not any(x.get("apply", {}).get("applied") for x in map(json.loads, r.out.splitlines())), r.out
@@ -583,11 +587,15 @@ def test_assume_new_creates_without_reading_and_reads_one_that_exists():
                                  "server": {"name": "sv1.example.net", "ipv4": ["192.0.2.10"]}}) + "\n"
     zg("batch", "-", "--action", "apply", "--yes", *P(), input=spec(zones[-1]), check=0)
     old_serial = soa_serial(p.dns_port, zones[-1])
+    # PowerDNS writes its log line after answering: that apply's last line may lag it.
+    wait_for(lambda: "PUT /zones/%s./notify" % zones[-1] in logged_requests(p), "PowerDNS to log the first apply")
     r = zg("batch", "-", "--action", "plan", "--assume-new", *P(), input=spec(zones[0]), check=2)
     assert "--assume-new is for --action apply" in r.err, r.err
     before = len(logged_requests(p))
     r = zg("batch", "-", "--action", "apply", "--yes", "--assume-new", *P(), input="".join(map(spec, zones)), check=0)
     lines = {x["zone"]: x for x in map(json.loads, r.out.splitlines()) if "zone" in x}
+    wait_for(lambda: all("PUT /zones/%s./notify" % z in logged_requests(p)[before:] for z in zones[:3])
+             and logged_requests(p)[before:].count("POST /zones") >= 4, "PowerDNS to log the batch")
     calls = logged_requests(p)[before:]
     for z in zones[:3]:
         assert lines[z + "."]["exit"] == 0 and lines[z + "."]["apply"]["applied"], lines[z + "."]
