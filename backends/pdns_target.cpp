@@ -211,18 +211,12 @@ class PdnsTarget final : public Target {
         load_others(want);
         if (want.role == Role::primary && profile_.catalog)
             catalog_ = catalog_state(*client_, profile_);
-        if (want.role == Role::primary) load_transfer_settings(want.zone, live);
+        if (want.role == Role::primary && profile_.pdns_server_transfers)
+            require_server_transfer_settings(*client_, profile_);
+        else if (want.role == Role::primary && live.exists && !live.empty_shell)
+            meta_ = client_->get_all_metadata(want.zone);
         load_keys(want.zone);
         return live;
-    }
-
-    // How our secondaries may transfer the zone: the server's settings, checked (lean mode),
-    // or the zone's own metadata, read.
-    void load_transfer_settings(const Name& zone, const LiveZone& live) {
-        if (profile_.pdns_server_transfers)
-            require_server_transfer_settings(*client_, profile_);
-        else if (live.exists && !live.empty_shell)
-            meta_ = client_->get_all_metadata(zone);
     }
 
     std::vector<PlanStep> steps(const LiveZone& live, const ZoneIntent& want,
@@ -295,6 +289,8 @@ class PdnsTarget final : public Target {
                         const std::vector<PlanStep>& steps) override {
         for (const auto& s : steps) check_input(zone, s);
         new_member_ = false;
+        if (pattern == Pattern::A && profile_.pdns_server_transfers)
+            require_server_transfer_settings(*client_, profile_);
         doc_ = client_->get_zone(zone);
         LiveZone live = live_of(zone);
         ZoneIntent probe;
@@ -304,8 +300,8 @@ class PdnsTarget final : public Target {
                      : pattern == Pattern::B ? Role::secondary
                                              : Role::absent;
         load_others(probe, false);
-        if (pattern == Pattern::A || !profile_.pdns_server_transfers)
-            load_transfer_settings(zone, live);
+        if (live.exists && !live.empty_shell && !profile_.pdns_server_transfers)
+            meta_ = client_->get_all_metadata(zone);
         load_keys(zone);
         for (const auto& s : steps)
             if (s.subject != "records" && now_of(zone, s) != s.before)
